@@ -1,0 +1,144 @@
+"""The Egyptian national ID (الرقم القومي): parse, validate, mask.
+
+Format `C YYMMDD GG SSSS K`: century digit, birth date, governorate of birth
+registration, serial (its last digit gives gender: odd male, even female) and a check
+digit that no published algorithm defines, so it is never used to reject an ID.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lms.accounts.digits import to_western_digits
+
+NATIONAL_ID_LENGTH = 14
+_SEPARATORS = re.compile(r"[\s\-\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_CENTURIES = {"2": 1900, "3": 2000}
+_GOVERNORATES_CSV = Path(__file__).with_name("data") / "governorates.csv"
+_ID_IN_TEXT = re.compile(r"(?<!\d)[23]\d{13}(?!\d)")
+
+
+class Gender:
+    MALE = "male"
+    FEMALE = "female"
+
+
+@dataclass(frozen=True)
+class Governorate:
+    code: str
+    name_en: str
+    name_ar: str
+
+
+@dataclass(frozen=True)
+class NationalIdData:
+    """What a valid national ID says about its holder."""
+
+    value: str
+    birth_date: dt.date
+    gender: str
+    governorate: Governorate
+    serial: str
+
+    @property
+    def masked(self) -> str:
+        return mask_national_id(self.value)
+
+
+@cache
+def governorates() -> dict[str, Governorate]:
+    """The governorate codes of digits 8–9, from the reference data."""
+    with _GOVERNORATES_CSV.open(encoding="utf-8") as fh:
+        return {
+            row["code"]: Governorate(row["code"], row["name_en"], row["name_ar"])
+            for row in csv.DictReader(fh)
+        }
+
+
+def normalize_national_id(value: object) -> str:
+    """Western digits with spaces, dashes and bidi marks removed; no validation."""
+    if value is None:
+        return ""
+    return _SEPARATORS.sub("", to_western_digits(str(value)))
+
+
+def parse_national_id(value: object, *, today: dt.date | None = None) -> NationalIdData:
+    """Validate a national ID and return what it encodes.
+
+    Accepts Western, Eastern-Arabic and Persian digits with surrounding or grouping
+    spaces and dashes. Raises ValidationError naming what is wrong.
+    """
+    text = normalize_national_id(value)
+    if not text:
+        raise ValidationError(_("Enter the national ID."), code="required")
+    if not text.isascii() or not text.isdigit():
+        raise ValidationError(
+            _("The national ID may contain digits only."), code="not_digits"
+        )
+    if len(text) != NATIONAL_ID_LENGTH:
+        raise ValidationError(
+            _("The national ID must be exactly 14 digits; you entered %(count)d.")
+            % {"count": len(text)},
+            code="length",
+        )
+    century = _CENTURIES.get(text[0])
+    if century is None:
+        raise ValidationError(
+            _("The first digit of the national ID (the century) must be 2 or 3."),
+            code="century",
+        )
+    try:
+        birth_date = dt.date(century + int(text[1:3]), int(text[3:5]), int(text[5:7]))
+    except ValueError:
+        raise ValidationError(
+            _("Digits 2 to 7 of the national ID are not a real birth date."),
+            code="birth_date",
+        ) from None
+    if birth_date > (today or timezone.localdate()):
+        raise ValidationError(
+            _("The birth date in the national ID is in the future."),
+            code="birth_date_future",
+        )
+    governorate = governorates().get(text[7:9])
+    if governorate is None:
+        raise ValidationError(
+            _("Digits 8 and 9 of the national ID are not a governorate code."),
+            code="governorate",
+        )
+    gender = Gender.MALE if int(text[12]) % 2 else Gender.FEMALE
+    return NationalIdData(
+        value=text,
+        birth_date=birth_date,
+        gender=gender,
+        governorate=governorate,
+        serial=text[9:13],
+    )
+
+
+def validate_national_id(value: object) -> None:
+    """Model/form field validator."""
+    parse_national_id(value)
+
+
+def mask_national_id(value: str | None) -> str:
+    """`29001011234565` → `2900101******5`: birth date kept, serial hidden."""
+    if not value:
+        return ""
+    text = normalize_national_id(value)
+    if len(text) != NATIONAL_ID_LENGTH:
+        return "*" * len(text)
+    return f"{text[:7]}{'*' * 6}{text[-1]}"
+
+
+def mask_national_ids_in_text(text: str) -> str:
+    """Mask every national-ID-shaped number inside free text (logs, error reports)."""
+    return _ID_IN_TEXT.sub(lambda m: mask_national_id(m.group(0)), text)

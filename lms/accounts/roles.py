@@ -1,0 +1,32 @@
+"""The platform's roles. Each is a Django group created by a migration."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    TRAINEE = "trainee", _("Trainee")
+    INSTRUCTOR = "instructor", _("Instructor")
+    CONTENT_EDITOR = "content_editor", _("Content editor")
+    CONTENT_REVIEWER = "content_reviewer", _("Content reviewer")
+    ASSESSOR = "assessor", _("Assessor")
+    MINISTRY_STAFF = "ministry_staff", _("Ministry staff")
+
+
+def user_has_role(user, role: Role | str) -> bool:
+    """True if an authenticated user belongs to the role's group (superusers: all)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    cached = getattr(user, "_role_names", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True))
+        user._role_names = cached
+    return str(role) in cached
+
+
+def user_roles(user) -> list[Role]:
+    return [role for role in Role if user_has_role(user, role)]

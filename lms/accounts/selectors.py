@@ -1,0 +1,21 @@
+"""Reads other apps need about users."""
+
+from __future__ import annotations
+
+from lms.accounts.national_id import mask_national_id
+from lms.accounts.roles import Role, user_has_role
+
+
+def national_id_for_viewer(*, national_id: str | None, viewer) -> str:
+    """The full ID for ministry staff, the masked form for everyone else."""
+    if not national_id:
+        return ""
+    if user_has_role(viewer, Role.MINISTRY_STAFF):
+        return national_id
+    return mask_national_id(national_id)
+
+
+def users_with_role(role: Role | str):
+    from lms.accounts.models import User
+
+    return User.objects.filter(groups__name=str(role))

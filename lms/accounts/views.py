@@ -1,0 +1,68 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from lms.accounts import services
+from lms.accounts.forms import LoginForm, SignUpForm
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("home:dashboard")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.user_register_trainee(
+                national_id=data["national_id"],
+                full_name_ar=data["full_name_ar"],
+                full_name_en=data["full_name_en"],
+                phone=data["phone"],
+                email=data["email"],
+                password=data["password1"],
+                has_disability=data["has_disability"],
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome to Maharat! Your account is ready."))
+            return redirect("home:dashboard")
+    return render(
+        request,
+        "accounts/signup.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes lock-out page: says why and for how long, in the user's language."""
+    from django.conf import settings
+
+    minutes = max(1, round(float(settings.AXES_COOLOFF_TIME) * 60))
+    return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)

@@ -1,0 +1,106 @@
+"""`seed_demo` plumbing: apps register a Wagtail hook ``maharat_seed_demo``.
+
+A hook is a callable ``(stdout) -> None`` with an ``order`` attribute (lower runs
+first); it must be idempotent. The home app seeds the users; courses, assessments,
+classes ... seed their own data through the hook, so nothing here imports them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from wagtail import hooks
+
+HOOK_NAME = "maharat_seed_demo"
+DEMO_PASSWORD = "Maharat-Demo-2026"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    role: str
+    full_name_ar: str
+    full_name_en: str
+    national_id: str | None = None
+    phone: str | None = None
+    is_staff: bool = False
+    is_superuser: bool = False
+
+
+DEMO_USERS = [
+    DemoUser(
+        "admin",
+        "ministry_staff",
+        "مدير المنصة",
+        "Platform admin",
+        is_staff=True,
+        is_superuser=True,
+    ),
+    DemoUser(
+        "01000000001",
+        "trainee",
+        "منى أحمد السيد",
+        "Mona Ahmed El-Sayed",
+        national_id="30001012101248",
+        phone="01000000001",
+    ),
+    DemoUser(
+        "01000000002",
+        "trainee",
+        "كريم محمود علي",
+        "Karim Mahmoud Ali",
+        national_id="29905151301233",
+        phone="01000000002",
+    ),
+    DemoUser(
+        "instructor", "instructor", "م. هالة فؤاد", "Eng. Hala Fouad", is_staff=False
+    ),
+    DemoUser(
+        "editor", "content_editor", "سارة عبد الله", "Sara Abdallah", is_staff=True
+    ),
+    DemoUser(
+        "reviewer", "content_reviewer", "يوسف إبراهيم", "Youssef Ibrahim", is_staff=True
+    ),
+    DemoUser("assessor", "assessor", "عادل حسن", "Adel Hassan"),
+    DemoUser(
+        "staff",
+        "ministry_staff",
+        "نادية كمال",
+        "Nadia Kamal",
+        national_id="28507070101286",
+        is_staff=True,
+    ),
+    DemoUser("staff2", "ministry_staff", "طارق سليم", "Tarek Selim", is_staff=True),
+]
+
+
+@transaction.atomic
+def seed_users(stdout) -> None:
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    User = get_user_model()
+    for demo in DEMO_USERS:
+        user, created = User.objects.get_or_create(
+            username=demo.username,
+            defaults={
+                "full_name_ar": demo.full_name_ar,
+                "full_name_en": demo.full_name_en,
+                "first_name": demo.full_name_en.split(" ")[0],
+                "national_id": demo.national_id,
+                "phone": demo.phone,
+                "is_staff": demo.is_staff,
+                "is_superuser": demo.is_superuser,
+            },
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        user.groups.add(Group.objects.get(name=demo.role))
+
+
+def run_seed_hooks(stdout) -> None:
+    seeders = sorted(hooks.get_hooks(HOOK_NAME), key=lambda f: getattr(f, "order", 100))
+    for seeder in seeders:
+        seeder(stdout)

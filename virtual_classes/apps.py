@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class VirtualClassesConfig(AppConfig):
+    name = "virtual_classes"
+    label = "virtual_classes"
+    verbose_name = _("Live classes")

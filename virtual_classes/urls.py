@@ -1,0 +1,3 @@
+app_name = "virtual_classes"
+
+urlpatterns: list = []
