@@ -82,3 +82,20 @@ def test_compose_environment_only_names_variables_the_settings_read():
         assert {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG"} <= set(environment)
         assert environment["DATABASE_URL"].startswith("postgres://")
         assert environment["REDIS_URL"].startswith("redis://redis:")
+
+
+def test_setup_names_a_missing_ffmpeg_and_how_to_install_it(tmp_path):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "python3.11").symlink_to(sys.executable)
+    result = subprocess.run(
+        ["/bin/bash", str(ROOT / "scripts" / "check_tools.sh")],
+        env={"PATH": str(bin_dir)},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 1
+    assert "Missing system tool: ffmpeg" in result.stderr
+    assert "apt-get install -y ffmpeg" in result.stderr
+    assert "Traceback" not in result.stderr
