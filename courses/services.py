@@ -254,7 +254,7 @@ def knowledge_check_submit(
     )
 
 
-# --- Offline batch -------------------------------------------------------------------
+# --- Offline batch --------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -343,7 +343,7 @@ def _run_event(*, user, event: dict) -> str:
     raise ProgressRefused(_("Unknown event kind."))
 
 
-# --- Live classes ----------------------------------------------------------------------
+# --- Live classes ---------------------------------------------------------------
 
 
 @transaction.atomic
@@ -370,7 +370,7 @@ def live_attendance_set(
     _evaluate_course(user_id=user_id, course=course)
 
 
-# --- Completion ----------------------------------------------------------------------
+# --- Completion -----------------------------------------------------------------
 
 
 def _evaluate_lesson(
