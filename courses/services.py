@@ -275,11 +275,11 @@ def progress_events_apply(*, user, events: list[dict]) -> list[EventResult]:
     Each event: {id, kind: open|heartbeat|answer, lesson_id, at (aware datetime),
     and asset_id/watched_s/position_s/duration_s or block_id/answers}.
     """
-    ordered = sorted(events, key=lambda e: e["at"])
-    results: dict[str, EventResult] = {}
-    for event in ordered:
-        results[event["id"]] = _apply_event(user=user, event=event)
-    return [results[e["id"]] for e in events]
+    order = sorted(range(len(events)), key=lambda i: events[i]["at"])
+    results: dict[int, EventResult] = {}
+    for index in order:
+        results[index] = _apply_event(user=user, event=events[index])
+    return [results[i] for i in range(len(events))]
 
 
 def _apply_event(*, user, event: dict) -> EventResult:
