@@ -90,7 +90,5 @@ def search_pages(*, query: str, limit: int = 30) -> list:
     results = []
     for model in (CoursePage, LessonPage):
         qs = model.objects.live().public()
-        results.extend(
-            qs.search(normalised, fields=["search_text"], operator="and")[:limit]
-        )
+        results.extend(qs.search(normalised, operator="and")[:limit])
     return results[:limit]
