@@ -22,3 +22,13 @@ def my_courses_panel(request):
         context={"rows": rows},
         order=10,
     )
+
+
+@hooks.register("maharat_seed_demo")
+def seed_courses(stdout):
+    from courses.seed import seed_courses as run
+
+    run(stdout)
+
+
+seed_courses.order = 30
