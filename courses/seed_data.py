@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (Arabic prose: wrapping sentences mid-word hurts the editors more)
 """The demo curricula: three trades, written in Arabic for this platform.
 
 Each lesson: (slug, title, summary, text paragraphs, extra block, check questions).
