@@ -85,3 +85,29 @@ def test_rejected_lesson_stays_unpublished(module, content_editor, content_revie
     lesson.refresh_from_db()
     assert not lesson.live
     assert lessons_of(module.get_parent().specific)[-1].pk == lesson.pk
+
+
+def test_editor_opens_the_lesson_editor_in_the_admin(client, module, content_editor):
+    client.force_login(content_editor)
+    url = f"/cms/pages/add/courses/lessonpage/{module.pk}/"
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "knowledge_check" in response.content.decode()
+
+
+def test_trainee_cannot_open_the_admin(client, module, trainee):
+    client.force_login(trainee)
+    response = client.get(f"/cms/pages/add/courses/lessonpage/{module.pk}/")
+    assert response.status_code in (302, 403)
+
+
+def test_editor_publish_attempt_through_the_admin_is_refused(
+    client, module, content_editor
+):
+    lesson = LessonPage.objects.child_of(module).first()
+    lesson.unpublish()
+    client.force_login(content_editor)
+    url = f"/cms/pages/{lesson.pk}/edit/"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'name="action-publish"' not in page.content.decode()
