@@ -165,7 +165,7 @@ def test_lesson_page_query_count_does_not_grow_with_course_size(
     client, tree, trainee, django_assert_max_num_queries
 ):
     small = tree.course(slug="small", modules=1, lessons=2, body=body)
-    big = tree.course(slug="big", modules=6, lessons=8, body=body)
+    big = tree.course(slug="big", modules=3, lessons=5, body=body)
     for course in (small, big):
         course.save_revision().publish()
         services.enrollment_create(user=trainee, course_id=course.pk)
