@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -39,6 +40,13 @@ class CatalogPage(Page):
     class Meta:
         verbose_name = _("course catalog")
 
+    def get_context(self, request, *args, **kwargs):
+        from courses.selectors import catalog_filter
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(catalog_filter(params=request.GET))
+        return context
+
 
 class TradePage(Page):
     """A trade (e.g. tailoring), pointing at its main registry occupation."""
@@ -67,6 +75,17 @@ class TradePage(Page):
 
     class Meta:
         verbose_name = _("trade")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["courses"] = (
+            CoursePage.objects.child_of(self)
+            .live()
+            .public()
+            .select_related("skill_level")
+            .order_by("skill_level__rank", "title")
+        )
+        return context
 
 
 class CoursePage(Page):
@@ -154,6 +173,13 @@ class CoursePage(Page):
     class Meta:
         verbose_name = _("course")
 
+    def get_context(self, request, *args, **kwargs):
+        from courses.selectors import course_page_state
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(course_page_state(course=self, request=request))
+        return context
+
     @property
     def search_text(self) -> str:
         from courses.search import normalise_arabic
@@ -199,6 +225,31 @@ class LessonPage(Page):
 
     class Meta:
         verbose_name = _("lesson")
+
+    def serve(self, request, *args, **kwargs):
+        """POST answers a knowledge check without JavaScript (same server scoring)."""
+        if request.method == "POST" and "check" in request.POST:
+            from courses.views import lesson_check_post
+
+            return lesson_check_post(request, lesson=self)
+        if request.user.is_authenticated and not getattr(request, "is_preview", False):
+            from courses.services import lesson_open
+
+            lesson_open(user=request.user, lesson=self, course=self.course)
+        return super().serve(request, *args, **kwargs)
+
+    @cached_property
+    def course(self) -> CoursePage | None:
+        return CoursePage.objects.ancestor_of(self).first()
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.selectors import lesson_page_state
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(
+            lesson_page_state(lesson=self, request=request, course=self.course)
+        )
+        return context
 
     @property
     def search_text(self) -> str:

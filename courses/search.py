@@ -78,3 +78,17 @@ def _strings(value) -> list[str]:
     if isinstance(value, list):
         return [s for v in value for s in _strings(v)]
     return []
+
+
+def search_pages(*, query: str, limit: int = 30) -> list:
+    """Published, public courses and lessons matching an Arabic-normalised query."""
+    from courses.models import CoursePage, LessonPage
+
+    normalised = normalise_query(query)
+    if not normalised:
+        return []
+    results = []
+    for model in (CoursePage, LessonPage):
+        qs = model.objects.live().public()
+        results.extend(qs.search(normalised, operator="and")[:limit])
+    return results[:limit]

@@ -127,7 +127,7 @@ class CourseOutline:
         return [lesson for module in self.modules for lesson in module.lessons]
 
 
-def course_outline_get(*, course: CoursePage, user=None) -> CourseOutline:
+def course_outline_get(*, course: CoursePage, user=None, request=None) -> CourseOutline:
     """Modules and live lessons in tree order with the user's progress: 3–4 queries."""
     modules = list(ModulePage.objects.child_of(course).live().public().order_by("path"))
     lessons = list(
@@ -146,7 +146,7 @@ def course_outline_get(*, course: CoursePage, user=None) -> CourseOutline:
             )
         )
         live_minutes = live_minutes_total(user_id=user.pk, course_id=course.pk)
-    course_url = course.get_url() or ""
+    course_url = course.get_url(request) or ""
     base = course.url_path
     by_module: dict[str, list[LessonOutline]] = {m.path: [] for m in modules}
     for lesson in lessons:
@@ -217,3 +217,210 @@ def check_results_for(*, user, lesson_id: int) -> dict[str, CheckResult]:
         c.block_id: c
         for c in CheckResult.objects.filter(user=user, lesson_id=lesson_id)
     }
+
+
+# --- Page state (catalog, course, lesson) ---------------------------------------------
+
+
+def _locale_pages(qs):
+    """Pages in the active language, falling back to the default (Arabic) source."""
+    from wagtail.models import Locale
+
+    active = Locale.get_active()
+    localised = qs.filter(locale=active)
+    if active.language_code != Locale.get_default().language_code and (
+        not localised.exists()
+    ):
+        return qs.filter(locale=Locale.get_default())
+    return localised
+
+
+def catalog_filter(*, params) -> dict:
+    """Live courses filtered by trade, level and audience (unknown values ignored)."""
+    from courses.models import Audience, TradePage
+    from registry.models import SkillLevel
+
+    trades = list(_locale_pages(TradePage.objects.live().public()).order_by("path"))
+    levels = list(SkillLevel.objects.order_by("rank"))
+    courses = _locale_pages(CoursePage.objects.live().public()).select_related(
+        "skill_level", "occupation"
+    )
+    selected = {
+        "trade": params.get("trade", ""),
+        "level": params.get("level", ""),
+        "audience": params.get("audience", ""),
+    }
+    trade = next((t for t in trades if t.trade == selected["trade"]), None)
+    if trade is not None:
+        courses = courses.descendant_of(trade)
+    else:
+        selected["trade"] = ""
+    if selected["level"] in {level.code for level in levels}:
+        courses = courses.filter(skill_level__code=selected["level"])
+    else:
+        selected["level"] = ""
+    if selected["audience"] in Audience.values:
+        courses = courses.filter(audience=selected["audience"])
+    else:
+        selected["audience"] = ""
+    return {
+        "courses": list(courses.order_by("path")),
+        "trades": trades,
+        "levels": levels,
+        "audiences": Audience.choices,
+        "selected": selected,
+    }
+
+
+def course_page_state(*, course: CoursePage, request) -> dict:
+    user = request.user
+    outline = course_outline_get(course=course, user=user, request=request)
+    enrollment = enrollment_get(user=user, course_id=course.pk)
+    if enrollment is not None and enrollment.status == Enrollment.Status.LEFT:
+        enrollment = None
+    completion = (
+        CourseCompletion.objects.filter(user=user, course=course).first()
+        if enrollment
+        else None
+    )
+    flat = outline.flat()
+    continue_url = ""
+    if enrollment is not None:
+        last = next((x for x in flat if x.id == enrollment.last_lesson_id), None)
+        todo = next((x for x in flat if not x.completed), None)
+        target = last if last and not last.completed else todo or last
+        continue_url = target.url if target else ""
+    return {
+        "outline": outline,
+        "enrollment": enrollment,
+        "completion": completion,
+        "continue_url": continue_url,
+        "instructors": list(course.instructors.all()),
+    }
+
+
+def lesson_page_state(*, lesson: LessonPage, request, course=None) -> dict:
+    """Everything the lesson page shows, in a fixed number of queries."""
+    user = request.user
+    course = course or CoursePage.objects.ancestor_of(lesson).first()
+    outline = course_outline_get(course=course, user=user, request=request)
+    flat = outline.flat()
+    index = next((i for i, x in enumerate(flat) if x.id == lesson.pk), None)
+    previous = flat[index - 1] if index else None
+    following = flat[index + 1] if index is not None and index + 1 < len(flat) else None
+    enrolled = enrollment_exists(user=user, course_id=course.pk)
+    passed, positions, done = set(), {}, False
+    if enrolled:
+        passed = {
+            block_id
+            for block_id, result in check_results_for(
+                user=user, lesson_id=lesson.pk
+            ).items()
+            if result.passed_at
+        }
+        positions = {
+            asset_id: v.position_s
+            for asset_id, v in video_progress_for(
+                user=user, lesson_id=lesson.pk
+            ).items()
+        }
+        done = any(x.completed for x in flat if x.id == lesson.pk)
+    return {
+        "course": course,
+        "outline": outline,
+        "previous_lesson": previous,
+        "next_lesson": following,
+        "lesson_number": (index or 0) + 1,
+        "enrolled": enrolled,
+        "passed_checks": passed,
+        "video_positions": positions,
+        "lesson_done": done,
+    }
+
+
+def cohort_progress(*, course: CoursePage) -> list[dict]:
+    """One row per enrolled trainee: lessons done, percent, live minutes, completion."""
+    from django.db.models import Count, Q, Sum
+
+    required_ids = list(
+        LessonPage.objects.live()
+        .descendant_of(course)
+        .filter(required=True)
+        .values_list("pk", flat=True)
+    )
+    enrollments = list(
+        Enrollment.objects.filter(course=course)
+        .exclude(status=Enrollment.Status.LEFT)
+        .select_related("user")
+        .order_by("user__full_name_ar", "user__username")
+    )
+    user_ids = [e.user_id for e in enrollments]
+    done = dict(
+        LessonProgress.objects.filter(course=course, user_id__in=user_ids)
+        .values("user_id")
+        .annotate(
+            n=Count(
+                "id",
+                filter=Q(lesson_id__in=required_ids, completed_at__isnull=False),
+            )
+        )
+        .values_list("user_id", "n")
+    )
+    minutes = dict(
+        LiveAttendance.objects.filter(course=course, user_id__in=user_ids)
+        .values("user_id")
+        .annotate(total=Sum("minutes"))
+        .values_list("user_id", "total")
+    )
+    completions = dict(
+        CourseCompletion.objects.filter(
+            course=course, user_id__in=user_ids
+        ).values_list("user_id", "completed_at")
+    )
+    total = len(required_ids)
+    return [
+        {
+            "user": e.user,
+            "enrolled_at": e.enrolled_at,
+            "lessons_done": done.get(e.user_id, 0),
+            "lessons_total": total,
+            "percent": round(100 * done.get(e.user_id, 0) / total) if total else 0,
+            "live_minutes": minutes.get(e.user_id, 0) or 0,
+            "completed_at": completions.get(e.user_id),
+        }
+        for e in enrollments
+    ]
+
+
+def my_courses(*, user) -> list[dict]:
+    """The dashboard's "my courses": each enrolment with its percent and next step."""
+    from django.db.models import Count, Q
+
+    enrollments = list(enrollments_for_user(user=user))
+    rows = []
+    for enrollment in enrollments:
+        course = enrollment.course
+        counts = (
+            LessonPage.objects.live()
+            .descendant_of(course)
+            .filter(required=True)
+            .aggregate(
+                total=Count("id"),
+                done=Count(
+                    "progress",
+                    filter=Q(progress__user=user, progress__completed_at__isnull=False),
+                ),
+            )
+        )
+        total = counts["total"] or 0
+        rows.append(
+            {
+                "course": course,
+                "status": enrollment.status,
+                "percent": round(100 * counts["done"] / total) if total else 0,
+                "continue_url": enrollment.last_lesson.url
+                if enrollment.last_lesson
+                else course.url,
+            }
+        )
+    return rows

@@ -1,0 +1,149 @@
+"""`seed_demo` for courses: the catalog, three trades and their Arabic curricula.
+
+Idempotent: pages are looked up by slug and only missing ones are created.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import transaction
+from wagtail.models import Page
+
+from courses.models import CatalogPage, CoursePage, LessonPage, ModulePage, TradePage
+from courses.seed_data import CURRICULA
+from registry.models import Occupation, SkillLevel
+
+# Fixed ids keep block ids stable across runs (and so trainees' check results).
+_NS = uuid.UUID("5b2f6c1e-8f7a-4d55-9a51-4d1c0f7e2a10")
+
+
+def _block_id(*parts: str) -> str:
+    return str(uuid.uuid5(_NS, "/".join(parts)))
+
+
+def _lesson_body(key: str, paragraphs, extra, questions) -> list[dict]:
+    body = [
+        {
+            "type": "text",
+            "id": _block_id(key, "text"),
+            "value": "".join(f"<p>{p}</p>" for p in paragraphs),
+        }
+    ]
+    if extra and extra[0] == "safety":
+        _, severity, title, text = extra
+        body.append(
+            {
+                "type": "safety",
+                "id": _block_id(key, "safety"),
+                "value": {"severity": severity, "title": title, "text": text},
+            }
+        )
+    elif extra and extra[0] == "procedure":
+        _, title, steps = extra
+        body.append(
+            {
+                "type": "procedure",
+                "id": _block_id(key, "procedure"),
+                "value": {
+                    "title": title,
+                    "steps": [
+                        {"image": None, "alt": "", "text": step} for step in steps
+                    ],
+                },
+            }
+        )
+    body.append(
+        {
+            "type": "knowledge_check",
+            "id": _block_id(key, "check"),
+            "value": {
+                "title": "",
+                "questions": [
+                    {
+                        "prompt": prompt,
+                        "kind": kind,
+                        "choices": [
+                            {"text": text, "correct": i in correct}
+                            for i, text in enumerate(choices)
+                        ],
+                        "explanation": explanation,
+                    }
+                    for prompt, kind, choices, correct, explanation in questions
+                ],
+            },
+        }
+    )
+    return body
+
+
+def _child(parent: Page, model, slug: str, **fields):
+    existing = model.objects.child_of(parent).filter(slug=slug).first()
+    if existing is not None:
+        return existing, False
+    page = parent.add_child(instance=model(slug=slug, **fields))
+    page.save_revision().publish()
+    return page, True
+
+
+@transaction.atomic
+def seed_courses(stdout) -> None:
+    from django.contrib.auth import get_user_model
+
+    home = Page.objects.get(depth=2).specific
+    catalog, _ = _child(
+        home,
+        CatalogPage,
+        "courses",
+        title="الدورات",
+        intro="اختر حرفة، ثم دورة تناسب مستواك. كل الدورات مجانية.",
+    )
+    level = SkillLevel.objects.order_by("rank").first()
+    instructor = get_user_model().objects.filter(username="instructor").first()
+    created_lessons = 0
+    for curriculum in CURRICULA:
+        trade_slug, occupation_code, trade_title, trade_code = curriculum["trade"]
+        occupation = Occupation.objects.get(code=occupation_code)
+        trade, _ = _child(
+            catalog,
+            TradePage,
+            trade_slug,
+            title=trade_title,
+            trade=trade_code,
+            occupation=occupation,
+            intro=curriculum["intro"],
+        )
+        info = curriculum["course"]
+        course, course_created = _child(
+            trade,
+            CoursePage,
+            info["slug"],
+            title=info["title"],
+            summary=info["summary"],
+            occupation=occupation,
+            skill_level=level,
+            estimated_hours=info["hours"],
+            audience=info["audience"],
+            prerequisites=info["prerequisites"],
+            accessibility_notes=info["accessibility"],
+        )
+        if course_created and instructor is not None:
+            course.instructors.add(instructor)
+            course.save_revision().publish()
+        for module_slug, module_title, lessons in curriculum["modules"]:
+            module, _ = _child(course, ModulePage, module_slug, title=module_title)
+            for slug, title, summary, paragraphs, extra, questions in lessons:
+                key = f"{info['slug']}/{module_slug}/{slug}"
+                _lesson, created = _child(
+                    module,
+                    LessonPage,
+                    slug,
+                    title=title,
+                    summary=summary,
+                    body=_lesson_body(key, paragraphs, extra, questions),
+                )
+                created_lessons += int(created)
+    stdout.write(f"courses: 3 trades, {created_lessons} new lessons")
+
+
+seed_courses.order = 30  # after users (home) and registry reference data

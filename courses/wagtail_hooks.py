@@ -1,0 +1,34 @@
+"""Admin and shell integration: dashboard panel, demo data, instructor menu."""
+
+from __future__ import annotations
+
+from wagtail import hooks
+
+from lms.home.panels import DashboardPanel
+
+
+@hooks.register("maharat_dashboard_panels")
+def my_courses_panel(request):
+    if not request.user.is_authenticated:
+        return None
+    from courses.selectors import my_courses
+
+    rows = my_courses(user=request.user)
+    if not rows:
+        return None
+    return DashboardPanel(
+        slot="courses",
+        template="courses/panels/my_courses.html",
+        context={"rows": rows},
+        order=10,
+    )
+
+
+@hooks.register("maharat_seed_demo")
+def seed_courses(stdout):
+    from courses.seed import seed_courses as run
+
+    run(stdout)
+
+
+seed_courses.order = 30

@@ -1,0 +1,3 @@
+"""Course-tree fixtures shared with the courses tests."""
+
+from tests.courses.conftest import tree  # noqa: F401
