@@ -58,7 +58,7 @@ REASONS: dict[str, str] = {
         "decoded. Upload the complete file."
     ),
     "ffmpeg_failed": _(
-        "Transcoding failed (ffmpeg exit code %(code)s); see the ffmpeg log lines."
+        "Transcoding failed (ffmpeg exit code %(exit_code)s); see the ffmpeg log lines."
     ),
     "cancelled": _("The job was cancelled."),
     "gave_up": _("The job stopped responding %(attempts)s times; retry it by hand."),
@@ -193,6 +193,15 @@ def probe(path: str | Path) -> ProbeResult:
         size_bytes=size,
         frame_rate=_rate(video.get("avg_frame_rate") or video.get("r_frame_rate")),
     )
+
+
+def output_duration_s(path: str | Path) -> float:
+    """Duration of a file we just wrote (0 when unreadable)."""
+    try:
+        info = ffmpeg.probe(str(path), cmd=settings.FFPROBE_BINARY)
+    except ffmpeg.Error:
+        return 0.0
+    return _float(info.get("format", {}).get("duration")) or 0.0
 
 
 def _float(value: object) -> float | None:

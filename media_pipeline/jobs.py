@@ -204,16 +204,16 @@ def _process(asset: VideoAsset, token: str) -> None:
                 raise MediaRejected(
                     "ffmpeg_failed",
                     stderr_tail=result.stderr_tail,
-                    code=result.returncode,
+                    exit_code=result.returncode,
                 )
-            _check_complete(found.duration_s, result)
+            _check_complete(found.duration_s, out, result)
             reporter.beat()
             _publish(asset.pk, token, out, plan, reporter)
 
 
-def _check_complete(duration_s: float, result: ffmpeg_ops.RunResult) -> None:
+def _check_complete(duration_s: float, out: Path, result: ffmpeg_ops.RunResult) -> None:
     """A truncated file decodes 'successfully' but short: refuse it."""
-    decoded = result.last.out_time_s
+    decoded = ffmpeg_ops.output_duration_s(out / ffmpeg_ops.OFFLINE_NAME)
     if decoded + max(1.0, 0.05 * duration_s) < duration_s:
         raise MediaRejected(
             "truncated",

@@ -156,21 +156,9 @@ def _requeue_one(asset_id: int, cutoff: dt.datetime) -> bool:
     return True
 
 
-@transaction.atomic
 def video_asset_delete(*, asset_id: int) -> None:
-    """Delete an asset with its original, outputs and captions."""
-    asset = VideoAsset.objects.get(pk=asset_id)
-    names = [asset.original.name] + [c.file.name for c in asset.captions.all()]
-    asset.delete()
-
-    def remove_files() -> None:
-        for name in names:
-            if name:
-                storage_ops.default_storage.delete(name)
-        storage_ops.delete_prefix(f"videos/assets/{asset_id}")
-        storage_ops.delete_prefix(f"videos/incoming/{asset_id}")
-
-    transaction.on_commit(remove_files)
+    """Delete an asset; its original, outputs and captions go once this commits."""
+    VideoAsset.objects.filter(pk=asset_id).delete()
 
 
 @transaction.atomic

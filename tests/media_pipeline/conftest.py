@@ -20,13 +20,13 @@ def clips(tmp_path_factory) -> dict[str, Path]:
     fast = ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]
     av = d / "lesson.mp4"
     _ffmpeg(
-        "-f", "lavfi", "-i", "testsrc=size=480x360:rate=25:duration=3",
+        "-f", "lavfi", "-i", "testsrc=size=480x360:rate=10:duration=3",
         "-f", "lavfi", "-i", "sine=frequency=440:duration=3",
         *fast, "-c:a", "aac", "-shortest", str(av),
     )  # fmt: skip
     tiny = d / "tiny-silent.mp4"
     _ffmpeg(
-        "-f", "lavfi", "-i", "testsrc=size=176x144:rate=15:duration=2",
+        "-f", "lavfi", "-i", "testsrc=size=176x144:rate=10:duration=2",
         *fast, str(tiny),
     )  # fmt: skip
     audio = d / "voice.m4a"
