@@ -1,4 +1,4 @@
-"""The pipeline as a job: ingest, task, progress, atomic publish, stale, cancel, retry."""
+"""The pipeline as a job: ingest, task, progress, publish, stale, cancel, retry."""
 
 from __future__ import annotations
 
