@@ -1,4 +1,4 @@
-"""The admin form: remembers whether the original was replaced, to re-run the pipeline."""
+"""Admin form: notes whether the original was replaced, to re-run the pipeline."""
 
 from __future__ import annotations
 

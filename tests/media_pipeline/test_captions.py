@@ -1,4 +1,4 @@
-"""Caption tracks: SRT becomes WebVTT, bad files are refused, tracks reach the player."""
+"""Caption tracks: SRT becomes WebVTT, bad files are refused, tracks are listed."""
 
 from __future__ import annotations
 
