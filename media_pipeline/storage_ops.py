@@ -68,6 +68,9 @@ def upload_tree(
     names = []
     for path in sorted(p for p in local_dir.rglob("*") if p.is_file()):
         rel = path.relative_to(local_dir).as_posix()
+        if _move_local(path, f"{prefix}/{rel}", storage):
+            names.append(rel)
+            continue
         with path.open("rb") as fh:
             stored = storage.save(f"{prefix}/{rel}", File(fh))
         if stored != f"{prefix}/{rel}":
@@ -76,6 +79,17 @@ def upload_tree(
         if on_file:
             on_file()
     return names
+
+
+def _move_local(path: Path, name: str, storage: Storage) -> bool:
+    """On a filesystem storage, move the scratch file in instead of copying it."""
+    try:
+        target = Path(storage.path(name))
+    except NotImplementedError:
+        return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(path, target)
+    return True
 
 
 def move_file(src: str, dst: str, storage: Storage = default_storage) -> None:

@@ -1,4 +1,4 @@
-"""The admin (upload starts the pipeline, progress JSON, retry, cancel) and the player."""
+"""The admin (upload, progress JSON, retry, cancel) and the player include."""
 
 from __future__ import annotations
 
