@@ -68,13 +68,11 @@ def upload_tree(
     names = []
     for path in sorted(p for p in local_dir.rglob("*") if p.is_file()):
         rel = path.relative_to(local_dir).as_posix()
-        if _move_local(path, f"{prefix}/{rel}", storage):
-            names.append(rel)
-            continue
-        with path.open("rb") as fh:
-            stored = storage.save(f"{prefix}/{rel}", File(fh))
-        if stored != f"{prefix}/{rel}":
-            raise RuntimeError(f"storage renamed {rel} to {stored}")
+        if not _move_local(path, f"{prefix}/{rel}", storage):
+            with path.open("rb") as fh:
+                stored = storage.save(f"{prefix}/{rel}", File(fh))
+            if stored != f"{prefix}/{rel}":
+                raise RuntimeError(f"storage renamed {rel} to {stored}")
         names.append(rel)
         if on_file:
             on_file()
