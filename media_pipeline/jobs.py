@@ -228,6 +228,7 @@ def _publish(
 ) -> None:
     """Upload to a temporary prefix, move into the final prefix, then flip the row."""
     tmp, final = temp_prefix(asset_id, token), final_prefix(asset_id, token)
+    offline_size = (out / ffmpeg_ops.OFFLINE_NAME).stat().st_size
     names = storage_ops.upload_tree(out, tmp, on_file=reporter.beat)
     storage_ops.move_tree(names, tmp, final)
     storage_ops.delete_prefix(tmp)
@@ -248,7 +249,7 @@ def _publish(
         audio_only=f"{ffmpeg_ops.AUDIO_ONLY_NAME}/index.m3u8"
         if plan.audio_only
         else "",
-        offline_size=(out / ffmpeg_ops.OFFLINE_NAME).stat().st_size,
+        offline_size=offline_size,
     )
     if previous and previous != final:
         storage_ops.delete_prefix(previous)
