@@ -33,7 +33,8 @@
     var picker = box.querySelector(".mp-quality");
     var d = video.dataset;
     var key = "maharat:video-pos:" + d.assetId;
-    var saved = parseFloat(localStorage.getItem(key) || "0") || 0;
+    var saved = 0;
+    try { saved = parseFloat(localStorage.getItem(key) || "0") || 0; } catch (e) { /* none */ }
     var hls = null, watched = 0, sent = 0, last = null, lastSaved = 0;
 
     function emit() {
