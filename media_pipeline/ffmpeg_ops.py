@@ -149,8 +149,8 @@ def probe(path: str | Path) -> ProbeResult:
     if size > settings.MEDIA_MAX_UPLOAD_BYTES:
         raise MediaRejected(
             "too_large",
-            size_mb=math.ceil(size / 1024**2),
-            limit_mb=settings.MEDIA_MAX_UPLOAD_BYTES // 1024**2,
+            size_mb=megabytes(size),
+            limit_mb=megabytes(settings.MEDIA_MAX_UPLOAD_BYTES),
         )
     try:
         info = ffmpeg.probe(str(path), cmd=settings.FFPROBE_BINARY)
@@ -202,6 +202,12 @@ def output_duration_s(path: str | Path) -> float:
     except ffmpeg.Error:
         return 0.0
     return _float(info.get("format", {}).get("duration")) or 0.0
+
+
+def megabytes(size_bytes: int) -> str:
+    """A size in MB for messages: whole numbers, two decimals below 1 MB."""
+    mb = size_bytes / 1024**2
+    return f"{mb:.2f}" if mb < 1 else str(math.ceil(mb))
 
 
 def _float(value: object) -> float | None:

@@ -12,7 +12,7 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable
 
-from media_pipeline.ffmpeg_ops import REASONS
+from media_pipeline.ffmpeg_ops import REASONS, megabytes
 
 VIDEO_EXTENSIONS = ["mp4", "m4v", "mov", "mkv", "webm", "avi", "mts", "m2ts", "3gp"]
 
@@ -26,8 +26,8 @@ def validate_upload_size(file) -> None:
         raise ValidationError(
             REASONS["too_large"]
             % {
-                "size_mb": -(-size // 1024**2),
-                "limit_mb": settings.MEDIA_MAX_UPLOAD_BYTES // 1024**2,
+                "size_mb": megabytes(size),
+                "limit_mb": megabytes(settings.MEDIA_MAX_UPLOAD_BYTES),
             },
             code="too_large",
         )

@@ -8,6 +8,7 @@ import subprocess
 import time
 
 import pytest
+from django.utils import translation
 
 from media_pipeline import ffmpeg_ops
 from media_pipeline.ffmpeg_ops import Cancelled, MediaRejected
@@ -194,8 +195,11 @@ def test_probe_refuses_a_video_longer_than_the_limit(clips, settings):
 
 
 def test_probe_refuses_a_file_larger_than_the_limit(clips, settings):
-    settings.MEDIA_MAX_UPLOAD_BYTES = 1000
+    settings.MEDIA_MAX_UPLOAD_BYTES = 10_486  # 0.01 MB
     with pytest.raises(MediaRejected) as err:
         ffmpeg_ops.probe(clips["av"])
     assert err.value.code == "too_large"
-    assert "MB" in err.value.message
+    with translation.override("en"):
+        assert "the limit is 0.01 MB" in err.value.message
+    with translation.override("ar"):
+        assert "0.01" in err.value.message and "MB" not in err.value.message
