@@ -337,3 +337,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- media_pipeline -------------------------------------------------------------------
+MEDIA_HLS_SEGMENT_S = env.int("MEDIA_HLS_SEGMENT_S", default=4)
+MEDIA_X264_PRESET = env.str("MEDIA_X264_PRESET", default="veryfast")
+MEDIA_STALE_AFTER_S = env.int("MEDIA_STALE_AFTER_S", default=300)
+MEDIA_MAX_ATTEMPTS = env.int("MEDIA_MAX_ATTEMPTS", default=3)
+MEDIA_PROGRESS_SAVE_EVERY_S = env.float("MEDIA_PROGRESS_SAVE_EVERY_S", default=1.0)
+MEDIA_CAPTION_MAX_BYTES = env.int("MEDIA_CAPTION_MAX_BYTES", default=2 * 1024**2)
+MEDIA_WORK_DIR = env.str("MEDIA_WORK_DIR", default=None)  # ffmpeg scratch; None = /tmp

@@ -6,3 +6,6 @@ class MediaPipelineConfig(AppConfig):
     name = "media_pipeline"
     label = "media_pipeline"
     verbose_name = _("Media pipeline")
+
+    def ready(self) -> None:
+        from media_pipeline import signals  # noqa: F401

@@ -1,0 +1,69 @@
+"""Admin endpoints behind /cms/: live progress JSON, retry and cancel (POST)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from media_pipeline import services
+from media_pipeline.models import VideoAsset
+from media_pipeline.selectors import video_asset_progress_list
+
+CHANGE_PERM = "media_pipeline.change_videoasset"
+
+
+def _require_change(request: HttpRequest) -> None:
+    if not request.user.has_perm(CHANGE_PERM):
+        raise PermissionDenied
+
+
+@require_GET
+def progress(request: HttpRequest) -> JsonResponse:
+    """Status and percent of the listed assets (?ids=1,2,3), polled by the admin."""
+    if not request.user.has_perm("media_pipeline.view_videoasset") and not (
+        request.user.has_perm(CHANGE_PERM)
+    ):
+        raise PermissionDenied
+    try:
+        ids = [int(x) for x in request.GET.get("ids", "").split(",") if x.strip()]
+    except ValueError:
+        return JsonResponse({"error": _("ids must be numbers")}, status=400)
+    return JsonResponse({"assets": video_asset_progress_list(asset_ids=ids)})
+
+
+def _back(request: HttpRequest) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return redirect(target)
+    return redirect("wagtailsnippets_media_pipeline_videoasset:list")
+
+
+@require_POST
+def retry(request: HttpRequest, asset_id: int) -> HttpResponse:
+    _require_change(request)
+    asset = get_object_or_404(VideoAsset, pk=asset_id)
+    try:
+        services.video_asset_retry(asset_id=asset.pk)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("“%(title)s” is queued again.") % {"title": asset})
+    return _back(request)
+
+
+@require_POST
+def cancel(request: HttpRequest, asset_id: int) -> HttpResponse:
+    _require_change(request)
+    asset = get_object_or_404(VideoAsset, pk=asset_id)
+    try:
+        services.video_asset_cancel(asset_id=asset.pk)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Cancelling “%(title)s”.") % {"title": asset})
+    return _back(request)

@@ -1,0 +1,33 @@
+"""Plain data handed to other apps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RenditionData:
+    name: str
+    height: int
+    bandwidth: int
+    url: str
+
+
+@dataclass(frozen=True)
+class VideoAssetData:
+    title: str
+    status: str
+    duration_s: float | None
+    poster_url: str | None
+    hls_master_url: str | None
+    audio_only_url: str | None
+    offline_mp4_url: str | None
+    offline_size_bytes: int | None
+    captions: tuple[tuple[str, str, str], ...]  # (language, label, url)
+    id: int | None = None
+    thumbnails_url: str | None = None
+    renditions: tuple[RenditionData, ...] = ()
+
+    @property
+    def is_playable(self) -> bool:
+        return bool(self.hls_master_url)

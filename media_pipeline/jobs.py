@@ -1,0 +1,285 @@
+"""One pipeline run for one asset: claim, probe, transcode, publish atomically.
+
+Every write is guarded by the run's job token: when a run is cancelled, retried or
+found stale, its token changes and the old run stops at its next progress report and
+publishes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from media_pipeline import ffmpeg_ops, storage_ops
+from media_pipeline.ffmpeg_ops import Cancelled, MediaRejected, Plan, Progress
+from media_pipeline.models import VideoAsset
+
+logger = logging.getLogger(__name__)
+Status = VideoAsset.Status
+
+
+def temp_prefix(asset_id: int, token: str) -> str:
+    return f"videos/incoming/{asset_id}/{token}"
+
+
+def final_prefix(asset_id: int, token: str) -> str:
+    return f"videos/assets/{asset_id}/{token}"
+
+
+def run_job(*, asset_id: int, job_token: str) -> None:
+    """Run the pipeline for an asset if this token is still the asset's current run."""
+    asset = _claim(asset_id, job_token)
+    if asset is None:
+        return
+    purge_unpublished(asset_id)  # a retry starts clean: drop a crashed run's leftovers
+    try:
+        _process(asset, job_token)
+    except Cancelled:
+        _cleanup(asset_id, job_token)
+        _finish(asset_id, job_token, Status.CANCELLED, code="cancelled")
+    except MediaRejected as exc:
+        _cleanup(asset_id, job_token)
+        _finish(
+            asset_id,
+            job_token,
+            Status.FAILED,
+            code=exc.code,
+            params=exc.params,
+            stderr_tail=exc.stderr_tail,
+        )
+    except Exception as exc:
+        logger.exception("media pipeline run failed for asset %s", asset_id)
+        _cleanup(asset_id, job_token)
+        _finish(
+            asset_id,
+            job_token,
+            Status.FAILED,
+            code="internal",
+            params={"detail": f"{type(exc).__name__}: {exc}"[:300]},
+        )
+
+
+@transaction.atomic
+def _claim(asset_id: int, token: str) -> VideoAsset | None:
+    asset = VideoAsset.objects.select_for_update().filter(pk=asset_id).first()
+    if asset is None or asset.job_token != token or asset.status != Status.UPLOADED:
+        return None  # superseded, cancelled, or already run by another worker
+    if asset.cancel_requested:
+        asset.status = Status.CANCELLED
+        asset.error_code = "cancelled"
+        asset.save()
+        return None
+    now = timezone.now()
+    asset.status = Status.PROBING
+    asset.attempts += 1
+    asset.started_at = asset.heartbeat_at = now
+    asset.finished_at = None
+    asset.progress_percent = 0
+    asset.progress_speed = None
+    asset.error_code, asset.error_params, asset.stderr_tail = "", {}, ""
+    asset.save()
+    return asset
+
+
+def purge_unpublished(asset_id: int) -> None:
+    """Delete every output of this asset except the published one."""
+    published = (
+        VideoAsset.objects.filter(pk=asset_id)
+        .values_list("output_prefix", flat=True)
+        .first()
+    )
+    storage_ops.delete_prefix(f"videos/incoming/{asset_id}")
+    root = f"videos/assets/{asset_id}"
+    try:
+        dirs, _files = storage_ops.default_storage.listdir(root)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    for d in dirs:
+        if f"{root}/{d}" != published:
+            storage_ops.delete_prefix(f"{root}/{d}")
+
+
+def _cleanup(asset_id: int, token: str) -> None:
+    for prefix in (temp_prefix(asset_id, token), final_prefix(asset_id, token)):
+        try:
+            storage_ops.delete_prefix(prefix)
+        except Exception:
+            logger.exception("could not clean %s", prefix)
+
+
+def _guarded_update(asset_id: int, token: str, **fields) -> None:
+    """Write run state; raise Cancelled if the run was cancelled or superseded."""
+    fields.setdefault("heartbeat_at", timezone.now())
+    updated = VideoAsset.objects.filter(
+        pk=asset_id,
+        job_token=token,
+        cancel_requested=False,
+        status__in=VideoAsset.RUNNING,
+    ).update(updated_at=timezone.now(), **fields)
+    if not updated:
+        raise Cancelled
+
+
+def _finish(
+    asset_id: int,
+    token: str,
+    status: str,
+    *,
+    code: str,
+    params: dict | None = None,
+    stderr_tail: str = "",
+) -> None:
+    VideoAsset.objects.filter(pk=asset_id, job_token=token).update(
+        status=status,
+        error_code=code,
+        error_params=params or {},
+        stderr_tail=stderr_tail,
+        progress_speed=None,
+        finished_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+
+
+@dataclass
+class _Reporter:
+    """Throttled progress writer; doubles as the heartbeat and the cancel check."""
+
+    asset_id: int
+    token: str
+    duration_s: float
+    last_write: float = 0.0
+
+    def __call__(self, progress: Progress) -> None:
+        now = time.monotonic()
+        if (
+            not progress.done
+            and now - self.last_write < settings.MEDIA_PROGRESS_SAVE_EVERY_S
+        ):
+            return
+        self.last_write = now
+        _guarded_update(
+            self.asset_id,
+            self.token,
+            progress_percent=round(progress.percent(self.duration_s), 1),
+            progress_speed=progress.speed,
+        )
+
+    def beat(self) -> None:
+        _guarded_update(self.asset_id, self.token)
+
+
+def _process(asset: VideoAsset, token: str) -> None:
+    with storage_ops.local_copy(asset.original.name) as source:
+        found = ffmpeg_ops.probe(source)
+        _guarded_update(
+            asset.pk,
+            token,
+            status=Status.TRANSCODING,
+            duration_s=found.duration_s,
+            width=found.width,
+            height=found.height,
+            video_codec=found.video_codec,
+            audio_codec=found.audio_codec,
+            size_bytes=found.size_bytes,
+        )
+        plan = ffmpeg_ops.plan_for(found)
+        reporter = _Reporter(asset.pk, token, found.duration_s)
+        with tempfile.TemporaryDirectory(
+            prefix="maharat-media-", dir=settings.MEDIA_WORK_DIR
+        ) as work:
+            out = Path(work) / "out"
+            cmd = ffmpeg_ops.build_command(source, out, plan)
+            result = ffmpeg_ops.run(
+                cmd, duration_s=found.duration_s, on_progress=reporter
+            )
+            if result.returncode != 0:
+                raise MediaRejected(
+                    "ffmpeg_failed",
+                    stderr_tail=result.stderr_tail,
+                    exit_code=result.returncode,
+                )
+            _check_complete(found.duration_s, out, result)
+            reporter.beat()
+            _publish(asset.pk, token, out, plan, reporter)
+
+
+def _check_complete(duration_s: float, out: Path, result: ffmpeg_ops.RunResult) -> None:
+    """A truncated file decodes 'successfully' but short: refuse it."""
+    decoded = ffmpeg_ops.output_duration_s(out / ffmpeg_ops.OFFLINE_NAME)
+    if decoded + max(1.0, 0.05 * duration_s) < duration_s:
+        raise MediaRejected(
+            "truncated",
+            stderr_tail=result.stderr_tail,
+            decoded_s=round(decoded, 1),
+            duration_s=round(duration_s, 1),
+        )
+
+
+def _publish(
+    asset_id: int, token: str, out: Path, plan: Plan, reporter: _Reporter
+) -> None:
+    """Upload to a temporary prefix, move into the final prefix, then flip the row."""
+    tmp, final = temp_prefix(asset_id, token), final_prefix(asset_id, token)
+    offline_size = (out / ffmpeg_ops.OFFLINE_NAME).stat().st_size
+    names = storage_ops.upload_tree(out, tmp, on_file=reporter.beat)
+    storage_ops.move_tree(names, tmp, final)
+    storage_ops.delete_prefix(tmp)
+    renditions = [
+        {
+            "name": r.name,
+            "height": r.height,
+            "bandwidth": r.video_bps + (ffmpeg_ops.AUDIO_BPS if plan.audio_only else 0),
+            "playlist": f"{r.name}/index.m3u8",
+        }
+        for r in plan.renditions
+    ]
+    previous = _go_live(
+        asset_id,
+        token,
+        prefix=final,
+        renditions=renditions,
+        audio_only=f"{ffmpeg_ops.AUDIO_ONLY_NAME}/index.m3u8"
+        if plan.audio_only
+        else "",
+        offline_size=offline_size,
+    )
+    if previous and previous != final:
+        storage_ops.delete_prefix(previous)
+
+
+@transaction.atomic
+def _go_live(
+    asset_id: int,
+    token: str,
+    *,
+    prefix: str,
+    renditions: list[dict],
+    audio_only: str,
+    offline_size: int,
+) -> str:
+    """Flip the asset to the new output in one row update; returns the old prefix."""
+    asset = VideoAsset.objects.select_for_update().get(pk=asset_id)
+    if asset.job_token != token or asset.cancel_requested:
+        raise Cancelled
+    previous = asset.output_prefix
+    asset.output_prefix = prefix
+    asset.renditions = renditions
+    asset.audio_only_playlist = audio_only
+    asset.poster_name = ffmpeg_ops.POSTER_NAME
+    asset.thumbnails_name = ffmpeg_ops.THUMBS_NAME
+    asset.offline_mp4_name = ffmpeg_ops.OFFLINE_NAME
+    asset.offline_size_bytes = offline_size
+    asset.status = Status.READY
+    asset.progress_percent = 100
+    asset.progress_speed = None
+    asset.finished_at = asset.heartbeat_at = timezone.now()
+    asset.save()
+    return previous

@@ -1,0 +1,57 @@
+"""Reads other apps (and the admin) need from the media pipeline."""
+
+from __future__ import annotations
+
+from media_pipeline.data import RenditionData, VideoAssetData
+from media_pipeline.ffmpeg_ops import MASTER_PLAYLIST
+from media_pipeline.models import VideoAsset
+
+
+def video_asset_data(asset: VideoAsset) -> VideoAssetData:
+    """An asset as plain data; URLs are None until an output has been published."""
+    url = asset.published_url
+    return VideoAssetData(
+        id=asset.pk,
+        title=asset.title,
+        status=asset.status,
+        duration_s=asset.duration_s,
+        poster_url=url(asset.poster_name),
+        hls_master_url=url(MASTER_PLAYLIST if asset.output_prefix else ""),
+        audio_only_url=url(asset.audio_only_playlist),
+        offline_mp4_url=url(asset.offline_mp4_name),
+        offline_size_bytes=asset.offline_size_bytes if asset.output_prefix else None,
+        captions=tuple(
+            (c.language, c.label, c.file.url) for c in asset.captions.all() if c.file
+        ),
+        thumbnails_url=url(asset.thumbnails_name),
+        renditions=tuple(
+            RenditionData(
+                name=r["name"],
+                height=r["height"],
+                bandwidth=r["bandwidth"],
+                url=url(r["playlist"]) or "",
+            )
+            for r in (asset.renditions if asset.output_prefix else [])
+        ),
+    )
+
+
+def video_asset_get(*, asset_id: int) -> VideoAssetData | None:
+    asset = VideoAsset.objects.prefetch_related("captions").filter(pk=asset_id).first()
+    return video_asset_data(asset) if asset else None
+
+
+def video_asset_progress_list(*, asset_ids: list[int]) -> list[dict]:
+    """Status and progress of some assets, for the admin's live progress bars."""
+    rows = VideoAsset.objects.filter(pk__in=asset_ids[:200])
+    return [
+        {
+            "id": a.pk,
+            "status": a.status,
+            "status_label": str(a.get_status_display()),
+            "percent": round(a.progress_percent, 1),
+            "speed": a.progress_speed,
+            "error": a.error_message,
+        }
+        for a in rows
+    ]

@@ -1,0 +1,30 @@
+"""File clean-up when assets or caption tracks are deleted (any code path)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+
+from media_pipeline import storage_ops
+from media_pipeline.models import Caption, VideoAsset
+
+
+@receiver(post_delete, sender=VideoAsset, dispatch_uid="media_asset_files")
+def delete_asset_files(sender, instance: VideoAsset, **kwargs) -> None:
+    asset_id, original = instance.pk, instance.original.name
+
+    def remove() -> None:
+        if original:
+            storage_ops.default_storage.delete(original)
+        storage_ops.delete_prefix(f"videos/assets/{asset_id}")
+        storage_ops.delete_prefix(f"videos/incoming/{asset_id}")
+
+    transaction.on_commit(remove)
+
+
+@receiver(post_delete, sender=Caption, dispatch_uid="media_caption_file")
+def delete_caption_file(sender, instance: Caption, **kwargs) -> None:
+    name = instance.file.name
+    if name:
+        transaction.on_commit(lambda: storage_ops.default_storage.delete(name))
