@@ -1,0 +1,12 @@
+"""Rate limit for verification, shared by the HTML page and the JSON API (scope "verify")."""
+
+from __future__ import annotations
+
+from rest_framework.throttling import SimpleRateThrottle
+
+
+class VerifyThrottle(SimpleRateThrottle):
+    scope = "verify"
+
+    def get_cache_key(self, request, view) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
