@@ -334,3 +334,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- Registry (verification) ----------------------------------------------------------
+# Rate of the public verification page/API per client IP (load tests raise it).
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["verify"] = env.str(
+    "REGISTRY_VERIFY_RATE", default=REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["verify"]
+)

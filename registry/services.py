@@ -19,6 +19,7 @@ from registry.audit import audit_append
 from registry.cache import verification_cache_clear
 from registry.data import CertificateData, certificate_data
 from registry.models import (
+    ApiClient,
     ApiScope,
     Certificate,
     CertificateSource,
@@ -288,3 +289,31 @@ def occupations_load_csv(*, path: Path, actor_id: int | None = None) -> dict[str
         data={"created": created, "updated": updated},
     )
     return {"created": created, "updated": updated}
+
+
+@transaction.atomic
+def api_client_create(*, name: str, scopes: list[str]) -> tuple[ApiClient, str]:
+    """A service account for another system: (client, DRF token key)."""
+    from rest_framework.authtoken.models import Token
+
+    unknown = set(scopes) - set(ApiScope.values)
+    if unknown:
+        raise ValidationError(
+            _("Unknown scope(s): %(scopes)s") % {"scopes": ", ".join(sorted(unknown))}
+        )
+    user, _created = get_user_model().objects.get_or_create(
+        username=f"api:{name}"[:150], defaults={"full_name_en": name}
+    )
+    user.set_unusable_password()
+    user.save()
+    client, _created = ApiClient.objects.update_or_create(
+        name=name, defaults={"user": user, "scopes": sorted(set(scopes))}
+    )
+    token, _created = Token.objects.get_or_create(user=user)
+    audit_append(
+        action="api_client.save",
+        actor_id=None,
+        object_ref=name[:60],
+        data={"scopes": client.scopes},
+    )
+    return client, token.key
