@@ -18,7 +18,9 @@ import io
 import re
 import secrets
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +39,7 @@ from registry.models import (
     Occupation,
     SkillLevel,
 )
-from registry.serials import ALPHABET, BODY_LENGTH, _check_symbol
+from registry.serials import ALPHABET, BODY_LENGTH
 
 BATCH_SIZE = 10_000
 MAX_STORED_REJECTIONS = 1000
@@ -265,13 +267,26 @@ def _parse_date(value: Any) -> dt.date:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    text = to_western_digits(_text(value)).replace("\\", "/")
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%Y/%m/%d", "%d-%m-%Y"):
+    return _parse_date_text(_text(value))
+
+
+@lru_cache(maxsize=65536)
+def _parse_date_text(raw: str) -> dt.date:
+    """YYYY-MM-DD or DD/MM/YYYY (any digits); cached: a file holds few distinct dates."""
+    text = to_western_digits(raw).replace("\\", "/")
+    try:
+        if len(text) == 10 and text[4] == "-" and text[7] == "-":
+            return dt.date(int(text[:4]), int(text[5:7]), int(text[8:]))
+        if len(text) == 10 and text[2] == "/" and text[5] == "/":
+            return dt.date(int(text[6:]), int(text[3:5]), int(text[:2]))
+    except ValueError:
+        raise ValueError(raw) from None
+    for fmt in ("%Y/%m/%d", "%d-%m-%Y", "%Y-%m-%d", "%d/%m/%Y"):
         try:
             return dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise ValueError(text)
+    raise ValueError(raw)
 
 
 class RowValidator:
@@ -354,17 +369,32 @@ class RowValidator:
 # --- Writing --------------------------------------------------------------------------
 
 _BASE = len(ALPHABET)
+_PAIR = _BASE * _BASE
+_INVERSE = pow(BODY_LENGTH + 1, -1, _BASE)
+# For each pair position, every 2-symbol string with its weighted check contribution.
+_PAIR_TABLES = [
+    [
+        (
+            ALPHABET[x % _BASE] + ALPHABET[x // _BASE],
+            (2 * p + 1) * (x % _BASE) + (2 * p + 2) * (x // _BASE),
+        )
+        for x in range(_PAIR)
+    ]
+    for p in range(BODY_LENGTH // 2)
+]
 
 
 def fast_serial() -> str:
-    """serial_generate() for bulk work: one call to the OS random source per serial."""
+    """serial_generate() for bulk work: one OS random draw, table look-ups."""
     number = int.from_bytes(secrets.token_bytes(8), "big")
-    body = []
-    for _ in range(BODY_LENGTH):
-        number, rem = divmod(number, _BASE)
-        body.append(ALPHABET[rem])
-    text = "".join(body)
-    return text + _check_symbol(text)
+    parts = []
+    total = 0
+    for table in _PAIR_TABLES:
+        number, x = divmod(number, _PAIR)
+        text, weight = table[x]
+        parts.append(text)
+        total += weight
+    return "".join(parts) + ALPHABET[(-total * _INVERSE) % _BASE]
 
 
 def _digest(rows: list[GoodRow]) -> str:
@@ -551,14 +581,33 @@ def import_file(
     writer = BatchWriter(actor_id=actor_id, label=f"import:{path.name}")
     result = ImportResult()
     batch: list[GoodRow] = []
+    # On PostgreSQL (outside a caller's transaction) a second thread writes batch N
+    # while this one parses batch N+1: the database and Python overlap.
+    executor = (
+        ThreadPoolExecutor(max_workers=1)
+        if connection.vendor == "postgresql" and not connection.in_atomic_block
+        else None
+    )
+    pending: list[Future] = []
 
-    def flush() -> None:
+    def add(counts: tuple[int, int, int]) -> None:
+        result.inserted += counts[0]
+        result.updated += counts[1]
+        result.unchanged += counts[2]
+
+    def flush(*, final: bool = False) -> None:
         if batch:
-            inserted, updated, unchanged = writer.write(batch)
-            result.inserted += inserted
-            result.updated += updated
-            result.unchanged += unchanged
+            rows_now = batch.copy()
             batch.clear()
+            if executor is None:
+                add(writer.write(rows_now))
+            else:
+                while pending:
+                    add(pending.pop().result())
+                pending.append(executor.submit(writer.write, rows_now))
+        if final:
+            while pending:
+                add(pending.pop().result())
         if on_progress:
             on_progress(result, estimated)
 
@@ -577,13 +626,19 @@ def import_file(
                     result.rejections.append(rejection)
                 if on_rejection:
                     on_rejection(rejection)
+        flush(final=True)
     except UnicodeDecodeError as exc:
         raise ImportFileError(
             "The file's text encoding is not UTF-8 or Windows-1256 / ترميز الملف غير مدعوم"
         ) from exc
     except csv.Error as exc:
         raise ImportFileError(f"Malformed CSV / ملف CSV تالف: {exc}") from exc
-    flush()
+    finally:
+        if executor is not None:
+            for future in pending:
+                future.cancel()
+            executor.submit(lambda: connection.close()).result()
+            executor.shutdown()
     return result
 
 
