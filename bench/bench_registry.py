@@ -54,13 +54,22 @@ def generate(path: Path, rows: int, seed: int = 7) -> None:
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(
-            ["national_id", "full_name_ar", "full_name_en", "occupation_code",
-             "skill_level", "issue_date", "governorate_code", "legacy_number"]
+            [
+                "national_id",
+                "full_name_ar",
+                "full_name_en",
+                "occupation_code",
+                "skill_level",
+                "issue_date",
+                "governorate_code",
+                "legacy_number",
+            ]
         )
         for i in range(rows):
             born = base + dt.timedelta(days=rng.randrange(0, 14000))
             century = "2" if born.year < 2000 else "3"
-            nid = f"{century}{born:%y%m%d}{rng.choice(GOVS)}{i % 10000:04d}{rng.randrange(10)}"
+            gov = rng.choice(GOVS)
+            nid = f"{century}{born:%y%m%d}{gov}{i % 10000:04d}{rng.randrange(10)}"
             issued = born + dt.timedelta(days=rng.randrange(18 * 366, 40 * 366))
             issued = min(issued, dt.date(2025, 12, 31))
             name = f"{rng.choice(FIRST)} {rng.choice(FIRST)} {rng.choice(LAST)}"
@@ -68,18 +77,28 @@ def generate(path: Path, rows: int, seed: int = 7) -> None:
             if i % BAD_ROW_EVERY == 0:
                 nid = nid[:-1]  # 13 digits
             writer.writerow(
-                [nid, name, "", rng.choice(OCCUPATIONS), rng.choice(LEVELS),
-                 date_text, rng.choice(GOVS[:-1]), f"P{i}"]
+                [
+                    nid,
+                    name,
+                    "",
+                    rng.choice(OCCUPATIONS),
+                    rng.choice(LEVELS),
+                    date_text,
+                    rng.choice(GOVS[:-1]),
+                    f"P{i}",
+                ]
             )
 
 
-async def _worker(paths: list[str], deadline: float, latencies: list[float], errors: list[int]) -> None:
+async def _worker(
+    paths: list[str], deadline: float, latencies: list[float], errors: list[int]
+) -> None:
     reader, writer = await asyncio.open_connection("127.0.0.1", PORT)
     i = 0
     while time.perf_counter() < deadline:
         path = paths[i % len(paths)]
         i += 1
-        request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\n\r\n"
+        request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
         start = time.perf_counter()
         writer.write(request.encode())
         head = await reader.readuntil(b"\r\n\r\n")
@@ -94,12 +113,17 @@ async def _worker(paths: list[str], deadline: float, latencies: list[float], err
     writer.close()
 
 
-async def _load(paths: list[str], seconds: float, concurrency: int) -> tuple[list[float], int]:
+async def _load(
+    paths: list[str], seconds: float, concurrency: int
+) -> tuple[list[float], int]:
     latencies: list[float] = []
     errors: list[int] = []
     deadline = time.perf_counter() + seconds
     await asyncio.gather(
-        *[_worker(paths[k::concurrency] or paths, deadline, latencies, errors) for k in range(concurrency)]
+        *[
+            _worker(paths[k::concurrency] or paths, deadline, latencies, errors)
+            for k in range(concurrency)
+        ]
     )
     return latencies, len(errors)
 
@@ -146,22 +170,29 @@ def main() -> None:
             path = Path(tmp) / "paper.csv"
             t0 = time.perf_counter()
             generate(path, ROWS)
-            print(f"generated {ROWS:,} rows ({path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t0:.1f} s")
+            print(
+                f"generated {ROWS:,} rows ({path.stat().st_size / 1e6:.0f} MB) "
+                f"in {time.perf_counter() - t0:.1f} s"
+            )
             t0 = time.perf_counter()
             result = import_file(path)
             elapsed = time.perf_counter() - t0
             print(
-                f"import: {result.total:,} rows in {elapsed:.1f} s = {result.total / elapsed:,.0f} rows/s "
-                f"({result.inserted:,} inserted, {result.rejected:,} rejected; goal: 1,000,000 in <= 60 s)"
+                f"import: {result.total:,} rows in {elapsed:.1f} s = "
+                f"{result.total / elapsed:,.0f} rows/s ({result.inserted:,} inserted, "
+                f"{result.rejected:,} rejected; goal: 1,000,000 in <= 60 s)"
             )
             t0 = time.perf_counter()
             again = import_file(path)
             elapsed2 = time.perf_counter() - t0
             print(
-                f"re-import of the same file: {elapsed2:.1f} s, {again.inserted} inserted, "
+                f"re-import of the same file: {elapsed2:.1f} s, "
+                f"{again.inserted} inserted, "
                 f"{again.updated} updated, {again.unchanged:,} unchanged"
             )
-        serials = list(Certificate.objects.order_by("?").values_list("serial", flat=True)[:5000])
+        serials = list(
+            Certificate.objects.order_by("?").values_list("serial", flat=True)[:5000]
+        )
         from django.db import connections
 
         connections.close_all()
@@ -177,10 +208,28 @@ def main() -> None:
             "LOG_LEVEL": "WARNING",
         }
         server = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "lms.asgi:application", "--host", "127.0.0.1",
-             "--port", str(PORT), "--workers", "2", "--no-access-log", "--log-level", "warning",
-             "--loop", "uvloop", "--http", "httptools"],
-            cwd=ROOT, env=server_env, start_new_session=True,
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "lms.asgi:application",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(PORT),
+                "--workers",
+                "2",
+                "--no-access-log",
+                "--log-level",
+                "warning",
+                "--loop",
+                "uvloop",
+                "--http",
+                "httptools",
+            ],
+            cwd=ROOT,
+            env=server_env,
+            start_new_session=True,
         )
         _wait_for_port(server)
         paths = [f"/api/v1/verify/{s}/" for s in serials]
@@ -189,8 +238,9 @@ def main() -> None:
         latencies.sort()
         p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000
         print(
-            f"verify (JSON, cached): {len(latencies) / SECONDS:,.0f} req/s over {SECONDS:.0f} s, "
-            f"{CONCURRENCY} connections; median {statistics.median(latencies) * 1000:.1f} ms, "
+            f"verify (JSON, cached): {len(latencies) / SECONDS:,.0f} req/s "
+            f"over {SECONDS:.0f} s, {CONCURRENCY} connections; "
+            f"median {statistics.median(latencies) * 1000:.1f} ms, "
             f"p99 {p99:.1f} ms, {errors} non-200 (goal: >= 1,000 req/s, p99 <= 20 ms)"
         )
     finally:
@@ -207,11 +257,15 @@ def _bench_key_pem() -> str:
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    return Ed25519PrivateKey.generate().private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
+    return (
+        Ed25519PrivateKey.generate()
+        .private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        .decode()
+    )
 
 
 if __name__ == "__main__":

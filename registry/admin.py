@@ -7,7 +7,14 @@ from registry.models import ApiClient, AuditEntry, Certificate, ImportJob
 class CertificateAdmin(admin.ModelAdmin):
     """Read-only: certificates change only through the services (audited)."""
 
-    list_display = ("serial", "full_name_ar", "occupation", "skill_level", "status", "issue_date")
+    list_display = (
+        "serial",
+        "full_name_ar",
+        "occupation",
+        "skill_level",
+        "status",
+        "issue_date",
+    )
     list_filter = ("status", "source", "skill_level")
     search_fields = ("serial", "full_name_ar", "full_name_en")
 
@@ -35,5 +42,11 @@ class ApiClientAdmin(admin.ModelAdmin):
 
 @admin.register(ImportJob)
 class ImportJobAdmin(admin.ModelAdmin):
-    list_display = ("original_name", "status", "processed_rows", "rejected", "created_at")
+    list_display = (
+        "original_name",
+        "status",
+        "processed_rows",
+        "rejected",
+        "created_at",
+    )
     readonly_fields = [f.name for f in ImportJob._meta.fields]

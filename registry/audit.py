@@ -37,7 +37,9 @@ def entry_body(entry: AuditEntry) -> dict[str, Any]:
 
 
 def entry_hash(prev_hash: str, entry: AuditEntry) -> str:
-    return hashlib.sha256(prev_hash.encode("ascii") + canonical_json(entry_body(entry))).hexdigest()
+    return hashlib.sha256(
+        prev_hash.encode("ascii") + canonical_json(entry_body(entry))
+    ).hexdigest()
 
 
 def audit_append(
@@ -76,7 +78,9 @@ def audit_verify(*, chunk_size: int = 5000) -> tuple[int, AuditProblem | None]:
     checked = 0
     for entry in _iterate(chunk_size):
         if entry.seq != expected_seq:
-            return checked, AuditProblem(expected_seq, "missing entry (gap in sequence)")
+            return checked, AuditProblem(
+                expected_seq, "missing entry (gap in sequence)"
+            )
         if entry.prev_hash != prev:
             return checked, AuditProblem(entry.seq, "previous-hash link does not match")
         if entry_hash(prev, entry) != entry.entry_hash:

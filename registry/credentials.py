@@ -68,5 +68,8 @@ def certificate_credential(cert: CertificateData) -> dict[str, Any]:
     return credential_sign(
         document,
         verification_method=f"{keys_url()}#{key_id()}",
-        created=timezone.now().replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+        created=timezone.now()
+        .replace(microsecond=0)
+        .isoformat()
+        .replace("+00:00", "Z"),
     )

@@ -55,16 +55,33 @@ COLUMNS = (
     "governorate_code",
     "legacy_number",
 )
-REQUIRED_COLUMNS = ("national_id", "full_name_ar", "occupation_code", "skill_level", "issue_date")
+REQUIRED_COLUMNS = (
+    "national_id",
+    "full_name_ar",
+    "occupation_code",
+    "skill_level",
+    "issue_date",
+)
 _ARABIC_HEADERS = {
     "national_id": ["الرقم القومي", "رقم قومي", "الرقم القومى"],
-    "full_name_ar": ["الاسم", "الاسم بالعربية", "الاسم العربي", "الاسم الكامل", "الاسم رباعي"],
+    "full_name_ar": [
+        "الاسم",
+        "الاسم بالعربية",
+        "الاسم العربي",
+        "الاسم الكامل",
+        "الاسم رباعي",
+    ],
     "full_name_en": ["الاسم بالانجليزية", "الاسم الانجليزي", "الاسم باللغة الانجليزية"],
     "occupation_code": ["كود المهنة", "رمز المهنة", "المهنة"],
     "skill_level": ["مستوى المهارة", "المستوى"],
     "issue_date": ["تاريخ الاصدار", "تاريخ الشهادة"],
     "governorate_code": ["كود المحافظة", "رمز المحافظة", "المحافظة", "المديرية"],
-    "legacy_number": ["الرقم الورقي", "رقم الشهادة الورقية", "رقم الشهادة القديم", "رقم السجل"],
+    "legacy_number": [
+        "الرقم الورقي",
+        "رقم الشهادة الورقية",
+        "رقم الشهادة القديم",
+        "رقم السجل",
+    ],
 }
 _TATWEEL_AND_MARKS = re.compile("[\u0640\u064b-\u065f\u200e\u200f\ufeff]")
 _ALEF = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي"})
@@ -72,18 +89,45 @@ _ALEF = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي"})
 # Reasons, always in both languages: the report goes to people reading either.
 REASONS: dict[str, tuple[str, str]] = {
     "required": ("This value is required.", "هذه القيمة مطلوبة."),
-    "not_digits": ("The national ID may contain digits only.", "الرقم القومي يتكون من أرقام فقط."),
-    "length": ("The national ID must be exactly 14 digits.", "يجب أن يتكون الرقم القومي من 14 رقمًا بالضبط."),
-    "century": ("The first digit of the national ID must be 2 or 3.", "يجب أن يكون الرقم الأول من الرقم القومي 2 أو 3."),
-    "birth_date": ("The national ID does not hold a real birth date.", "تاريخ الميلاد في الرقم القومي غير صحيح."),
-    "birth_date_future": ("The birth date in the national ID is in the future.", "تاريخ الميلاد في الرقم القومي في المستقبل."),
-    "governorate": ("Digits 8–9 of the national ID are not a governorate code.", "الرقمان 8 و9 من الرقم القومي ليسا كود محافظة."),
+    "not_digits": (
+        "The national ID may contain digits only.",
+        "الرقم القومي يتكون من أرقام فقط.",
+    ),
+    "length": (
+        "The national ID must be exactly 14 digits.",
+        "يجب أن يتكون الرقم القومي من 14 رقمًا بالضبط.",
+    ),
+    "century": (
+        "The first digit of the national ID must be 2 or 3.",
+        "يجب أن يكون الرقم الأول من الرقم القومي 2 أو 3.",
+    ),
+    "birth_date": (
+        "The national ID does not hold a real birth date.",
+        "تاريخ الميلاد في الرقم القومي غير صحيح.",
+    ),
+    "birth_date_future": (
+        "The birth date in the national ID is in the future.",
+        "تاريخ الميلاد في الرقم القومي في المستقبل.",
+    ),
+    "governorate": (
+        "Digits 8–9 of the national ID are not a governorate code.",
+        "الرقمان 8 و9 من الرقم القومي ليسا كود محافظة.",
+    ),
     "occupation": ("Unknown occupation code.", "كود المهنة غير معروف."),
-    "level": ("Unknown skill level (use its code, rank or Arabic name).", "مستوى المهارة غير معروف (استخدم الكود أو الترتيب أو الاسم العربي)."),
-    "date_format": ("Write the date as YYYY-MM-DD or DD/MM/YYYY.", "اكتب التاريخ بالصيغة YYYY-MM-DD أو DD/MM/YYYY."),
+    "level": (
+        "Unknown skill level (use its code, rank or Arabic name).",
+        "مستوى المهارة غير معروف (استخدم الكود أو الترتيب أو الاسم العربي).",
+    ),
+    "date_format": (
+        "Write the date as YYYY-MM-DD or DD/MM/YYYY.",
+        "اكتب التاريخ بالصيغة YYYY-MM-DD أو DD/MM/YYYY.",
+    ),
     "date_future": ("The issue date is in the future.", "تاريخ الإصدار في المستقبل."),
     "date_too_old": ("The issue date is before 1950.", "تاريخ الإصدار قبل عام 1950."),
-    "date_too_young": ("The holder was younger than 14 on the issue date.", "كان عمر الحامل أقل من 14 عامًا في تاريخ الإصدار."),
+    "date_too_young": (
+        "The holder was younger than 14 on the issue date.",
+        "كان عمر الحامل أقل من 14 عامًا في تاريخ الإصدار.",
+    ),
     "governorate_code": ("Unknown governorate code.", "كود المحافظة غير معروف."),
     "too_long": ("The value is too long.", "القيمة أطول من المسموح."),
 }
@@ -102,7 +146,12 @@ class Rejection:
 
     def as_dict(self) -> dict[str, Any]:
         en, ar = REASONS.get(self.code, (self.code, self.code))
-        return {"row": self.row, "column": self.column, "reason_en": en, "reason_ar": ar}
+        return {
+            "row": self.row,
+            "column": self.column,
+            "reason_en": en,
+            "reason_ar": ar,
+        }
 
 
 @dataclass
@@ -137,13 +186,15 @@ def _header_index() -> dict[str, str]:
 
 
 def map_header(header: list[Any]) -> list[str | None]:
-    """Column name per position (None for columns we do not know); raise if a required one is missing."""
+    """Column name per position (None if unknown); raise if a required one lacks."""
     index = _header_index()
     mapped = [index.get(_normalize_header(h)) for h in header]
     missing = [c for c in REQUIRED_COLUMNS if c not in mapped]
     if missing:
         raise ImportFileError(
-            "Missing column(s): " + ", ".join(missing) + " / أعمدة ناقصة: "
+            "Missing column(s): "
+            + ", ".join(missing)
+            + " / أعمدة ناقصة: "
             + "، ".join(missing)
         )
     return mapped
@@ -226,9 +277,10 @@ def _mapped(
         values = list(row)
         if not any(v not in (None, "") for v in values):
             continue
-        yield number, {
-            column: values[i] if i < len(values) else None for i, column in positions
-        }
+        yield (
+            number,
+            {column: values[i] if i < len(values) else None for i, column in positions},
+        )
 
 
 # --- Validation -----------------------------------------------------------------------
@@ -251,7 +303,12 @@ class GoodRow:
 
     @property
     def key(self) -> tuple[str, int, int, dt.date]:
-        return (self.national_id, self.occupation_id, self.skill_level_id, self.issue_date)
+        return (
+            self.national_id,
+            self.occupation_id,
+            self.skill_level_id,
+            self.issue_date,
+        )
 
 
 def _text(value: Any) -> str:
@@ -272,7 +329,7 @@ def _parse_date(value: Any) -> dt.date:
 
 @lru_cache(maxsize=65536)
 def _parse_date_text(raw: str) -> dt.date:
-    """YYYY-MM-DD or DD/MM/YYYY (any digits); cached: a file holds few distinct dates."""
+    """YYYY-MM-DD or DD/MM/YYYY, any digits; cached: files hold few distinct dates."""
     text = to_western_digits(raw).replace("\\", "/")
     try:
         if len(text) == 10 and text[4] == "-" and text[7] == "-":
@@ -317,13 +374,21 @@ class RowValidator:
         legacy = _text(raw.get("legacy_number"))
         if not name_ar:
             reject("full_name_ar", "required")
-        for column, value in (("full_name_ar", name_ar), ("full_name_en", name_en), ("legacy_number", legacy)):
+        for column, value in (
+            ("full_name_ar", name_ar),
+            ("full_name_en", name_en),
+            ("legacy_number", legacy),
+        ):
             if len(value) > _MAX_LENGTHS[column]:
                 reject(column, "too_long")
-        occupation_id = self.occupations.get(to_western_digits(_text(raw.get("occupation_code"))))
+        occupation_id = self.occupations.get(
+            to_western_digits(_text(raw.get("occupation_code")))
+        )
         if occupation_id is None:
             reject("occupation_code", "occupation")
-        level_id = self.levels.get(_normalize_header(to_western_digits(_text(raw.get("skill_level")))))
+        level_id = self.levels.get(
+            _normalize_header(to_western_digits(_text(raw.get("skill_level"))))
+        )
         if level_id is None:
             reject("skill_level", "level")
         issue_date = None
@@ -339,9 +404,16 @@ class RowValidator:
                 reject("issue_date", "date_future")
             elif issue_date < MIN_ISSUE_DATE:
                 reject("issue_date", "date_too_old")
-            elif holder and issue_date.year - holder.birth_date.year - (
-                (issue_date.month, issue_date.day) < (holder.birth_date.month, holder.birth_date.day)
-            ) < MIN_AGE_AT_ISSUE_YEARS:
+            elif (
+                holder
+                and issue_date.year
+                - holder.birth_date.year
+                - (
+                    (issue_date.month, issue_date.day)
+                    < (holder.birth_date.month, holder.birth_date.day)
+                )
+                < MIN_AGE_AT_ISSUE_YEARS
+            ):
                 reject("issue_date", "date_too_young")
         directorate = to_western_digits(_text(raw.get("governorate_code")))
         if directorate.isdigit() and len(directorate) == 1:
@@ -408,9 +480,18 @@ def _digest(rows: list[GoodRow]) -> str:
 
 
 _STAGE_COLUMNS = (
-    "serial", "national_id", "full_name_ar", "full_name_en", "birth_date", "gender",
-    "governorate_code", "occupation_id", "skill_level_id", "issuing_directorate",
-    "issue_date", "legacy_number",
+    "serial",
+    "national_id",
+    "full_name_ar",
+    "full_name_en",
+    "birth_date",
+    "gender",
+    "governorate_code",
+    "occupation_id",
+    "skill_level_id",
+    "issuing_directorate",
+    "issue_date",
+    "legacy_number",
 )
 _UPSERT_SQL = """
 INSERT INTO registry_certificate (
@@ -440,7 +521,7 @@ RETURNING (xmax = 0), serial
 
 
 class BatchWriter:
-    """Upserts batches of good rows; each batch is one transaction with one audit entry."""
+    """Upserts batches of good rows: one transaction and one audit entry each."""
 
     def __init__(self, *, actor_id: int | None, label: str) -> None:
         self.actor_id = actor_id
@@ -497,9 +578,17 @@ class BatchWriter:
                 for r in rows:
                     copy.write_row(
                         (
-                            fast_serial(), r.national_id, r.full_name_ar, r.full_name_en,
-                            r.birth_date, r.gender, r.governorate_code, r.occupation_id,
-                            r.skill_level_id, r.issuing_directorate, r.issue_date,
+                            fast_serial(),
+                            r.national_id,
+                            r.full_name_ar,
+                            r.full_name_en,
+                            r.birth_date,
+                            r.gender,
+                            r.governorate_code,
+                            r.occupation_id,
+                            r.skill_level_id,
+                            r.issuing_directorate,
+                            r.issue_date,
                             r.legacy_number,
                         )
                     )
@@ -524,9 +613,17 @@ class BatchWriter:
             for c in Certificate.objects.filter(
                 national_id__in={r.national_id for r in rows}
             ).only(
-                "id", "serial", "national_id", "occupation_id", "skill_level_id",
-                "issue_date", "full_name_ar", "full_name_en", "issuing_directorate",
-                "legacy_number", "source",
+                "id",
+                "serial",
+                "national_id",
+                "occupation_id",
+                "skill_level_id",
+                "issue_date",
+                "full_name_ar",
+                "full_name_en",
+                "issuing_directorate",
+                "legacy_number",
+                "source",
             )
         }
         now = timezone.now()
@@ -536,32 +633,58 @@ class BatchWriter:
             if current is None:
                 new.append(
                     Certificate(
-                        serial=fast_serial(), national_id=r.national_id,
-                        full_name_ar=r.full_name_ar, full_name_en=r.full_name_en,
-                        birth_date=r.birth_date, gender=r.gender,
+                        serial=fast_serial(),
+                        national_id=r.national_id,
+                        full_name_ar=r.full_name_ar,
+                        full_name_en=r.full_name_en,
+                        birth_date=r.birth_date,
+                        gender=r.gender,
                         governorate_code=r.governorate_code,
-                        occupation_id=r.occupation_id, skill_level_id=r.skill_level_id,
+                        occupation_id=r.occupation_id,
+                        skill_level_id=r.skill_level_id,
                         issuing_directorate=r.issuing_directorate,
-                        issue_date=r.issue_date, legacy_number=r.legacy_number,
+                        issue_date=r.issue_date,
+                        legacy_number=r.legacy_number,
                         source=CertificateSource.PAPER_IMPORT,
                         evidence={"paper_era": True},
                         status=CertificateStatus.ISSUED,
-                        created_by_id=self.actor_id, approved_by_id=self.actor_id,
+                        created_by_id=self.actor_id,
+                        approved_by_id=self.actor_id,
                         approved_at=now,
                     )
                 )
                 continue
-            fresh = (r.full_name_ar, r.full_name_en, r.issuing_directorate, r.legacy_number)
-            old = (current.full_name_ar, current.full_name_en, current.issuing_directorate, current.legacy_number)
+            fresh = (
+                r.full_name_ar,
+                r.full_name_en,
+                r.issuing_directorate,
+                r.legacy_number,
+            )
+            old = (
+                current.full_name_ar,
+                current.full_name_en,
+                current.issuing_directorate,
+                current.legacy_number,
+            )
             if current.source == CertificateSource.PAPER_IMPORT and fresh != old:
-                (current.full_name_ar, current.full_name_en,
-                 current.issuing_directorate, current.legacy_number) = fresh
+                (
+                    current.full_name_ar,
+                    current.full_name_en,
+                    current.issuing_directorate,
+                    current.legacy_number,
+                ) = fresh
                 current.updated_at = now
                 changed.append(current)
         Certificate.objects.bulk_create(new, batch_size=2000)
         Certificate.objects.bulk_update(
             changed,
-            ["full_name_ar", "full_name_en", "issuing_directorate", "legacy_number", "updated_at"],
+            [
+                "full_name_ar",
+                "full_name_en",
+                "issuing_directorate",
+                "legacy_number",
+                "updated_at",
+            ],
             batch_size=2000,
         )
         return len(new), [c.serial for c in changed]
@@ -629,7 +752,7 @@ def import_file(
         flush(final=True)
     except UnicodeDecodeError as exc:
         raise ImportFileError(
-            "The file's text encoding is not UTF-8 or Windows-1256 / ترميز الملف غير مدعوم"
+            "The file's encoding is not UTF-8 or Windows-1256 / ترميز الملف غير مدعوم"
         ) from exc
     except csv.Error as exc:
         raise ImportFileError(f"Malformed CSV / ملف CSV تالف: {exc}") from exc

@@ -89,7 +89,7 @@ def certificate_create_pending(
     created_by_id: int | None,
     idempotency_key: str,
 ) -> CertificateData:
-    """Record a certificate awaiting a ministry approver; retries return the same one."""
+    """Record a certificate awaiting a ministry approver; a retry returns the same."""
     if not idempotency_key:
         raise ValidationError(_("An idempotency key is required."), code="idempotency")
     existing = _by_idempotency_key(idempotency_key)
@@ -227,7 +227,9 @@ def _may_revoke(actor) -> bool:
 
 
 @transaction.atomic
-def certificate_revoke(*, certificate_id: int, actor_id: int, reason: str) -> CertificateData:
+def certificate_revoke(
+    *, certificate_id: int, actor_id: int, reason: str
+) -> CertificateData:
     """Revoke an issued certificate; verification shows it at once."""
     actor = _user(actor_id)
     if actor is None or not _may_revoke(actor):
@@ -270,7 +272,10 @@ def occupations_load_csv(*, path: Path, actor_id: int | None = None) -> dict[str
         rows = read_occupations(path)
     except (KeyError, UnicodeDecodeError) as exc:
         raise ValidationError(
-            _("The occupations file needs the columns code, title_en, title_ar (UTF-8).")
+            _(
+                "The occupations file needs the columns code, title_en and title_ar "
+                "(UTF-8)."
+            )
         ) from exc
     created = updated = 0
     for row in rows:

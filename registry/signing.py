@@ -59,7 +59,9 @@ def _private_key_for(pem: str, secret_key: str) -> Ed25519PrivateKey:
         if not isinstance(key, Ed25519PrivateKey):
             raise ValueError("REGISTRY_SIGNING_KEY must be an Ed25519 private key.")
         return key
-    seed = hashlib.sha256(b"maharat-registry-signing-key:" + secret_key.encode()).digest()
+    seed = hashlib.sha256(
+        b"maharat-registry-signing-key:" + secret_key.encode()
+    ).digest()
     return Ed25519PrivateKey.from_private_bytes(seed)
 
 
@@ -107,7 +109,9 @@ def token_sign(claims: dict[str, Any]) -> str:
 def token_verify(token: str, *, jwk: dict[str, str] | None = None) -> dict[str, Any]:
     """The claims if the signature is good; raises jwt.InvalidTokenError otherwise."""
     key = public_key_from_jwk(jwk) if jwk else public_key()
-    return jwt.decode(token, key, algorithms=[TOKEN_ALGORITHM], options={"verify_aud": False})
+    return jwt.decode(
+        token, key, algorithms=[TOKEN_ALGORITHM], options={"verify_aud": False}
+    )
 
 
 def _jcs(value: Any) -> bytes:
@@ -118,9 +122,10 @@ def _jcs(value: Any) -> bytes:
 
 
 def _proof_hash(document: dict[str, Any], proof_config: dict[str, Any]) -> bytes:
-    return hashlib.sha256(_jcs(proof_config)).digest() + hashlib.sha256(
-        _jcs(document)
-    ).digest()
+    return (
+        hashlib.sha256(_jcs(proof_config)).digest()
+        + hashlib.sha256(_jcs(document)).digest()
+    )
 
 
 def credential_sign(
@@ -143,7 +148,9 @@ def credential_sign(
     return signed
 
 
-def credential_verify(signed: dict[str, Any], *, jwk: dict[str, str] | None = None) -> bool:
+def credential_verify(
+    signed: dict[str, Any], *, jwk: dict[str, str] | None = None
+) -> bool:
     """True if the credential's eddsa-jcs-2022 proof verifies against the key."""
     key = public_key_from_jwk(jwk) if jwk else public_key()
     document = copy.deepcopy(signed)
@@ -153,7 +160,9 @@ def credential_verify(signed: dict[str, Any], *, jwk: dict[str, str] | None = No
     proof_config = {k: v for k, v in proof.items() if k != "proofValue"}
     proof_config["@context"] = document.get("@context")
     try:
-        key.verify(_b58decode(proof["proofValue"][1:]), _proof_hash(document, proof_config))
+        key.verify(
+            _b58decode(proof["proofValue"][1:]), _proof_hash(document, proof_config)
+        )
     except (InvalidSignature, ValueError):
         return False
     return True

@@ -26,7 +26,12 @@ def _save_progress(job: ImportJob, result: ImportResult, estimated: int) -> None
     job.unchanged, job.rejected = result.unchanged, result.rejected
     job.save(
         update_fields=[
-            "total_rows", "processed_rows", "inserted", "updated", "unchanged", "rejected"
+            "total_rows",
+            "processed_rows",
+            "inserted",
+            "updated",
+            "unchanged",
+            "rejected",
         ]
     )
 

@@ -1,4 +1,4 @@
-"""Rate limit for verification, shared by the HTML page and the JSON API (scope "verify")."""
+"""Rate limit (scope "verify") shared by the verification page and JSON API."""
 
 from __future__ import annotations
 
@@ -9,4 +9,7 @@ class VerifyThrottle(SimpleRateThrottle):
     scope = "verify"
 
     def get_cache_key(self, request, view) -> str:
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+        return self.cache_format % {
+            "scope": self.scope,
+            "ident": self.get_ident(request),
+        }

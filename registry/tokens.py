@@ -12,7 +12,7 @@ from registry.signing import token_sign
 
 
 def certificate_token_claims(cert: CertificateData) -> dict[str, Any]:
-    """Short claim names keep the QR small (a low-density code scans on cheap phones)."""
+    """Short claim names keep the QR small: a low-density code scans on cheap phones."""
     return {
         "iss": settings.SITE_URL,
         "sub": cert.serial,

@@ -154,7 +154,9 @@ def certificate_approve(request: HttpRequest, serial: str) -> HttpResponse:
     if cert is None:
         raise Http404
     try:
-        services.certificate_approve(certificate_id=cert.pk, approver_id=request.user.pk)
+        services.certificate_approve(
+            certificate_id=cert.pk, approver_id=request.user.pk
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

@@ -61,7 +61,9 @@ def seed_registry_demo(stdout) -> None:
         current = Certificate.objects.get(pk=cert.id)
         if approve and current.status == CertificateStatus.PENDING:
             cert = certificate_approve(certificate_id=cert.id, approver_id=checker.pk)
-        stdout.write(f"  registry: {cert.serial_display} ({cert.status}) for {username}")
+        stdout.write(
+            f"  registry: {cert.serial_display} ({cert.status}) for {username}"
+        )
 
 
 seed_registry_demo.order = 60

@@ -82,7 +82,9 @@ class CertificateListView(APIView):
     permission_classes = [HasRegistryScope]
     required_scopes = {"GET": ApiScope.READ, "POST": ApiScope.ISSUE}
 
-    @extend_schema(parameters=[ListFilterSerializer], responses=CertificateSerializer(many=True))
+    @extend_schema(
+        parameters=[ListFilterSerializer], responses=CertificateSerializer(many=True)
+    )
     def get(self, request):
         filters = ListFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
@@ -106,7 +108,7 @@ class CertificateListView(APIView):
         key = (request.headers.get("Idempotency-Key") or "").strip()
         if not key or len(key) > 100:
             raise ValidationError(
-                {"Idempotency-Key": "Send an Idempotency-Key header (1–100 characters)."}
+                {"Idempotency-Key": "Send an Idempotency-Key header (1–100 chars)."}
             )
         body = IssueSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -133,7 +135,9 @@ class LookupView(APIView):
     permission_classes = [HasRegistryScope]
     required_scopes = {"POST": ApiScope.READ}
 
-    @extend_schema(request=LookupSerializer, responses=CertificateWithIdSerializer(many=True))
+    @extend_schema(
+        request=LookupSerializer, responses=CertificateWithIdSerializer(many=True)
+    )
     def post(self, request):
         body = LookupSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -142,9 +146,7 @@ class LookupView(APIView):
         except DjangoValidationError as exc:
             raise ValidationError({"national_id": exc.messages}) from exc
         certs = certificate_list_for_holder(national_id=nid)
-        return Response(
-            {"results": CertificateWithIdSerializer(certs, many=True).data}
-        )
+        return Response({"results": CertificateWithIdSerializer(certs, many=True).data})
 
 
 class CertificateDetailView(APIView):

@@ -74,14 +74,19 @@ def test_detail_needs_read_scope(make_issued):
     cert = make_issued()
     url = f"/api/v1/registry/certificates/{cert.serial}/"
     assert _client_with([ApiScope.STATS]).get(url).status_code == 403
-    assert _client_with([ApiScope.READ], name="b").get(url).json()["serial"] == cert.serial_display
+    assert (
+        _client_with([ApiScope.READ], name="b").get(url).json()["serial"]
+        == cert.serial_display
+    )
 
 
 def test_lookup_by_national_id_in_body(make_issued):
     cert = make_issued()
     api = _client_with([ApiScope.READ])
     response = api.post(
-        "/api/v1/registry/certificates/lookup/", {"national_id": cert.national_id}, format="json"
+        "/api/v1/registry/certificates/lookup/",
+        {"national_id": cert.national_id},
+        format="json",
     )
     results = response.json()["results"]
     assert [r["serial"] for r in results] == [cert.serial_display]
@@ -90,15 +95,27 @@ def test_lookup_by_national_id_in_body(make_issued):
 
 def test_lookup_refuses_malformed_national_id(db):
     api = _client_with([ApiScope.READ])
-    response = api.post("/api/v1/registry/certificates/lookup/", {"national_id": "123"}, format="json")
+    response = api.post(
+        "/api/v1/registry/certificates/lookup/", {"national_id": "123"}, format="json"
+    )
     assert response.status_code == 400
 
 
 def test_issue_with_same_idempotency_key_issues_once(db):
     api = _client_with([ApiScope.ISSUE])
     body = _issue_body()
-    first = api.post("/api/v1/registry/certificates/", body, format="json", HTTP_IDEMPOTENCY_KEY="req-1")
-    again = api.post("/api/v1/registry/certificates/", body, format="json", HTTP_IDEMPOTENCY_KEY="req-1")
+    first = api.post(
+        "/api/v1/registry/certificates/",
+        body,
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="req-1",
+    )
+    again = api.post(
+        "/api/v1/registry/certificates/",
+        body,
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="req-1",
+    )
     assert (first.status_code, again.status_code) == (201, 200)
     assert first.json()["serial"] == again.json()["serial"]
     assert first.json()["status"] == "pending"
@@ -115,8 +132,10 @@ def test_issue_without_idempotency_key_is_refused(db):
 def test_issue_with_unknown_occupation_is_refused(db):
     api = _client_with([ApiScope.ISSUE])
     response = api.post(
-        "/api/v1/registry/certificates/", _issue_body(occupation_code="0000"),
-        format="json", HTTP_IDEMPOTENCY_KEY="x",
+        "/api/v1/registry/certificates/",
+        _issue_body(occupation_code="0000"),
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="x",
     )
     assert response.status_code == 400
 
@@ -126,7 +145,9 @@ def test_list_filters_and_cursor_pagination(make_issued):
         make_issued(level_code=level, national_id=make_national_id(governorate="01"))
     make_issued(occupation_code="7422", national_id=make_national_id(governorate="02"))
     api = _client_with([ApiScope.READ])
-    page = api.get("/api/v1/registry/certificates/", {"occupation": "7531", "page_size": 2}).json()
+    page = api.get(
+        "/api/v1/registry/certificates/", {"occupation": "7531", "page_size": 2}
+    ).json()
     assert len(page["results"]) == 2 and page["next"]
     rest = api.get(page["next"]).json()
     serials = {r["serial"] for r in page["results"] + rest["results"]}
@@ -138,7 +159,12 @@ def test_list_filters_and_cursor_pagination(make_issued):
 
 def test_list_refuses_bad_filter(db):
     api = _client_with([ApiScope.READ])
-    assert api.get("/api/v1/registry/certificates/", {"issued_from": "yesterday"}).status_code == 400
+    assert (
+        api.get(
+            "/api/v1/registry/certificates/", {"issued_from": "yesterday"}
+        ).status_code
+        == 400
+    )
 
 
 def test_statistics_count_by_dimension(make_issued, make_pending):
@@ -147,7 +173,10 @@ def test_statistics_count_by_dimension(make_issued, make_pending):
     make_pending()
     data = _client_with([ApiScope.STATS]).get("/api/v1/registry/statistics/").json()
     assert data["total"] == 3
-    assert {r["key"]: r["count"] for r in data["by_status"]} == {"issued": 2, "pending": 1}
+    assert {r["key"]: r["count"] for r in data["by_status"]} == {
+        "issued": 2,
+        "pending": 1,
+    }
     assert sum(r["count"] for r in data["by_month"]) == 2
 
 

@@ -9,32 +9,116 @@ from registry.models import AuditEntry, Certificate
 from tests.factories import make_national_id
 
 HEADER = [
-    "national_id", "full_name_ar", "full_name_en", "occupation_code",
-    "skill_level", "issue_date", "governorate_code", "legacy_number",
+    "national_id",
+    "full_name_ar",
+    "full_name_en",
+    "occupation_code",
+    "skill_level",
+    "issue_date",
+    "governorate_code",
+    "legacy_number",
 ]
 ARABIC_HEADER = [
-    "الرقم القومي", "الاسم", "الاسم بالإنجليزية", "كود المهنة",
-    "مستوى المهارة", "تاريخ الإصدار", "كود المحافظة", "الرقم الورقي",
+    "الرقم القومي",
+    "الاسم",
+    "الاسم بالإنجليزية",
+    "كود المهنة",
+    "مستوى المهارة",
+    "تاريخ الإصدار",
+    "كود المحافظة",
+    "الرقم الورقي",
 ]
 
 
 def _good_rows():
     born = dt.date(1980, 5, 17)
     return [
-        [make_national_id(birth_date=born), "سعاد محمود", "Soad Mahmoud", "7531", "skilled", "2015-03-01", "01", "P-1"],
-        [make_national_id(birth_date=born), "عمرو خالد", "", "7422", "2", "01/06/2019", "", ""],
-        [make_national_id(birth_date=born), "هدى سامي", "", "7127", "فني", "31/12/2018", "21", "ق-7"],
+        [
+            make_national_id(birth_date=born),
+            "سعاد محمود",
+            "Soad Mahmoud",
+            "7531",
+            "skilled",
+            "2015-03-01",
+            "01",
+            "P-1",
+        ],
+        [
+            make_national_id(birth_date=born),
+            "عمرو خالد",
+            "",
+            "7422",
+            "2",
+            "01/06/2019",
+            "",
+            "",
+        ],
+        [
+            make_national_id(birth_date=born),
+            "هدى سامي",
+            "",
+            "7127",
+            "فني",
+            "31/12/2018",
+            "21",
+            "ق-7",
+        ],
     ]
 
 
 def _bad_rows():
     return [
         ["12345", "اسم", "", "7531", "skilled", "2015-03-01", "", ""],  # short ID
-        [make_national_id(), "", "", "7531", "skilled", "2015-03-01", "", ""],  # no name
-        [make_national_id(birth_date=dt.date(1980, 1, 1)), "اسم", "", "0000", "skilled", "2015-03-01", "", ""],
-        [make_national_id(birth_date=dt.date(1980, 1, 1)), "اسم", "", "7531", "grand", "2015-03-01", "", ""],
-        [make_national_id(birth_date=dt.date(1980, 1, 1)), "اسم", "", "7531", "skilled", "2099-01-01", "", ""],
-        [make_national_id(birth_date=dt.date(1980, 1, 1)), "اسم", "", "7531", "skilled", "March 2015", "", ""],
+        [
+            make_national_id(),
+            "",
+            "",
+            "7531",
+            "skilled",
+            "2015-03-01",
+            "",
+            "",
+        ],  # no name
+        [
+            make_national_id(birth_date=dt.date(1980, 1, 1)),
+            "اسم",
+            "",
+            "0000",
+            "skilled",
+            "2015-03-01",
+            "",
+            "",
+        ],
+        [
+            make_national_id(birth_date=dt.date(1980, 1, 1)),
+            "اسم",
+            "",
+            "7531",
+            "grand",
+            "2015-03-01",
+            "",
+            "",
+        ],
+        [
+            make_national_id(birth_date=dt.date(1980, 1, 1)),
+            "اسم",
+            "",
+            "7531",
+            "skilled",
+            "2099-01-01",
+            "",
+            "",
+        ],
+        [
+            make_national_id(birth_date=dt.date(1980, 1, 1)),
+            "اسم",
+            "",
+            "7531",
+            "skilled",
+            "March 2015",
+            "",
+            "",
+        ],
     ]
 
 
@@ -49,14 +133,19 @@ def _write_csv(path, header, rows, encoding):
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1256"])
-def test_csv_import_in_each_encoding_keeps_good_rows_and_reports_bad(db, tmp_path, encoding):
+def test_csv_import_in_each_encoding_keeps_good_rows_and_reports_bad(
+    db, tmp_path, encoding
+):
     good, bad = _good_rows(), _bad_rows()
     path = _write_csv(tmp_path / "paper.csv", HEADER, good + bad, encoding)
     result = import_file(path)
     assert (result.inserted, result.rejected) == (3, 6)
     names = set(Certificate.objects.values_list("full_name_ar", flat=True))
     assert names == {"سعاد محمود", "عمرو خالد", "هدى سامي"}
-    assert all(c.status == "issued" and c.source == "paper_import" for c in Certificate.objects.all())
+    assert all(
+        c.status == "issued" and c.source == "paper_import"
+        for c in Certificate.objects.all()
+    )
     by_row = {r.row: r for r in result.rejections}
     assert by_row[5].column == "national_id"
     assert by_row[6].column == "full_name_ar"
@@ -87,7 +176,9 @@ def test_xlsx_import_with_numeric_cells_and_dates(db, tmp_path):
     ws = wb.active
     ws.append(HEADER)
     nid = make_national_id(birth_date=dt.date(1985, 2, 2))
-    ws.append([int(nid), "منى علي", "Mona Ali", 7531, 3, dt.datetime(2012, 4, 5), 1, None])
+    ws.append(
+        [int(nid), "منى علي", "Mona Ali", 7531, 3, dt.datetime(2012, 4, 5), 1, None]
+    )
     ws.append(["bad", "منى علي", "", 7531, 3, dt.datetime(2012, 4, 5), None, None])
     path = tmp_path / "paper.xlsx"
     wb.save(path)
@@ -103,10 +194,14 @@ def test_xlsx_import_with_numeric_cells_and_dates(db, tmp_path):
 def test_reimporting_the_same_file_changes_nothing(db, tmp_path):
     path = _write_csv(tmp_path / "paper.csv", HEADER, _good_rows(), "utf-8")
     import_file(path)
-    before = list(Certificate.objects.order_by("id").values_list("id", "serial", "updated_at"))
+    before = list(
+        Certificate.objects.order_by("id").values_list("id", "serial", "updated_at")
+    )
     again = import_file(path)
     assert (again.inserted, again.updated, again.unchanged) == (0, 0, 3)
-    after = list(Certificate.objects.order_by("id").values_list("id", "serial", "updated_at"))
+    after = list(
+        Certificate.objects.order_by("id").values_list("id", "serial", "updated_at")
+    )
     assert before == after
 
 

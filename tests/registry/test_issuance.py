@@ -5,7 +5,6 @@ from registry.models import AuditEntry, Certificate
 from registry.selectors import certificate_list_for_holder, verification_answer
 from registry.services import (
     certificate_approve,
-    certificate_create_pending,
     certificate_revoke,
 )
 from tests.factories import make_national_id
@@ -88,7 +87,9 @@ def test_issued_certificate_cannot_be_approved_twice(make_issued, make_user):
 def test_revocation_needs_a_reason(make_issued, ministry_staff):
     cert = make_issued()
     with pytest.raises(ValidationError):
-        certificate_revoke(certificate_id=cert.id, actor_id=ministry_staff.pk, reason=" ")
+        certificate_revoke(
+            certificate_id=cert.id, actor_id=ministry_staff.pk, reason=" "
+        )
     assert Certificate.objects.get(pk=cert.id).status == "issued"
 
 

@@ -6,7 +6,9 @@ from registry.pdf import certificate_pdf
 
 
 def test_pdf_is_a4_landscape_with_arabic_name_in_logical_order(make_issued):
-    cert = make_issued(full_name_ar="منى أحمد السيد", full_name_en="Mona Ahmed El-Sayed")
+    cert = make_issued(
+        full_name_ar="منى أحمد السيد", full_name_en="Mona Ahmed El-Sayed"
+    )
     reader = PdfReader(io.BytesIO(certificate_pdf(cert)))
     page = reader.pages[0]
     width, height = float(page.mediabox.width), float(page.mediabox.height)

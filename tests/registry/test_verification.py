@@ -59,16 +59,24 @@ def test_pending_certificate_is_not_valid_and_hides_holder(client, make_pending)
     data = client.get(f"/api/v1/verify/{cert.serial}/").json()
     assert data["status"] == "pending"
     assert "holder" not in data
-    assert cert.full_name_ar not in client.get(f"/verify/{cert.serial}/").content.decode()
+    assert (
+        cert.full_name_ar not in client.get(f"/verify/{cert.serial}/").content.decode()
+    )
 
 
-def test_revoked_certificate_shows_as_revoked_immediately(client, make_issued, ministry_staff):
+def test_revoked_certificate_shows_as_revoked_immediately(
+    client, make_issued, ministry_staff
+):
     cert = make_issued()
     client.get(f"/api/v1/verify/{cert.serial}/")  # warm the cache
-    certificate_revoke(certificate_id=cert.id, actor_id=ministry_staff.pk, reason="Error")
+    certificate_revoke(
+        certificate_id=cert.id, actor_id=ministry_staff.pk, reason="Error"
+    )
     data = client.get(f"/api/v1/verify/{cert.serial}/").json()
     assert data["status"] == "revoked" and data["valid"] is False
-    assert "revoked" in client.get(f"/en/verify/{cert.serial}/").content.decode().lower()
+    assert (
+        "revoked" in client.get(f"/en/verify/{cert.serial}/").content.decode().lower()
+    )
 
 
 def test_verification_is_rate_limited(client, make_issued, settings):
@@ -81,7 +89,9 @@ def test_verification_is_rate_limited(client, make_issued, settings):
     VerifyThrottle.THROTTLE_RATES = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
     try:
         cert = make_issued()
-        codes = [client.get(f"/api/v1/verify/{cert.serial}/").status_code for _ in range(4)]
+        codes = [
+            client.get(f"/api/v1/verify/{cert.serial}/").status_code for _ in range(4)
+        ]
         assert codes == [200, 200, 200, 429]
         assert client.get(f"/verify/{cert.serial}/").status_code == 429
     finally:
@@ -92,18 +102,25 @@ def test_verification_is_rate_limited(client, make_issued, settings):
 
 def test_verify_form_redirects_to_the_answer(client, make_issued):
     cert = make_issued()
-    response = client.get(reverse("registry:verify_form"), {"serial": cert.serial.lower()})
+    response = client.get(
+        reverse("registry:verify_form"), {"serial": cert.serial.lower()}
+    )
     assert response.status_code == 302
     assert response["Location"].endswith(f"/verify/{cert.serial_display}/")
 
 
 def test_verify_form_refuses_a_mistyped_serial(client, make_issued):
     cert = make_issued()
-    response = client.get(reverse("registry:verify_form"), {"serial": _mistype(cert.serial)})
+    response = client.get(
+        reverse("registry:verify_form"), {"serial": _mistype(cert.serial)}
+    )
     assert response.status_code == 200
-    assert "not a valid serial" in client.get(
-        "/en" + reverse("registry:verify_form"), {"serial": _mistype(cert.serial)}
-    ).content.decode()
+    assert (
+        "not a valid serial"
+        in client.get(
+            "/en" + reverse("registry:verify_form"), {"serial": _mistype(cert.serial)}
+        ).content.decode()
+    )
 
 
 def test_published_key_verifies_the_qr_token(client, make_issued):
@@ -118,7 +135,9 @@ def test_tampered_token_is_refused(client, make_issued):
     jwk = client.get("/api/v1/registry/keys/").json()["keys"][0]
     header, payload, signature = certificate_token(cert).split(".")
     forged = jwt.utils.base64url_encode(
-        jwt.utils.base64url_decode(payload).replace(cert.level_code.encode(), b"specialist")
+        jwt.utils.base64url_decode(payload).replace(
+            cert.level_code.encode(), b"specialist"
+        )
     ).decode()
     with pytest.raises(jwt.InvalidSignatureError):
         token_verify(f"{header}.{forged}.{signature}", jwk=jwk)
@@ -128,7 +147,9 @@ def test_verify_page_reports_a_forged_qr_token(client, make_issued):
     cert = make_issued()
     token = certificate_token(cert)
     good = client.get(f"/en/verify/{cert.serial}/", {"t": token}).content.decode()
-    bad = client.get(f"/en/verify/{cert.serial}/", {"t": token[:-4] + "AAAA"}).content.decode()
+    bad = client.get(
+        f"/en/verify/{cert.serial}/", {"t": token[:-4] + "AAAA"}
+    ).content.decode()
     assert "genuine" in good
     assert "does not verify" in bad
 

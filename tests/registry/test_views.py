@@ -8,7 +8,9 @@ from registry.models import Certificate, ImportJob
 from tests.factories import make_national_id
 
 
-def test_trainee_sees_own_certificates_with_link_and_downloads(client, make_issued, make_user):
+def test_trainee_sees_own_certificates_with_link_and_downloads(
+    client, make_issued, make_user
+):
     trainee = make_user("trainee")
     cert = make_issued(national_id=trainee.national_id)
     other = make_issued()
@@ -18,11 +20,15 @@ def test_trainee_sees_own_certificates_with_link_and_downloads(client, make_issu
     assert f"/verify/{cert.serial_display}/" in body
     pdf = client.get(reverse("registry:certificate_pdf", args=[cert.serial_display]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
-    vc = client.get(reverse("registry:certificate_credential", args=[cert.serial_display]))
+    vc = client.get(
+        reverse("registry:certificate_credential", args=[cert.serial_display])
+    )
     assert vc.status_code == 200 and b"OpenBadgeCredential" in vc.content
 
 
-def test_trainee_cannot_download_someone_elses_certificate(client, make_issued, trainee):
+def test_trainee_cannot_download_someone_elses_certificate(
+    client, make_issued, trainee
+):
     other = make_issued()
     client.force_login(trainee)
     url = reverse("registry:certificate_pdf", args=[other.serial_display])
@@ -44,15 +50,22 @@ def test_dashboard_shows_my_certificates_panel(client, make_issued, make_user):
     assert cert.serial_display in body
 
 
-def test_second_staff_member_approves_from_pending_list(client, make_pending, second_staff):
+def test_second_staff_member_approves_from_pending_list(
+    client, make_pending, second_staff
+):
     pending = make_pending()
     client.force_login(second_staff)
-    assert pending.serial_display in client.get(reverse("registry:pending")).content.decode()
+    assert (
+        pending.serial_display
+        in client.get(reverse("registry:pending")).content.decode()
+    )
     client.post(reverse("registry:approve", args=[pending.serial_display]))
     assert Certificate.objects.get(pk=pending.id).status == "issued"
 
 
-def test_creator_approving_from_pending_list_is_refused(client, make_pending, ministry_staff):
+def test_creator_approving_from_pending_list_is_refused(
+    client, make_pending, ministry_staff
+):
     pending = make_pending(created_by_id=ministry_staff.pk)
     client.force_login(ministry_staff)
     client.post(reverse("registry:approve", args=[pending.serial_display]))
@@ -64,8 +77,18 @@ def test_trainee_cannot_open_staff_pages(client, trainee, make_pending):
     client.force_login(trainee)
     assert client.get(reverse("registry:pending")).status_code == 403
     assert client.get(reverse("registry:import_upload")).status_code == 403
-    assert client.post(reverse("registry:approve", args=[pending.serial_display])).status_code == 403
-    assert client.get(reverse("registry:revoke", args=[pending.serial_display])).status_code == 403
+    assert (
+        client.post(
+            reverse("registry:approve", args=[pending.serial_display])
+        ).status_code
+        == 403
+    )
+    assert (
+        client.get(
+            reverse("registry:revoke", args=[pending.serial_display])
+        ).status_code
+        == 403
+    )
 
 
 def test_staff_revokes_with_reason_through_form(client, make_issued, ministry_staff):
@@ -81,16 +104,24 @@ def test_staff_revokes_with_reason_through_form(client, make_issued, ministry_st
 def _csv_upload(rows):
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["national_id", "full_name_ar", "occupation_code", "skill_level", "issue_date"])
+    writer.writerow(
+        ["national_id", "full_name_ar", "occupation_code", "skill_level", "issue_date"]
+    )
     writer.writerows(rows)
-    return SimpleUploadedFile("paper.csv", buffer.getvalue().encode("cp1256"), "text/csv")
+    return SimpleUploadedFile(
+        "paper.csv", buffer.getvalue().encode("cp1256"), "text/csv"
+    )
 
 
-def test_staff_upload_runs_import_task_and_shows_progress(client, ministry_staff, django_capture_on_commit_callbacks):
+def test_staff_upload_runs_import_task_and_shows_progress(
+    client, ministry_staff, django_capture_on_commit_callbacks
+):
     import datetime as dt
 
     nid = make_national_id(birth_date=dt.date(1975, 3, 3))
-    upload = _csv_upload([[nid, "وفاء", "7531", "1", "2001-01-01"], ["x", "", "", "", ""]])
+    upload = _csv_upload(
+        [[nid, "وفاء", "7531", "1", "2001-01-01"], ["x", "", "", "", ""]]
+    )
     client.force_login(ministry_staff)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("registry:import_upload"), {"file": upload})

@@ -1,4 +1,4 @@
-"""Import paper-era certificates from a CSV (UTF-8 / UTF-8 BOM / Windows-1256) or XLSX."""
+"""Import paper-era certificates: CSV (UTF-8, UTF-8 BOM, Windows-1256) or XLSX."""
 
 import time
 from pathlib import Path
@@ -10,7 +10,9 @@ from registry.importer import ImportFileError, import_file, rejections_csv
 
 
 class Command(BaseCommand):
-    help = "Import paper-era skill certificates (idempotent: re-running changes nothing)."
+    help = (
+        "Import paper-era skill certificates (idempotent: re-running changes nothing)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)

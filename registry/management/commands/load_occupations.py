@@ -1,4 +1,4 @@
-"""Load the full unified occupation classification from a CSV (code,title_en,title_ar[,trade])."""
+"""Load the unified occupation classification: CSV code,title_en,title_ar[,trade]."""
 
 from pathlib import Path
 
@@ -9,7 +9,7 @@ from registry.services import occupations_load_csv
 
 
 class Command(BaseCommand):
-    help = "Insert or update occupations from a CSV shaped like registry/data/occupations.csv."
+    help = "Insert or update occupations from a CSV like registry/data/occupations.csv."
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)

@@ -1,4 +1,4 @@
-"""Prove the registry audit log's hash chain is intact, or name the first broken entry."""
+"""Prove the audit log's hash chain is intact, or name the first broken entry."""
 
 from django.core.management.base import BaseCommand
 
