@@ -163,3 +163,10 @@ def test_credential_is_open_badge_signed_with_published_key(client, make_issued)
     assert credential_verify(credential, jwk=jwk)
     credential["credentialSubject"]["name"] = "Someone else"
     assert not credential_verify(credential, jwk=jwk)
+
+
+def test_verify_page_speaks_arabic_by_default(client, make_issued):
+    cert = make_issued()
+    body = client.get(f"/verify/{cert.serial}/").content.decode()
+    assert "شهادة سارية" in body
+    assert cert.occupation_title_ar in body
