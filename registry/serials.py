@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import secrets
 
+from lms.accounts.digits import to_western_digits
+
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXY"
 MODULUS = len(ALPHABET)  # 31, prime
 BODY_LENGTH = 10
@@ -40,7 +42,8 @@ def serial_generate() -> str:
 
 def serial_normalize(text: str) -> str:
     """Upper-case, drop separators, map look-alikes; raise InvalidSerial if wrong."""
-    compact = (text or "").upper().translate(_IGNORED).translate(_ALIASES)
+    western = to_western_digits(text or "")
+    compact = western.upper().translate(_IGNORED).translate(_ALIASES)
     if len(compact) != SERIAL_LENGTH or any(ch not in _VALUES for ch in compact):
         raise InvalidSerial(text)
     if _check_symbol(compact[:-1]) != compact[-1]:

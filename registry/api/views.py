@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
@@ -49,6 +50,7 @@ class VerifyView(APIView):
     permission_classes = [AllowAny]
     throttle_classes = [VerifyThrottle]
 
+    @extend_schema(responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT})
     def get(self, request, serial: str):
         answer = verification_answer(serial=serial)
         return Response(answer, status=_VERIFY_STATUS.get(answer["status"], 200))
@@ -60,6 +62,7 @@ class KeysView(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request):
         response = Response({"keys": [public_jwk()]})
         response["Cache-Control"] = "public, max-age=3600"
@@ -189,7 +192,7 @@ class StatisticsView(APIView):
     permission_classes = [HasRegistryScope]
     required_scopes = {"GET": ApiScope.STATS}
 
-    @extend_schema(parameters=[ListFilterSerializer])
+    @extend_schema(parameters=[ListFilterSerializer], responses=OpenApiTypes.OBJECT)
     def get(self, request):
         filters = ListFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)

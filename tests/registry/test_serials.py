@@ -57,3 +57,11 @@ def test_display_groups_by_four_for_reading_aloud():
     rng = random.Random(3)
     body = "".join(rng.choice(ALPHABET) for _ in range(11))
     assert serial_display(body) == f"{body[:4]}-{body[4:8]}-{body[8:]}"
+
+
+def test_serial_typed_with_eastern_arabic_digits_is_accepted():
+    serial = "0123456789" + "0"
+    while not serial_is_valid(serial):
+        serial = serial[:-1] + ALPHABET[ALPHABET.index(serial[-1]) + 1]
+    eastern = serial.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    assert serial_normalize(eastern) == serial
