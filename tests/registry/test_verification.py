@@ -170,3 +170,22 @@ def test_verify_page_speaks_arabic_by_default(client, make_issued):
     body = client.get(f"/verify/{cert.serial}/").content.decode()
     assert "شهادة سارية" in body
     assert cert.occupation_title_ar in body
+
+
+def test_forged_forwarded_for_header_does_not_dodge_the_limit(client, make_issued):
+    from registry.throttling import VerifyThrottle
+
+    VerifyThrottle.THROTTLE_RATES = {"verify": "2/min"}
+    try:
+        cert = make_issued()
+        codes = [
+            client.get(
+                f"/api/v1/verify/{cert.serial}/", HTTP_X_FORWARDED_FOR=f"10.0.0.{n}"
+            ).status_code
+            for n in range(3)
+        ]
+        assert codes == [200, 200, 429]
+    finally:
+        from rest_framework.settings import api_settings
+
+        VerifyThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
