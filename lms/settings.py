@@ -346,3 +346,9 @@ MEDIA_MAX_ATTEMPTS = env.int("MEDIA_MAX_ATTEMPTS", default=3)
 MEDIA_PROGRESS_SAVE_EVERY_S = env.float("MEDIA_PROGRESS_SAVE_EVERY_S", default=1.0)
 MEDIA_CAPTION_MAX_BYTES = env.int("MEDIA_CAPTION_MAX_BYTES", default=2 * 1024**2)
 MEDIA_WORK_DIR = env.str("MEDIA_WORK_DIR", default=None)  # ffmpeg scratch; None = /tmp
+
+# --- Registry (verification) ----------------------------------------------------------
+# Rate of the public verification page/API per client IP (load tests raise it).
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["verify"] = env.str(
+    "REGISTRY_VERIFY_RATE", default=REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["verify"]
+)

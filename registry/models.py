@@ -5,6 +5,7 @@ Certificates (issue, verify, revoke) build on these.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -55,3 +56,230 @@ class SkillLevel(models.Model):
     @property
     def name(self) -> str:
         return self.name_en if get_language() == "en" else self.name_ar
+
+
+class CertificateSource(models.TextChoices):
+    PLATFORM_TEST = "platform_test", _("Platform skill test")
+    IN_PERSON_TEST = "in_person_test", _("In-person skill test")
+    PAPER_IMPORT = "paper_import", _("Paper-era record")
+
+
+class CertificateStatus(models.TextChoices):
+    PENDING = "pending", _("Pending approval")
+    ISSUED = "issued", _("Issued")
+    REVOKED = "revoked", _("Revoked")
+
+
+class Certificate(models.Model):
+    """A skill certificate in the ministry's registry.
+
+    Maker-checker: created pending by one person (or system), issued by a ministry
+    staff member who is not its creator. Holder details other than the name are
+    derived from the national ID, which is never shown in full outside the ministry.
+    """
+
+    serial = models.CharField(_("serial number"), max_length=11, unique=True)
+    # Indexed through the leading column of registry_certificate_record_unique.
+    national_id = models.CharField(_("national ID"), max_length=14)
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("holder account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="certificates",
+    )
+    full_name_ar = models.CharField(_("full name (Arabic)"), max_length=150)
+    full_name_en = models.CharField(
+        _("full name (English)"), max_length=150, blank=True
+    )
+    birth_date = models.DateField(_("birth date"))
+    gender = models.CharField(_("gender"), max_length=6)
+    governorate_code = models.CharField(_("governorate"), max_length=2)
+    # Fewer indexes keep bulk imports fast; the composite index below serves both.
+    occupation = models.ForeignKey(
+        Occupation,
+        verbose_name=_("occupation"),
+        on_delete=models.PROTECT,
+        db_index=False,
+    )
+    skill_level = models.ForeignKey(
+        SkillLevel,
+        verbose_name=_("skill level"),
+        on_delete=models.PROTECT,
+        db_index=False,
+    )
+    issuing_directorate = models.CharField(
+        _("issuing directorate"), max_length=100, blank=True
+    )
+    issue_date = models.DateField(_("issue date"), null=True, blank=True)
+    source = models.CharField(
+        _("source"), max_length=20, choices=CertificateSource.choices
+    )
+    evidence = models.JSONField(_("evidence"), default=dict, blank=True)
+    legacy_number = models.CharField(_("paper-era number"), max_length=50, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=CertificateStatus.choices,
+        default=CertificateStatus.PENDING,
+    )
+    idempotency_key = models.CharField(
+        _("idempotency key"), max_length=200, unique=True, null=True, blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revocation_reason = models.TextField(_("revocation reason"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        constraints = [
+            # The identity of a record for imports: re-running a file changes nothing.
+            models.UniqueConstraint(
+                fields=["national_id", "occupation", "skill_level", "issue_date"],
+                name="registry_certificate_record_unique",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="revoked") | ~models.Q(revocation_reason=""),
+                name="registry_certificate_revoked_has_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "issue_date"]),
+            models.Index(fields=["governorate_code", "status"]),
+            models.Index(fields=["occupation", "skill_level"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.serial_display
+
+    @property
+    def serial_display(self) -> str:
+        from registry.serials import serial_display
+
+        return serial_display(self.serial)
+
+
+class AuditEntry(models.Model):
+    """One line of the append-only, hash-chained audit log.
+
+    `entry_hash` = SHA-256(previous entry's hash + canonical JSON of this entry), so
+    altering, removing or reordering any row breaks every hash after it. On
+    PostgreSQL a trigger refuses UPDATE and DELETE.
+    """
+
+    seq = models.BigIntegerField(_("sequence"), unique=True)
+    created_at = models.DateTimeField()
+    actor_id = models.BigIntegerField(null=True, blank=True)
+    action = models.CharField(_("action"), max_length=40)
+    object_ref = models.CharField(max_length=60, blank=True)
+    data = models.JSONField(default=dict)
+    prev_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["seq"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_ref}"
+
+
+class ApiScope(models.TextChoices):
+    READ = "registry:read", _("Look up and list certificates")
+    ISSUE = "registry:issue", _("Submit certificates for approval")
+    REVOKE = "registry:revoke", _("Revoke certificates")
+    STATS = "registry:stats", _("Read statistics")
+
+
+class ApiClient(models.Model):
+    """Another government system: a service user holding a DRF token, with scopes."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_client"
+    )
+    scopes = models.JSONField(_("scopes"), default=list, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("API client")
+        verbose_name_plural = _("API clients")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def has_scope(self, scope: str) -> bool:
+        return self.is_active and scope in (self.scopes or [])
+
+
+class ImportJobStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class ImportJob(models.Model):
+    """A paper-era import uploaded by ministry staff, run as a background task."""
+
+    file = models.FileField(_("file"), upload_to="registry/imports/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    status = models.CharField(
+        max_length=10, choices=ImportJobStatus.choices, default=ImportJobStatus.QUEUED
+    )
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    inserted = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    rejections = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+
+    @property
+    def percent(self) -> int:
+        if self.status == ImportJobStatus.DONE:
+            return 100
+        if not self.total_rows:
+            return 0
+        return min(99, self.processed_rows * 100 // self.total_rows)

@@ -1,10 +1,19 @@
-"""Registry reads other apps may use."""
+"""Registry reads other apps (and the registry's own views) use."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime as dt
+from typing import Any
 
-from registry.models import Occupation, SkillLevel
+from django.core.cache import cache
+from django.db.models import Count, QuerySet
+from django.db.models.functions import TruncMonth
+
+from lms.accounts.national_id import mask_national_id, normalize_national_id
+from registry.cache import UNKNOWN_TTL_S, VERIFY_TTL_S, verification_cache_key
+from registry.data import CertificateData, certificate_data
+from registry.models import Certificate, CertificateStatus, Occupation, SkillLevel
+from registry.serials import InvalidSerial, serial_display, serial_normalize
 
 
 def occupation_list(*, trade: str | None = None) -> QuerySet[Occupation]:
@@ -22,3 +31,153 @@ def skill_level_list() -> QuerySet[SkillLevel]:
 
 def skill_level_get(*, code: str) -> SkillLevel:
     return SkillLevel.objects.get(code=code)
+
+
+def _with_refs(qs: QuerySet[Certificate]) -> QuerySet[Certificate]:
+    return qs.select_related("occupation", "skill_level")
+
+
+def certificate_list_for_holder(*, national_id: str) -> list[CertificateData]:
+    """Every certificate held under this national ID, newest first."""
+    nid = normalize_national_id(national_id)
+    if not nid:
+        return []
+    qs = _with_refs(Certificate.objects.filter(national_id=nid)).order_by(
+        "-issue_date", "-id"
+    )
+    return [certificate_data(c) for c in qs]
+
+
+def certificate_list_for_user(*, user) -> list[CertificateData]:
+    """The holder view: by the user's national ID, or linked to their account."""
+    from django.db.models import Q
+
+    query = Q(holder_id=user.pk)
+    if user.national_id:
+        query |= Q(national_id=user.national_id)
+    qs = _with_refs(Certificate.objects.filter(query)).order_by("-issue_date", "-id")
+    return [certificate_data(c) for c in qs]
+
+
+def certificate_get(*, serial: str) -> Certificate | None:
+    """By serial in any typed form; None if malformed or unknown."""
+    try:
+        compact = serial_normalize(serial)
+    except InvalidSerial:
+        return None
+    return _with_refs(Certificate.objects.filter(serial=compact)).first()
+
+
+def certificate_pending_list() -> QuerySet[Certificate]:
+    return _with_refs(
+        Certificate.objects.filter(status=CertificateStatus.PENDING)
+    ).order_by("created_at")
+
+
+def verification_answer(*, serial: str) -> dict[str, Any]:
+    """What anyone may know about a serial: never the full national ID.
+
+    `status` is one of invalid (malformed / check symbol wrong), unknown, pending,
+    issued, revoked. Cached; the services clear the entry on every change.
+    """
+    try:
+        compact = serial_normalize(serial)
+    except InvalidSerial:
+        return {"serial": serial, "status": "invalid"}
+    key = verification_cache_key(compact)
+    answer = cache.get(key)
+    if answer is not None:
+        return answer
+    cert = _with_refs(Certificate.objects.filter(serial=compact)).first()
+    answer = _answer_for(compact, cert)
+    cache.set(key, answer, UNKNOWN_TTL_S if cert is None else VERIFY_TTL_S)
+    return answer
+
+
+def _answer_for(compact: str, cert: Certificate | None) -> dict[str, Any]:
+    base = {"serial": serial_display(compact)}
+    if cert is None:
+        return {**base, "status": "unknown"}
+    if cert.status == CertificateStatus.PENDING:
+        return {**base, "status": "pending"}
+    occ, level = cert.occupation, cert.skill_level
+    return {
+        **base,
+        "status": cert.status,
+        "valid": cert.status == CertificateStatus.ISSUED,
+        "holder": {
+            "name_ar": cert.full_name_ar,
+            "name_en": cert.full_name_en,
+            "national_id_masked": mask_national_id(cert.national_id),
+        },
+        "occupation": {
+            "code": occ.code,
+            "title_ar": occ.title_ar,
+            "title_en": occ.title_en,
+        },
+        "skill_level": {
+            "code": level.code,
+            "rank": level.rank,
+            "name_ar": level.name_ar,
+            "name_en": level.name_en,
+        },
+        "issue_date": cert.issue_date.isoformat() if cert.issue_date else None,
+        "issuing_directorate": cert.issuing_directorate,
+        "source": cert.source,
+        "revoked_on": cert.revoked_at.date().isoformat() if cert.revoked_at else None,
+    }
+
+
+def certificate_filter(
+    *,
+    occupation: str | None = None,
+    level: str | None = None,
+    governorate: str | None = None,
+    status: str | None = None,
+    issued_from: dt.date | None = None,
+    issued_to: dt.date | None = None,
+) -> QuerySet[Certificate]:
+    """The registry list with the API's filters (each one uses an index)."""
+    qs = _with_refs(Certificate.objects.all())
+    if occupation:
+        qs = qs.filter(occupation__code=occupation)
+    if level:
+        qs = qs.filter(skill_level__code=level)
+    if governorate:
+        qs = qs.filter(governorate_code=governorate)
+    if status:
+        qs = qs.filter(status=status)
+    if issued_from:
+        qs = qs.filter(issue_date__gte=issued_from)
+    if issued_to:
+        qs = qs.filter(issue_date__lte=issued_to)
+    return qs
+
+
+def certificate_statistics(**filters: Any) -> dict[str, Any]:
+    """Counts by status, occupation, level, governorate, gender and month of issue."""
+    qs = certificate_filter(**filters)
+
+    def grouped(field: str) -> list[dict[str, Any]]:
+        rows = qs.values(field).annotate(count=Count("id")).order_by(field)
+        return [{"key": row[field], "count": row["count"]} for row in rows]
+
+    months = (
+        qs.exclude(issue_date=None)
+        .annotate(month=TruncMonth("issue_date"))
+        .values("month")
+        .annotate(count=Count("id"))
+        .order_by("month")
+    )
+    return {
+        "total": qs.count(),
+        "by_status": grouped("status"),
+        "by_occupation": grouped("occupation__code"),
+        "by_level": grouped("skill_level__code"),
+        "by_governorate": grouped("governorate_code"),
+        "by_gender": grouped("gender"),
+        "by_month": [
+            {"key": row["month"].strftime("%Y-%m"), "count": row["count"]}
+            for row in months
+        ],
+    }

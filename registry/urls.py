@@ -1,3 +1,39 @@
+from django.urls import path
+
+from registry import views
+
 app_name = "registry"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("verify/", views.verify_form, name="verify_form"),
+    path("verify/<str:serial>/", views.verify, name="verify"),
+    path("certificates/", views.holder_certificates, name="holder_certificates"),
+    path(
+        "certificates/<str:serial>/pdf/",
+        views.certificate_pdf_download,
+        name="certificate_pdf",
+    ),
+    path(
+        "certificates/<str:serial>/credential.json",
+        views.certificate_credential_download,
+        name="certificate_credential",
+    ),
+    path("registry/pending/", views.pending_list, name="pending"),
+    path(
+        "registry/certificates/<str:serial>/approve/",
+        views.certificate_approve,
+        name="approve",
+    ),
+    path(
+        "registry/certificates/<str:serial>/revoke/",
+        views.certificate_revoke,
+        name="revoke",
+    ),
+    path("registry/import/", views.import_upload, name="import_upload"),
+    path("registry/import/<int:pk>/", views.import_status, name="import_status"),
+    path(
+        "registry/import/<int:pk>/status.json",
+        views.import_status_json,
+        name="import_status_json",
+    ),
+]

@@ -1,0 +1,286 @@
+"""Registry benchmark: import 1,000,000 paper-era rows into PostgreSQL, then load-test
+verification against a real server (uvicorn on port 8103, Redis cache).
+
+Goals (issue 7): the million in <= 60 s; verification >= 1,000 req/s with p99 <= 20 ms.
+Uses its own database (maharat_registry_bench, created and dropped here) and Redis DB 3.
+Environment: BENCH_ROWS (default 1000000), BENCH_SECONDS (load duration, default 10),
+BENCH_CONCURRENCY (default 32), BENCH_PG (default postgres://postgres@127.0.0.1:5432),
+BENCH_REIMPORT=0 skips timing a second import of the same file (idempotence at volume).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import datetime as dt
+import os
+import random
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+ROWS = int(os.environ.get("BENCH_ROWS", "1000000"))
+SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
+CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "32"))
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+DB_NAME = "maharat_registry_bench"
+REDIS_URL = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/3")
+PORT = 8103
+BAD_ROW_EVERY = 200  # 0.5 % of rows are wrong on purpose (rejection path)
+
+FIRST = ["محمد", "أحمد", "منى", "فاطمة", "محمود", "سارة", "علي", "هدى", "كريم", "نادية"]
+LAST = ["السيد", "حسن", "إبراهيم", "عبد الله", "فؤاد", "سليم", "كمال", "مصطفى"]
+GOVS = ["01", "02", "03", "12", "13", "14", "21", "24", "26", "29", "88"]
+OCCUPATIONS = ["7531", "7532", "7533", "8153", "7422", "7127"]
+LEVELS = ["assistant", "skilled", "technician", "specialist", "1", "2", "فني"]
+
+
+def _admin(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def generate(path: Path, rows: int, seed: int = 7) -> None:
+    rng = random.Random(seed)
+    base = dt.date(1960, 1, 1)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(
+            [
+                "national_id",
+                "full_name_ar",
+                "full_name_en",
+                "occupation_code",
+                "skill_level",
+                "issue_date",
+                "governorate_code",
+                "legacy_number",
+            ]
+        )
+        for i in range(rows):
+            born = base + dt.timedelta(days=rng.randrange(0, 14000))
+            century = "2" if born.year < 2000 else "3"
+            gov = rng.choice(GOVS)
+            nid = f"{century}{born:%y%m%d}{gov}{i % 10000:04d}{rng.randrange(10)}"
+            issued = born + dt.timedelta(days=rng.randrange(18 * 366, 40 * 366))
+            issued = min(issued, dt.date(2025, 12, 31))
+            name = f"{rng.choice(FIRST)} {rng.choice(FIRST)} {rng.choice(LAST)}"
+            date_text = issued.isoformat() if i % 2 else issued.strftime("%d/%m/%Y")
+            if i % BAD_ROW_EVERY == 0:
+                nid = nid[:-1]  # 13 digits
+            writer.writerow(
+                [
+                    nid,
+                    name,
+                    "",
+                    rng.choice(OCCUPATIONS),
+                    rng.choice(LEVELS),
+                    date_text,
+                    rng.choice(GOVS[:-1]),
+                    f"P{i}",
+                ]
+            )
+
+
+async def _worker(
+    paths: list[str], deadline: float, latencies: list[float], errors: list[int]
+) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", PORT)
+    i = 0
+    while time.perf_counter() < deadline:
+        path = paths[i % len(paths)]
+        i += 1
+        request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+        start = time.perf_counter()
+        writer.write(request.encode())
+        head = await reader.readuntil(b"\r\n\r\n")
+        length = 0
+        for line in head.split(b"\r\n"):
+            if line.lower().startswith(b"content-length:"):
+                length = int(line.split(b":")[1])
+        await reader.readexactly(length)
+        latencies.append(time.perf_counter() - start)
+        if not head.startswith(b"HTTP/1.1 200"):
+            errors.append(1)
+    writer.close()
+
+
+async def _load(
+    paths: list[str], seconds: float, concurrency: int
+) -> tuple[list[float], int]:
+    latencies: list[float] = []
+    errors: list[int] = []
+    deadline = time.perf_counter() + seconds
+    await asyncio.gather(
+        *[
+            _worker(paths[k::concurrency] or paths, deadline, latencies, errors)
+            for k in range(concurrency)
+        ]
+    )
+    return latencies, len(errors)
+
+
+def _wait_for_port(proc: subprocess.Popen, timeout: float = 60) -> None:
+    import socket
+
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("server exited early")
+        try:
+            with socket.create_connection(("127.0.0.1", PORT), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("server did not start")
+
+
+def main() -> None:
+    _admin(f"DROP DATABASE IF EXISTS {DB_NAME}")
+    _admin(f"CREATE DATABASE {DB_NAME}")
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"{PG}/{DB_NAME}",
+        "REDIS_URL": REDIS_URL,
+        "DJANGO_SETTINGS_MODULE": "lms.settings",
+    }
+    os.environ.update(env)
+    server = None
+    try:
+        import django
+
+        django.setup()
+        from django.core.cache import cache
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        cache.clear()
+        from registry.importer import import_file
+        from registry.models import Certificate
+
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "paper.csv"
+            t0 = time.perf_counter()
+            generate(path, ROWS)
+            print(
+                f"generated {ROWS:,} rows ({path.stat().st_size / 1e6:.0f} MB) "
+                f"in {time.perf_counter() - t0:.1f} s"
+            )
+            t0 = time.perf_counter()
+            result = import_file(path)
+            elapsed = time.perf_counter() - t0
+            print(
+                f"import: {result.total:,} rows in {elapsed:.1f} s = "
+                f"{result.total / elapsed:,.0f} rows/s ({result.inserted:,} inserted, "
+                f"{result.rejected:,} rejected; goal: 1,000,000 in <= 60 s)"
+            )
+            if os.environ.get("BENCH_REIMPORT", "1") == "0":
+                again = None
+            else:
+                t0 = time.perf_counter()
+                again = import_file(path)
+                elapsed2 = time.perf_counter() - t0
+        if again is not None:
+            print(
+                f"re-import of the same file: {elapsed2:.1f} s, "
+                f"{again.inserted} inserted, "
+                f"{again.updated} updated, {again.unchanged:,} unchanged"
+            )
+        from django.db.models import Max
+
+        top = Certificate.objects.aggregate(top=Max("id"))["top"] or 1
+        ids = random.Random(1).sample(range(1, top + 1), min(2000, top))
+        serials = list(
+            Certificate.objects.filter(id__in=ids).values_list("serial", flat=True)
+        )
+        from registry.selectors import verification_answer
+
+        for serial in serials:  # warm the Redis cache the server reads
+            verification_answer(serial=serial)
+        from django.db import connections
+
+        connections.close_all()
+        server_env = {
+            **env,
+            "DEBUG": "0",
+            "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
+            "REGISTRY_SIGNING_KEY": _bench_key_pem(),
+            "SECURE_SSL_REDIRECT": "0",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "REGISTRY_VERIFY_RATE": "100000000/min",
+            # Persistent connections leak per thread under ASGI: keep Django's default.
+            "CONN_MAX_AGE": "0",
+            "LOG_LEVEL": "WARNING",
+        }
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "lms.asgi:application",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(PORT),
+                "--workers",
+                "2",
+                "--no-access-log",
+                "--log-level",
+                "warning",
+                "--loop",
+                "uvloop",
+                "--http",
+                "httptools",
+            ],
+            cwd=ROOT,
+            env=server_env,
+            start_new_session=True,
+        )
+        _wait_for_port(server)
+        paths = [f"/api/v1/verify/{s}/" for s in serials]
+        asyncio.run(_load(paths, 2, CONCURRENCY))  # warm-up: imports, connections
+        latencies, errors = asyncio.run(_load(paths, SECONDS, CONCURRENCY))
+        latencies.sort()
+        p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000
+        print(
+            f"verify (JSON, cached): {len(latencies) / SECONDS:,.0f} req/s "
+            f"over {SECONDS:.0f} s, {CONCURRENCY} connections; "
+            f"median {statistics.median(latencies) * 1000:.1f} ms, "
+            f"p99 {p99:.1f} ms, {errors} non-200 (goal: >= 1,000 req/s, p99 <= 20 ms)"
+        )
+    finally:
+        if server is not None:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+        from django.db import connections
+
+        connections.close_all()
+        _admin(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+
+
+def _bench_key_pem() -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    return (
+        Ed25519PrivateKey.generate()
+        .private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        .decode()
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,168 @@
+"""Ed25519 signatures: the compact QR token, the Verifiable Credential, the JWK.
+
+The key comes from settings.REGISTRY_SIGNING_KEY (PEM). When unset (development and
+tests only: settings refuse production without it) a key is derived from SECRET_KEY,
+so it is stable across restarts without ever being written down.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import hashlib
+import json
+from functools import cache
+from typing import Any
+
+import jwt
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
+from django.conf import settings
+
+TOKEN_ALGORITHM = "EdDSA"
+_B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+
+
+def _b64url(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+def _b64url_decode(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _b58encode(raw: bytes) -> str:
+    number = int.from_bytes(raw, "big")
+    out = ""
+    while number:
+        number, rem = divmod(number, 58)
+        out = _B58[rem] + out
+    return "1" * (len(raw) - len(raw.lstrip(b"\0"))) + out
+
+
+def _b58decode(text: str) -> bytes:
+    number = 0
+    for ch in text:
+        number = number * 58 + _B58.index(ch)
+    body = number.to_bytes((number.bit_length() + 7) // 8, "big") if number else b""
+    return b"\0" * (len(text) - len(text.lstrip("1"))) + body
+
+
+@cache
+def _private_key_for(pem: str, secret_key: str) -> Ed25519PrivateKey:
+    if pem:
+        key = serialization.load_pem_private_key(pem.encode(), password=None)
+        if not isinstance(key, Ed25519PrivateKey):
+            raise ValueError("REGISTRY_SIGNING_KEY must be an Ed25519 private key.")
+        return key
+    seed = hashlib.sha256(
+        b"maharat-registry-signing-key:" + secret_key.encode()
+    ).digest()
+    return Ed25519PrivateKey.from_private_bytes(seed)
+
+
+def private_key() -> Ed25519PrivateKey:
+    return _private_key_for(settings.REGISTRY_SIGNING_KEY, settings.SECRET_KEY)
+
+
+def public_key() -> Ed25519PublicKey:
+    return private_key().public_key()
+
+
+def _public_raw(key: Ed25519PublicKey) -> bytes:
+    return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+def key_id() -> str:
+    return hashlib.sha256(_public_raw(public_key())).hexdigest()[:16]
+
+
+def public_jwk() -> dict[str, str]:
+    """The public key as a JSON Web Key (RFC 8037, OKP/Ed25519)."""
+    return {
+        "kty": "OKP",
+        "crv": "Ed25519",
+        "x": _b64url(_public_raw(public_key())),
+        "kid": key_id(),
+        "use": "sig",
+        "alg": TOKEN_ALGORITHM,
+    }
+
+
+def public_key_from_jwk(jwk: dict[str, str]) -> Ed25519PublicKey:
+    if jwk.get("kty") != "OKP" or jwk.get("crv") != "Ed25519":
+        raise ValueError("not an Ed25519 JWK")
+    return Ed25519PublicKey.from_public_bytes(_b64url_decode(jwk["x"]))
+
+
+def token_sign(claims: dict[str, Any]) -> str:
+    """A compact JWS (EdDSA) small enough for a QR code."""
+    return jwt.encode(
+        claims, private_key(), algorithm=TOKEN_ALGORITHM, headers={"kid": key_id()}
+    )
+
+
+def token_verify(token: str, *, jwk: dict[str, str] | None = None) -> dict[str, Any]:
+    """The claims if the signature is good; raises jwt.InvalidTokenError otherwise."""
+    key = public_key_from_jwk(jwk) if jwk else public_key()
+    return jwt.decode(
+        token, key, algorithms=[TOKEN_ALGORITHM], options={"verify_aud": False}
+    )
+
+
+def _jcs(value: Any) -> bytes:
+    # JSON Canonicalization (RFC 8785) for the strings, integers and objects we emit.
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    ).encode("utf-8")
+
+
+def _proof_hash(document: dict[str, Any], proof_config: dict[str, Any]) -> bytes:
+    return (
+        hashlib.sha256(_jcs(proof_config)).digest()
+        + hashlib.sha256(_jcs(document)).digest()
+    )
+
+
+def credential_sign(
+    document: dict[str, Any], *, verification_method: str, created: str
+) -> dict[str, Any]:
+    """Add a Data Integrity proof (cryptosuite eddsa-jcs-2022) to a credential."""
+    proof_config = {
+        "type": "DataIntegrityProof",
+        "cryptosuite": "eddsa-jcs-2022",
+        "created": created,
+        "verificationMethod": verification_method,
+        "proofPurpose": "assertionMethod",
+        "@context": document.get("@context"),
+    }
+    signature = private_key().sign(_proof_hash(document, proof_config))
+    proof = {k: v for k, v in proof_config.items() if k != "@context"}
+    proof["proofValue"] = "z" + _b58encode(signature)
+    signed = copy.deepcopy(document)
+    signed["proof"] = proof
+    return signed
+
+
+def credential_verify(
+    signed: dict[str, Any], *, jwk: dict[str, str] | None = None
+) -> bool:
+    """True if the credential's eddsa-jcs-2022 proof verifies against the key."""
+    key = public_key_from_jwk(jwk) if jwk else public_key()
+    document = copy.deepcopy(signed)
+    proof = document.pop("proof", None)
+    if not proof or not str(proof.get("proofValue", "")).startswith("z"):
+        return False
+    proof_config = {k: v for k, v in proof.items() if k != "proofValue"}
+    proof_config["@context"] = document.get("@context")
+    try:
+        key.verify(
+            _b58decode(proof["proofValue"][1:]), _proof_hash(document, proof_config)
+        )
+    except (InvalidSignature, ValueError):
+        return False
+    return True

@@ -1,0 +1,77 @@
+"""Background work: the paper-era import uploaded by ministry staff."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from registry.importer import ImportFileError, ImportResult, import_file
+from registry.models import ImportJob, ImportJobStatus
+
+PROGRESS_EVERY_ROWS = 10_000
+
+
+def import_job_enqueue(*, job_id: int) -> None:
+    transaction.on_commit(lambda: import_job_run.enqueue(job_id=job_id))
+
+
+def _save_progress(job: ImportJob, result: ImportResult, estimated: int) -> None:
+    job.total_rows = max(estimated, result.total)
+    job.processed_rows = result.total
+    job.inserted, job.updated = result.inserted, result.updated
+    job.unchanged, job.rejected = result.unchanged, result.rejected
+    job.save(
+        update_fields=[
+            "total_rows",
+            "processed_rows",
+            "inserted",
+            "updated",
+            "unchanged",
+            "rejected",
+        ]
+    )
+
+
+@task()
+def import_job_run(*, job_id: int) -> None:
+    """Run an import job once (a finished job is left alone, so retries are safe)."""
+    job = ImportJob.objects.filter(pk=job_id).first()
+    if job is None or job.status in (ImportJobStatus.DONE, ImportJobStatus.RUNNING):
+        return
+    job.status = ImportJobStatus.RUNNING
+    job.save(update_fields=["status"])
+    try:
+        with default_storage.open(job.file.name, "rb") as source:
+            local = _local_copy(source, Path(job.file.name).suffix)
+        try:
+            result = import_file(
+                local,
+                actor_id=job.created_by_id,
+                on_progress=lambda r, est: _save_progress(job, r, est),
+            )
+        finally:
+            local.unlink(missing_ok=True)
+    except ImportFileError as exc:
+        job.status, job.error = ImportJobStatus.FAILED, str(exc)
+        job.finished_at = timezone.now()
+        job.save(update_fields=["status", "error", "finished_at"])
+        return
+    _save_progress(job, result, result.total)
+    job.rejections = [r.as_dict() for r in result.rejections]
+    job.status = ImportJobStatus.DONE
+    job.finished_at = timezone.now()
+    job.save(update_fields=["rejections", "status", "finished_at", "total_rows"])
+
+
+def _local_copy(source, suffix: str) -> Path:
+    """Object stores give streams; the readers want a file on disk."""
+    import shutil
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=suffix, delete=False) as fh:
+        shutil.copyfileobj(source, fh)
+    return Path(fh.name)

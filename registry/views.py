@@ -1,0 +1,241 @@
+"""Registry pages: public verification, the holder's certificates, staff work.
+
+Thin: parse input, call a service or selector, render.
+"""
+
+from __future__ import annotations
+
+import json
+
+import jwt
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lms.accounts.roles import Role, user_has_role
+from registry import services, tasks
+from registry.credentials import certificate_credential
+from registry.data import CertificateData, certificate_data
+from registry.forms import ImportUploadForm, RevokeForm, VerifyForm
+from registry.models import CertificateStatus, ImportJob
+from registry.pdf import certificate_pdf
+from registry.selectors import (
+    certificate_get,
+    certificate_list_for_user,
+    certificate_pending_list,
+    verification_answer,
+)
+from registry.serials import InvalidSerial, serial_display, serial_normalize
+from registry.signing import token_verify
+from registry.throttling import VerifyThrottle
+from registry.tokens import certificate_verify_url
+
+_STATUS_CODES = {"invalid": 400, "unknown": 404}
+
+
+def _staff_required(request: HttpRequest) -> None:
+    if not user_has_role(request.user, Role.MINISTRY_STAFF):
+        raise PermissionDenied
+
+
+def verify_form(request: HttpRequest) -> HttpResponse:
+    """Type a serial (from the paper or a phone call) and go to its answer."""
+    form = VerifyForm(request.GET or None)
+    if form.is_valid():
+        return redirect(
+            "registry:verify", serial=serial_display(form.cleaned_data["serial"])
+        )
+    return render(request, "registry/verify_form.html", {"form": form})
+
+
+def verify(request: HttpRequest, serial: str) -> HttpResponse:
+    """Anyone: status, holder's name, occupation, level, date; never the full ID."""
+    throttle = VerifyThrottle()
+    if not throttle.allow_request(request, None):
+        response = render(request, "registry/verify_throttled.html", status=429)
+        response["Retry-After"] = str(int(throttle.wait() or 60))
+        return response
+    answer = verification_answer(serial=serial)
+    token_state = _token_state(request.GET.get("t"), answer)
+    return render(
+        request,
+        "registry/verify.html",
+        {"answer": answer, "typed": serial, "token_state": token_state},
+        status=_STATUS_CODES.get(answer["status"], 200),
+    )
+
+
+def _token_state(token: str | None, answer: dict) -> str:
+    """'good' when the QR's signed token verifies and names this serial."""
+    if not token:
+        return ""
+    try:
+        claims = token_verify(token)
+    except jwt.InvalidTokenError:
+        return "bad"
+    try:
+        same = serial_normalize(answer.get("serial", "")) == claims.get("sub")
+    except InvalidSerial:
+        same = False
+    return "good" if same else "bad"
+
+
+def _own_or_staff(request: HttpRequest, serial: str) -> CertificateData:
+    cert = certificate_get(serial=serial)
+    if cert is None:
+        raise Http404
+    is_holder = cert.holder_id == request.user.pk or (
+        request.user.national_id and cert.national_id == request.user.national_id
+    )
+    if not (is_holder or user_has_role(request.user, Role.MINISTRY_STAFF)):
+        raise Http404
+    if cert.status != CertificateStatus.ISSUED:
+        raise Http404
+    return certificate_data(cert)
+
+
+@login_required
+def holder_certificates(request: HttpRequest) -> HttpResponse:
+    """A trainee's certificates: download the PDF, copy the verification link."""
+    certs = certificate_list_for_user(user=request.user)
+    rows = [
+        {"cert": c, "verify_url": certificate_verify_url(c)}
+        for c in certs
+        if c.status != CertificateStatus.PENDING
+    ]
+    pending = [c for c in certs if c.status == CertificateStatus.PENDING]
+    return render(
+        request, "registry/holder_certificates.html", {"rows": rows, "pending": pending}
+    )
+
+
+@login_required
+def certificate_pdf_download(request: HttpRequest, serial: str) -> HttpResponse:
+    cert = _own_or_staff(request, serial)
+    response = HttpResponse(certificate_pdf(cert), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="certificate-{cert.serial_display}.pdf"'
+    )
+    return response
+
+
+@login_required
+def certificate_credential_download(request: HttpRequest, serial: str) -> HttpResponse:
+    cert = _own_or_staff(request, serial)
+    body = json.dumps(certificate_credential(cert), ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type="application/ld+json; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="certificate-{cert.serial_display}.json"'
+    )
+    return response
+
+
+@login_required
+def pending_list(request: HttpRequest) -> HttpResponse:
+    """Ministry staff: certificates awaiting a second person's approval."""
+    _staff_required(request)
+    return render(
+        request,
+        "registry/pending_list.html",
+        {"certificates": certificate_pending_list()[:200]},
+    )
+
+
+@login_required
+@require_POST
+def certificate_approve(request: HttpRequest, serial: str) -> HttpResponse:
+    _staff_required(request)
+    cert = certificate_get(serial=serial)
+    if cert is None:
+        raise Http404
+    try:
+        services.certificate_approve(
+            certificate_id=cert.pk, approver_id=request.user.pk
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Certificate %(serial)s issued.") % {"serial": cert.serial_display},
+        )
+    return redirect("registry:pending")
+
+
+@login_required
+def certificate_revoke(request: HttpRequest, serial: str) -> HttpResponse:
+    _staff_required(request)
+    cert = certificate_get(serial=serial)
+    if cert is None:
+        raise Http404
+    form = RevokeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.certificate_revoke(
+                certificate_id=cert.pk,
+                actor_id=request.user.pk,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("Certificate %(serial)s revoked.") % {"serial": cert.serial_display},
+            )
+            return redirect("registry:verify", serial=cert.serial_display)
+    return render(request, "registry/revoke.html", {"form": form, "cert": cert})
+
+
+@login_required
+def import_upload(request: HttpRequest) -> HttpResponse:
+    """Ministry staff upload a paper-era file; it is imported in the background."""
+    _staff_required(request)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        job = ImportJob.objects.create(
+            file=upload, original_name=upload.name[:255], created_by=request.user
+        )
+        tasks.import_job_enqueue(job_id=job.pk)
+        return redirect("registry:import_status", pk=job.pk)
+    jobs = ImportJob.objects.all()[:10]
+    return render(request, "registry/import_upload.html", {"form": form, "jobs": jobs})
+
+
+@login_required
+def import_status(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff_required(request)
+    job = get_object_or_404(ImportJob, pk=pk)
+    return render(
+        request,
+        "registry/import_status.html",
+        {
+            "job": job,
+            "status_url": reverse("registry:import_status_json", args=[job.pk]),
+            "rejections": job.rejections[:200],
+        },
+    )
+
+
+@login_required
+def import_status_json(request: HttpRequest, pk: int) -> JsonResponse:
+    _staff_required(request)
+    job = get_object_or_404(ImportJob, pk=pk)
+    return JsonResponse(
+        {
+            "status": job.status,
+            "percent": job.percent,
+            "processed_rows": job.processed_rows,
+            "total_rows": job.total_rows,
+            "inserted": job.inserted,
+            "updated": job.updated,
+            "unchanged": job.unchanged,
+            "rejected": job.rejected,
+        }
+    )

@@ -1,0 +1,70 @@
+"""Registry in the shell: the "my certificates" dashboard panel and demo data."""
+
+from __future__ import annotations
+
+from wagtail import hooks
+
+from lms.home.panels import DashboardPanel
+
+
+@hooks.register("maharat_dashboard_panels")
+def my_certificates_panel(request) -> DashboardPanel | None:
+    from registry.selectors import certificate_list_for_user
+
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    certificates = [
+        c for c in certificate_list_for_user(user=user) if c.status != "pending"
+    ]
+    if not certificates:
+        return None
+    return DashboardPanel(
+        slot="certificates",
+        template="registry/panel_certificates.html",
+        context={"certificates": certificates[:5]},
+        order=10,
+    )
+
+
+def seed_registry_demo(stdout) -> None:
+    """Mona holds an issued certificate; Karim's awaits staff2's approval."""
+    from django.contrib.auth import get_user_model
+
+    from registry.models import Certificate, CertificateStatus
+    from registry.services import certificate_approve, certificate_create_pending
+
+    User = get_user_model()
+    staff = User.objects.filter(username="staff").first()
+    checker = User.objects.filter(username="staff2").first()
+    if staff is None or checker is None:
+        return
+    for username, occupation, level, approve in (
+        ("01000000001", "7531", "skilled", True),
+        ("01000000002", "7422", "assistant", False),
+    ):
+        holder = User.objects.filter(username=username).first()
+        if holder is None or not holder.national_id:
+            continue
+        cert = certificate_create_pending(
+            user_id=holder.pk,
+            national_id=holder.national_id,
+            full_name_ar=holder.full_name_ar,
+            full_name_en=holder.full_name_en,
+            occupation_code=occupation,
+            level_code=level,
+            source="platform_test",
+            evidence={"demo": True},
+            created_by_id=staff.pk,
+            idempotency_key=f"demo:{username}:{occupation}:{level}",
+        )
+        current = Certificate.objects.get(pk=cert.id)
+        if approve and current.status == CertificateStatus.PENDING:
+            cert = certificate_approve(certificate_id=cert.id, approver_id=checker.pk)
+        stdout.write(
+            f"  registry: {cert.serial_display} ({cert.status}) for {username}"
+        )
+
+
+seed_registry_demo.order = 60
+hooks.register("maharat_seed_demo", seed_registry_demo)

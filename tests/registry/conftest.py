@@ -1,0 +1,44 @@
+import pytest
+
+from registry.services import certificate_approve, certificate_create_pending
+from tests.factories import make_national_id
+
+
+@pytest.fixture
+def second_staff(make_user):
+    return make_user("ministry_staff", is_staff=True)
+
+
+@pytest.fixture
+def make_pending(db, ministry_staff):
+    counter = {"n": 0}
+
+    def make(**overrides):
+        counter["n"] += 1
+        kwargs = {
+            "user_id": None,
+            "national_id": make_national_id(),
+            "full_name_ar": "منى أحمد السيد",
+            "full_name_en": "Mona Ahmed El-Sayed",
+            "occupation_code": "7531",
+            "level_code": "skilled",
+            "source": "platform_test",
+            "evidence": {"attempt_id": counter["n"]},
+            "created_by_id": ministry_staff.pk,
+            "idempotency_key": f"test:{counter['n']}",
+        }
+        kwargs.update(overrides)
+        return certificate_create_pending(**kwargs)
+
+    return make
+
+
+@pytest.fixture
+def make_issued(make_pending, second_staff):
+    def make(**overrides):
+        pending = make_pending(**overrides)
+        return certificate_approve(
+            certificate_id=pending.id, approver_id=second_staff.pk
+        )
+
+    return make

@@ -1,0 +1,195 @@
+import pytest
+from rest_framework.test import APIClient
+
+from registry.models import ApiScope, Certificate
+from registry.services import api_client_create
+from tests.factories import make_national_id
+
+ENDPOINTS = {
+    ("get", "/api/v1/registry/certificates/"): ApiScope.READ,
+    ("post", "/api/v1/registry/certificates/lookup/"): ApiScope.READ,
+    ("post", "/api/v1/registry/certificates/"): ApiScope.ISSUE,
+    ("get", "/api/v1/registry/statistics/"): ApiScope.STATS,
+}
+
+
+def _client_with(scopes, name="portal"):
+    _client, token = api_client_create(name=name, scopes=list(scopes))
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    return api
+
+
+def _issue_body(**overrides):
+    body = {
+        "national_id": make_national_id(),
+        "full_name_ar": "أحمد فتحي",
+        "occupation_code": "7127",
+        "level_code": "technician",
+        "evidence": {"centre": "Cairo-3", "practical_score": 87},
+    }
+    body.update(overrides)
+    return body
+
+
+@pytest.mark.parametrize(("method", "url"), list(ENDPOINTS))
+def test_token_without_the_scope_is_refused(db, method, url):
+    others = [s for s in ApiScope.values if s != ENDPOINTS[(method, url)]]
+    api = _client_with(others)
+    response = getattr(api, method)(url, {}, format="json", HTTP_IDEMPOTENCY_KEY="k")
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize(("method", "url"), list(ENDPOINTS))
+def test_anonymous_is_refused(db, method, url):
+    response = getattr(APIClient(), method)(url, {}, format="json")
+    assert response.status_code in (401, 403)
+
+
+@pytest.mark.parametrize(("method", "url"), list(ENDPOINTS))
+def test_trainee_session_is_refused(trainee, method, url):
+    api = APIClient()
+    api.force_authenticate(trainee)
+    assert getattr(api, method)(url, {}, format="json").status_code == 403
+
+
+def test_revoke_needs_the_revoke_scope(make_issued):
+    cert = make_issued()
+    api = _client_with([ApiScope.READ, ApiScope.ISSUE])
+    url = f"/api/v1/registry/certificates/{cert.serial}/revoke/"
+    assert api.post(url, {"reason": "x"}, format="json").status_code == 403
+    assert Certificate.objects.get(pk=cert.id).status == "issued"
+
+
+def test_revoke_with_scope_revokes(make_issued):
+    cert = make_issued()
+    api = _client_with([ApiScope.REVOKE])
+    url = f"/api/v1/registry/certificates/{cert.serial}/revoke/"
+    assert api.post(url, {}, format="json").status_code == 400
+    response = api.post(url, {"reason": "Fraud found by inspection"}, format="json")
+    assert response.status_code == 200 and response.json()["status"] == "revoked"
+
+
+def test_detail_needs_read_scope(make_issued):
+    cert = make_issued()
+    url = f"/api/v1/registry/certificates/{cert.serial}/"
+    assert _client_with([ApiScope.STATS]).get(url).status_code == 403
+    assert (
+        _client_with([ApiScope.READ], name="b").get(url).json()["serial"]
+        == cert.serial_display
+    )
+
+
+def test_lookup_by_national_id_in_body(make_issued):
+    cert = make_issued()
+    api = _client_with([ApiScope.READ])
+    response = api.post(
+        "/api/v1/registry/certificates/lookup/",
+        {"national_id": cert.national_id},
+        format="json",
+    )
+    results = response.json()["results"]
+    assert [r["serial"] for r in results] == [cert.serial_display]
+    assert results[0]["national_id"] == cert.national_id
+
+
+def test_lookup_refuses_malformed_national_id(db):
+    api = _client_with([ApiScope.READ])
+    response = api.post(
+        "/api/v1/registry/certificates/lookup/", {"national_id": "123"}, format="json"
+    )
+    assert response.status_code == 400
+
+
+def test_issue_with_same_idempotency_key_issues_once(db):
+    api = _client_with([ApiScope.ISSUE])
+    body = _issue_body()
+    first = api.post(
+        "/api/v1/registry/certificates/",
+        body,
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="req-1",
+    )
+    again = api.post(
+        "/api/v1/registry/certificates/",
+        body,
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="req-1",
+    )
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["serial"] == again.json()["serial"]
+    assert first.json()["status"] == "pending"
+    assert Certificate.objects.count() == 1
+
+
+def test_issue_without_idempotency_key_is_refused(db):
+    api = _client_with([ApiScope.ISSUE])
+    response = api.post("/api/v1/registry/certificates/", _issue_body(), format="json")
+    assert response.status_code == 400
+    assert Certificate.objects.count() == 0
+
+
+def test_issue_with_unknown_occupation_is_refused(db):
+    api = _client_with([ApiScope.ISSUE])
+    response = api.post(
+        "/api/v1/registry/certificates/",
+        _issue_body(occupation_code="0000"),
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="x",
+    )
+    assert response.status_code == 400
+
+
+def test_list_filters_and_cursor_pagination(make_issued):
+    for level in ("assistant", "skilled", "technician"):
+        make_issued(level_code=level, national_id=make_national_id(governorate="01"))
+    make_issued(occupation_code="7422", national_id=make_national_id(governorate="02"))
+    api = _client_with([ApiScope.READ])
+    page = api.get(
+        "/api/v1/registry/certificates/", {"occupation": "7531", "page_size": 2}
+    ).json()
+    assert len(page["results"]) == 2 and page["next"]
+    rest = api.get(page["next"]).json()
+    serials = {r["serial"] for r in page["results"] + rest["results"]}
+    assert len(serials) == 3 and rest["next"] is None
+    assert all("national_id" not in r for r in rest["results"])
+    by_gov = api.get("/api/v1/registry/certificates/", {"governorate": "02"}).json()
+    assert [r["occupation_code"] for r in by_gov["results"]] == ["7422"]
+
+
+def test_list_refuses_bad_filter(db):
+    api = _client_with([ApiScope.READ])
+    assert (
+        api.get(
+            "/api/v1/registry/certificates/", {"issued_from": "yesterday"}
+        ).status_code
+        == 400
+    )
+
+
+def test_statistics_count_by_dimension(make_issued, make_pending):
+    make_issued(level_code="assistant")
+    make_issued(level_code="skilled")
+    make_pending()
+    data = _client_with([ApiScope.STATS]).get("/api/v1/registry/statistics/").json()
+    assert data["total"] == 3
+    assert {r["key"]: r["count"] for r in data["by_status"]} == {
+        "issued": 2,
+        "pending": 1,
+    }
+    assert sum(r["count"] for r in data["by_month"]) == 2
+
+
+def test_ministry_staff_session_may_use_the_api(ministry_staff, make_issued):
+    make_issued()
+    api = APIClient()
+    api.force_authenticate(ministry_staff)
+    assert api.get("/api/v1/registry/statistics/").json()["total"] == 1
+
+
+def test_inactive_client_is_refused(db):
+    api = _client_with([ApiScope.STATS])
+    from registry.models import ApiClient
+
+    ApiClient.objects.update(is_active=False)
+    assert api.get("/api/v1/registry/statistics/").status_code == 403

@@ -1,0 +1,155 @@
+import csv
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from registry.models import Certificate, ImportJob
+from tests.factories import make_national_id
+
+
+def test_trainee_sees_own_certificates_with_link_and_downloads(
+    client, make_issued, make_user
+):
+    trainee = make_user("trainee")
+    cert = make_issued(national_id=trainee.national_id)
+    other = make_issued()
+    client.force_login(trainee)
+    body = client.get(reverse("registry:holder_certificates")).content.decode()
+    assert cert.serial_display in body and other.serial_display not in body
+    assert f"/verify/{cert.serial_display}/" in body
+    pdf = client.get(reverse("registry:certificate_pdf", args=[cert.serial_display]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    vc = client.get(
+        reverse("registry:certificate_credential", args=[cert.serial_display])
+    )
+    assert vc.status_code == 200 and b"OpenBadgeCredential" in vc.content
+
+
+def test_trainee_cannot_download_someone_elses_certificate(
+    client, make_issued, trainee
+):
+    other = make_issued()
+    client.force_login(trainee)
+    url = reverse("registry:certificate_pdf", args=[other.serial_display])
+    assert client.get(url).status_code == 404
+    url = reverse("registry:certificate_credential", args=[other.serial_display])
+    assert client.get(url).status_code == 404
+
+
+def test_anonymous_is_sent_to_login_for_holder_view(client, db):
+    response = client.get(reverse("registry:holder_certificates"))
+    assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_dashboard_shows_my_certificates_panel(client, make_issued, make_user):
+    trainee = make_user("trainee")
+    cert = make_issued(national_id=trainee.national_id)
+    client.force_login(trainee)
+    body = client.get(reverse("home:dashboard")).content.decode()
+    assert cert.serial_display in body
+
+
+def test_second_staff_member_approves_from_pending_list(
+    client, make_pending, second_staff
+):
+    pending = make_pending()
+    client.force_login(second_staff)
+    assert (
+        pending.serial_display
+        in client.get(reverse("registry:pending")).content.decode()
+    )
+    client.post(reverse("registry:approve", args=[pending.serial_display]))
+    assert Certificate.objects.get(pk=pending.id).status == "issued"
+
+
+def test_creator_approving_from_pending_list_is_refused(
+    client, make_pending, ministry_staff
+):
+    pending = make_pending(created_by_id=ministry_staff.pk)
+    client.force_login(ministry_staff)
+    client.post(reverse("registry:approve", args=[pending.serial_display]))
+    assert Certificate.objects.get(pk=pending.id).status == "pending"
+
+
+def test_trainee_cannot_open_staff_pages(client, trainee, make_pending):
+    pending = make_pending()
+    client.force_login(trainee)
+    assert client.get(reverse("registry:pending")).status_code == 403
+    assert client.get(reverse("registry:import_upload")).status_code == 403
+    assert (
+        client.post(
+            reverse("registry:approve", args=[pending.serial_display])
+        ).status_code
+        == 403
+    )
+    assert (
+        client.get(
+            reverse("registry:revoke", args=[pending.serial_display])
+        ).status_code
+        == 403
+    )
+
+
+def test_staff_revokes_with_reason_through_form(client, make_issued, ministry_staff):
+    cert = make_issued()
+    client.force_login(ministry_staff)
+    url = reverse("registry:revoke", args=[cert.serial_display])
+    assert client.post(url, {"reason": ""}).status_code == 200
+    assert Certificate.objects.get(pk=cert.id).status == "issued"
+    client.post(url, {"reason": "Issued in error"})
+    assert Certificate.objects.get(pk=cert.id).status == "revoked"
+
+
+def _csv_upload(rows):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(
+        ["national_id", "full_name_ar", "occupation_code", "skill_level", "issue_date"]
+    )
+    writer.writerows(rows)
+    return SimpleUploadedFile(
+        "paper.csv", buffer.getvalue().encode("cp1256"), "text/csv"
+    )
+
+
+def test_staff_upload_runs_import_task_and_shows_progress(
+    client, ministry_staff, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    nid = make_national_id(birth_date=dt.date(1975, 3, 3))
+    upload = _csv_upload(
+        [[nid, "وفاء", "7531", "1", "2001-01-01"], ["x", "", "", "", ""]]
+    )
+    client.force_login(ministry_staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("registry:import_upload"), {"file": upload})
+    job = ImportJob.objects.get()
+    assert response["Location"] == reverse("registry:import_status", args=[job.pk])
+    job.refresh_from_db()
+    assert (job.status, job.inserted, job.rejected) == ("done", 1, 1)
+    status = client.get(reverse("registry:import_status_json", args=[job.pk])).json()
+    assert status["percent"] == 100
+    page = client.get(reverse("registry:import_status", args=[job.pk])).content.decode()
+    assert "<progress" in page and "national_id" in page
+
+
+def test_upload_of_other_file_types_is_refused(client, ministry_staff):
+    client.force_login(ministry_staff)
+    upload = SimpleUploadedFile("paper.pdf", b"%PDF-1.4", "application/pdf")
+    response = client.post(reverse("registry:import_upload"), {"file": upload})
+    assert response.status_code == 200
+    assert ImportJob.objects.count() == 0
+
+
+def test_seed_demo_hook_is_idempotent(db):
+    from lms.home.seeding import seed_users
+    from registry.wagtail_hooks import seed_registry_demo
+
+    out = io.StringIO()
+    seed_users(out)
+    seed_registry_demo(out)
+    seed_registry_demo(out)
+    statuses = sorted(Certificate.objects.values_list("status", flat=True))
+    assert statuses == ["issued", "pending"]
