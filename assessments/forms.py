@@ -56,4 +56,6 @@ class PracticalStartForm(forms.Form):
 
 class EvidenceForm(forms.Form):
     image = forms.ImageField(label=gettext_lazy("Photo"))
-    caption = forms.CharField(label=gettext_lazy("Caption"), max_length=255, required=False)
+    caption = forms.CharField(
+        label=gettext_lazy("Caption"), max_length=255, required=False
+    )

@@ -42,13 +42,17 @@ class QuestionBank(models.Model):
 
 
 class Topic(models.Model):
-    bank = models.ForeignKey(QuestionBank, on_delete=models.CASCADE, related_name="topics")
+    bank = models.ForeignKey(
+        QuestionBank, on_delete=models.CASCADE, related_name="topics"
+    )
     name = models.CharField(_("name"), max_length=255)
 
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["bank", "name"], name="topic_unique_in_bank")
+            models.UniqueConstraint(
+                fields=["bank", "name"], name="topic_unique_in_bank"
+            )
         ]
         verbose_name = _("topic")
         verbose_name_plural = _("topics")
@@ -150,11 +154,17 @@ class ExamBlueprint(models.Model):
     skill_level = models.ForeignKey("registry.SkillLevel", on_delete=models.PROTECT)
     time_limit_s = models.PositiveIntegerField(_("time limit (seconds)"), default=3600)
     pass_mark_percent = models.DecimalField(
-        _("pass mark (%)"), max_digits=5, decimal_places=2, default=60, validators=PERCENT
+        _("pass mark (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=60,
+        validators=PERCENT,
     )
     shuffle_questions = models.BooleanField(_("shuffle questions"), default=True)
     shuffle_options = models.BooleanField(_("shuffle options"), default=True)
-    attempts_allowed = models.PositiveSmallIntegerField(_("attempts allowed"), default=3)
+    attempts_allowed = models.PositiveSmallIntegerField(
+        _("attempts allowed"), default=3
+    )
     wait_between_attempts_s = models.PositiveIntegerField(
         _("waiting time between attempts (seconds)"), default=24 * 3600
     )
@@ -236,7 +246,9 @@ class AttemptItem(models.Model):
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveSmallIntegerField()
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
-    version = models.ForeignKey(QuestionVersion, on_delete=models.PROTECT, related_name="+")
+    version = models.ForeignKey(
+        QuestionVersion, on_delete=models.PROTECT, related_name="+"
+    )
     topic_name = models.CharField(max_length=255)
     snapshot = models.JSONField()
     public = models.JSONField()
@@ -288,7 +300,9 @@ class Rubric(models.Model):
 
 
 class RubricCriterion(models.Model):
-    rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="criteria")
+    rubric = models.ForeignKey(
+        Rubric, on_delete=models.CASCADE, related_name="criteria"
+    )
     position = models.PositiveSmallIntegerField(default=0)
     title = models.CharField(_("criterion"), max_length=255)
     weight = models.PositiveSmallIntegerField(

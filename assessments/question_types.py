@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext_lazy as _
 
-from assessments.text import normalize_answer
+from assessments.text import answer_matches
 from lms.accounts.digits import to_western_digits
 
 _KINDS: dict[str, QuestionKind] = {}
@@ -250,7 +250,9 @@ class Matching(QuestionKind):
             {"id": p["id"], "text": p["prompt"], "image_url": image_url(p["image"])}
             for p in data["pairs"]
         ]
-        choices = sorted({p["answer"] for p in data["pairs"]} | set(data["distractors"]))
+        choices = sorted(
+            {p["answer"] for p in data["pairs"]} | set(data["distractors"])
+        )
         rng.shuffle(choices)
         if shuffle:
             rng.shuffle(prompts)
@@ -291,7 +293,11 @@ class Ordering(QuestionKind):
             if not text and not item.get("image"):
                 raise ValidationError(_("Every step needs a text or an image."))
             cleaned.append(
-                {"id": item.get("id") or new_id(), "text": text, "image": item.get("image")}
+                {
+                    "id": item.get("id") or new_id(),
+                    "text": text,
+                    "image": item.get("image"),
+                }
             )
         return {"items": cleaned}
 
@@ -327,7 +333,9 @@ class Ordering(QuestionKind):
         return [i["id"] for i in data["items"]]
 
 
-_NUMBER = re.compile(r"^\s*([-+]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$")
+_NUMBER = re.compile(
+    r"^\s*([-+]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$"
+)
 
 
 def parse_number_with_unit(text: str) -> tuple[float, str]:
@@ -371,7 +379,9 @@ class Numeric(QuestionKind):
             except (TypeError, ValueError):
                 multiplier = 0
             if not name or multiplier <= 0:
-                raise ValidationError(_("Every unit needs a name and a multiplier > 0."))
+                raise ValidationError(
+                    _("Every unit needs a name and a multiplier > 0.")
+                )
             units.append({"name": name, "multiplier": multiplier})
         return {
             "answers": answers,
@@ -443,7 +453,9 @@ class ShortAnswer(QuestionKind):
             if str(a.get("text") or "").strip()
         ]
         if not answers or max(a["fraction"] for a in answers) < 0.999:
-            raise ValidationError(_("A short-answer question needs a fully correct answer."))
+            raise ValidationError(
+                _("A short-answer question needs a fully correct answer.")
+            )
         return {"answers": answers, "case_sensitive": bool(data.get("case_sensitive"))}
 
     def clean_response(self, data: dict, public: dict, raw: Any) -> Any:
@@ -454,26 +466,19 @@ class ShortAnswer(QuestionKind):
             raise ValidationError(_("Keep the answer under 500 characters."))
         return text
 
-    @staticmethod
-    def _matches(pattern: str, response: str) -> bool:
-        folded_pattern = normalize_answer(pattern)
-        folded = normalize_answer(response)
-        if "*" not in folded_pattern:
-            return folded == folded_pattern
-        regex = ".*".join(re.escape(part) for part in folded_pattern.split("*"))
-        return re.fullmatch(regex, folded) is not None
-
     def grade(self, data: dict, response: Any) -> float:
         if not response:
             return 0.0
         best = 0.0
         for answer in data["answers"]:
-            if self._matches(answer["text"], response):
+            if answer_matches(answer["text"], response):
                 best = max(best, answer["fraction"])
         return max(0.0, min(1.0, best))
 
     def correct_response(self, data: dict) -> Any:
-        return max(data["answers"], key=lambda a: a["fraction"])["text"].replace("*", "")
+        return max(data["answers"], key=lambda a: a["fraction"])["text"].replace(
+            "*", ""
+        )
 
 
 @register

@@ -201,3 +201,9 @@ def item_analysis(*, bank: QuestionBank) -> list[ItemStats]:
             )
         )
     return stats
+
+
+def attempts_open_for_user(*, user) -> QuerySet[Attempt]:
+    return Attempt.objects.filter(
+        user=user, status=AttemptStatus.IN_PROGRESS
+    ).select_related("blueprint")

@@ -49,7 +49,7 @@ from lms.accounts.roles import Role, user_has_role
 
 logger = logging.getLogger(__name__)
 TWO = Decimal("0.01")
-CERTIFICATE_SOURCE = "assessment"
+CERTIFICATE_SOURCE = "platform_test"
 
 
 # --- calls into other apps (contracts in HELPERS.md) ---------------------------------
@@ -205,7 +205,7 @@ class ImportReport:
 def questions_import(
     *, bank: QuestionBank, parsed: list, created_by=None
 ) -> ImportReport:
-    """Import parsed questions one by one: a bad question never takes the good ones down.
+    """Import parsed questions one by one: a bad one never takes the good ones down.
 
     `parsed` holds `assessments.importers.ParsedQuestion` / `ParseProblem` items.
     Re-importing the same file changes nothing (each question is keyed by a hash of
@@ -447,7 +447,9 @@ def attempt_answer_save(
         .first()
     )
     if item is None:
-        raise ValidationError(_("This exam has no question %(n)d."), params={"n": position})
+        raise ValidationError(
+            _("This exam has no question %(n)d."), params={"n": position}
+        )
     kind = get_kind(item.snapshot["kind"])
     cleaned = kind.clean_response(item.snapshot["data"], item.public, response)
     if seq <= item.response_seq:
@@ -495,7 +497,9 @@ def _finalise(attempt: Attempt) -> None:
 
 
 @transaction.atomic
-def attempt_submit(*, attempt_id: int, user=None, auto: bool = False, now=None) -> Attempt:
+def attempt_submit(
+    *, attempt_id: int, user=None, auto: bool = False, now=None
+) -> Attempt:
     """Close the attempt and grade it. Submitting twice changes nothing."""
     now = now or timezone.now()
     qs = Attempt.objects.select_for_update().select_related(
@@ -544,7 +548,9 @@ def attempts_expire_overdue(*, now=None) -> int:
 
 
 def _may_grade(user) -> bool:
-    return user_has_role(user, Role.ASSESSOR) or user_has_role(user, Role.MINISTRY_STAFF)
+    return user_has_role(user, Role.ASSESSOR) or user_has_role(
+        user, Role.MINISTRY_STAFF
+    )
 
 
 @transaction.atomic
@@ -552,8 +558,10 @@ def attempt_item_grade(*, item_id: int, grader, fraction: float) -> AttemptItem:
     """A person grades an essay item; the attempt is finalised when none remain."""
     if not _may_grade(grader):
         raise ValidationError(_("Only assessors and ministry staff grade answers."))
-    item = AttemptItem.objects.select_for_update().select_related("attempt").get(
-        pk=item_id
+    item = (
+        AttemptItem.objects.select_for_update()
+        .select_related("attempt")
+        .get(pk=item_id)
     )
     attempt = item.attempt
     if attempt.user_id == grader.pk:
@@ -568,11 +576,13 @@ def attempt_item_grade(*, item_id: int, grader, fraction: float) -> AttemptItem:
     item.graded_by = grader
     item.save(update_fields=["fraction", "score", "graded_by"])
     if not attempt.items.filter(score=None).exists():
-        _finalise(Attempt.objects.select_related("blueprint", "user").get(pk=attempt.pk))
+        _finalise(
+            Attempt.objects.select_related("blueprint", "user").get(pk=attempt.pk)
+        )
     return item
 
 
-# --- practical assessments -------------------------------------------------------------
+# --- practical assessments ------------------------------------------------------
 def _check_assessor(*, assessor, trainee) -> None:
     if not user_has_role(assessor, Role.ASSESSOR):
         raise ValidationError(_("Only assessors score practical tests."))
@@ -732,7 +742,10 @@ def skill_result_evaluate(*, user, occupation, skill_level) -> SkillResult | Non
     weights = policy.theory_weight + policy.practical_weight
     practical_percent = practical.percent if practical else Decimal(0)
     combined = _q2(
-        (theory.percent * policy.theory_weight + practical_percent * policy.practical_weight)
+        (
+            theory.percent * policy.theory_weight
+            + practical_percent * policy.practical_weight
+        )
         / (weights or 1)
     )
     passed = bool(
@@ -760,7 +773,9 @@ def skill_result_evaluate(*, user, occupation, skill_level) -> SkillResult | Non
 def _certificate_for(*, result: SkillResult, policy: LevelPolicy) -> None:
     user = result.user
     if not user.national_id:
-        logger.warning("skill result %s passed but the user has no national ID", result.pk)
+        logger.warning(
+            "skill result %s passed but the user has no national ID", result.pk
+        )
         return
     certificate = certificate_create_pending(
         user_id=user.pk,

@@ -12,7 +12,7 @@ logger = logging.getLogger(__name__)
 
 @task()
 def attempt_auto_submit(attempt_id: int) -> bool:
-    """Submit the attempt if its deadline has passed; early or repeated runs do nothing."""
+    """Submit the attempt once its deadline has passed; early or repeat runs: no-op."""
     from assessments.models import Attempt
     from assessments.services import attempt_expire_if_due
 

@@ -64,7 +64,9 @@ def exam_list(request):
         rows.append(
             {
                 "blueprint": blueprint,
-                "open": selectors.attempt_open_for(user=request.user, blueprint=blueprint),
+                "open": selectors.attempt_open_for(
+                    user=request.user, blueprint=blueprint
+                ),
                 "problems": services.attempt_eligibility_problems(
                     user=request.user, blueprint=blueprint
                 ),
@@ -87,11 +89,15 @@ def exam_detail(request, slug: str):
             for message in exc.messages:
                 messages.error(request, message)
             return redirect("assessments:exam_detail", slug=slug)
-        return redirect("assessments:attempt_question", attempt_id=attempt.pk, position=1)
+        return redirect(
+            "assessments:attempt_question", attempt_id=attempt.pk, position=1
+        )
     problems = (
         []
         if open_attempt
-        else services.attempt_eligibility_problems(user=request.user, blueprint=blueprint)
+        else services.attempt_eligibility_problems(
+            user=request.user, blueprint=blueprint
+        )
     )
     return render(
         request,
@@ -117,7 +123,9 @@ def attempt_question(request, attempt_id: int, position: int):
     total = attempt.items.count()
     if request.method == "POST":
         try:
-            response = response_from_post(item.snapshot["kind"], item.public, request.POST)
+            response = response_from_post(
+                item.snapshot["kind"], item.public, request.POST
+            )
             services.attempt_answer_save(
                 attempt_id=attempt.pk,
                 user=request.user,
@@ -179,7 +187,9 @@ def attempt_submit(request, attempt_id: int):
 def attempt_result(request, attempt_id: int):
     attempt = _own_attempt(request, attempt_id)
     if attempt.status == AttemptStatus.IN_PROGRESS:
-        return redirect("assessments:attempt_question", attempt_id=attempt.pk, position=1)
+        return redirect(
+            "assessments:attempt_question", attempt_id=attempt.pk, position=1
+        )
     return render(
         request,
         "assessments/attempt_result.html",
@@ -193,9 +203,9 @@ def attempt_result(request, attempt_id: int):
 # --- practical (assessor, tablet) ----------------------------------------------------
 @role_required(Role.ASSESSOR)
 def practical_list(request):
-    assessments = PracticalAssessment.objects.filter(assessor=request.user).select_related(
-        "trainee", "rubric"
-    )[:100]
+    assessments = PracticalAssessment.objects.filter(
+        assessor=request.user
+    ).select_related("trainee", "rubric")[:100]
     form = PracticalStartForm(rubrics=Rubric.objects.filter(is_active=True))
     return render(
         request,
@@ -207,7 +217,9 @@ def practical_list(request):
 @require_POST
 @role_required(Role.ASSESSOR)
 def practical_start(request):
-    form = PracticalStartForm(request.POST, rubrics=Rubric.objects.filter(is_active=True))
+    form = PracticalStartForm(
+        request.POST, rubrics=Rubric.objects.filter(is_active=True)
+    )
     if form.is_valid():
         try:
             assessment = services.practical_assessment_create(

@@ -110,7 +110,8 @@ class AnswerView(APIView):
                 pk=attempt_id, status=AttemptStatus.IN_PROGRESS
             ).exists()
             return _refused(
-                exc, status.HTTP_400_BAD_REQUEST if still_open else status.HTTP_409_CONFLICT
+                exc,
+                status.HTTP_400_BAD_REQUEST if still_open else status.HTTP_409_CONFLICT,
             )
         return Response(
             {"position": saved.position, "seq": saved.seq, "applied": saved.applied}

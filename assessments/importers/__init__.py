@@ -58,7 +58,11 @@ class ParsedQuestion:
             if isinstance(value, dict):
                 out = {}
                 for key, inner in value.items():
-                    if key == "image" and isinstance(inner, str) and inner in self.files:
+                    if (
+                        key == "image"
+                        and isinstance(inner, str)
+                        and inner in self.files
+                    ):
                         out[key] = store(content=self.files[inner], name=inner)
                     else:
                         out[key] = walk(inner)
@@ -109,7 +113,7 @@ def guess_format(name: str, content: bytes) -> str:
 
 
 def parse_file(*, name: str, content: bytes, fmt: str | None = None) -> list:
-    """Parse an import file; raises ValidationError only when the whole file is refused."""
+    """Parse an import file; ValidationError only when the whole file is refused."""
     from assessments.importers import gift, moodle_xml
 
     if len(content) > MAX_IMPORT_BYTES:

@@ -134,7 +134,9 @@ def _numeric(body: str) -> dict:
 
 
 def _true_false(body: str) -> dict | None:
-    head, *feedbacks = [part for _m, part in _split_unescaped(body.strip(), "#")] or [""]
+    head, *feedbacks = [part for _m, part in _split_unescaped(body.strip(), "#")] or [
+        ""
+    ]
     value = unescape(head).upper()
     if value not in ("T", "TRUE", "F", "FALSE"):
         return None
@@ -171,12 +173,20 @@ def _answers(body: str, is_html: bool) -> tuple[str, dict]:
         if weight is None:
             weight = 1.0 if marker == "=" else 0.0
         options.append(
-            {"text": _rich(chunk, is_html), "fraction": weight, "feedback": unescape(feedback)}
+            {
+                "text": _rich(chunk, is_html),
+                "fraction": weight,
+                "feedback": unescape(feedback),
+            }
         )
     if all(marker == "=" for marker, _c in entries):
         return "short_answer", {
             "answers": [
-                {"text": o["text"], "fraction": o["fraction"], "feedback": o["feedback"]}
+                {
+                    "text": o["text"],
+                    "fraction": o["fraction"],
+                    "feedback": o["feedback"],
+                }
                 for o in options
             ]
         }
@@ -220,7 +230,11 @@ def _parse_block(body: str, position: int, topic: str, difficulty: str):
     close_at = _find(body, "}", open_at)
     if close_at == -1:
         raise _Refused(_("the answer block is not closed with }"))
-    before, inner, after = body[:open_at], body[open_at + 1 : close_at], body[close_at + 1 :]
+    before, inner, after = (
+        body[:open_at],
+        body[open_at + 1 : close_at],
+        body[close_at + 1 :],
+    )
     stem = _rich(before, is_html)
     if after.strip():
         stem = f"{stem} _____ {_rich(after, is_html)}".strip()
@@ -247,7 +261,7 @@ def _parse_block(body: str, position: int, topic: str, difficulty: str):
 
 
 def parse(text: str) -> list:
-    """Parse GIFT text; a bad question is reported with its line, the rest still parse."""
+    """Parse GIFT text; a bad question is reported with its line, the rest parse."""
     results: list = []
     topic = ""
     for line_number, lines in _blocks(text):
@@ -262,7 +276,9 @@ def parse(text: str) -> list:
                 continue
             if stripped.startswith("$CATEGORY:"):
                 path = stripped[len("$CATEGORY:") :].strip()
-                parts = [p for p in path.split("/") if p and p not in ("$course$", "top")]
+                parts = [
+                    p for p in path.split("/") if p and p not in ("$course$", "top")
+                ]
                 topic = parts[-1] if parts else ""
                 continue
             kept.append(line)

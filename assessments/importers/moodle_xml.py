@@ -40,7 +40,9 @@ def _files(node: Element | None) -> dict[str, bytes]:
         if file_node.get("encoding", "base64") != "base64" or not name:
             continue
         try:
-            files[name] = base64.b64decode((file_node.text or "").strip(), validate=False)
+            files[name] = base64.b64decode(
+                (file_node.text or "").strip(), validate=False
+            )
         except (binascii.Error, ValueError):
             raise _Refused(
                 _("The embedded file “%(name)s” is not valid base64.") % {"name": name}
@@ -125,7 +127,11 @@ def _matching(q: Element, files: dict) -> tuple[str, dict]:
             distractors.append(answer)
             continue
         pairs.append(
-            {"prompt": prompt, "image": images[0][0] if images else None, "answer": answer}
+            {
+                "prompt": prompt,
+                "image": images[0][0] if images else None,
+                "answer": answer,
+            }
         )
     return "matching", {"pairs": pairs, "distractors": distractors}
 
@@ -145,13 +151,20 @@ def _numerical(q: Element, files: dict) -> tuple[str, dict]:
             }
         )
     units = [
-        {"name": _text(u, "unit_name").strip(), "multiplier": _text(u, "multiplier") or 1}
+        {
+            "name": _text(u, "unit_name").strip(),
+            "multiplier": _text(u, "multiplier") or 1,
+        }
         for u in q.findall("units/unit")
     ]
     unit_required = _text(q, "unitgradingtype").strip() not in ("", "0") or (
         _text(q, "showunits").strip() == "1"
     )
-    return "numeric", {"answers": answers, "units": units, "unit_required": unit_required}
+    return "numeric", {
+        "answers": answers,
+        "units": units,
+        "unit_required": unit_required,
+    }
 
 
 def _ordering(q: Element, files: dict) -> tuple[str, dict]:
@@ -239,7 +252,9 @@ def parse(content: bytes) -> list:
             except InvalidOperation:
                 raise _Refused(_("defaultgrade is not a number.")) from None
         except _Refused as exc:
-            results.append(ParseProblem(position, f"{name}: {exc}" if name else str(exc)))
+            results.append(
+                ParseProblem(position, f"{name}: {exc}" if name else str(exc))
+            )
             continue
         results.append(
             ParsedQuestion(
