@@ -27,7 +27,7 @@ KEYS = {
     "single_choice": {
         "options": [
             {"text": "فصل التيار", "fraction": 1},
-            {"text": "تشغيل الضاغط", "fraction": 0},
+            {"text": "تشغيل المروحة", "fraction": 0},
             {"text": "لحام الأنابيب", "fraction": 0},
         ]
     },

@@ -39,7 +39,7 @@ def test_unknown_kind_is_refused():
 def test_single_choice_grades_the_chosen_option():
     kind, data = get_kind("single_choice"), clean("single_choice")
     assert kind.grade(data, option_id(data, "فصل التيار")) == 1.0
-    assert kind.grade(data, option_id(data, "تشغيل الضاغط")) == 0.0
+    assert kind.grade(data, option_id(data, "تشغيل المروحة")) == 0.0
     assert kind.grade(data, None) == 0.0
 
 
