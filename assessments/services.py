@@ -430,7 +430,14 @@ def attempt_answer_save(
     counter, so a second device continues where the first stopped).
     """
     now = now or timezone.now()
-    attempt = Attempt.objects.filter(pk=attempt_id, user=user).first()
+    # Saves of one attempt queue behind each other and behind its submission (which
+    # takes the same row lock), so a save is either graded or refused, never dropped.
+    attempt = (
+        Attempt.objects.select_for_update(no_key=True)
+        .filter(pk=attempt_id, user=user)
+        .only("id", "status", "deadline_at")
+        .first()
+    )
     if attempt is None:
         raise ValidationError(_("No such attempt."))
     _open_for_answers(attempt, now)
@@ -442,8 +449,8 @@ def attempt_answer_save(
     if seq < 1:
         raise ValidationError(_("The answer is missing its number."))
     item = (
-        AttemptItem.objects.select_for_update()
-        .filter(attempt=attempt, position=position)
+        AttemptItem.objects.filter(attempt_id=attempt.pk, position=position)
+        .only("id", "snapshot", "public", "response_seq")
         .first()
     )
     if item is None:
@@ -454,10 +461,9 @@ def attempt_answer_save(
     cleaned = kind.clean_response(item.snapshot["data"], item.public, response)
     if seq <= item.response_seq:
         return AnswerSaved(position=position, seq=item.response_seq, applied=False)
-    item.response = cleaned
-    item.response_seq = seq
-    item.answered_at = now
-    item.save(update_fields=["response", "response_seq", "answered_at"])
+    AttemptItem.objects.filter(pk=item.pk).update(
+        response=cleaned, response_seq=seq, answered_at=now
+    )
     return AnswerSaved(position=position, seq=seq, applied=True)
 
 
