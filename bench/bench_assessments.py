@@ -57,11 +57,16 @@ def ensure_database() -> None:
     name = DB_URL.rsplit("/", 1)[1]
     admin = DB_URL.rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(admin, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname=%s", [name]).fetchone()
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname=%s", [name]
+        ).fetchone()
         if not exists:
             conn.execute(f'CREATE DATABASE "{name}"')
     subprocess.run(
-        [PY, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=ENV, check=True
+        [PY, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=ENV,
+        check=True,
     )
 
 
@@ -83,7 +88,8 @@ def prepare(n: int) -> list[dict]:
     occupation = Occupation.objects.get(code="7127")
     level = SkillLevel.objects.order_by("rank").first()
     bank, _ = QuestionBank.objects.get_or_create(
-        slug="bench", defaults={"title": "bench", "occupation": occupation, "skill_level": level}
+        slug="bench",
+        defaults={"title": "bench", "occupation": occupation, "skill_level": level},
     )
     if not bank.questions.exists():
         for n_q in range(20):
@@ -108,7 +114,9 @@ def prepare(n: int) -> list[dict]:
         },
     )
     if created:
-        BlueprintRule.objects.create(blueprint=blueprint, topic=bank.topics.get(), count=20)
+        BlueprintRule.objects.create(
+            blueprint=blueprint, topic=bank.topics.get(), count=20
+        )
     Attempt.objects.filter(blueprint=blueprint).delete()
     trainee = Group.objects.get(name="trainee")
     examinees = []
@@ -134,7 +142,8 @@ class Client:
             self.reader, self.writer = await asyncio.open_connection("127.0.0.1", PORT)
         payload = json.dumps(body).encode()
         head = (
-            f"PUT {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Token {self.token}\r\n"
+            f"PUT {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            f"Authorization: Token {self.token}\r\n"
             f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n\r\n"
         ).encode()
         self.writer.write(head + payload)
@@ -196,7 +205,9 @@ async def run(examinees: list[dict], *, duration: float, interval: float, paced:
     stats = {"latencies": [], "errors": 0}
     stop = time.perf_counter() + duration
     started = time.perf_counter()
-    await asyncio.gather(*(examinee(e, stop, interval, stats, paced) for e in examinees))
+    await asyncio.gather(
+        *(examinee(e, stop, interval, stats, paced) for e in examinees)
+    )
     stats["wall_s"] = time.perf_counter() - started
     return stats
 
@@ -258,10 +269,13 @@ def main() -> None:
                 time.sleep(0.2)
         target_rate = TARGET_EXAMINEES / TARGET_INTERVAL_S
         print(
-            f"server: uvicorn x{WORKERS} on :{PORT}, PostgreSQL {DB_URL.rsplit('/', 1)[1]}"
+            f"server: uvicorn x{WORKERS} on :{PORT}, "
+            f"PostgreSQL {DB_URL.rsplit('/', 1)[1]}"
         )
         paced = examinees[:EXAMINEES]
-        stats = asyncio.run(run(paced, duration=DURATION_S, interval=INTERVAL_S, paced=True))
+        stats = asyncio.run(
+            run(paced, duration=DURATION_S, interval=INTERVAL_S, paced=True)
+        )
         report(
             f"paced run ({EXAMINEES} examinees, one save every {INTERVAL_S:g} s, "
             f"offered {EXAMINEES / INTERVAL_S:.1f}/s)",
@@ -271,10 +285,15 @@ def main() -> None:
         for ex in examinees:
             ex.pop("acked", None)
         burst = examinees[:CONCURRENCY]
-        stats = asyncio.run(run(burst, duration=min(DURATION_S, 15), interval=0, paced=False))
-        capacity = report(f"capacity run ({CONCURRENCY} clients back to back)", stats, burst)
+        stats = asyncio.run(
+            run(burst, duration=min(DURATION_S, 15), interval=0, paced=False)
+        )
+        capacity = report(
+            f"capacity run ({CONCURRENCY} clients back to back)", stats, burst
+        )
         print(
-            f"projection: {TARGET_EXAMINEES} examinees saving every {TARGET_INTERVAL_S:g} s "
+            f"projection: {TARGET_EXAMINEES} examinees saving every "
+            f"{TARGET_INTERVAL_S:g} s "
             f"need {target_rate:.1f} saves/s; measured capacity {capacity:.1f} saves/s "
             f"= {capacity / target_rate:.1f}x headroom (goal: p99 <= 100 ms, none lost)"
         )

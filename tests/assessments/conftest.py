@@ -66,6 +66,16 @@ KEYS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """Assert on the English source strings; one test checks the Arabic page."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def occupation(db):
     return Occupation.objects.get(code="7127")

@@ -57,14 +57,18 @@ def test_item_analysis_of_an_unused_bank_is_empty_but_listed(objective_bank):
 
 def test_content_team_opens_the_analysis_page(client, content_editor, objective_bank):
     client.force_login(content_editor)
-    response = client.get(reverse("assessments:bank_analysis", args=[objective_bank.slug]))
+    response = client.get(
+        reverse("assessments:bank_analysis", args=[objective_bank.slug])
+    )
     assert response.status_code == 200
 
 
 @pytest.mark.parametrize("role", ["trainee", "assessor", "instructor"])
 def test_others_are_refused_the_analysis_page(client, make_user, role, objective_bank):
     client.force_login(make_user(role))
-    response = client.get(reverse("assessments:bank_analysis", args=[objective_bank.slug]))
+    response = client.get(
+        reverse("assessments:bank_analysis", args=[objective_bank.slug])
+    )
     assert response.status_code == 403
 
 

@@ -43,7 +43,9 @@ def test_draw_respects_difficulty_and_never_repeats_a_question(
     assert sum(q.difficulty == "hard" for q in questions) >= 3
 
 
-def test_a_blueprint_the_bank_cannot_fill_is_refused_clearly(blueprint, eligible_trainee):
+def test_a_blueprint_the_bank_cannot_fill_is_refused_clearly(
+    blueprint, eligible_trainee
+):
     rule = blueprint.rules.first()
     rule.count = 50
     rule.save()
@@ -60,7 +62,9 @@ def test_start_requires_the_completed_course(blueprint, trainee):
 def test_eligibility_follows_the_course_completion(blueprint, trainee, complete_course):
     assert services.attempt_eligibility_problems(user=trainee, blueprint=blueprint)
     complete_course(trainee)
-    assert services.attempt_eligibility_problems(user=trainee, blueprint=blueprint) == []
+    assert (
+        services.attempt_eligibility_problems(user=trainee, blueprint=blueprint) == []
+    )
 
 
 def test_starting_twice_resumes_the_one_active_attempt(blueprint, eligible_trainee):
@@ -76,7 +80,9 @@ def test_waiting_time_between_attempts(blueprint, eligible_trainee):
     with pytest.raises(ValidationError, match="try again after"):
         services.attempt_start(user=eligible_trainee, blueprint=blueprint)
     in_two_hours = timezone.now() + dt.timedelta(hours=2)
-    again = services.attempt_start(user=eligible_trainee, blueprint=blueprint, now=in_two_hours)
+    again = services.attempt_start(
+        user=eligible_trainee, blueprint=blueprint, now=in_two_hours
+    )
     assert again.number == 2
 
 
@@ -84,7 +90,9 @@ def test_attempts_allowed_is_enforced(blueprint, eligible_trainee):
     now = timezone.now()
     for n in range(blueprint.attempts_allowed):
         at = now + dt.timedelta(hours=2 * n)
-        attempt = services.attempt_start(user=eligible_trainee, blueprint=blueprint, now=at)
+        attempt = services.attempt_start(
+            user=eligible_trainee, blueprint=blueprint, now=at
+        )
         services.attempt_submit(attempt_id=attempt.pk, user=eligible_trainee, now=at)
     with pytest.raises(ValidationError, match="all the attempts"):
         services.attempt_start(
@@ -174,7 +182,11 @@ def test_the_overdue_sweep_submits_forgotten_attempts(blueprint, eligible_traine
 def test_idempotent_answers_a_retry_changes_nothing(blueprint, eligible_trainee):
     attempt = services.attempt_start(user=eligible_trainee, blueprint=blueprint)
     item = attempt.items.get(question__kind="short_answer")
-    save = dict(attempt_id=attempt.pk, user=eligible_trainee, position=item.position)
+    save = {
+        "attempt_id": attempt.pk,
+        "user": eligible_trainee,
+        "position": item.position,
+    }
     first = services.attempt_answer_save(**save, response="الضاغط", seq=10)
     retry = services.attempt_answer_save(**save, response="الضاغط", seq=10)
     late_old = services.attempt_answer_save(**save, response="المكثف", seq=5)
@@ -186,7 +198,11 @@ def test_idempotent_answers_a_retry_changes_nothing(blueprint, eligible_trainee)
 def test_a_newer_answer_replaces_the_older(blueprint, eligible_trainee):
     attempt = services.attempt_start(user=eligible_trainee, blueprint=blueprint)
     item = attempt.items.get(question__kind="short_answer")
-    save = dict(attempt_id=attempt.pk, user=eligible_trainee, position=item.position)
+    save = {
+        "attempt_id": attempt.pk,
+        "user": eligible_trainee,
+        "position": item.position,
+    }
     services.attempt_answer_save(**save, response="المكثف", seq=1)
     services.attempt_answer_save(**save, response="الضاغط", seq=2)
     item.refresh_from_db()
@@ -196,7 +212,11 @@ def test_a_newer_answer_replaces_the_older(blueprint, eligible_trainee):
 def test_an_invalid_answer_is_refused_and_loses_nothing(blueprint, eligible_trainee):
     attempt = services.attempt_start(user=eligible_trainee, blueprint=blueprint)
     item = attempt.items.get(question__kind="numeric")
-    save = dict(attempt_id=attempt.pk, user=eligible_trainee, position=item.position)
+    save = {
+        "attempt_id": attempt.pk,
+        "user": eligible_trainee,
+        "position": item.position,
+    }
     services.attempt_answer_save(**save, response="68", seq=1)
     with pytest.raises(ValidationError):
         services.attempt_answer_save(**save, response="كثير", seq=2)
@@ -204,11 +224,17 @@ def test_an_invalid_answer_is_refused_and_loses_nothing(blueprint, eligible_trai
     assert item.response == "68"
 
 
-def test_another_trainee_cannot_answer_my_attempt(blueprint, eligible_trainee, make_user):
+def test_another_trainee_cannot_answer_my_attempt(
+    blueprint, eligible_trainee, make_user
+):
     attempt = services.attempt_start(user=eligible_trainee, blueprint=blueprint)
     with pytest.raises(ValidationError, match="No such attempt"):
         services.attempt_answer_save(
-            attempt_id=attempt.pk, user=make_user("trainee"), position=1, response=None, seq=1
+            attempt_id=attempt.pk,
+            user=make_user("trainee"),
+            position=1,
+            response=None,
+            seq=1,
         )
 
 
@@ -249,13 +275,18 @@ def test_essays_wait_for_an_assessor_then_finalise(
     bp = ExamBlueprint.objects.create(
         slug="essay", title="مقالي", bank=bank, occupation=occupation, skill_level=level
     )
-    BlueprintRule.objects.create(blueprint=bp, topic=bank.topics.get(name="كتابة"), count=2)
+    BlueprintRule.objects.create(
+        blueprint=bp, topic=bank.topics.get(name="كتابة"), count=2
+    )
     attempt = services.attempt_start(user=eligible_trainee, blueprint=bp)
     answer_all_correctly(attempt, eligible_trainee)
     essay = attempt.items.get(question__kind="essay")
     services.attempt_answer_save(
-        attempt_id=attempt.pk, user=eligible_trainee, position=essay.position,
-        response="شرح", seq=5,
+        attempt_id=attempt.pk,
+        user=eligible_trainee,
+        position=essay.position,
+        response="شرح",
+        seq=5,
     )
     attempt = services.attempt_submit(attempt_id=attempt.pk, user=eligible_trainee)
     assert attempt.status == AttemptStatus.AWAITING_GRADING

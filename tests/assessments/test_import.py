@@ -35,7 +35,10 @@ def test_moodle_xml_file_imports_every_type(bank):
         "ordering",
         "essay",
     }
-    assert set(bank.topics.values_list("name", flat=True)) == {"السلامة", "دورة التبريد"}
+    assert set(bank.topics.values_list("name", flat=True)) == {
+        "السلامة",
+        "دورة التبريد",
+    }
 
 
 def test_moodle_xml_keeps_feedback_difficulty_units_and_images(bank):
@@ -152,7 +155,11 @@ def test_format_is_guessed_from_the_file(bank):
 def test_command_prints_a_summary_and_each_refused_question(bank):
     out, err = StringIO(), StringIO()
     call_command(
-        "import_questions", str(DATA / "partial_errors.gift"), bank=bank.slug, stdout=out, stderr=err
+        "import_questions",
+        str(DATA / "partial_errors.gift"),
+        bank=bank.slug,
+        stdout=out,
+        stderr=err,
     )
     assert "2 imported" in out.getvalue() and "3 refused" in out.getvalue()
     assert "position 5" in err.getvalue()

@@ -54,10 +54,13 @@ def test_no_answer_key_in_any_page_or_api_response_of_an_open_attempt(
         url = reverse("assessments:attempt_question", args=[attempt.pk, item.position])
         bodies.append(trainee_client.get(url).content.decode())
     bodies.append(
-        trainee_client.get(reverse("assessments:attempt_review", args=[attempt.pk]))
-        .content.decode()
+        trainee_client.get(
+            reverse("assessments:attempt_review", args=[attempt.pk])
+        ).content.decode()
     )
-    start = trainee_client.post(f"/api/v1/assessments/exams/{attempt.blueprint.slug}/start/")
+    start = trainee_client.post(
+        f"/api/v1/assessments/exams/{attempt.blueprint.slug}/start/"
+    )
     bodies.append(start.content.decode())
     explanation_free = "explanation"
     for body in bodies:
@@ -66,7 +69,9 @@ def test_no_answer_key_in_any_page_or_api_response_of_an_open_attempt(
         assert explanation_free not in body
 
 
-def test_the_ordering_question_is_never_shown_in_the_right_order(attempt, trainee_client):
+def test_the_ordering_question_is_never_shown_in_the_right_order(
+    attempt, trainee_client
+):
     item = attempt.items.get(question__kind="ordering")
     data = trainee_client.get(api(attempt)).json()
     shown = next(i for i in data["items"] if i["position"] == item.position)
@@ -74,7 +79,9 @@ def test_the_ordering_question_is_never_shown_in_the_right_order(attempt, traine
     assert [s["id"] for s in shown["choices"]["items"]] != right
 
 
-def test_resume_after_reconnect_returns_every_saved_answer(attempt, trainee_client, client):
+def test_resume_after_reconnect_returns_every_saved_answer(
+    attempt, trainee_client, client
+):
     item = attempt.items.get(question__kind="short_answer")
     response = trainee_client.put(
         api(attempt, f"answers/{item.position}/"),
@@ -88,11 +95,15 @@ def test_resume_after_reconnect_returns_every_saved_answer(attempt, trainee_clie
     saved = next(i for i in state["items"] if i["position"] == item.position)
     assert saved["response"] == "الضاغط" and saved["seq"] == 7
     assert 0 < state["remaining_s"] <= 600
-    page = client.get(reverse("assessments:attempt_question", args=[attempt.pk, item.position]))
+    page = client.get(
+        reverse("assessments:attempt_question", args=[attempt.pk, item.position])
+    )
     assert 'value="الضاغط"' in page.content.decode()
 
 
-def test_double_submitted_answer_changes_nothing_through_the_api(attempt, trainee_client):
+def test_double_submitted_answer_changes_nothing_through_the_api(
+    attempt, trainee_client
+):
     item = attempt.items.get(question__kind="short_answer")
     url = api(attempt, f"answers/{item.position}/")
     body = {"response": "الضاغط", "seq": 3}
@@ -128,7 +139,9 @@ def test_api_refuses_an_answer_without_seq(attempt, trainee_client):
 def test_api_refuses_answers_after_submission(attempt, trainee_client):
     trainee_client.post(api(attempt, "submit/"))
     response = trainee_client.put(
-        api(attempt, "answers/1/"), {"response": None, "seq": 9}, content_type="application/json"
+        api(attempt, "answers/1/"),
+        {"response": None, "seq": 9},
+        content_type="application/json",
     )
     assert response.status_code == 409
 
@@ -164,14 +177,19 @@ def test_submit_through_the_api_returns_the_result_by_topic(attempt, trainee_cli
 
 
 def test_starting_from_the_exam_page(blueprint, trainee_client):
-    response = trainee_client.post(reverse("assessments:exam_detail", args=[blueprint.slug]))
+    response = trainee_client.post(
+        reverse("assessments:exam_detail", args=[blueprint.slug])
+    )
     assert response.status_code == 302 and "/q/1/" in response["Location"]
 
 
 def test_an_ineligible_trainee_sees_why(blueprint, client, trainee):
     client.force_login(trainee)
     page = client.get(reverse("assessments:exam_detail", args=[blueprint.slug]))
-    assert "Complete the course" in page.content.decode() or "أكمل" in page.content.decode()
+    assert (
+        "Complete the course" in page.content.decode()
+        or "أكمل" in page.content.decode()
+    )
     started = client.post(f"/api/v1/assessments/exams/{blueprint.slug}/start/")
     assert started.status_code == 409
 
@@ -181,7 +199,11 @@ def test_another_trainee_cannot_see_my_attempt(attempt, client, make_user):
     assert client.get(api(attempt)).status_code == 404
     url = reverse("assessments:attempt_question", args=[attempt.pk, 1])
     assert client.get(url).status_code == 404
-    answer = client.put(api(attempt, "answers/1/"), {"response": None, "seq": 1}, content_type="application/json")
+    answer = client.put(
+        api(attempt, "answers/1/"),
+        {"response": None, "seq": 1},
+        content_type="application/json",
+    )
     assert answer.status_code == 404
 
 
@@ -203,7 +225,9 @@ def test_exam_list_shows_resume_for_an_open_attempt(attempt, trainee_client):
     assert reverse("assessments:attempt_question", args=[attempt.pk, 1]) in page
 
 
-def test_an_overdue_attempt_is_submitted_when_the_trainee_comes_back(attempt, trainee_client):
+def test_an_overdue_attempt_is_submitted_when_the_trainee_comes_back(
+    attempt, trainee_client
+):
     import datetime as dt
 
     from django.utils import timezone
@@ -221,4 +245,19 @@ def test_an_overdue_attempt_is_submitted_when_the_trainee_comes_back(attempt, tr
 def test_correct_responses_reach_full_marks_for_each_kind(attempt):
     for item in attempt.items.all():
         kind = get_kind(item.snapshot["kind"])
-        assert kind.grade(item.snapshot["data"], kind.correct_response(item.snapshot["data"])) == 1.0
+        assert (
+            kind.grade(
+                item.snapshot["data"], kind.correct_response(item.snapshot["data"])
+            )
+            == 1.0
+        )
+
+
+def test_the_exam_page_speaks_arabic_by_default(attempt, trainee_client, settings):
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "ar"
+    with translation.override("ar"):
+        url = reverse("assessments:attempt_question", args=[attempt.pk, 1])
+        html = trainee_client.get(url, HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert 'dir="rtl"' in html and "الوقت المتبقي" in html

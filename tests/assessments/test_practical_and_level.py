@@ -16,7 +16,6 @@ from assessments.models import LevelPolicy, PracticalAssessment, SkillResult
 from tests.assessments.conftest import answer_all_correctly
 
 
-
 def _registry_has_pending() -> bool:
     try:
         from registry import services as registry_services
@@ -64,17 +63,23 @@ def test_practical_percent_weights_each_criterion(rubric, trainee, assessor):
 
 def test_an_assessor_cannot_assess_themselves(rubric, assessor):
     with pytest.raises(ValidationError, match="cannot assess themselves"):
-        services.practical_assessment_create(rubric=rubric, trainee=assessor, assessor=assessor)
+        services.practical_assessment_create(
+            rubric=rubric, trainee=assessor, assessor=assessor
+        )
 
 
 def test_the_database_also_refuses_self_assessment(rubric, assessor):
     with pytest.raises(IntegrityError):
-        PracticalAssessment.objects.create(rubric=rubric, trainee=assessor, assessor=assessor)
+        PracticalAssessment.objects.create(
+            rubric=rubric, trainee=assessor, assessor=assessor
+        )
 
 
 def test_a_non_assessor_cannot_score(rubric, trainee, instructor):
     with pytest.raises(ValidationError, match="Only assessors"):
-        services.practical_assessment_create(rubric=rubric, trainee=trainee, assessor=instructor)
+        services.practical_assessment_create(
+            rubric=rubric, trainee=trainee, assessor=instructor
+        )
 
 
 def test_another_assessor_cannot_change_my_scores(rubric, trainee, assessor, make_user):
@@ -122,7 +127,9 @@ def test_photo_evidence_is_attached_and_non_images_refused(rubric, trainee, asse
     assert assessment.evidence.count() == 1
     fake = SimpleUploadedFile("x.jpg", b"not an image", content_type="image/jpeg")
     with pytest.raises(ValidationError, match="not a photo"):
-        services.practical_evidence_add(assessment_id=assessment.pk, assessor=assessor, image=fake)
+        services.practical_evidence_add(
+            assessment_id=assessment.pk, assessor=assessor, image=fake
+        )
     assert assessment.evidence.count() == 1
 
 
@@ -159,7 +166,9 @@ def test_only_assessors_open_the_practical_pages(client, make_user, role, rubric
     assert client.get(reverse("assessments:practical_list")).status_code == 403
 
 
-def test_an_assessor_cannot_open_another_assessors_form(client, rubric, trainee, assessor, make_user):
+def test_an_assessor_cannot_open_another_assessors_form(
+    client, rubric, trainee, assessor, make_user
+):
     assessment = services.practical_assessment_create(
         rubric=rubric, trainee=trainee, assessor=assessor
     )
@@ -206,7 +215,10 @@ def test_policy_minimum_in_the_practical_fails_a_high_theory(
     blueprint, rubric, eligible_trainee, assessor, occupation
 ):
     LevelPolicy.objects.create(
-        occupation=occupation, theory_weight=90, practical_weight=10, practical_min_percent=60
+        occupation=occupation,
+        theory_weight=90,
+        practical_weight=10,
+        practical_min_percent=60,
     )
     sit(blueprint, eligible_trainee)
     practical(rubric, eligible_trainee, assessor, ["مقبول", "مقبول"])
@@ -220,8 +232,12 @@ def test_no_result_until_both_parts_exist(blueprint, eligible_trainee):
 
 
 @needs_registry
-def test_a_theory_only_policy_needs_no_practical(blueprint, eligible_trainee, occupation):
-    LevelPolicy.objects.create(occupation=occupation, theory_weight=1, practical_weight=0)
+def test_a_theory_only_policy_needs_no_practical(
+    blueprint, eligible_trainee, occupation
+):
+    LevelPolicy.objects.create(
+        occupation=occupation, theory_weight=1, practical_weight=0
+    )
     sit(blueprint, eligible_trainee)
     assert SkillResult.objects.get().passed
 
@@ -236,9 +252,13 @@ def test_a_pass_creates_exactly_one_pending_certificate(
     practical(rubric, eligible_trainee, assessor, ["ممتاز", "ممتاز"])
     result = SkillResult.objects.get()
     services.skill_result_evaluate(
-        user=eligible_trainee, occupation=blueprint.occupation, skill_level=blueprint.skill_level
+        user=eligible_trainee,
+        occupation=blueprint.occupation,
+        skill_level=blueprint.skill_level,
     )
-    practical(rubric, eligible_trainee, assessor, ["ممتاز", "مقبول"])  # a later practical
+    practical(
+        rubric, eligible_trainee, assessor, ["ممتاز", "مقبول"]
+    )  # a later practical
     certificates = certificate_list_for_holder(national_id=eligible_trainee.national_id)
     assert len(certificates) == 1
     assert certificates[0].id == result.certificate_id

@@ -64,7 +64,10 @@ def test_multiple_response_gives_partial_credit_and_penalises_wrong_picks():
 
 def test_multiple_response_weights_must_add_up_to_full_marks():
     with pytest.raises(ValidationError):
-        clean("multiple_response", {"options": [{"text": "a", "fraction": 0.5}, {"text": "b"}]})
+        clean(
+            "multiple_response",
+            {"options": [{"text": "a", "fraction": 0.5}, {"text": "b"}]},
+        )
 
 
 def test_true_false_grades_and_parses_form_values():
@@ -138,7 +141,12 @@ def test_short_answer_wrong_word_scores_nothing():
 def test_short_answer_wildcard_and_partial_credit():
     data = clean(
         "short_answer",
-        {"answers": [{"text": "الضاغط", "fraction": 1}, {"text": "موتور*", "fraction": 0.5}]},
+        {
+            "answers": [
+                {"text": "الضاغط", "fraction": 1},
+                {"text": "موتور*", "fraction": 0.5},
+            ]
+        },
     )
     assert get_kind("short_answer").grade(data, "موتور الضغط") == 0.5
 
@@ -149,7 +157,10 @@ def test_essay_is_left_for_a_person():
     assert kind.grade(clean("essay"), "شرح طويل") is None
 
 
-@pytest.mark.parametrize("kind_code", [k for k in KEYS if k not in ("true_false", "numeric", "short_answer", "essay")])
+@pytest.mark.parametrize(
+    "kind_code",
+    [k for k in KEYS if k not in ("true_false", "numeric", "short_answer", "essay")],
+)
 def test_public_view_carries_no_answer_key(kind_code):
     kind = get_kind(kind_code)
     data = clean(kind_code)
@@ -161,7 +172,12 @@ def test_public_view_carries_no_answer_key(kind_code):
 def test_images_on_options_reach_the_public_view_as_urls():
     data = clean(
         "single_choice",
-        {"options": [{"image": "assessments/images/a.png", "fraction": 1}, {"text": "لا"}]},
+        {
+            "options": [
+                {"image": "assessments/images/a.png", "fraction": 1},
+                {"text": "لا"},
+            ]
+        },
     )
     public = get_kind("single_choice").public(data, rng=random.Random(0), shuffle=False)
     assert public["options"][0]["image_url"].endswith("assessments/images/a.png")
