@@ -337,3 +337,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- Assessments ----------------------------------------------------------------------
+# Seconds after an exam's deadline during which an answer already in flight is
+# still accepted; later answers are refused and the attempt is submitted.
+ASSESSMENTS_DEADLINE_GRACE_S = env.int("ASSESSMENTS_DEADLINE_GRACE_S", default=2)
