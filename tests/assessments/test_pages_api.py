@@ -261,3 +261,8 @@ def test_the_exam_page_speaks_arabic_by_default(attempt, trainee_client, setting
         url = reverse("assessments:attempt_question", args=[attempt.pk, 1])
         html = trainee_client.get(url, HTTP_ACCEPT_LANGUAGE="ar").content.decode()
     assert 'dir="rtl"' in html and "الوقت المتبقي" in html
+
+
+def test_the_dashboard_offers_to_resume_an_open_attempt(attempt, trainee_client):
+    html = trainee_client.get(reverse("home:dashboard")).content.decode()
+    assert reverse("assessments:attempt_question", args=[attempt.pk, 1]) in html
