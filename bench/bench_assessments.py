@@ -7,7 +7,7 @@ uvicorn (port 8104) + PostgreSQL (database maharat_assessments_bench). Two runs:
 Prints saves/s, p50/p99 latency, errors and answers lost (the last acknowledged
 answer of every examinee is compared with the database afterwards).
 Environment: BENCH_EXAMINEES, BENCH_INTERVAL_S, BENCH_DURATION_S, BENCH_CONCURRENCY,
-BENCH_WORKERS, BENCH_DATABASE_URL, BENCH_PORT.
+BENCH_WORKERS, BENCH_POOL_SIZE (connections per worker), BENCH_DATABASE_URL, BENCH_PORT.
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ ENV = {
     "REGISTRY_SIGNING_KEY": os.environ.get("REGISTRY_SIGNING_KEY", "bench-only"),
     "SECURE_SSL_REDIRECT": "0",
     "CONN_MAX_AGE": "0",  # Django under ASGI: no persistent connections
+    "DATABASE_POOL_MAX_SIZE": os.environ.get("BENCH_POOL_SIZE", "8"),
     "LOG_LEVEL": "WARNING",
 }
 ENV.pop("REDIS_URL", None)
