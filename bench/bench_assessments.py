@@ -243,7 +243,13 @@ def report(label: str, stats: dict, examinees: list[dict]) -> float:
 
 
 def main() -> None:
-    ensure_database()
+    import psycopg
+
+    try:
+        ensure_database()
+    except psycopg.OperationalError as exc:
+        print(f"skipped: PostgreSQL is not reachable at {DB_URL} ({exc})")
+        return
     examinees = prepare(max(EXAMINEES, CONCURRENCY))
     server = subprocess.Popen(
         [
