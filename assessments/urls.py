@@ -32,6 +32,7 @@ urlpatterns = [
     path(
         "practical/<int:assessment_id>/", views.practical_score, name="practical_score"
     ),
+    path("grading/", views.grading_queue, name="grading_queue"),
     path("question-banks/", views.bank_list, name="bank_list"),
     path(
         "question-banks/<slug:slug>/analysis/",

@@ -18,6 +18,7 @@ from assessments import selectors, services
 from assessments.forms import EvidenceForm, PracticalStartForm, response_from_post
 from assessments.models import (
     Attempt,
+    AttemptItem,
     AttemptStatus,
     ExamBlueprint,
     PracticalAssessment,
@@ -25,6 +26,7 @@ from assessments.models import (
     QuestionBank,
     Rubric,
 )
+from lms.accounts.digits import to_western_digits
 from lms.accounts.roles import Role, user_has_role
 
 ANALYSTS = (Role.CONTENT_EDITOR, Role.CONTENT_REVIEWER, Role.MINISTRY_STAFF)
@@ -325,3 +327,38 @@ def bank_list(request):
         "assessments/bank_list.html",
         {"banks": QuestionBank.objects.select_related("occupation", "skill_level")},
     )
+
+
+# --- essay grading (assessors, ministry staff) -----------------------------------
+@role_required(Role.ASSESSOR, Role.MINISTRY_STAFF)
+def grading_queue(request):
+    """Essay answers waiting for a person, oldest first."""
+    if request.method == "POST":
+        item_id = request.POST.get("item")
+        raw = to_western_digits(request.POST.get("percent", "")).strip()
+        try:
+            percent = float(raw)
+        except ValueError:
+            messages.error(request, _("Type the grade as a percentage, 0 to 100."))
+        else:
+            try:
+                services.attempt_item_grade(
+                    item_id=int(item_id or 0),
+                    grader=request.user,
+                    fraction=percent / 100,
+                )
+                messages.success(request, _("Grade saved."))
+            except (ValidationError, AttemptItem.DoesNotExist, ValueError) as exc:
+                messages.error(
+                    request, " ".join(getattr(exc, "messages", [_("No such answer.")]))
+                )
+        return redirect("assessments:grading_queue")
+    items = (
+        AttemptItem.objects.filter(
+            attempt__status=AttemptStatus.AWAITING_GRADING, score=None
+        )
+        .exclude(attempt__user=request.user)
+        .select_related("attempt__blueprint")
+        .order_by("attempt__submitted_at", "position")[:50]
+    )
+    return render(request, "assessments/grading_queue.html", {"items": items})
