@@ -1,3 +1,42 @@
+from django.urls import path
+
+from assessments import views
+
 app_name = "assessments"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("exams/", views.exam_list, name="exam_list"),
+    path("exams/<slug:slug>/", views.exam_detail, name="exam_detail"),
+    path(
+        "exams/attempts/<int:attempt_id>/q/<int:position>/",
+        views.attempt_question,
+        name="attempt_question",
+    ),
+    path(
+        "exams/attempts/<int:attempt_id>/review/",
+        views.attempt_review,
+        name="attempt_review",
+    ),
+    path(
+        "exams/attempts/<int:attempt_id>/submit/",
+        views.attempt_submit,
+        name="attempt_submit",
+    ),
+    path(
+        "exams/attempts/<int:attempt_id>/result/",
+        views.attempt_result,
+        name="attempt_result",
+    ),
+    path("practical/", views.practical_list, name="practical_list"),
+    path("practical/new/", views.practical_start, name="practical_start"),
+    path(
+        "practical/<int:assessment_id>/", views.practical_score, name="practical_score"
+    ),
+    path("grading/", views.grading_queue, name="grading_queue"),
+    path("question-banks/", views.bank_list, name="bank_list"),
+    path(
+        "question-banks/<slug:slug>/analysis/",
+        views.bank_analysis,
+        name="bank_analysis",
+    ),
+]

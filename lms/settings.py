@@ -352,3 +352,19 @@ MEDIA_WORK_DIR = env.str("MEDIA_WORK_DIR", default=None)  # ffmpeg scratch; None
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["verify"] = env.str(
     "REGISTRY_VERIFY_RATE", default=REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["verify"]
 )
+
+# --- Assessments ----------------------------------------------------------------------
+# Seconds after an exam's deadline during which an answer already in flight is
+# still accepted; later answers are refused and the attempt is submitted.
+ASSESSMENTS_DEADLINE_GRACE_S = env.int("ASSESSMENTS_DEADLINE_GRACE_S", default=2)
+# Under ASGI every request runs in its own thread: without a pool each one opens a
+# PostgreSQL connection, and bursts of examinees exhaust max_connections. Set
+# DATABASE_POOL_MAX_SIZE (connections per web process) to use psycopg's pool.
+DATABASE_POOL_MAX_SIZE = env.int("DATABASE_POOL_MAX_SIZE", default=0)
+if USING_POSTGRES and DATABASE_POOL_MAX_SIZE and not TESTING:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": DATABASE_POOL_MAX_SIZE,
+        "timeout": 20,
+    }

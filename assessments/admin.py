@@ -1,0 +1,74 @@
+"""Django admin for the content team's and ministry's configuration."""
+
+from django.contrib import admin
+
+from assessments import models
+
+
+class TopicInline(admin.TabularInline):
+    model = models.Topic
+    extra = 0
+
+
+@admin.register(models.QuestionBank)
+class QuestionBankAdmin(admin.ModelAdmin):
+    list_display = ["slug", "title", "occupation", "skill_level"]
+    inlines = [TopicInline]
+
+
+@admin.register(models.Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["id", "name", "bank", "topic", "kind", "difficulty", "is_active"]
+    list_filter = ["bank", "kind", "difficulty", "is_active"]
+    readonly_fields = ["current_version", "source_hash"]
+
+
+class RuleInline(admin.TabularInline):
+    model = models.BlueprintRule
+    extra = 1
+
+
+@admin.register(models.ExamBlueprint)
+class ExamBlueprintAdmin(admin.ModelAdmin):
+    list_display = ["slug", "title", "occupation", "skill_level", "time_limit_s"]
+    inlines = [RuleInline]
+
+
+class CriterionInline(admin.TabularInline):
+    model = models.RubricCriterion
+    extra = 0
+
+
+@admin.register(models.Rubric)
+class RubricAdmin(admin.ModelAdmin):
+    list_display = ["title", "occupation", "skill_level", "is_active"]
+    inlines = [CriterionInline]
+
+
+class LevelInline(admin.TabularInline):
+    model = models.PerformanceLevel
+    extra = 0
+
+
+@admin.register(models.RubricCriterion)
+class RubricCriterionAdmin(admin.ModelAdmin):
+    list_display = ["title", "rubric", "weight"]
+    inlines = [LevelInline]
+
+
+@admin.register(models.LevelPolicy)
+class LevelPolicyAdmin(admin.ModelAdmin):
+    list_display = [
+        "occupation",
+        "theory_weight",
+        "practical_weight",
+        "theory_min_percent",
+        "practical_min_percent",
+        "pass_percent",
+    ]
+
+
+@admin.register(models.SkillResult)
+class SkillResultAdmin(admin.ModelAdmin):
+    list_display = ["user", "occupation", "skill_level", "combined_percent", "passed"]
+    readonly_fields = [f.name for f in models.SkillResult._meta.fields]

@@ -1,0 +1,49 @@
+from rest_framework import serializers
+
+
+class AnswerSerializer(serializers.Serializer):
+    response = serializers.JSONField(allow_null=True)
+    seq = serializers.IntegerField(min_value=1)
+
+
+class AnswerSavedSerializer(serializers.Serializer):
+    position = serializers.IntegerField()
+    seq = serializers.IntegerField()
+    applied = serializers.BooleanField()
+
+
+class AttemptItemSerializer(serializers.Serializer):
+    position = serializers.IntegerField()
+    kind = serializers.CharField()
+    stem = serializers.CharField()
+    stem_image_urls = serializers.ListField(child=serializers.CharField())
+    choices = serializers.JSONField()
+    points = serializers.CharField()
+    response = serializers.JSONField(allow_null=True)
+    seq = serializers.IntegerField()
+
+
+class AttemptSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    exam_title = serializers.CharField()
+    status = serializers.CharField()
+    started_at = serializers.CharField()
+    deadline_at = serializers.CharField()
+    remaining_s = serializers.IntegerField()
+    items = AttemptItemSerializer(many=True)
+
+
+class TopicScoreSerializer(serializers.Serializer):
+    topic = serializers.CharField()
+    score = serializers.DecimalField(max_digits=8, decimal_places=2)
+    max_score = serializers.DecimalField(max_digits=8, decimal_places=2)
+
+
+class AttemptResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    score = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
+    max_score = serializers.DecimalField(max_digits=8, decimal_places=2)
+    percent = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
+    passed = serializers.BooleanField(allow_null=True)
+    topics = TopicScoreSerializer(many=True)

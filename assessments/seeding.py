@@ -1,0 +1,140 @@
+"""Demo data for `seed_demo`: a question bank, blueprint, rubric and level policy per
+trade, imported from the realistic files in tests/assessments/data/. Idempotent."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from assessments.importers import parse_file
+from assessments.models import (
+    BlueprintRule,
+    ExamBlueprint,
+    LevelPolicy,
+    PerformanceLevel,
+    QuestionBank,
+    Rubric,
+    RubricCriterion,
+)
+from assessments.services import questions_import
+from registry.models import Occupation, SkillLevel
+
+DATA = Path(settings.BASE_DIR) / "tests" / "assessments" / "data"
+POLICIES = Path(__file__).resolve().parent / "data" / "level_policies.csv"
+DEMO_LEVEL = "skilled"
+
+DEMO = [
+    {
+        "occupation": "7127",
+        "slug": "refrigeration-ac-skilled",
+        "title": "اختبار مستوى عامل ماهر — التبريد والتكييف",
+        "file": "refrigeration_ac.xml",
+        "rubric": [
+            ("استرجاع غاز التبريد بأمان", 3),
+            ("لحام الأنابيب واختبار التسريب", 3),
+            ("شحن الغاز وقراءة الضغوط", 2),
+            ("السلامة ونظافة موقع العمل", 2),
+        ],
+    },
+    {
+        "occupation": "7422",
+        "slug": "mobile-repair-skilled",
+        "title": "اختبار مستوى عامل ماهر — صيانة المحمول",
+        "file": "mobile_repair.gift",
+        "rubric": [
+            ("فك الهاتف وتركيبه دون تلف", 3),
+            ("تشخيص العطل بالملتيميتر", 3),
+            ("استبدال منفذ الشحن باللحام", 2),
+            ("الوقاية من الكهرباء الساكنة", 2),
+        ],
+    },
+    {
+        "occupation": "7531",
+        "slug": "tailoring-skilled",
+        "title": "اختبار مستوى عامل ماهر — الخياطة والتفصيل",
+        "file": "tailoring.gift",
+        "rubric": [
+            ("أخذ القياسات ورسم الباترون", 3),
+            ("قص القماش بهامش صحيح", 2),
+            ("الخياطة على الماكينة وتشطيب الحواف", 3),
+            ("جودة القطعة النهائية", 2),
+        ],
+    },
+]
+LEVELS = [("ممتاز", "1"), ("جيد", "0.75"), ("مقبول", "0.5"), ("غير مقبول", "0")]
+
+
+def _policies() -> None:
+    with POLICIES.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            occupation = Occupation.objects.filter(code=row["occupation_code"]).first()
+            if occupation is None:
+                continue
+            LevelPolicy.objects.get_or_create(
+                occupation=occupation,
+                defaults={k: row[k] for k in row if k != "occupation_code"},
+            )
+
+
+@transaction.atomic
+def seed_assessments(stdout) -> None:
+    _policies()
+    level = SkillLevel.objects.filter(code=DEMO_LEVEL).first()
+    if level is None:
+        level = SkillLevel.objects.order_by("rank").first()
+    for demo in DEMO:
+        occupation = Occupation.objects.get(code=demo["occupation"])
+        bank, _created = QuestionBank.objects.get_or_create(
+            slug=demo["slug"],
+            defaults={
+                "title": demo["title"],
+                "occupation": occupation,
+                "skill_level": level,
+            },
+        )
+        path = DATA / demo["file"]
+        if path.is_file():
+            questions_import(
+                bank=bank, parsed=parse_file(name=path.name, content=path.read_bytes())
+            )
+        blueprint, created = ExamBlueprint.objects.get_or_create(
+            slug=demo["slug"],
+            defaults={
+                "title": demo["title"],
+                "bank": bank,
+                "occupation": occupation,
+                "skill_level": level,
+                "time_limit_s": 30 * 60,
+                "attempts_allowed": 3,
+                "wait_between_attempts_s": 3600,
+            },
+        )
+        if created:
+            for topic in bank.topics.all():
+                count = topic.questions.filter(is_active=True).count()
+                if count:
+                    BlueprintRule.objects.create(
+                        blueprint=blueprint, topic=topic, count=max(1, count - 1)
+                    )
+        rubric, created = Rubric.objects.get_or_create(
+            occupation=occupation,
+            skill_level=level,
+            is_active=True,
+            defaults={"title": f"الاختبار العملي — {occupation.title_ar}"},
+        )
+        if created:
+            for position, (title, weight) in enumerate(demo["rubric"]):
+                criterion = RubricCriterion.objects.create(
+                    rubric=rubric, position=position, title=title, weight=weight
+                )
+                for label, fraction in LEVELS:
+                    PerformanceLevel.objects.create(
+                        criterion=criterion, label=label, fraction=fraction
+                    )
+    stdout.write(
+        f"assessments: {QuestionBank.objects.count()} question banks, "
+        f"{ExamBlueprint.objects.count()} blueprints, {Rubric.objects.count()} rubrics"
+    )

@@ -1,0 +1,29 @@
+"""Matching typed answers with the same Arabic folding as search.
+
+`courses.search.normalise_query` is the platform's one Arabic normaliser (alef forms,
+taa marbuta, alef maqsura, tashkeel, tatweel, the definite article); typed digits are
+made Western first (٢٥ → 25).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from courses.search import normalise_query
+from lms.accounts.digits import to_western_digits
+
+
+def normalize_answer(value: str) -> str:
+    text = unicodedata.normalize("NFKC", value or "")
+    return normalise_query(to_western_digits(text))
+
+
+def answer_matches(pattern: str, response: str) -> bool:
+    """Moodle short-answer matching: `*` is a wildcard, everything else folded."""
+    folded = normalize_answer(response)
+    if "*" not in pattern:
+        return folded == normalize_answer(pattern)
+    parts = [normalize_answer(part) for part in pattern.split("*")]
+    regex = r".*".join(re.escape(part) for part in parts)
+    return re.fullmatch(regex, folded) is not None

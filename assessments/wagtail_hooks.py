@@ -1,0 +1,32 @@
+from wagtail import hooks
+
+from lms.home.panels import DashboardPanel
+
+
+def _seed(stdout) -> None:
+    from assessments.seeding import seed_assessments
+
+    seed_assessments(stdout)
+
+
+_seed.order = 50
+hooks.register("maharat_seed_demo", _seed)
+
+
+@hooks.register("maharat_dashboard_panels")
+def exams_panel(request):
+    """The trainee's skill tests and results, under "My courses"."""
+    from assessments import selectors
+    from lms.accounts.roles import Role, user_has_role
+
+    user = request.user
+    if not user_has_role(user, Role.TRAINEE):
+        return None
+    open_attempts = list(selectors.attempts_open_for_user(user=user))
+    results = list(selectors.skill_results_for(user=user)[:5])
+    return DashboardPanel(
+        slot="courses",
+        template="assessments/panel.html",
+        context={"open_attempts": open_attempts, "results": results},
+        order=90,
+    )
