@@ -334,3 +334,15 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- Virtual classes (live classes) ---------------------------------------------------
+# Shared HMAC secret of Jitsi notifications (recorder finalize script, webhooks).
+JITSI_WEBHOOK_SECRET = env.str("JITSI_WEBHOOK_SECRET", default="")
+# Recordings are downloaded only from this origin (and path prefix).
+JITSI_RECORDINGS_BASE_URL = env.str(
+    "JITSI_RECORDINGS_BASE_URL", default=f"https://{JITSI_DOMAIN}/"
+)
+JITSI_LAST_N = env.int("JITSI_LAST_N", default=4)
+VIRTUAL_CLASSES_RECORDING_MAX_BYTES = env.int(
+    "VIRTUAL_CLASSES_RECORDING_MAX_BYTES", default=4 * 1024**3
+)
