@@ -13,4 +13,4 @@ fi
 worker_pid=$!
 trap 'kill $worker_pid 2>/dev/null || true' EXIT INT TERM
 echo "Maharat is serving at http://$host:$port/  (admin: /cms/, API docs: /api/v1/docs/)"
-.venv/bin/uvicorn lms.asgi:application --host "$host" --port "$port" --ws websockets
+.venv/bin/uvicorn lms.asgi:application --host "$host" --port "$port" --ws websockets-sansio

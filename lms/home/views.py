@@ -1,5 +1,10 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import check_for_language, get_language_from_path
+from django.views.decorators.http import require_POST
 
 from lms.home.panels import dashboard_panels_for
 
@@ -10,3 +15,33 @@ def dashboard(request):
     return render(
         request, "home/dashboard.html", {"panels": dashboard_panels_for(request)}
     )
+
+
+@require_POST
+def set_language(request):
+    """Switch language, staying on the page: `/en/x/` ↔ `/x/` (Arabic is unprefixed)."""
+    language = request.POST.get("language", "")
+    if not check_for_language(language) or language not in dict(settings.LANGUAGES):
+        return HttpResponseBadRequest("unknown language")
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    path, _, query = next_url.partition("?")
+    current = get_language_from_path(path)
+    if current:
+        path = path[len(current) + 1 :] or "/"
+    if language != settings.LANGUAGE_CODE:
+        path = f"/{language}{path}"
+    response = HttpResponseRedirect(path + (f"?{query}" if query else ""))
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response

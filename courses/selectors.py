@@ -1,0 +1,219 @@
+"""Reads about courses, enrolment and progress (the contract other apps use)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from courses.models import (
+    CheckResult,
+    CourseCompletion,
+    CoursePage,
+    Enrollment,
+    LessonPage,
+    LessonProgress,
+    LiveAttendance,
+    ModulePage,
+    VideoProgress,
+)
+
+
+@dataclass(frozen=True)
+class CourseData:
+    id: int
+    title: str
+    url: str
+    occupation_code: str
+    level_code: str
+    instructor_ids: tuple[int, ...]
+
+
+def _course_data(course: CoursePage) -> CourseData:
+    return CourseData(
+        id=course.pk,
+        title=course.title,
+        url=course.get_url() or "",
+        occupation_code=course.occupation.code,
+        level_code=course.skill_level.code,
+        instructor_ids=tuple(sorted(u.pk for u in course.instructors.all())),
+    )
+
+
+def _courses():
+    return CoursePage.objects.select_related(
+        "occupation", "skill_level"
+    ).prefetch_related("instructors")
+
+
+def course_get(*, course_id: int) -> CourseData:
+    """Raises CoursePage.DoesNotExist for an unknown id."""
+    return _course_data(_courses().get(pk=course_id))
+
+
+def course_list_for_instructor(*, user) -> list[CourseData]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    courses = _courses().filter(instructors=user).order_by("title")
+    return [_course_data(c) for c in courses]
+
+
+def enrollment_exists(*, user, course_id: int) -> bool:
+    """True while the user is enrolled (active or completed, not left)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return (
+        Enrollment.objects.filter(user=user, course_id=course_id)
+        .exclude(status=Enrollment.Status.LEFT)
+        .exists()
+    )
+
+
+def enrolled_user_ids(*, course_id: int) -> list[int]:
+    return list(
+        Enrollment.objects.filter(course_id=course_id)
+        .exclude(status=Enrollment.Status.LEFT)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+    )
+
+
+def course_completed(*, user, occupation_code: str, level_code: str) -> bool:
+    """True if the user completed a course for that occupation and skill level."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return CourseCompletion.objects.filter(
+        user=user,
+        course__occupation__code=occupation_code,
+        course__skill_level__code=level_code,
+    ).exists()
+
+
+# --- Reads for courses' own pages -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LessonOutline:
+    id: int
+    title: str
+    url: str
+    required: bool
+    estimated_minutes: int
+    completed: bool
+    opened: bool
+
+
+@dataclass(frozen=True)
+class ModuleOutline:
+    id: int
+    title: str
+    lessons: tuple[LessonOutline, ...]
+
+
+@dataclass(frozen=True)
+class CourseOutline:
+    modules: tuple[ModuleOutline, ...]
+    lessons_total: int
+    lessons_done: int
+    required_total: int
+    required_done: int
+    live_minutes: int
+
+    @property
+    def percent(self) -> int:
+        if not self.required_total:
+            return 0
+        return round(100 * self.required_done / self.required_total)
+
+    def flat(self) -> list[LessonOutline]:
+        return [lesson for module in self.modules for lesson in module.lessons]
+
+
+def course_outline_get(*, course: CoursePage, user=None) -> CourseOutline:
+    """Modules and live lessons in tree order with the user's progress: 3–4 queries."""
+    modules = list(ModulePage.objects.child_of(course).live().public().order_by("path"))
+    lessons = list(
+        LessonPage.objects.descendant_of(course)
+        .live()
+        .public()
+        .order_by("path")
+        .only("id", "title", "path", "url_path", "required", "estimated_minutes")
+    )
+    done: dict[int, bool] = {}
+    live_minutes = 0
+    if user is not None and user.is_authenticated:
+        done = dict(
+            LessonProgress.objects.filter(user=user, course=course).values_list(
+                "lesson_id", "completed_at"
+            )
+        )
+        live_minutes = live_minutes_total(user_id=user.pk, course_id=course.pk)
+    course_url = course.get_url() or ""
+    base = course.url_path
+    by_module: dict[str, list[LessonOutline]] = {m.path: [] for m in modules}
+    for lesson in lessons:
+        parent_path = lesson.path[: -LessonPage.steplen]
+        if parent_path not in by_module:
+            continue
+        by_module[parent_path].append(
+            LessonOutline(
+                id=lesson.pk,
+                title=lesson.title,
+                url=course_url + lesson.url_path[len(base) :],
+                required=lesson.required,
+                estimated_minutes=lesson.estimated_minutes,
+                completed=bool(done.get(lesson.pk)),
+                opened=lesson.pk in done,
+            )
+        )
+    outline_modules = tuple(
+        ModuleOutline(id=m.pk, title=m.title, lessons=tuple(by_module[m.path]))
+        for m in modules
+    )
+    flat = [lesson for m in outline_modules for lesson in m.lessons]
+    required = [lesson for lesson in flat if lesson.required]
+    return CourseOutline(
+        modules=outline_modules,
+        lessons_total=len(flat),
+        lessons_done=sum(1 for lesson in flat if lesson.completed),
+        required_total=len(required),
+        required_done=sum(1 for lesson in required if lesson.completed),
+        live_minutes=live_minutes,
+    )
+
+
+def live_minutes_total(*, user_id: int, course_id: int) -> int:
+    from django.db.models import Sum
+
+    total = LiveAttendance.objects.filter(
+        user_id=user_id, course_id=course_id
+    ).aggregate(total=Sum("minutes"))["total"]
+    return total or 0
+
+
+def enrollment_get(*, user, course_id: int) -> Enrollment | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Enrollment.objects.filter(user=user, course_id=course_id).first()
+
+
+def enrollments_for_user(*, user):
+    """The user's current enrolments with their course, newest first."""
+    return (
+        Enrollment.objects.filter(user=user)
+        .exclude(status=Enrollment.Status.LEFT)
+        .select_related("course", "last_lesson")
+        .order_by("-enrolled_at")
+    )
+
+
+def video_progress_for(*, user, lesson_id: int) -> dict[int, VideoProgress]:
+    return {
+        v.asset_id: v
+        for v in VideoProgress.objects.filter(user=user, lesson_id=lesson_id)
+    }
+
+
+def check_results_for(*, user, lesson_id: int) -> dict[str, CheckResult]:
+    return {
+        c.block_id: c
+        for c in CheckResult.objects.filter(user=user, lesson_id=lesson_id)
+    }

@@ -1,0 +1,6 @@
+"""OpenAPI schema hooks."""
+
+
+def only_public_api(endpoints):
+    """Publish /api/v1/ only: Wagtail's internal admin API is not ours to document."""
+    return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/v1/")]

@@ -1,0 +1,149 @@
+"""The UI shell: Arabic first and RTL, the language switch, budgets, health."""
+
+from __future__ import annotations
+
+import gzip
+import re
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_is_arabic_rtl_by_default(client):
+    html = client.get("/").content.decode()
+    assert '<html lang="ar" dir="rtl">' in html
+    assert "انتقل إلى المحتوى" in html  # skip link, translated
+
+
+def test_language_switch_to_english_turns_the_page_ltr_and_back(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/en/"
+    html = client.get(response["Location"]).content.decode()
+    assert '<html lang="en" dir="ltr">' in html
+    assert "Skip to content" in html
+
+    response = client.post(reverse("set_language"), {"language": "ar", "next": "/en/"})
+    assert response["Location"] == "/"
+    assert 'dir="rtl"' in client.get("/").content.decode()
+
+
+def test_language_switch_keeps_the_page_the_trainee_was_on(client):
+    response = client.post(
+        reverse("set_language"), {"language": "en", "next": "/accounts/login/"}
+    )
+    assert response["Location"] == "/en/accounts/login/"
+
+
+def test_dashboard_needs_login_and_shows_the_three_slots(client, trainee):
+    assert client.get(reverse("home:dashboard")).status_code == 302
+    client.force_login(trainee)
+    html = client.get(reverse("home:dashboard")).content.decode()
+    for heading in ("دوراتي", "الفصول المباشرة القادمة", "شهاداتي"):
+        assert heading in html
+
+
+def test_every_shell_string_is_translated():
+    from babel.messages.pofile import read_po
+
+    path = settings.BASE_DIR / "lms" / "locale" / "ar" / "LC_MESSAGES" / "django.po"
+    with path.open("rb") as fh:
+        catalog = read_po(fh)
+    untranslated = [m.id for m in catalog if m.id and (not m.string or m.fuzzy)]
+    assert untranslated == []
+
+
+def test_shell_html_css_js_stays_under_30_kb_compressed(client):
+    html = client.get("/").content
+    css_urls = re.findall(rb'href="(/static/[^"]+\.css)"', html)
+    js_urls = re.findall(rb'src="(/static/[^"]+\.js)"', html)
+    total = len(gzip.compress(html))
+    for url in css_urls + js_urls:
+        body = b"".join(client.get(url.decode()).streaming_content)
+        total += len(gzip.compress(body))
+    assert css_urls, "the shell links its stylesheet"
+    assert total < 30 * 1024
+
+
+def test_healthz_reports_every_part_up(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "ok",
+        "down": [],
+        "checks": {
+            "database": "ok",
+            "cache": "ok",
+            "channel_layer": "ok",
+            "task_queue": "ok",
+        },
+    }
+
+
+def test_healthz_names_the_cache_when_it_is_down(client, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 0.2},
+        }
+    }
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["down"] == ["cache"]
+
+
+def test_healthz_names_the_database_when_it_is_down(client, monkeypatch):
+    def broken_cursor(*args, **kwargs):
+        raise connection.OperationalError("connection refused")
+
+    monkeypatch.setattr(connection, "cursor", broken_cursor)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert "database" in response.json()["down"]
+
+
+def test_healthz_names_the_channel_layer_when_it_is_down(client, settings):
+    from channels.layers import channel_layers
+
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": ["redis://127.0.0.1:1/0"]},
+        }
+    }
+    channel_layers.backends.clear()
+    try:
+        response = client.get("/healthz")
+    finally:
+        channel_layers.backends.clear()
+    assert response.status_code == 503
+    assert response.json()["down"] == ["channel_layer"]
+
+
+def test_api_schema_and_docs_are_served(client):
+    schema = client.get("/api/v1/schema/")
+    assert schema.status_code == 200
+    assert b"openapi" in schema.content
+    assert client.get("/api/v1/docs/").status_code == 200
+
+
+def test_admins_are_mounted(client):
+    assert client.get("/cms/").status_code == 302  # to the Wagtail login
+    assert client.get("/django-admin/").status_code == 302
+
+
+def test_language_switch_refuses_an_unknown_language(client):
+    response = client.post(reverse("set_language"), {"language": "fr", "next": "/"})
+    assert response.status_code == 400
+
+
+def test_language_switch_never_redirects_to_another_site(client):
+    response = client.post(
+        reverse("set_language"), {"language": "en", "next": "https://evil.example/"}
+    )
+    assert response["Location"] == "/en/"
