@@ -39,15 +39,33 @@ def _page_root():
 
 @pytest.fixture
 def make_course(db):
+    """A published CoursePage (real Wagtail page) taught by the given instructors."""
     from courses.models import CoursePage
+    from registry.models import Occupation, SkillLevel
     from wagtail.models import Page
 
     def make(*, instructors=(), title="تفصيل وخياطة"):
-        root = Page.get_first_root_node() or _page_root()
-        course = root.add_child(
-            instance=CoursePage(title=title, slug=f"c-{uuid.uuid4().hex[:8]}")
+        # transactional tests flush the reference data the migrations seeded
+        occupation, _created = Occupation.objects.get_or_create(
+            code="7531",
+            defaults={"title_ar": "خياط", "title_en": "Tailor", "trade": "tailoring"},
+        )
+        level = SkillLevel.objects.order_by(
+            "rank"
+        ).first() or SkillLevel.objects.create(
+            code="assistant", rank=1, name_ar="عامل مساعد", name_en="Assistant"
+        )
+        parent = Page.objects.filter(depth=2).first() or _page_root()
+        course = parent.add_child(
+            instance=CoursePage(
+                title=title,
+                slug=f"c-{uuid.uuid4().hex[:8]}",
+                occupation=occupation,
+                skill_level=level,
+            )
         )
         course.instructors.add(*instructors)
+        course.save_revision().publish()
         return course
 
     return make
@@ -55,10 +73,11 @@ def make_course(db):
 
 @pytest.fixture
 def enrol(db):
-    from courses.models import Enrollment
+    """Enrol through the courses app's own service."""
+    from courses.services import enrollment_create
 
     def enrol(user, course):
-        Enrollment.objects.create(user=user, course=course)
+        enrollment_create(user=user, course_id=course.id)
 
     return enrol
 

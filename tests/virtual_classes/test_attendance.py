@@ -113,7 +113,9 @@ def test_second_connection_is_not_a_new_arrival(started_class, student):
     assert services.attendance_leave(**kwargs, source=CLASSROOM, connection_key="b")
 
 
-def test_ending_the_class_reports_everyone(started_class, student, other_student, reported):
+def test_ending_the_class_reports_everyone(
+    started_class, student, other_student, reported
+):
     interval(started_class, student, 0, None, key="s")
     interval(started_class, other_student, 10, 20, key="o")
     services.live_class_end(live_class_id=started_class.id)
@@ -122,7 +124,9 @@ def test_ending_the_class_reports_everyone(started_class, student, other_student
     assert not AttendanceInterval.objects.filter(left_at__isnull=True).exists()
 
 
-def test_instructor_exports_attendance_as_csv(client, started_class, instructor, student):
+def test_instructor_exports_attendance_as_csv(
+    client, started_class, instructor, student
+):
     interval(started_class, student, 0, 30)
     client.force_login(instructor)
     response = client.get(f"/classes/{started_class.id}/attendance.csv")
@@ -149,9 +153,7 @@ def test_trainee_cannot_export_attendance(client, started_class, student):
     )
 
 
-def test_another_instructor_cannot_export_attendance(
-    client, started_class, make_user
-):
+def test_another_instructor_cannot_export_attendance(client, started_class, make_user):
     client.force_login(make_user("instructor"))
     assert client.get(f"/classes/{started_class.id}/attendance.csv").status_code == 403
 
