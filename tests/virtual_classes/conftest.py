@@ -40,9 +40,10 @@ def _page_root():
 @pytest.fixture
 def make_course(db):
     """A published CoursePage (real Wagtail page) taught by the given instructors."""
+    from wagtail.models import Page
+
     from courses.models import CoursePage
     from registry.models import Occupation, SkillLevel
-    from wagtail.models import Page
 
     def make(*, instructors=(), title="تفصيل وخياطة"):
         # transactional tests flush the reference data the migrations seeded
