@@ -349,3 +349,14 @@ JITSI_LAST_N = env.int("JITSI_LAST_N", default=4)
 VIRTUAL_CLASSES_RECORDING_MAX_BYTES = env.int(
     "VIRTUAL_CLASSES_RECORDING_MAX_BYTES", default=4 * 1024**3
 )
+# Channel layer flavour on Redis: "core" (RedisChannelLayer, above) or "pubsub"
+# (RedisPubSubChannelLayer: one PUBLISH per group message, fans out in-process; the
+# classroom re-syncs from persisted state on reconnect). See virtual_classes/README.md.
+CHANNEL_LAYER_FLAVOUR = env.str("CHANNEL_LAYER_FLAVOUR", default="core")
+if REDIS_URL and CHANNEL_LAYER_FLAVOUR == "pubsub":
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": "maharat"},
+        }
+    }

@@ -19,7 +19,12 @@ from django.utils.translation import gettext as _
 
 from virtual_classes import services
 from virtual_classes.models import AttendanceInterval
-from virtual_classes.services import Admission, ClassroomRefused, CloseCode
+from virtual_classes.services import (
+    Admission,
+    ClassroomRefused,
+    CloseCode,
+    ParticipantRole,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +63,11 @@ def group_name(live_class_id: int) -> str:
     return f"class.{live_class_id}"
 
 
+def moderators_group_name(live_class_id: int) -> str:
+    """Instructor and observers: they get live presence deltas (see README)."""
+    return f"class.{live_class_id}.moderators"
+
+
 def _type_ok(value: Any, expected: type) -> bool:
     if expected is int:
         return isinstance(value, int) and not isinstance(value, bool)
@@ -81,7 +91,10 @@ class ClassroomConsumer(AsyncJsonWebsocketConsumer):
             await self._refuse(refused.code, refused.message)
             return
         self.group = group_name(live_class_id)
+        self.moderators = moderators_group_name(live_class_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
+        if self._moderating:
+            await self.channel_layer.group_add(self.moderators, self.channel_name)
         first = await database_sync_to_async(services.attendance_join)(
             live_class_id=live_class_id,
             user_id=self.admission.user_id,
@@ -98,13 +111,14 @@ class ClassroomConsumer(AsyncJsonWebsocketConsumer):
                         "name": self.admission.name,
                         "instructor": self.admission.is_instructor,
                     },
-                }
+                },
+                group=self.moderators,
             )
 
     async def disconnect(self, code: int) -> None:
         if self.group is None or self.admission is None:
             return
-        await self.channel_layer.group_discard(self.group, self.channel_name)
+        await self._leave_groups()
         await aclose_old_connections()
         gone = await database_sync_to_async(services.attendance_leave)(
             live_class_id=self.admission.live_class_id,
@@ -114,7 +128,8 @@ class ClassroomConsumer(AsyncJsonWebsocketConsumer):
         )
         if gone:
             await self._broadcast(
-                {"type": "presence.leave", "user_id": self.admission.user_id}
+                {"type": "presence.leave", "user_id": self.admission.user_id},
+                group=self.moderators,
             )
 
     # --- incoming frames ------------------------------------------------------------
@@ -267,11 +282,23 @@ class ClassroomConsumer(AsyncJsonWebsocketConsumer):
         close_code = event.get("close_code")
         if close_user_id is not None and close_user_id != self.admission.user_id:
             return
-        await self.send_json(event["frame"])
+        await self.send(text_data=event["text"])
         if close_code:
             await self._leave_then_close(close_code)
 
     # --- helpers ----------------------------------------------------------------------
+
+    @property
+    def _moderating(self) -> bool:
+        return self.admission is not None and self.admission.role in (
+            ParticipantRole.INSTRUCTOR,
+            ParticipantRole.OBSERVER,
+        )
+
+    async def _leave_groups(self) -> None:
+        await self.channel_layer.group_discard(self.group, self.channel_name)
+        if self._moderating:
+            await self.channel_layer.group_discard(self.moderators, self.channel_name)
 
     async def _call(self, func, **kwargs):
         return await database_sync_to_async(func)(
@@ -284,13 +311,15 @@ class ClassroomConsumer(AsyncJsonWebsocketConsumer):
         *,
         close_code: int | None = None,
         close_user_id: int | None = None,
+        group: str | None = None,
     ) -> None:
-        event: dict[str, Any] = {"type": "classroom.event", "frame": frame}
+        # encoded once here, not once per receiving connection
+        event: dict[str, Any] = {"type": "classroom.event", "text": json.dumps(frame)}
         if close_code:
             event["close_code"] = close_code
         if close_user_id is not None:
             event["close_user_id"] = close_user_id
-        await self.channel_layer.group_send(self.group, event)
+        await self.channel_layer.group_send(group or self.group, event)
 
     async def _send_snapshot(self, since: int | None) -> None:
         snapshot = await database_sync_to_async(services.classroom_snapshot)(
@@ -310,8 +339,8 @@ class ClassroomConsumer(AsyncJsonWebsocketConsumer):
 
     async def _leave_then_close(self, code: int) -> None:
         if code == CloseCode.ENDED:
-            # the service already closed every interval: just leave the group
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+            # the service already closed every interval: just leave the groups
+            await self._leave_groups()
         else:
             await self.disconnect(code)
         self.group = None

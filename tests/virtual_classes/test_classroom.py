@@ -81,7 +81,6 @@ async def test_chat_reaches_this_class_and_not_another(
     outsider = await open_socket(student, elsewhere.id)
     for ws in (sender, listener, outsider):
         await receive_until(ws, "snapshot")
-    await receive_until(outsider, "presence.join")  # its own arrival, in its class
     await sender.send_json_to({"type": "chat.send", "text": "  السلام عليكم  "})
     got = await receive_until(listener, "chat.message")
     assert got["message"]["text"] == "السلام عليكم"
@@ -271,7 +270,7 @@ async def test_removed_participant_is_disconnected_and_cannot_return(
         await receive_until(ws, "snapshot")
     await teacher.send_json_to({"type": "participant.remove", "user_id": student.id})
     assert await closed_with(victim) == CloseCode.REMOVED
-    leave = await receive_until(bystander, "presence.leave")
+    leave = await receive_until(teacher, "presence.leave")
     assert leave["user_id"] == student.id
     assert await database_sync_to_async(ClassRemoval.objects.count)() == 1
     back = await open_socket(student, live_class.id)
@@ -298,10 +297,10 @@ async def test_ending_the_class_closes_everyone_and_the_attendance(
     assert await closed_with(again) == CloseCode.ENDED
 
 
-async def test_presence_announces_joins_and_leaves_once_per_person(
-    open_socket, live_class, student, other_student
+async def test_instructor_sees_arrivals_and_departures_once_per_person(
+    open_socket, live_class, instructor, student
 ):
-    watcher = await open_socket(other_student, live_class.id)
+    watcher = await open_socket(instructor, live_class.id)
     await receive_until(watcher, "snapshot")
     await receive_until(watcher, "presence.join")  # its own arrival
     tab1 = await open_socket(student, live_class.id)
@@ -309,11 +308,24 @@ async def test_presence_announces_joins_and_leaves_once_per_person(
     assert joined["user"]["user_id"] == student.id
     tab2 = await open_socket(student, live_class.id)
     snapshot = await receive_until(tab2, "snapshot")
-    assert {p["user_id"] for p in snapshot["present"]} == {student.id, other_student.id}
+    assert {p["user_id"] for p in snapshot["present"]} == {student.id, instructor.id}
     await tab1.disconnect()
     assert await watcher.receive_nothing(timeout=0.3)  # still here in tab 2
     await tab2.disconnect()
     assert (await receive_until(watcher, "presence.leave"))["user_id"] == student.id
+
+
+async def test_trainees_get_presence_in_snapshots_not_as_live_deltas(
+    open_socket, live_class, student, other_student
+):
+    first = await open_socket(student, live_class.id)
+    await receive_until(first, "snapshot")
+    second = await open_socket(other_student, live_class.id)
+    await receive_until(second, "snapshot")
+    assert await first.receive_nothing(timeout=0.3)
+    await first.send_json_to({"type": "snapshot.request"})
+    present = (await receive_until(first, "snapshot"))["present"]
+    assert {p["user_id"] for p in present} == {student.id, other_student.id}
 
 
 BAD_FRAMES = {
