@@ -35,6 +35,7 @@ MESSAGES = int(os.environ.get("BENCH_MESSAGES", "40"))
 FLAVOUR = os.environ.get("BENCH_LAYER", "pubsub")  # "pubsub" or "core"
 SENDERS = 20  # distinct users, so the per-user chat rate limit is respected
 SEND_INTERVAL_S = 0.1
+DRAIN_S = 30  # a message not delivered within this after the last send counts lost
 
 os.environ["DATABASE_URL"] = DATABASE_URL
 os.environ["REDIS_URL"] = REDIS_URL
@@ -212,7 +213,11 @@ async def run_round(n: int) -> dict:
         sent_at[seq] = time.perf_counter()
         await sender.ws.send(json.dumps({"type": "chat.send", "text": f"bench:{seq}:"}))
         await asyncio.sleep(SEND_INTERVAL_S)
-    await asyncio.sleep(5)  # drain
+    deadline = time.perf_counter() + DRAIN_S  # wait for stragglers, then count
+    while time.perf_counter() < deadline and any(
+        len(c.received) < len(sent_at) for c in ok
+    ):
+        await asyncio.sleep(0.2)
     latencies, lost = [], 0
     for client in ok:
         for seq, t0 in sent_at.items():

@@ -125,12 +125,22 @@ def other_student(make_user, course, enrol):
 # --- channel layers: in memory and real Redis --------------------------------------
 
 
-@pytest.fixture(params=["memory", "redis"])
+@pytest.fixture(params=["memory", "redis", "redis-pubsub"])
 def layer(request, settings):
-    """Run each consumer test on both layers; Redis only where REDIS_URL is set."""
+    """Run each consumer test on every layer; Redis ones only where REDIS_URL is set."""
     if request.param == "memory":
         settings.CHANNEL_LAYERS = {
             "default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+        }
+    elif request.param == "redis-pubsub":
+        url = os.environ.get("REDIS_URL")
+        if not url:
+            pytest.skip("needs Redis: set REDIS_URL (CI always does)")
+        settings.CHANNEL_LAYERS = {
+            "default": {
+                "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+                "CONFIG": {"hosts": [url], "prefix": f"test-{uuid.uuid4().hex[:8]}"},
+            }
         }
     else:
         url = os.environ.get("REDIS_URL")
@@ -182,7 +192,7 @@ async def open_socket(layer):
     for communicator in opened:
         await communicator.disconnect()
     channel_layer = get_channel_layer()
-    if layer == "redis":
+    if layer.startswith("redis"):
         await channel_layer.flush()
 
 
