@@ -9,7 +9,7 @@ and nothing lost. Not a test: it prints figures.
 Environment (defaults in brackets): BENCH_DATABASE_URL
 [postgres://postgres@127.0.0.1:5432/maharat_classes_bench], BENCH_REDIS_URL
 [redis://127.0.0.1:6379/5], BENCH_PORT [8105], BENCH_SIZES [100,250,500],
-BENCH_MESSAGES [40].
+BENCH_MESSAGES [40], BENCH_LAYER [pubsub|core], BENCH_WORKERS [2].
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ PORT = int(os.environ.get("BENCH_PORT", "8105"))
 SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "100,250,500").split(",")]
 MESSAGES = int(os.environ.get("BENCH_MESSAGES", "40"))
 FLAVOUR = os.environ.get("BENCH_LAYER", "pubsub")  # "pubsub" or "core"
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))  # uvicorn processes (one per core)
 SENDERS = 20  # distinct users, so the per-user chat rate limit is respected
 SEND_INTERVAL_S = 0.1
 DRAIN_S = 30  # a message not delivered within this after the last send counts lost
@@ -143,6 +144,8 @@ def start_server() -> subprocess.Popen:
             "warning",
             "--backlog",
             "2048",
+            "--workers",
+            str(WORKERS),
         ],
         cwd=ROOT,
         env=env,
@@ -258,7 +261,8 @@ async def main() -> None:
     server = start_server()
     try:
         print(
-            f"classroom bench: uvicorn :{PORT}, Redis layer '{FLAVOUR}' {REDIS_URL}, "
+            f"classroom bench: uvicorn :{PORT} x{WORKERS} workers, "
+            f"Redis layer '{FLAVOUR}' {REDIS_URL}, "
             f"{MESSAGES} chat messages from {SENDERS} senders every "
             f"{SEND_INTERVAL_S * 1000:.0f} ms, broadcast to every client"
         )
