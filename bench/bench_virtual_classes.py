@@ -150,7 +150,7 @@ def start_server() -> subprocess.Popen:
         cwd=ROOT,
         env=env,
     )
-    for _ in range(100):
+    for _ in range(600):  # two workers import Django on a busy machine: be patient
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=1)
             return server
@@ -278,7 +278,11 @@ async def main() -> None:
             await asyncio.sleep(3)
     finally:
         server.terminate()
-        server.wait(timeout=20)
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
 
 if __name__ == "__main__":
