@@ -368,3 +368,26 @@ if USING_POSTGRES and DATABASE_POOL_MAX_SIZE and not TESTING:
         "max_size": DATABASE_POOL_MAX_SIZE,
         "timeout": 20,
     }
+
+# --- Virtual classes (live classes) ---------------------------------------------------
+# Shared HMAC secret of Jitsi notifications (recorder finalize script, webhooks).
+JITSI_WEBHOOK_SECRET = env.str("JITSI_WEBHOOK_SECRET", default="")
+# Recordings are downloaded only from this origin (and path prefix).
+JITSI_RECORDINGS_BASE_URL = env.str(
+    "JITSI_RECORDINGS_BASE_URL", default=f"https://{JITSI_DOMAIN}/"
+)
+JITSI_LAST_N = env.int("JITSI_LAST_N", default=4)
+VIRTUAL_CLASSES_RECORDING_MAX_BYTES = env.int(
+    "VIRTUAL_CLASSES_RECORDING_MAX_BYTES", default=4 * 1024**3
+)
+# Channel layer flavour on Redis: "core" (RedisChannelLayer, above) or "pubsub"
+# (RedisPubSubChannelLayer: one PUBLISH per group message, fans out in-process; the
+# classroom re-syncs from persisted state on reconnect). See virtual_classes/README.md.
+CHANNEL_LAYER_FLAVOUR = env.str("CHANNEL_LAYER_FLAVOUR", default="core")
+if REDIS_URL and CHANNEL_LAYER_FLAVOUR == "pubsub":
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": "maharat"},
+        }
+    }

@@ -1,0 +1,169 @@
+"""Scheduling, calendar file, reminders, the dashboard panel and demo data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+
+from virtual_classes.models import LiveClass
+
+API = "/api/v1/classes/"
+
+
+def future(hours=24) -> str:
+    return (timezone.now() + dt.timedelta(hours=hours)).isoformat()
+
+
+def test_instructor_schedules_a_class_for_a_course_they_teach(
+    client, instructor, course
+):
+    client.force_login(instructor)
+    response = client.post(
+        API,
+        {"course_id": course.id, "title": "مراجعة", "starts_at": future()},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    live_class = LiveClass.objects.get()
+    assert live_class.instructor == instructor and live_class.course_id == course.id
+    assert (
+        live_class.room_name.startswith("maharat-") and len(live_class.room_name) > 30
+    )
+    assert live_class.room_name == live_class.room_name.lower()
+
+
+def test_rooms_are_unguessable_and_distinct(make_class):
+    names = {make_class().room_name for _ in range(3)}
+    assert len(names) == 3
+
+
+def test_instructor_cannot_schedule_for_a_course_they_do_not_teach(
+    client, make_user, course
+):
+    other = make_user("instructor")
+    client.force_login(other)
+    response = client.post(
+        API,
+        {"course_id": course.id, "title": "x", "starts_at": future()},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert not LiveClass.objects.exists()
+
+
+def test_trainee_cannot_schedule_a_class(client, student, course):
+    client.force_login(student)
+    response = client.post(
+        API,
+        {"course_id": course.id, "title": "x", "starts_at": future()},
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+
+
+def test_class_in_the_past_is_refused(client, instructor, course):
+    client.force_login(instructor)
+    response = client.post(
+        API,
+        {"course_id": course.id, "title": "x", "starts_at": future(-1)},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+
+
+def test_schedule_form_accepts_eastern_arabic_digits(client, instructor, course):
+    client.force_login(instructor)
+    start = timezone.localtime() + dt.timedelta(days=2)
+    eastern = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+    response = client.post(
+        "/classes/new/",
+        {
+            "course": str(course.id).translate(eastern),
+            "title": "لقاء",
+            "starts_at": start.strftime("%Y-%m-%dT%H:%M").translate(eastern),
+            "duration_min": "٩٠",
+            "capacity": "١٠٠",
+            "join_early_min": "١٥",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    live_class = LiveClass.objects.get()
+    assert live_class.duration_min == 90 and live_class.capacity == 100
+
+
+def test_trainee_cannot_open_the_schedule_form(client, student):
+    client.force_login(student)
+    assert client.get("/classes/new/").status_code == 403
+
+
+def test_calendar_file_describes_the_class(client, live_class, student):
+    client.force_login(student)
+    response = client.get(f"/classes/{live_class.id}/calendar.ics")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    text = response.content.decode()
+    start = live_class.starts_at.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    assert f"DTSTART:{start}" in text and "BEGIN:VEVENT" in text
+    assert f"UID:live-class-{live_class.id}@" in text
+    assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
+    unfolded = text.replace("\r\n ", "")
+    assert f"SUMMARY:{live_class.title}" in unfolded
+
+
+def test_calendar_file_is_refused_to_a_trainee_not_enrolled(
+    client, live_class, trainee
+):
+    client.force_login(trainee)
+    assert client.get(f"/classes/{live_class.id}/calendar.ics").status_code == 403
+
+
+def test_reminders_go_once_to_enrolled_trainees_and_the_instructor(
+    make_class, student, instructor, make_user
+):
+    outsider = make_user("trainee")
+    make_class(starts_at=timezone.now() + dt.timedelta(minutes=30))
+    out = io.StringIO()
+    call_command("send_class_reminders", "--within", "60", stdout=out)
+    recipients = sorted(m.to[0] for m in mail.outbox)
+    assert recipients == sorted([student.email, instructor.email])
+    assert outsider.email not in recipients
+    call_command("send_class_reminders", "--within", "60", stdout=out)
+    assert len(mail.outbox) == 2
+
+
+def test_no_reminder_for_a_class_far_ahead(make_class, student):
+    make_class(starts_at=timezone.now() + dt.timedelta(hours=5))
+    call_command("send_class_reminders", "--within", "60", stdout=io.StringIO())
+    assert mail.outbox == []
+
+
+def test_dashboard_lists_upcoming_classes_for_enrolled_trainee(
+    client, live_class, student
+):
+    client.force_login(student)
+    page = client.get("/dashboard/").content.decode()
+    assert live_class.title in page
+    assert f"/classes/{live_class.id}/calendar.ics" in page
+
+
+def test_dashboard_hides_classes_of_other_courses(client, live_class, trainee):
+    client.force_login(trainee)
+    assert live_class.title not in client.get("/dashboard/").content.decode()
+
+
+@pytest.mark.django_db
+def test_seed_demo_schedules_one_class_idempotently(make_user, course):
+    from virtual_classes.wagtail_hooks import seed_demo_class
+
+    demo = make_user("instructor", username="instructor")
+    course.instructors.add(demo)
+    course.save()
+    seed_demo_class(io.StringIO())
+    seed_demo_class(io.StringIO())
+    assert LiveClass.objects.filter(instructor=demo).count() == 1
+    assert LiveClass.objects.get().starts_at > timezone.now()

@@ -1,0 +1,60 @@
+"""Dashboard panel (upcoming live classes) and demo data, through the home hooks."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+from wagtail import hooks
+
+from lms.home.panels import DashboardPanel
+
+
+@hooks.register("maharat_dashboard_panels")
+def upcoming_classes_panel(request) -> DashboardPanel | None:
+    from virtual_classes.selectors import upcoming_classes_for_user
+
+    classes = upcoming_classes_for_user(user=request.user)
+    if not classes:
+        return None
+    return DashboardPanel(
+        slot="classes",
+        template="virtual_classes/panel_upcoming.html",
+        context={"classes": classes},
+        order=10,
+    )
+
+
+def seed_demo_class(stdout) -> None:
+    """One class tomorrow at 18:00 Cairo time for the demo instructor's first course."""
+    from django.contrib.auth import get_user_model
+
+    from courses.selectors import course_list_for_instructor
+    from virtual_classes.models import LiveClass
+
+    instructor = get_user_model().objects.filter(username="instructor").first()
+    courses = course_list_for_instructor(user=instructor) if instructor else []
+    if not courses:
+        stdout.write("virtual_classes: no demo course with an instructor; no class.")
+        return
+    course = courses[0]
+    title = f"لقاء مباشر: {course.title}"
+    if LiveClass.objects.filter(course_id=course.id, title=title).exists():
+        return
+    local = timezone.localtime() + dt.timedelta(days=1)
+    starts_at = local.replace(hour=18, minute=0, second=0, microsecond=0)
+    LiveClass.objects.create(
+        course_id=course.id,
+        instructor=instructor,
+        title=title,
+        description="أسئلة وأجوبة مع المدرّب وتطبيق عملي.",
+        starts_at=starts_at,
+        duration_min=60,
+    )
+    stdout.write(
+        f"virtual_classes: demo class scheduled at {starts_at:%Y-%m-%d %H:%M}."
+    )
+
+
+seed_demo_class.order = 60
+hooks.register("maharat_seed_demo", seed_demo_class)
