@@ -143,3 +143,15 @@ def test_cache_version_is_computed_once_per_deployment(monkeypatch):
     versioning.cache_version()
     versioning._deployed_cache_version.cache_clear()
     assert len(calls) == 1
+
+
+def test_switching_back_to_arabic_from_an_english_page_lands_on_the_arabic_page(
+    client, trainee
+):
+    client.force_login(trainee)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/dashboard/"})
+    html = client.get("/en/dashboard/").content.decode()
+    next_url = re.search(r'name="next" value="([^"]*)"', html).group(1)
+    response = client.post("/i18n/setlang/", {"language": "ar", "next": next_url})
+    assert response["Location"] == "/dashboard/"
+    assert 'dir="rtl"' in client.get(response["Location"]).content.decode()
