@@ -245,11 +245,13 @@
     var el = document.querySelector("[data-progress-sync-url]");
     return el ? el.dataset.progressSyncUrl : null;
   }
+  var queued = 0;
   async function queueProgress(fields, syncUrl) {
     var url = syncUrl || defaultSyncUrl();
     if (!url) throw new Error("no data-progress-sync-url on this page");
     var event = Object.assign({}, fields, { id: uuid(), occurred_at: new Date().toISOString() });
-    await tx("readwrite", function (store) { store.put({ id: event.id, syncUrl: absolute(url), event: event }); });
+    var seq = Date.now() * 1000 + (queued++ % 1000);
+    await tx("readwrite", function (store) { store.put({ id: event.id, seq: seq, syncUrl: absolute(url), event: event }); });
     emit("outbox-queued", { event: event });
     if (navigator.onLine) flush();
     return event.id;
@@ -265,7 +267,7 @@
     return flushing;
   }
   async function sendAll() {
-    var records = await pending();
+    var records = (await pending()).sort(function (a, b) { return a.seq - b.seq; });
     var sent = 0;
     var byUrl = {};
     records.forEach(function (r) { (byUrl[r.syncUrl] = byUrl[r.syncUrl] || []).push(r.event); });
