@@ -100,9 +100,7 @@ def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
     """Run the vendored axe-core on the page; the violations of those impacts."""
     if not page.evaluate("() => Boolean(window.axe)"):
         page.add_script_tag(content=AXE_JS.read_text(encoding="utf-8"))
-    results = page.evaluate(
-        "() => axe.run(document, {resultTypes: ['violations']})"
-    )
+    results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
     return [v for v in results["violations"] if v["impact"] in impacts]
 
 

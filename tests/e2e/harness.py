@@ -7,7 +7,9 @@ database named `<name>_e2e` is created and dropped; otherwise a temporary SQLite
 
 from __future__ import annotations
 
+import hashlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -95,13 +97,38 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout_s: float = 60) ->
     raise RuntimeError(f"the server did not answer on {url} within {timeout_s} s")
 
 
+def migrations_digest() -> str:
+    """Changes whenever a migration (ours or a locked dependency's) could change."""
+    digest = hashlib.sha256((ROOT / "requirements.lock").read_bytes())
+    for path in sorted(ROOT.glob("**/migrations/*.py")):
+        if ".venv" not in path.parts:
+            digest.update(str(path.relative_to(ROOT)).encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def migrate(env: dict[str, str], database_url: str) -> None:
+    """Migrate; a local SQLite database is copied from a cache of same migrations."""
+    if not database_url.startswith("sqlite:///"):
+        manage(env, "migrate", "--noinput", "-v", "0")
+        return
+    target = Path(database_url.removeprefix("sqlite:///"))
+    cached = ROOT / "var" / "e2e" / f"migrated-{migrations_digest()}.sqlite3"
+    if not cached.exists():
+        manage(env, "migrate", "--noinput", "-v", "0")
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(target, cached.with_suffix(".tmp"))
+        cached.with_suffix(".tmp").replace(cached)
+        return
+    shutil.copyfile(cached, target)
+
+
 @contextmanager
 def live_server(tmp_dir: Path) -> Iterator[str]:
     """Migrate a fresh database, serve it with uvicorn (ASGI), yield the base URL."""
     with e2e_database(tmp_dir) as database_url:
         env = server_env(database_url, tmp_dir)
         manage(env, "compile_translations")
-        manage(env, "migrate", "--noinput", "-v", "0")
+        migrate(env, database_url)
         port = free_port()
         log = (tmp_dir / "server.log").open("w")
         process = subprocess.Popen(

@@ -118,7 +118,8 @@ def test_progress_stays_queued_while_the_server_refuses_it(page, context):
     page.route("**" + SYNC_URL, lambda route: route.fulfill(status=503))
     page.goto("/accounts/login/")
     page.evaluate(
-        "([url]) => maharatOffline.queueProgress({kind: 'lesson_opened', lesson_id: 7}, url)",
+        "([url]) => maharatOffline.queueProgress("
+        "{kind: 'lesson_opened', lesson_id: 7}, url)",
         [SYNC_URL],
     )
     page.evaluate("() => maharatOffline.flush()")
