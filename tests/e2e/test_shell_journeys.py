@@ -2,8 +2,13 @@
 
 import pytest
 
-from tests.e2e.conftest import assert_accessible
-from tests.e2e.journeys import new_trainee, sign_up, wait_for_service_worker
+from tests.e2e.conftest import assert_accessible, axe_violations
+from tests.e2e.journeys import (
+    EASTERN,
+    new_trainee,
+    sign_up,
+    wait_for_service_worker,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -69,3 +74,65 @@ def test_shell_pages_have_no_serious_accessibility_violations(page, shot, prefix
     page.goto(prefix + "/dashboard/")
     assert_accessible(page)
     shot(page, "dashboard")
+
+
+def test_accessibility_check_reports_an_unlabelled_field(page):
+    page.goto("/accounts/login/")
+    page.evaluate(
+        "() => document.querySelector('main').insertAdjacentHTML('beforeend', "
+        "'<input type=text id=nolabel><img src=/static/pwa/icon.svg>')"
+    )
+    ids = {violation["id"] for violation in axe_violations(page)}
+    assert "label" in ids
+
+
+def test_new_worker_version_removes_old_shell_caches_and_keeps_saved_lessons(page):
+    page.goto("/accounts/login/")
+    wait_for_service_worker(page)
+    names = page.evaluate(
+        """async () => {
+          await caches.open('maharat-shell-000000000000');
+          await caches.open('maharat-offline-lessons');
+          // a new script URL installs a new worker, as a new deployment does
+          const fresh = await navigator.serviceWorker.register(
+            '/sw.js?deploy=2', {scope: '/'});
+          await new Promise((resolve) => {
+            const worker = fresh.installing || fresh.waiting || fresh.active;
+            if (worker.state === 'activated') return resolve();
+            worker.addEventListener('statechange', () =>
+              worker.state === 'activated' && resolve());
+          });
+          return caches.keys();
+        }"""
+    )
+    assert "maharat-shell-000000000000" not in names
+    assert "maharat-offline-lessons" in names
+    assert sum(name.startswith("maharat-shell-") for name in names) == 1
+
+
+def test_trainee_signs_up_with_the_keyboard_alone(page, shot):
+    trainee = new_trainee()
+    page.goto("/accounts/signup/")
+    keyboard = page.keyboard
+    keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.className") == "skip"
+    keyboard.press("Enter")
+    steps = [
+        ("id_full_name_ar", trainee.full_name_ar),
+        ("id_full_name_en", ""),
+        ("id_national_id", trainee.national_id.translate(EASTERN)),
+        ("id_phone", trainee.phone.translate(EASTERN)),
+        ("id_email", ""),
+        ("id_has_disability", ""),
+        ("id_password1", trainee.password),
+        ("id_password2", trainee.password),
+    ]
+    for field_id, text in steps:
+        keyboard.press("Tab")
+        assert page.evaluate("() => document.activeElement.id") == field_id
+        if text:
+            keyboard.type(text)
+    shot(page, "typed-with-keyboard")
+    keyboard.press("Enter")
+    page.wait_for_url(lambda url: "/dashboard/" in url)
+    assert page.locator("h1").inner_text().endswith(trainee.full_name_ar)
