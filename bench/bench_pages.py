@@ -3,7 +3,8 @@
 For each page trainees use most: the bytes of HTML+CSS+JS as sent compressed (media,
 images and fonts excluded) against the 60 KB budget, and the time to Largest
 Contentful Paint (goal ≤ 2.5 s), median of RUNS cold loads at 1.6 Mbit/s down,
-750 kbit/s up, 300 ms RTT. Other apps add their pages to PAGES; a page that answers
+750 kbit/s up, 300 ms RTT; and how many requests went to another host (should be
+0). Other apps add their pages to PAGES; a page that answers
 404 (its app not built yet) is skipped.
 
 Run: python bench/bench_pages.py   (needs /usr/bin/chromium; starts its own server)
@@ -99,12 +100,15 @@ def measure(browser, base_url: str, page_spec: BenchPage, state) -> dict | None:
     cdp.send("Network.emulateNetworkConditions", THREE_G)
     responses: dict[str, tuple[str, bool]] = {}
     finished: dict[str, int] = {}
+    other_hosts: list[str] = []
 
     def on_response(event):
         kind = COUNTED.get(event["type"])
         if kind:
             headers = {k.lower(): v for k, v in event["response"]["headers"].items()}
             responses[event["requestId"]] = (kind, "content-encoding" in headers)
+        if not event["response"]["url"].startswith((base_url, "data:")):
+            other_hosts.append(event["response"]["url"])
 
     cdp.on("Network.responseReceived", on_response)
     cdp.on(
@@ -123,7 +127,12 @@ def measure(browser, base_url: str, page_spec: BenchPage, state) -> dict | None:
                 sizes[kind] += compressed_size(
                     cdp, request_id, finished[request_id], encoded
                 )
-        return {"status": response.status, "lcp_s": lcp_ms / 1000, **sizes}
+        return {
+            "status": response.status,
+            "lcp_s": lcp_ms / 1000,
+            "other_hosts": len(other_hosts),
+            **sizes,
+        }
     finally:
         context.close()
 
@@ -164,7 +173,7 @@ def main() -> int:
             )
             print(
                 f"{'page':<14}{'html':>7}{'css':>7}{'js':>7}{'total':>8}"
-                f"{'budget':>8}{'LCP s':>8}{'goal':>6}"
+                f"{'budget':>8}{'LCP s':>8}{'goal':>6}{'other hosts':>13}"
             )
             for spec in PAGES:
                 runs = [measure(browser, base_url, spec, state) for _ in range(RUNS)]
@@ -180,6 +189,7 @@ def main() -> int:
                     f"{total / 1024:>8.1f}"
                     f"{'ok' if total <= BUDGET_BYTES else 'OVER':>8}"
                     f"{lcp:>8.2f}{'ok' if lcp <= LCP_GOAL_S else 'OVER':>6}"
+                    f"{first['other_hosts']:>13}"
                 )
             browser.close()
     return 0

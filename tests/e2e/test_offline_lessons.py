@@ -51,7 +51,7 @@ def test_saved_lesson_opens_offline_and_removing_it_frees_it(page, context, shot
         "key": "lesson:e2e",
         "title": "درس الخياطة الأول",
         "page_url": "/accounts/password-reset/",
-        "urls": ["/static/pwa/icon-512.png"],
+        "urls": ["/static/pwa/icon-512.png", "/manifest.webmanifest"],
         "size_bytes": 2_500_000,
     }
     place_widget(page, manifest)
@@ -66,13 +66,24 @@ def test_saved_lesson_opens_offline_and_removing_it_frees_it(page, context, shot
     context.set_offline(True)
     page.goto("/accounts/password-reset/")
     assert page.locator("#id_email").is_visible()  # the saved page, not the fallback
+    ranged = page.evaluate(
+        """async () => {
+          const r = await fetch('/manifest.webmanifest',
+                                {headers: {Range: 'bytes=2-11'}});
+          return [r.status, (await r.arrayBuffer()).byteLength,
+                  r.headers.get('Content-Range')];
+        }"""
+    )
+    assert ranged[:2] == [206, 10]  # how a saved video is played back offline
+    assert ranged[2].startswith("bytes 2-11/")
     page.goto("/offline/")
     saved = page.locator("[data-offline-saved-list] a")
     assert saved.inner_text() == manifest["title"]
     shot(page, "offline-list")
 
     page.click("[data-offline-saved-list] button")
-    assert page.locator("[data-offline-saved-empty]").is_visible()
+    page.wait_for_selector("[data-offline-saved-empty]", state="visible")
+    assert page.evaluate("() => maharatOffline.list().length") == 0
     page.goto("/accounts/password-reset/")
     assert page.locator("h1").inner_text() == "أنت غير متصل بالإنترنت"
     shot(page, "removed")
