@@ -116,6 +116,8 @@ def migrate(env: dict[str, str], database_url: str) -> None:
     if not cached.exists():
         manage(env, "migrate", "--noinput", "-v", "0")
         cached.parent.mkdir(parents=True, exist_ok=True)
+        for stale in cached.parent.glob("migrated-*.sqlite3"):
+            stale.unlink()
         shutil.copyfile(target, cached.with_suffix(".tmp"))
         cached.with_suffix(".tmp").replace(cached)
         return

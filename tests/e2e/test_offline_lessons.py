@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.e2e.journeys import wait_for_service_worker
+from tests.e2e.journeys import sign_up, wait_for_service_worker
 
 pytestmark = pytest.mark.e2e
 
@@ -99,7 +99,7 @@ def test_progress_made_offline_is_sent_in_one_batch_when_back_online(page, conte
         route.fulfill(json={"accepted": ids, "duplicates": [], "rejected": []})
 
     page.route("**" + SYNC_URL, answer)
-    page.goto("/accounts/login/")
+    sign_up(page)
     wait_for_service_worker(page)
     context.set_offline(True)
     for position in (10, 20, 30):
@@ -127,11 +127,31 @@ def test_progress_made_offline_is_sent_in_one_batch_when_back_online(page, conte
 
 def test_progress_stays_queued_while_the_server_refuses_it(page, context):
     page.route("**" + SYNC_URL, lambda route: route.fulfill(status=503))
-    page.goto("/accounts/login/")
+    sign_up(page)
     page.evaluate(
         "([url]) => maharatOffline.queueProgress("
         "{kind: 'lesson_opened', lesson_id: 7}, url)",
         [SYNC_URL],
     )
     page.evaluate("() => maharatOffline.flush()")
+    assert page.evaluate("async () => (await maharatOffline.pending()).length") == 1
+
+
+def test_events_of_one_trainee_are_never_sent_in_another_trainees_session(page):
+    batches = []
+    page.route("**" + SYNC_URL, lambda route: batches.append(1) or route.abort())
+    sign_up(page)
+    page.context.set_offline(True)
+    page.evaluate(
+        "([url]) => maharatOffline.queueProgress("
+        "{kind: 'lesson_opened', lesson_id: 7}, url)",
+        [SYNC_URL],
+    )
+    page.context.set_offline(False)
+    page.evaluate("() => maharatOffline.flush()")  # the link drops again: kept
+    page.context.clear_cookies()
+    batches.clear()
+    sign_up(page)  # a second trainee on the same phone
+    page.evaluate("() => maharatOffline.flush()")
+    assert batches == []
     assert page.evaluate("async () => (await maharatOffline.pending()).length") == 1

@@ -155,3 +155,10 @@ def test_switching_back_to_arabic_from_an_english_page_lands_on_the_arabic_page(
     response = client.post("/i18n/setlang/", {"language": "ar", "next": next_url})
     assert response["Location"] == "/dashboard/"
     assert 'dir="rtl"' in client.get(response["Location"]).content.decode()
+
+
+def test_offline_module_knows_who_is_signed_in(client, trainee):
+    assert 'data-user=""' in client.get("/accounts/login/").content.decode()
+    client.force_login(trainee)
+    html = client.get("/dashboard/").content.decode()
+    assert f'data-user="{trainee.pk}"' in html

@@ -15,6 +15,7 @@
   var script = document.currentScript;
   var lang = document.documentElement.lang || "ar";
   var supported = "caches" in window && "serviceWorker" in navigator;
+  var currentUser = (script && script.dataset.user) || "";
 
   /* ---- small helpers ------------------------------------------------------------ */
   function emit(name, detail) {
@@ -251,7 +252,8 @@
     if (!url) throw new Error("no data-progress-sync-url on this page");
     var event = Object.assign({}, fields, { id: uuid(), occurred_at: new Date().toISOString() });
     var seq = Date.now() * 1000 + (queued++ % 1000);
-    await tx("readwrite", function (store) { store.put({ id: event.id, seq: seq, syncUrl: absolute(url), event: event }); });
+    var record = { id: event.id, seq: seq, user: currentUser, syncUrl: absolute(url), event: event };
+    await tx("readwrite", function (store) { store.put(record); });
     emit("outbox-queued", { event: event });
     if (navigator.onLine) flush();
     return event.id;
@@ -267,7 +269,11 @@
     return flushing;
   }
   async function sendAll() {
-    var records = (await pending()).sort(function (a, b) { return a.seq - b.seq; });
+    /* only the signed-in trainee's own events: a shared phone never mixes them up */
+    if (!currentUser) return 0;
+    var records = (await pending())
+      .filter(function (r) { return r.user === currentUser; })
+      .sort(function (a, b) { return a.seq - b.seq; });
     var sent = 0;
     var byUrl = {};
     records.forEach(function (r) { (byUrl[r.syncUrl] = byUrl[r.syncUrl] || []).push(r.event); });
@@ -281,7 +287,7 @@
         sent += done.length;
       }
     }
-    var left = (await pending()).length;
+    var left = records.length - sent;
     emit("outbox-synced", { sent: sent, remaining: left });
     return sent;
   }
