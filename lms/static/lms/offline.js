@@ -255,7 +255,7 @@
     var record = { id: event.id, seq: seq, user: currentUser, syncUrl: absolute(url), event: event };
     await tx("readwrite", function (store) { store.put(record); });
     emit("outbox-queued", { event: event });
-    if (navigator.onLine) flush();
+    if (navigator.onLine) flush().catch(function () {});
     return event.id;
   }
   function pending() {
@@ -321,7 +321,7 @@
 
   function start() {
     updateBanner();
-    window.addEventListener("online", function () { updateBanner(); flush(); });
+    window.addEventListener("online", function () { updateBanner(); flush().catch(function () {}); });
     window.addEventListener("offline", updateBanner);
     if (!supported) return;
     var swUrl = script && script.dataset.swUrl;
