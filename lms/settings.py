@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "lms.accounts",
     "lms.home",
     "lms.reports",
+    "lms.pwa",
     "registry",
     "media_pipeline",
     "content",

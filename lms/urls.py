@@ -10,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from lms.health import healthz
 from lms.home.views import set_language
+from lms.pwa.views import service_worker
 
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
@@ -24,6 +25,7 @@ api_v1 = [
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("sw.js", service_worker, name="service_worker"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("cms/", include(wagtailadmin_urls)),
@@ -34,6 +36,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("lms.accounts.urls")),
+    path("", include("lms.pwa.urls")),
     path("", include("lms.home.urls")),
     path("", include("registry.urls")),
     path("", include("media_pipeline.urls")),

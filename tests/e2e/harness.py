@@ -1,0 +1,166 @@
+"""The real server for browser journeys: a fresh migrated database and uvicorn.
+
+The server runs in a subprocess with its own database so that what the browser does
+is committed exactly as in production: on PostgreSQL (`DATABASE_URL`, as CI does) a
+database named `<name>_e2e` is created and dropped; otherwise a temporary SQLite file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    """E2E_PORT when given (a fixed port for this machine), else any free port."""
+    if os.environ.get("E2E_PORT"):
+        return int(os.environ["E2E_PORT"])
+    with closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _postgres_admin(url: str):
+    import psycopg
+
+    parts = urlsplit(url)
+    admin_url = urlunsplit(parts._replace(path="/postgres"))
+    return psycopg.connect(admin_url, autocommit=True)
+
+
+@contextmanager
+def e2e_database(tmp_dir: Path) -> Iterator[str]:
+    """A DATABASE_URL for a database nobody else uses, removed afterwards."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        yield f"sqlite:///{tmp_dir / 'e2e.sqlite3'}"
+        return
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/") + "_e2e"
+    with _postgres_admin(url) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urlunsplit(parts._replace(path="/" + name))
+    finally:
+        with _postgres_admin(url) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def server_env(database_url: str, tmp_dir: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=database_url,
+        DEBUG="1",
+        MEDIA_ROOT=str(tmp_dir / "media"),
+        LOG_LEVEL="WARNING",
+        PYTHONUNBUFFERED="1",
+    )
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    return env
+
+
+def manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+
+
+def wait_until_up(url: str, process: subprocess.Popen, timeout_s: float = 60) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited with code {process.returncode}")
+        try:
+            with urllib.request.urlopen(url + "/healthz", timeout=2):
+                return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.2)
+    raise RuntimeError(f"the server did not answer on {url} within {timeout_s} s")
+
+
+def migrations_digest() -> str:
+    """Changes whenever a migration (ours or a locked dependency's) could change."""
+    digest = hashlib.sha256((ROOT / "requirements.lock").read_bytes())
+    for path in sorted(ROOT.glob("**/migrations/*.py")):
+        if ".venv" not in path.parts:
+            digest.update(str(path.relative_to(ROOT)).encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def migrate(env: dict[str, str], database_url: str) -> None:
+    """Migrate; a local SQLite database is copied from a cache of same migrations."""
+    if not database_url.startswith("sqlite:///"):
+        manage(env, "migrate", "--noinput", "-v", "0")
+        return
+    target = Path(database_url.removeprefix("sqlite:///"))
+    cached = ROOT / "var" / "e2e" / f"migrated-{migrations_digest()}.sqlite3"
+    if not cached.exists():
+        manage(env, "migrate", "--noinput", "-v", "0")
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        for stale in cached.parent.glob("migrated-*.sqlite3"):
+            stale.unlink()
+        shutil.copyfile(target, cached.with_suffix(".tmp"))
+        cached.with_suffix(".tmp").replace(cached)
+        return
+    shutil.copyfile(cached, target)
+
+
+@contextmanager
+def live_server(tmp_dir: Path) -> Iterator[str]:
+    """Migrate a fresh database, serve it with uvicorn (ASGI), yield the base URL."""
+    with e2e_database(tmp_dir) as database_url:
+        env = server_env(database_url, tmp_dir)
+        manage(env, "compile_translations")
+        migrate(env, database_url)
+        port = free_port()
+        log = (tmp_dir / "server.log").open("w")
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "lms.asgi:application",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--lifespan",
+                "off",
+                "--no-access-log",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            wait_until_up(url, process)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            log.close()
