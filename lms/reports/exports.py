@@ -89,7 +89,13 @@ def pass_rate_sheet(rows: list[PassRateRow]) -> Sheet:
             _("Pass rate"),
         ],
         rows=[
-            [r.label, r.attempts.export, r.passes.export, r.rate_display] for r in rows
+            [
+                r.label,
+                r.attempts.export,
+                r.passes.export,
+                "—" if r.rate is None else r.rate,
+            ]
+            for r in rows
         ],
     )
 

@@ -59,7 +59,9 @@ def known_facts(c1: int, c2: int) -> list[dict]:
         fact("exam_attempts", "2025-05-01", "12", "7422", t, "female", False, c2, 10),
         fact("exam_passes", "2025-05-01", "12", "7422", t, "female", False, c2, 10),
         # registry (not per course)
-        fact("certificates_issued", "2025-01-01", "01", "7531", a, "female", 0, None, 12),
+        fact(
+            "certificates_issued", "2025-01-01", "01", "7531", a, "female", 0, None, 12
+        ),
     ]
 
 
@@ -70,6 +72,7 @@ def courses(db, instructor):
 
     c1 = tree.course(
         slug="sewing",
+        modules=0,
         occupation=Occupation.objects.get(code="7531"),
         skill_level=SkillLevel.objects.get(code="assistant"),
     )
@@ -77,6 +80,7 @@ def courses(db, instructor):
     c1.save_revision().publish()
     c2 = tree.course(
         slug="phones",
+        modules=0,
         occupation=Occupation.objects.get(code="7422"),
         skill_level=SkillLevel.objects.get(code="skilled"),
     )
