@@ -121,13 +121,25 @@ def source_name(source: FactSource) -> str:
 
 
 def iter_facts(
-    source: FactSource, *, since: dt.date | None, errors: list[str]
+    source: FactSource,
+    *,
+    since: dt.date | None,
+    errors: list[str],
+    owners: dict[str, str] | None = None,
 ) -> Iterator[FactRow]:
-    """The source's rows as FactRows; a bad row is logged and skipped, not fatal."""
+    """The source's rows as FactRows; a bad row is logged and skipped, not fatal.
+
+    `owners` maps each metric to the first source that sent it: one metric has one
+    owner, so a second app sending it cannot double the figures.
+    """
     name = source_name(source)
+    owners = {} if owners is None else owners
     for row in source(since=since):
         try:
             fact = FactRow.coerce(row)
+            owner = owners.setdefault(fact.metric, name)
+            if owner != name:
+                raise ValueError(f"metric {fact.metric!r} already comes from {owner}")
         except (ValueError, TypeError) as exc:
             errors.append(f"{name}: {exc}")
             logger.warning("report fact refused from %s: %s", name, exc)

@@ -25,13 +25,14 @@ def facts_refresh(*, since: dt.date | None = None) -> ReportRefresh:
     started = timezone.now()
     errors: list[str] = []
     total = 0
+    owners: dict[str, str] = {}
     with transaction.atomic():
         stale = ReportFact.objects.all()
         if since is not None:
             stale = stale.filter(month__gte=since)
         stale.delete()
         for source in fact_sources():
-            facts = iter_facts(source, since=since, errors=errors)
+            facts = iter_facts(source, since=since, errors=errors, owners=owners)
             while batch := list(islice(facts, BATCH)):
                 ReportFact.objects.bulk_create(
                     ReportFact(**fact.__dict__) for fact in batch

@@ -88,3 +88,21 @@ def test_command_refreshes_and_reports_the_row_count(source_rows):
 def test_command_refuses_a_bad_month(db):
     with pytest.raises(CommandError, match="month like 2026-01"):
         call_command("refresh_reports", since="March")
+
+
+def test_a_second_source_cannot_send_a_metric_another_owns(db):
+    row = fact("enrolments", "2025-01-01", "01", "7531", "assistant", "male", 0, 1, 9)
+
+    def first(*, since=None):
+        return [row]
+
+    def second(*, since=None):
+        return [dict(row, value=50)]
+
+    with (
+        hooks.register_temporarily(HOOK_NAME, first),
+        hooks.register_temporarily(HOOK_NAME, second),
+    ):
+        refresh = facts_refresh()
+    assert list(ReportFact.objects.values_list("value", flat=True)) == [9]
+    assert "already comes from" in refresh.errors[0]
