@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from lms.accounts.digits import to_western_digits
@@ -50,8 +51,10 @@ class ReportFilterForm(forms.Form):
 
         metrics = metrics or list(METRICS.values())
         self.fields["metric"].choices = [(m.code, m.label) for m in metrics]
+        english = get_language() == "en"
         self.fields["governorate"].choices = _choices(
-            (g.code, g.name_ar) for g in governorates().values()
+            (g.code, g.name_en if english else g.name_ar)
+            for g in governorates().values()
         )
         self.fields["occupation"].choices = _choices(
             (o.code, f"{o.code} — {o.title}") for o in occupation_list()

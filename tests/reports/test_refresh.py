@@ -106,3 +106,14 @@ def test_a_second_source_cannot_send_a_metric_another_owns(db):
         refresh = facts_refresh()
     assert list(ReportFact.objects.values_list("value", flat=True)) == [9]
     assert "already comes from" in refresh.errors[0]
+
+
+def test_demo_seeding_computes_the_figures_last(source_rows):
+    from lms.home.seeding import HOOK_NAME as SEED_HOOK
+
+    seeders = sorted(hooks.get_hooks(SEED_HOOK), key=lambda f: getattr(f, "order", 100))
+    assert seeders[-1].__module__ == "lms.reports.wagtail_hooks"
+    out = StringIO()
+    with hooks.register_temporarily(HOOK_NAME, lambda *, since=None: source_rows):
+        seeders[-1](out)
+    assert f"{len(source_rows)} summary rows" in out.getvalue()
