@@ -29,6 +29,7 @@ DB = "maharat_reports_bench"
 os.environ["DATABASE_URL"] = f"{PG}/{DB}"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings")
 os.environ.pop("REDIS_URL", None)
+os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 import psycopg  # noqa: E402
 
@@ -44,7 +45,7 @@ def admin_sql(sql: str) -> None:
         conn.execute(sql)
 
 
-def timed(label: str, fn, *, runs: int = 1):
+def timed(label: str, fn, *, runs: int = 1, goal: bool = True):
     times = []
     result = None
     for _ in range(runs):
@@ -52,7 +53,7 @@ def timed(label: str, fn, *, runs: int = 1):
         result = fn()
         times.append(time.perf_counter() - start)
     median = statistics.median(times)
-    flag = "" if median < 1 else "   <-- over 1 s"
+    flag = "   <-- over 1 s" if goal and median >= 1 else ""
     print(f"{label:<58} {median * 1000:9.1f} ms{flag}")
     return result, median
 
@@ -239,7 +240,7 @@ def run() -> None:
     )
     from lms.reports.services import facts_refresh
 
-    timed("migrate", lambda: call_command("migrate", verbosity=0))
+    timed("migrate", lambda: call_command("migrate", verbosity=0), goal=False)
     course_ids = build_courses()
     with connection.cursor() as cursor:
         timed(
@@ -256,7 +257,7 @@ def run() -> None:
         ):
             cursor.execute(f"SELECT count(*) FROM {table}")
             print(f"  {table:<30} {cursor.fetchone()[0]:>12,} rows")
-    timed("refresh (courses.report_facts over real tables)", facts_refresh)
+    timed("refresh (courses.report_facts over real tables)", facts_refresh, goal=False)
     with connection.cursor() as cursor:
         for metric, sql in AGGREGATES:
             timed(
@@ -266,6 +267,7 @@ def run() -> None:
                     " occupation_code, level_code, gender, has_disability, course_id,"
                     f" value) {sql}"
                 ),
+                goal=False,
             )
         cursor.execute("ANALYZE reports_reportfact")
     print(f"  summary rows: {ReportFact.objects.count():,}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import F
 
@@ -298,9 +298,7 @@ def _active_trainee_facts(since):
             for m, gov, occ, lvl, sex, dis, course_id, value in cursor.fetchall():
                 yield {
                     "metric": "active_trainees",
-                    "month": m
-                    if not isinstance(m, str)
-                    else date.fromisoformat(m[:10]),
+                    "month": _as_month(m),
                     "governorate_code": gov,
                     "occupation_code": occ,
                     "level_code": lvl,
@@ -309,6 +307,15 @@ def _active_trainee_facts(since):
                     "course_id": course_id,
                     "value": value,
                 }
+
+
+def _as_month(value) -> date:
+    """A month from a raw cursor: a string (SQLite), datetime or date (PostgreSQL)."""
+    if isinstance(value, str):
+        return date.fromisoformat(value[:10])
+    if isinstance(value, datetime):
+        return value.date()
+    return value
 
 
 def report_facts(*, since: date | None = None):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import translation
 from wagtail import hooks
 
 from lms.reports.facts import HOOK_NAME
@@ -14,6 +15,14 @@ from tests.courses.conftest import TreeBuilder
 
 H1_2025 = ReportFilters(date_from=dt.date(2025, 1, 1), date_to=dt.date(2025, 6, 1))
 EVERYTHING = ReportScope()
+
+
+@pytest.fixture(autouse=True)
+def _arabic():
+    """Arabic is the default language; a request in English must not leak into
+    the next test through the thread's active language."""
+    with translation.override("ar"):
+        yield
 
 
 def fact(metric, month, gov, occ, level, gender, disabled, course, value):

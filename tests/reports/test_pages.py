@@ -7,13 +7,15 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 RANGE = {"date_from": "2025-01", "date_to": "2025-06"}
 
 
 def url(name="reports:dashboard", *args):
-    return reverse(name, args=args)
+    with translation.override("ar"):
+        return reverse(name, args=args)
 
 
 @pytest.fixture
