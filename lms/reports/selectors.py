@@ -154,12 +154,8 @@ def suppress(values: dict[str, int], total: int) -> tuple[dict[str, Cell], Cell]
 # --- Queries ---------------------------------------------------------------------
 
 
-def _facts(
-    metric: Metric, filters: ReportFilters, scope: ReportScope, *, dimension: str = ""
-):
-    qs = ReportFact.objects.filter(
-        metric=metric.code, month__gte=filters.date_from, month__lte=filters.date_to
-    )
+def _filtered(qs, filters: ReportFilters, scope: ReportScope):
+    qs = qs.filter(month__gte=filters.date_from, month__lte=filters.date_to)
     if filters.governorate:
         qs = qs.filter(governorate_code=filters.governorate)
     if filters.occupation:
@@ -168,6 +164,13 @@ def _facts(
         qs = qs.filter(level_code=filters.level)
     if not scope.everything:
         qs = qs.filter(course_id__in=scope.course_ids)
+    return qs
+
+
+def _facts(
+    metric: Metric, filters: ReportFilters, scope: ReportScope, *, dimension: str = ""
+):
+    qs = _filtered(ReportFact.objects.filter(metric=metric.code), filters, scope)
     if metric.distinct:
         # Distinct people: the "all courses" rollup (course_id NULL) counts a person
         # once however many courses; per-course rows count them once per course.
@@ -230,8 +233,11 @@ def report_table(
         keys = filters.months
     else:
         keys = order_keys(dimension, set(now_values) | set(last_values))
-    now_total = figures_by(metric=m, column=None, filters=filters, scope=scope)[""]
-    last_total = figures_by(metric=m, column=None, filters=last, scope=scope)[""]
+    if m.distinct:
+        now_total = figures_by(metric=m, column=None, filters=filters, scope=scope)[""]
+        last_total = figures_by(metric=m, column=None, filters=last, scope=scope)[""]
+    else:  # every fact row falls in exactly one group: the total is their sum
+        now_total, last_total = sum(now_values.values()), sum(last_values.values())
     now_cells, now_total_cell = suppress(
         {k: now_values.get(k, 0) for k in keys}, now_total
     )
@@ -269,14 +275,31 @@ class OverviewRow:
         return percent_change(self.this_year, self.last_year)
 
 
+def _additive_totals(
+    metrics: list[Metric], filters: ReportFilters, scope: ReportScope
+) -> dict[str, int]:
+    """Totals of every additive metric in one GROUP BY metric query."""
+    qs = _filtered(
+        ReportFact.objects.filter(metric__in=[m.code for m in metrics]), filters, scope
+    )
+    return dict(qs.values("metric").annotate(s=Sum("value")).values_list("metric", "s"))
+
+
 def overview(*, filters: ReportFilters, scope: ReportScope) -> list[OverviewRow]:
-    """Every metric's figure for the period and the year before (one query each)."""
+    """Every metric's figure for the period and the year before."""
+    metrics = metrics_for(scope)
+    additive = [m for m in metrics if not m.distinct]
+    periods = (filters, filters.last_year())
+    totals = [_additive_totals(additive, period, scope) for period in periods]
     out = []
-    for m in metrics_for(scope):
-        now = figures_by(metric=m, column=None, filters=filters, scope=scope)[""]
-        before = figures_by(
-            metric=m, column=None, filters=filters.last_year(), scope=scope
-        )[""]
+    for m in metrics:
+        if m.distinct:
+            now, before = (
+                figures_by(metric=m, column=None, filters=p, scope=scope)[""]
+                for p in periods
+            )
+        else:
+            now, before = totals[0].get(m.code, 0), totals[1].get(m.code, 0)
         out.append(OverviewRow(m, suppress({}, now)[1], suppress({}, before)[1]))
     return out
 
