@@ -1,4 +1,4 @@
-"""Admin and shell integration: dashboard panel, demo data, instructor menu."""
+"""Admin and shell integration: dashboard panel, demo data, report figures."""
 
 from __future__ import annotations
 
@@ -32,3 +32,11 @@ def seed_courses(stdout):
 
 
 seed_courses.order = 30
+
+
+@hooks.register("maharat_report_facts")
+def course_report_facts(*, since=None):
+    """Courses' figures for the statistics (lms.reports refresh)."""
+    from courses.selectors import report_facts
+
+    return report_facts(since=since)
