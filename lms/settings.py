@@ -281,6 +281,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "PREPROCESSING_HOOKS": ["lms.api_schema.only_public_api"],
+    "ENUM_NAME_OVERRIDES": {
+        "CertificateSourceEnum": "registry.models.CertificateSource",
+        "AttendanceSourceEnum": "virtual_classes.models.AttendanceInterval.Source",
+    },
 }
 
 # --- Jitsi ----------------------------------------------------------------------------

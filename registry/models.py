@@ -218,6 +218,7 @@ class ApiScope(models.TextChoices):
     ISSUE = "registry:issue", _("Submit certificates for approval")
     REVOKE = "registry:revoke", _("Revoke certificates")
     STATS = "registry:stats", _("Read statistics")
+    REPORTS = "reports:read", _("Read the platform's reports")
 
 
 class ApiClient(models.Model):

@@ -29,11 +29,10 @@ MODEL_PERMS = {
         ("wagtaildocs", "document", "add_document"),
         ("wagtaildocs", "document", "change_document"),
         ("wagtaildocs", "document", "choose_document"),
-        ("media_pipeline", "videoasset", "add_videoasset"),
-        ("media_pipeline", "videoasset", "change_videoasset"),
-        ("media_pipeline", "videoasset", "view_videoasset"),
     ],
 }
+# Video rights are media_pipeline's (its migration 0003): editors manage videos,
+# reviewers only view them.
 MODEL_PERMS["content_reviewer"] = MODEL_PERMS["content_editor"]
 
 

@@ -42,15 +42,17 @@ def _require_chromium() -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def server_url(tmp_path_factory) -> str:
     _require_chromium()
     with live_server(tmp_path_factory.mktemp("e2e")) as url:
         yield url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
+    """Package-scoped: Playwright's sync API keeps an event loop running while it is
+    open, and Django then refuses ORM calls in every later (non-browser) test."""
     _require_chromium()
     from playwright.sync_api import sync_playwright
 

@@ -8,27 +8,17 @@ from rest_framework.test import APIClient
 RANGE = {"date_from": "2025-01", "date_to": "2025-06"}
 
 
-class FakeApiClientRecord:
-    """Stands in for registry.ApiClient (user.api_client) until the registry lands;
-    the reports reach it only through `has_scope`."""
-
-    def __init__(self, scopes):
-        self.scopes = scopes
-        self.is_active = True
-
-    def has_scope(self, scope):
-        return self.is_active and scope in self.scopes
-
-
 @pytest.fixture
 def api():
     return APIClient()
 
 
 def as_system(api, make_user, scopes):
-    user = make_user(None, username="gov-portal")
-    user.api_client = FakeApiClientRecord(scopes)
-    api.force_authenticate(user=user)
+    """A government system authenticated by its real DRF token and registry scopes."""
+    from registry.services import api_client_create
+
+    _client, token = api_client_create(name="gov-portal", scopes=scopes)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     return api
 
 

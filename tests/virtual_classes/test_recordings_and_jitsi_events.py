@@ -38,6 +38,42 @@ def post(client, django_capture_on_commit_callbacks):
     return post
 
 
+@pytest.fixture(scope="session")
+def recording_bytes(tmp_path_factory) -> bytes:
+    """A real (tiny) recording: the media pipeline refuses anything else."""
+    import subprocess
+
+    path = tmp_path_factory.mktemp("recording") / "class.mp4"
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=size=160x120:rate=10",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=440",
+            "-t",
+            "1",
+            "-c:v",
+            "libx264",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+            "-shortest",
+            str(path),
+        ],
+        check=True,
+        timeout=60,
+    )
+    return path.read_bytes()
+
+
 def recording_payload(live_class, link, key="rec-1"):
     return {
         "idempotencyKey": key,
@@ -50,9 +86,9 @@ def recording_payload(live_class, link, key="rec-1"):
 
 
 def test_signed_recording_notification_hands_the_file_to_the_media_pipeline(
-    post, live_class, fake_jitsi
+    post, live_class, fake_jitsi, recording_bytes
 ):
-    fake_jitsi.file("/recordings/class.mp4", b"\x00\x00\x00\x18ftypmp42" * 64)
+    fake_jitsi.file("/recordings/class.mp4", recording_bytes)
     response = post(
         recording_payload(live_class, fake_jitsi.base_url + "/recordings/class.mp4")
     )
@@ -64,9 +100,9 @@ def test_signed_recording_notification_hands_the_file_to_the_media_pipeline(
 
 
 def test_the_same_notification_twice_creates_one_recording(
-    post, live_class, fake_jitsi
+    post, live_class, fake_jitsi, recording_bytes
 ):
-    fake_jitsi.file("/recordings/class.mp4", b"video-bytes" * 100)
+    fake_jitsi.file("/recordings/class.mp4", recording_bytes)
     payload = recording_payload(
         live_class, fake_jitsi.base_url + "/recordings/class.mp4"
     )
@@ -78,9 +114,9 @@ def test_the_same_notification_twice_creates_one_recording(
 
 
 def test_enrolled_trainee_sees_the_recording_and_outsider_does_not(
-    post, live_class, fake_jitsi, student, make_user
+    post, live_class, fake_jitsi, student, make_user, recording_bytes
 ):
-    fake_jitsi.file("/recordings/class.mp4", b"video-bytes" * 100)
+    fake_jitsi.file("/recordings/class.mp4", recording_bytes)
     post(recording_payload(live_class, fake_jitsi.base_url + "/recordings/class.mp4"))
     assert len(recordings_for_course(course_id=live_class.course_id, user=student)) == 1
     outsider = make_user("trainee")
