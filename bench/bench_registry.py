@@ -129,6 +129,33 @@ async def _load(
     return latencies, len(errors)
 
 
+def _run(coro):
+    """The load client's event loop: uvloop when installed (less client CPU)."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(coro)
+    return uvloop.run(coro)
+
+
+def _tree_cpu(pid: int) -> float:
+    """User + system CPU seconds of a process and its children (the workers)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pids = [pid]
+    while pids:
+        current = pids.pop()
+        try:
+            with open(f"/proc/{current}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            with open(f"/proc/{current}/task/{current}/children") as fh:
+                pids.extend(int(c) for c in fh.read().split())
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
+
+
 def _wait_for_port(proc: subprocess.Popen, timeout: float = 60) -> None:
     import socket
 
@@ -247,8 +274,12 @@ def main() -> None:
         )
         _wait_for_port(server)
         paths = [f"/api/v1/verify/{s}/" for s in serials]
-        asyncio.run(_load(paths, 2, CONCURRENCY))  # warm-up: imports, connections
-        latencies, errors = asyncio.run(_load(paths, SECONDS, CONCURRENCY))
+        _run(_load(paths, 2, CONCURRENCY))  # warm-up: imports, connections
+        server_cpu = _tree_cpu(server.pid)
+        client_cpu = time.process_time()
+        latencies, errors = _run(_load(paths, SECONDS, CONCURRENCY))
+        client_cpu = time.process_time() - client_cpu
+        server_cpu = _tree_cpu(server.pid) - server_cpu
         latencies.sort()
         p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000
         print(
@@ -256,6 +287,12 @@ def main() -> None:
             f"over {SECONDS:.0f} s, {CONCURRENCY} connections; "
             f"median {statistics.median(latencies) * 1000:.1f} ms, "
             f"p99 {p99:.1f} ms, {errors} non-200 (goal: >= 1,000 req/s, p99 <= 20 ms)"
+        )
+        n = max(len(latencies), 1)
+        print(
+            f"  CPU per request: server {server_cpu / n * 1e6:.0f} us "
+            f"(2 workers), load client {client_cpu / n * 1e6:.0f} us; "
+            f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
         )
     finally:
         if server is not None:

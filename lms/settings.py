@@ -132,7 +132,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "lms.cache.SharedRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "maharat",
         }
@@ -357,6 +357,9 @@ MEDIA_WORK_DIR = env.str("MEDIA_WORK_DIR", default=None)  # ffmpeg scratch; None
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["verify"] = env.str(
     "REGISTRY_VERIFY_RATE", default=REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["verify"]
 )
+
+# Answer plain GET /api/v1/verify/<serial>/ in the ASGI layer (registry/verify_asgi.py).
+REGISTRY_VERIFY_FAST_PATH = env.bool("REGISTRY_VERIFY_FAST_PATH", default=True)
 
 # --- Assessments ----------------------------------------------------------------------
 # Seconds after an exam's deadline during which an answer already in flight is

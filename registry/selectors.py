@@ -74,16 +74,33 @@ def certificate_pending_list() -> QuerySet[Certificate]:
     ).order_by("created_at")
 
 
+_VERIFY_HTTP_STATUS = {"invalid": 400, "unknown": 404}
+
+
+def verification_http_status(answer: dict[str, Any]) -> int:
+    """The HTTP status every verification endpoint answers with."""
+    return _VERIFY_HTTP_STATUS.get(answer["status"], 200)
+
+
+def verification_serial_parse(serial: str) -> tuple[str | None, dict[str, Any] | None]:
+    """(compact serial, None), or (None, the `invalid` answer) for a mistyped one."""
+    try:
+        return serial_normalize(serial), None
+    except InvalidSerial:
+        return None, {"serial": serial, "status": "invalid"}
+
+
 def verification_answer(*, serial: str) -> dict[str, Any]:
     """What anyone may know about a serial: never the full national ID.
 
     `status` is one of invalid (malformed / check symbol wrong), unknown, pending,
-    issued, revoked. Cached; the services clear the entry on every change.
+    issued, revoked. Cached; the services clear the entry on every change. The ASGI
+    fast path (registry.verify_asgi) reads the same cache entry and calls this on a
+    miss.
     """
-    try:
-        compact = serial_normalize(serial)
-    except InvalidSerial:
-        return {"serial": serial, "status": "invalid"}
+    compact, invalid = verification_serial_parse(serial)
+    if compact is None:
+        return invalid
     key = verification_cache_key(compact)
     answer = cache.get(key)
     if answer is not None:

@@ -29,13 +29,12 @@ from registry.selectors import (
     certificate_list_for_user,
     certificate_pending_list,
     verification_answer,
+    verification_http_status,
 )
 from registry.serials import InvalidSerial, serial_display, serial_normalize
 from registry.signing import token_verify
 from registry.throttling import VerifyThrottle
 from registry.tokens import certificate_verify_url
-
-_STATUS_CODES = {"invalid": 400, "unknown": 404}
 
 
 def _staff_required(request: HttpRequest) -> None:
@@ -66,7 +65,7 @@ def verify(request: HttpRequest, serial: str) -> HttpResponse:
         request,
         "registry/verify.html",
         {"answer": answer, "typed": serial, "token_state": token_state},
-        status=_STATUS_CODES.get(answer["status"], 200),
+        status=verification_http_status(answer),
     )
 
 

@@ -32,11 +32,10 @@ from registry.selectors import (
     certificate_list_for_holder,
     certificate_statistics,
     verification_answer,
+    verification_http_status,
 )
 from registry.signing import public_jwk
 from registry.throttling import VerifyThrottle
-
-_VERIFY_STATUS = {"invalid": 400, "unknown": 404}
 
 
 def _django_error(exc: DjangoValidationError) -> ValidationError:
@@ -53,7 +52,7 @@ class VerifyView(APIView):
     @extend_schema(responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT})
     def get(self, request, serial: str):
         answer = verification_answer(serial=serial)
-        return Response(answer, status=_VERIFY_STATUS.get(answer["status"], 200))
+        return Response(answer, status=verification_http_status(answer))
 
 
 class KeysView(APIView):
