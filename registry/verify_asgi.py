@@ -97,7 +97,6 @@ class _RedisStore:
 
     def __init__(self, url: str) -> None:
         import redis.asyncio
-
         from django.core.cache.backends.redis import RedisSerializer
 
         self._redis = redis.asyncio.Redis.from_url(url)
