@@ -17,12 +17,14 @@ import hashlib
 import io
 import re
 import secrets
+import struct
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -225,26 +227,43 @@ def _count_lines(path: Path) -> int:
     return count
 
 
-def open_rows(path: Path) -> tuple[int, Iterator[tuple[int, dict[str, Any]]]]:
-    """(estimated data rows, iterator of (row number, {column: raw value}))."""
+Rows = Iterator[tuple[int, list[Any]]]
+
+
+def open_rows(path: Path) -> tuple[int, list[str | None], Rows]:
+    """(estimated data rows, column name per position, iterator of (row number,
+    raw values)). Blank rows are skipped; row numbers count the header as 1."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return _count_lines(path), _csv_rows(path, detect_encoding(path))
+        return _csv_rows(path, detect_encoding(path))
     if suffix in {".xlsx", ".xlsm"}:
         return _xlsx_rows(path)
     raise ImportFileError("Use a .csv or .xlsx file / استخدم ملف ‎.csv أو ‎.xlsx")
 
 
-def _csv_rows(path: Path, encoding: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    with path.open(encoding=encoding, newline="") as fh:
+def _csv_rows(path: Path, encoding: str) -> tuple[int, list[str | None], Rows]:
+    fh = path.open(encoding=encoding, newline="")
+    try:
         reader = csv.reader(fh)
         header = next(reader, None)
         if not header:
             raise ImportFileError("The file is empty / الملف فارغ")
-        yield from _mapped(map_header(header), reader)
+        columns = map_header(header)
+    except BaseException:
+        fh.close()
+        raise
+
+    def rows() -> Rows:
+        with fh:
+            # csv gives strings only: a row is blank when every value is empty.
+            for number, values in enumerate(reader, start=2):
+                if any(values):
+                    yield number, values
+
+    return _count_lines(path), columns, rows()
 
 
-def _xlsx_rows(path: Path) -> tuple[int, Iterator[tuple[int, dict[str, Any]]]]:
+def _xlsx_rows(path: Path) -> tuple[int, list[str | None], Rows]:
     from openpyxl import load_workbook
 
     try:
@@ -255,40 +274,43 @@ def _xlsx_rows(path: Path) -> tuple[int, Iterator[tuple[int, dict[str, Any]]]]:
         ) from exc
     sheet = workbook.worksheets[0]
     total = max((sheet.max_row or 1) - 1, 0)
+    values = sheet.iter_rows(values_only=True)
+    try:
+        header = next(values, None)
+        if not header:
+            raise ImportFileError("The file is empty / الملف فارغ")
+        columns = map_header(list(header))
+    except BaseException:
+        workbook.close()
+        raise
 
-    def rows() -> Iterator[tuple[int, dict[str, Any]]]:
+    def rows() -> Rows:
         try:
-            values = sheet.iter_rows(values_only=True)
-            header = next(values, None)
-            if not header:
-                raise ImportFileError("The file is empty / الملف فارغ")
-            yield from _mapped(map_header(list(header)), values)
+            for number, row in enumerate(values, start=2):
+                if any(v not in (None, "") for v in row):
+                    yield number, list(row)
         finally:
             workbook.close()
 
-    return total, rows()
+    return total, columns, rows()
 
 
-def _mapped(
-    columns: list[str | None], rows: Iterable[Iterable[Any]]
-) -> Iterator[tuple[int, dict[str, Any]]]:
-    positions = [(i, c) for i, c in enumerate(columns) if c]
-    for number, row in enumerate(rows, start=2):
-        values = list(row)
-        if not any(v not in (None, "") for v in values):
-            continue
-        yield (
-            number,
-            {column: values[i] if i < len(values) else None for i, column in positions},
-        )
+def raw_row(columns: list[str | None], values: list[Any]) -> dict[str, Any]:
+    """{column: raw value} for the known columns (None where the row is short)."""
+    return {
+        column: values[i] if i < len(values) else None
+        for i, column in enumerate(columns)
+        if column
+    }
 
 
 # --- Validation -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class GoodRow:
-    row: int
+class GoodRow(NamedTuple):
+    """A validated row, in the staging table's column order (without the serial).
+    FastRowValidator returns plain tuples of the same layout."""
+
     national_id: str
     full_name_ar: str
     full_name_en: str
@@ -301,14 +323,10 @@ class GoodRow:
     issue_date: dt.date
     legacy_number: str
 
-    @property
-    def key(self) -> tuple[str, int, int, dt.date]:
-        return (
-            self.national_id,
-            self.occupation_id,
-            self.skill_level_id,
-            self.issue_date,
-        )
+
+def row_key(row: tuple) -> tuple[str, int, int, dt.date]:
+    """The record's identity: national ID + occupation + level + issue date."""
+    return row[0], row[6], row[7], row[9]
 
 
 def _text(value: Any) -> str:
@@ -423,7 +441,6 @@ class RowValidator:
         if problems:
             return problems
         return GoodRow(
-            row=number,
             national_id=holder.value,
             full_name_ar=name_ar,
             full_name_en=name_en,
@@ -436,6 +453,135 @@ class RowValidator:
             issue_date=issue_date,
             legacy_number=legacy,
         )
+
+
+class FastRowValidator:
+    """The same rules as RowValidator.validate for the common, well-formed row, from
+    per-value caches (a file holds few distinct dates, codes and levels, and ID
+    prefixes repeat): no exceptions, objects or normalising per row.
+
+    `accept` returns the row's tuple (GoodRow's layout) or None: None means "not
+    sure", and the caller runs the reference validator on that row, which either
+    accepts it (an unusual but valid spelling) or says why it is rejected. So the
+    fast path can never accept a row the reference would reject, nor change a value
+    (tests/registry/test_import.py checks both on generated and edge-case rows).
+    """
+
+    def __init__(self, validator: RowValidator, columns: list[str | None]) -> None:
+        self.v = validator
+        self.today_int = _date_int(validator.today)
+        position = {c: i for i, c in enumerate(columns) if c}
+        self.positions = [position.get(c, -1) for c in COLUMNS]
+        self.width = max(self.positions) + 1
+        self._births: dict[str, tuple[dt.date, int] | None] = {}
+        self._probe_governorate = min(validator.governorates)
+        self._occupations: dict[Any, int | None] = {}
+        self._levels: dict[Any, int | None] = {}
+        self._dates: dict[Any, tuple[dt.date, int] | None] = {}
+        self._directorates: dict[Any, str | None] = {}
+
+    def accept(self, values: list[Any]) -> tuple | None:
+        if len(values) < self.width:
+            return None
+        p = self.positions
+        try:
+            nid = values[p[0]].strip()
+            name_ar = values[p[1]].strip()
+            name_en = values[p[2]].strip() if p[2] >= 0 else ""
+            legacy = values[p[7]].strip() if p[7] >= 0 else ""
+        except AttributeError:  # not text (an XLSX number or date): reference path
+            return None
+        if not name_ar or len(name_ar) > 150 or len(name_en) > 150 or len(legacy) > 50:
+            return None
+        if len(nid) != 14 or not (nid.isascii() and nid.isdigit()):
+            return None
+        born = self._lookup(self._births, nid[:7], self._birth)
+        if born is None or nid[7:9] not in self.v.governorates:
+            return None
+        occupation_id = self._lookup(self._occupations, values[p[3]], self._occupation)
+        level_id = self._lookup(self._levels, values[p[4]], self._level)
+        issued = self._lookup(self._dates, values[p[5]], self._date)
+        directorate = (
+            self._lookup(self._directorates, values[p[6]], self._directorate)
+            if p[6] >= 0
+            else ""
+        )
+        if (
+            occupation_id is None
+            or level_id is None
+            or issued is None
+            or directorate is None
+            or issued[1] < born[1]  # younger than MIN_AGE_AT_ISSUE_YEARS
+        ):
+            return None
+        return (
+            nid,
+            name_ar,
+            name_en,
+            born[0],
+            _GENDER_BY_DIGIT[nid[12]],
+            nid[7:9],
+            occupation_id,
+            level_id,
+            directorate or nid[7:9],
+            issued[0],
+            legacy,
+        )
+
+    @staticmethod
+    def _lookup(table: dict, raw: Any, compute: Callable[[Any], Any]) -> Any:
+        try:
+            return table[raw]
+        except KeyError:
+            value = table[raw] = compute(raw)
+            return value
+        except TypeError:  # unhashable: let the reference path decide
+            return None
+
+    def _birth(self, head: str) -> tuple[dt.date, int] | None:
+        """(birth date, birth date + 14 years as YYYYMMDD) when the century and date
+        digits pass the national ID rules (checked with a known governorate)."""
+        try:
+            holder = parse_national_id(
+                head + self._probe_governorate + "00000", today=self.v.today
+            )
+        except ValidationError:
+            return None
+        born = holder.birth_date
+        adult = (born.year + MIN_AGE_AT_ISSUE_YEARS) * 10000 + born.month * 100
+        return born, adult + born.day
+
+    def _occupation(self, raw: Any) -> int | None:
+        return self.v.occupations.get(to_western_digits(_text(raw)))
+
+    def _level(self, raw: Any) -> int | None:
+        return self.v.levels.get(_normalize_header(to_western_digits(_text(raw))))
+
+    def _date(self, raw: Any) -> tuple[dt.date, int] | None:
+        if raw in (None, ""):
+            return None
+        try:
+            issued = _parse_date(raw)
+        except ValueError:
+            return None
+        if issued > self.v.today or issued < MIN_ISSUE_DATE:
+            return None
+        return issued, _date_int(issued)
+
+    def _directorate(self, raw: Any) -> str | None:
+        directorate = to_western_digits(_text(raw))
+        if directorate.isdigit() and len(directorate) == 1:
+            directorate = "0" + directorate
+        if directorate and directorate not in self.v.governorates:
+            return None
+        return directorate
+
+
+_GENDER_BY_DIGIT = {d: "male" if int(d) % 2 else "female" for d in "0123456789"}
+
+
+def _date_int(value: dt.date) -> int:
+    return value.year * 10000 + value.month * 100 + value.day
 
 
 # --- Writing --------------------------------------------------------------------------
@@ -458,24 +604,40 @@ _PAIR_TABLES = [
 
 def fast_serial() -> str:
     """serial_generate() for bulk work: one OS random draw, table look-ups."""
-    number = int.from_bytes(secrets.token_bytes(8), "big")
-    parts = []
-    total = 0
-    for table in _PAIR_TABLES:
-        number, x = divmod(number, _PAIR)
-        text, weight = table[x]
-        parts.append(text)
-        total += weight
-    return "".join(parts) + ALPHABET[(-total * _INVERSE) % _BASE]
+    return fast_serials(1)[0]
 
 
-def _digest(rows: list[GoodRow]) -> str:
+_CHECK_SYMBOL = [ALPHABET[(-t * _INVERSE) % _BASE] for t in range(_BASE)]
+
+
+def fast_serials(count: int) -> list[str]:
+    """`count` fresh serials: one OS random draw for all, five table look-ups each.
+
+    64 random bits give the five symbol pairs (31^10 < 2^50, so the spread is even to
+    within 2^-14) and the pairs' weights give the check symbol, as serial_generate().
+    """
+    t0, t1, t2, t3, t4 = _PAIR_TABLES
+    pair, check = _PAIR, _CHECK_SYMBOL
+    out = []
+    for number in struct.unpack(f">{count}Q", secrets.token_bytes(8 * count)):
+        number, a = divmod(number, pair)
+        number, b = divmod(number, pair)
+        number, c = divmod(number, pair)
+        number, d = divmod(number, pair)
+        sa, wa = t0[a]
+        sb, wb = t1[b]
+        sc, wc = t2[c]
+        sd, wd = t3[d]
+        se, we = t4[number % pair]
+        out.append(f"{sa}{sb}{sc}{sd}{se}{check[(wa + wb + wc + wd + we) % _BASE]}")
+    return out
+
+
+def _digest(rows: list[tuple]) -> str:
+    """SHA-256 of a batch's validated rows (what the audit entry vouches for)."""
     h = hashlib.sha256()
     for r in rows:
-        h.update(
-            f"{r.national_id}|{r.occupation_id}|{r.skill_level_id}|{r.issue_date}|"
-            f"{r.full_name_ar}|{r.full_name_en}|{r.issuing_directorate}|{r.legacy_number}\n".encode()
-        )
+        h.update(f"{r[0]}|{r[6]}|{r[7]}|{r[9]}|{r[1]}|{r[2]}|{r[8]}|{r[10]}\n".encode())
     return h.hexdigest()
 
 
@@ -493,7 +655,17 @@ _STAGE_COLUMNS = (
     "issue_date",
     "legacy_number",
 )
+_STAGE_TABLE_SQL = (
+    "CREATE TEMP TABLE IF NOT EXISTS registry_import_stage ("
+    "serial text, national_id text, full_name_ar text, full_name_en text,"
+    " birth_date date, gender text, governorate_code text,"
+    " occupation_id bigint, skill_level_id bigint,"
+    " issuing_directorate text, issue_date date, legacy_number text)"
+    " ON COMMIT DELETE ROWS"
+)
+# One statement per batch; it answers with one row: (inserted, [updated serials]).
 _UPSERT_SQL = """
+WITH upserted AS (
 INSERT INTO registry_certificate (
     serial, national_id, full_name_ar, full_name_en, birth_date, gender,
     governorate_code, occupation_id, skill_level_id, issuing_directorate, issue_date,
@@ -516,8 +688,27 @@ WHERE registry_certificate.source = %(source)s
       IS DISTINCT FROM
       (EXCLUDED.full_name_ar, EXCLUDED.full_name_en, EXCLUDED.issuing_directorate,
        EXCLUDED.legacy_number)
-RETURNING (xmax = 0), serial
+RETURNING (xmax = 0) AS inserted, serial
+)
+SELECT count(*) FILTER (WHERE inserted),
+       coalesce(array_agg(serial) FILTER (WHERE NOT inserted), '{}')
+FROM upserted
 """
+# COPY's text format: backslash, tab, newline and carriage return are escaped.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def copy_lines(rows: list[tuple]) -> str:
+    """The batch as COPY text, a fresh serial first on every line."""
+    esc = _COPY_ESCAPES
+    return "".join(
+        [
+            f"{serial}\t{r[0]}\t{r[1].translate(esc)}\t{r[2].translate(esc)}"
+            f"\t{r[3]}\t{r[4]}\t{r[5]}\t{r[6]}\t{r[7]}\t{r[8].translate(esc)}"
+            f"\t{r[9]}\t{r[10].translate(esc)}\n"
+            for serial, r in zip(fast_serials(len(rows)), rows, strict=True)
+        ]
+    )
 
 
 class BatchWriter:
@@ -529,9 +720,9 @@ class BatchWriter:
         self.batch_no = 0
         self.postgres = connection.vendor == "postgresql"
 
-    def write(self, rows: list[GoodRow]) -> tuple[int, int, int]:
+    def write(self, rows: list[tuple]) -> tuple[int, int, int]:
         """(inserted, updated, unchanged) for one batch."""
-        unique = list({r.key: r for r in rows}.values())  # a later row wins
+        unique = list({row_key(r): r for r in rows}.values())  # a later row wins
         self.batch_no += 1
         for attempt in range(3):
             try:
@@ -561,37 +752,14 @@ class BatchWriter:
         unchanged = len(rows) - inserted - len(updated_serials)
         return inserted, len(updated_serials), unchanged
 
-    def _write_postgres(self, rows: list[GoodRow]) -> tuple[int, list[str]]:
+    def _write_postgres(self, rows: list[tuple]) -> tuple[int, list[str]]:
         with connection.cursor() as cursor:
-            cursor.execute(
-                "CREATE TEMP TABLE IF NOT EXISTS registry_import_stage ("
-                "serial text, national_id text, full_name_ar text, full_name_en text,"
-                " birth_date date, gender text, governorate_code text,"
-                " occupation_id bigint, skill_level_id bigint,"
-                " issuing_directorate text, issue_date date, legacy_number text)"
-                " ON COMMIT DELETE ROWS"
-            )
+            cursor.execute(_STAGE_TABLE_SQL)
             raw = cursor.cursor  # psycopg 3 cursor for COPY
             with raw.copy(
                 f"COPY registry_import_stage ({', '.join(_STAGE_COLUMNS)}) FROM STDIN"
             ) as copy:
-                for r in rows:
-                    copy.write_row(
-                        (
-                            fast_serial(),
-                            r.national_id,
-                            r.full_name_ar,
-                            r.full_name_en,
-                            r.birth_date,
-                            r.gender,
-                            r.governorate_code,
-                            r.occupation_id,
-                            r.skill_level_id,
-                            r.issuing_directorate,
-                            r.issue_date,
-                            r.legacy_number,
-                        )
-                    )
+                copy.write(copy_lines(rows))
             cursor.execute(
                 _UPSERT_SQL,
                 {
@@ -602,16 +770,14 @@ class BatchWriter:
                     "now": timezone.now(),
                 },
             )
-            results = cursor.fetchall()
-        inserted = sum(1 for was_insert, _s in results if was_insert)
-        updated = [serial for was_insert, serial in results if not was_insert]
-        return inserted, updated
+            inserted, updated = cursor.fetchone()
+        return inserted, list(updated)
 
-    def _write_generic(self, rows: list[GoodRow]) -> tuple[int, list[str]]:
+    def _write_generic(self, rows: list[tuple]) -> tuple[int, list[str]]:
         existing = {
             (c.national_id, c.occupation_id, c.skill_level_id, c.issue_date): c
             for c in Certificate.objects.filter(
-                national_id__in={r.national_id for r in rows}
+                national_id__in={r[0] for r in rows}
             ).only(
                 "id",
                 "serial",
@@ -629,22 +795,13 @@ class BatchWriter:
         now = timezone.now()
         new, changed = [], []
         for r in rows:
-            current = existing.get(r.key)
+            r = GoodRow(*r)
+            current = existing.get(row_key(r))
             if current is None:
                 new.append(
                     Certificate(
                         serial=fast_serial(),
-                        national_id=r.national_id,
-                        full_name_ar=r.full_name_ar,
-                        full_name_en=r.full_name_en,
-                        birth_date=r.birth_date,
-                        gender=r.gender,
-                        governorate_code=r.governorate_code,
-                        occupation_id=r.occupation_id,
-                        skill_level_id=r.skill_level_id,
-                        issuing_directorate=r.issuing_directorate,
-                        issue_date=r.issue_date,
-                        legacy_number=r.legacy_number,
+                        **r._asdict(),
                         source=CertificateSource.PAPER_IMPORT,
                         evidence={"paper_era": True},
                         status=CertificateStatus.ISSUED,
@@ -699,11 +856,13 @@ def import_file(
     on_rejection: Callable[[Rejection], None] | None = None,
 ) -> ImportResult:
     """Import one file; raise ImportFileError only when the file itself is unusable."""
-    estimated, rows = open_rows(path)
+    with _file_errors():
+        estimated, columns, rows = open_rows(path)
     validator = RowValidator()
+    accept = FastRowValidator(validator, columns).accept
     writer = BatchWriter(actor_id=actor_id, label=f"import:{path.name}")
     result = ImportResult()
-    batch: list[GoodRow] = []
+    batch: list[tuple] = []
     # On PostgreSQL (outside a caller's transaction) a second thread writes batch N
     # while this one parses batch N+1: the database and Python overlap.
     executor = (
@@ -735,27 +894,25 @@ def import_file(
             on_progress(result, estimated)
 
     try:
-        for number, raw in rows:
-            result.total += 1
-            checked = validator.validate(number, raw)
-            if isinstance(checked, GoodRow):
-                batch.append(checked)
+        with _file_errors():
+            for number, values in rows:
+                result.total += 1
+                row = accept(values)
+                if row is None:
+                    checked = validator.validate(number, raw_row(columns, values))
+                    if isinstance(checked, list):
+                        result.rejected += 1
+                        for rejection in checked:
+                            if len(result.rejections) < MAX_STORED_REJECTIONS:
+                                result.rejections.append(rejection)
+                            if on_rejection:
+                                on_rejection(rejection)
+                        continue
+                    row = checked
+                batch.append(row)
                 if len(batch) >= batch_size:
                     flush()
-                continue
-            result.rejected += 1
-            for rejection in checked:
-                if len(result.rejections) < MAX_STORED_REJECTIONS:
-                    result.rejections.append(rejection)
-                if on_rejection:
-                    on_rejection(rejection)
         flush(final=True)
-    except UnicodeDecodeError as exc:
-        raise ImportFileError(
-            "The file's encoding is not UTF-8 or Windows-1256 / ترميز الملف غير مدعوم"
-        ) from exc
-    except csv.Error as exc:
-        raise ImportFileError(f"Malformed CSV / ملف CSV تالف: {exc}") from exc
     finally:
         if executor is not None:
             for future in pending:
@@ -763,6 +920,19 @@ def import_file(
             executor.submit(lambda: connection.close()).result()
             executor.shutdown()
     return result
+
+
+@contextmanager
+def _file_errors() -> Iterator[None]:
+    """A file that cannot be decoded or parsed is refused as a whole."""
+    try:
+        yield
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(
+            "The file's encoding is not UTF-8 or Windows-1256 / ترميز الملف غير مدعوم"
+        ) from exc
+    except csv.Error as exc:
+        raise ImportFileError(f"Malformed CSV / ملف CSV تالف: {exc}") from exc
 
 
 def rejections_csv(rejections: Iterable[Rejection]) -> str:

@@ -78,7 +78,8 @@ class Certificate(models.Model):
     derived from the national ID, which is never shown in full outside the ministry.
     """
 
-    serial = models.CharField(_("serial number"), max_length=11, unique=True)
+    # Unique through registry_certificate_serial_unique (no LIKE index beside it).
+    serial = models.CharField(_("serial number"), max_length=11)
     # Indexed through the leading column of registry_certificate_record_unique.
     national_id = models.CharField(_("national ID"), max_length=14)
     holder = models.ForeignKey(
@@ -88,6 +89,7 @@ class Certificate(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="certificates",
+        db_index=False,  # partial index below: imported records have no account
     )
     full_name_ar = models.CharField(_("full name (Arabic)"), max_length=150)
     full_name_en = models.CharField(
@@ -124,8 +126,10 @@ class Certificate(models.Model):
         choices=CertificateStatus.choices,
         default=CertificateStatus.PENDING,
     )
+    # Unique where set (partial): imported records have none, and a full index
+    # would carry a million NULLs through every import.
     idempotency_key = models.CharField(
-        _("idempotency key"), max_length=200, unique=True, null=True, blank=True
+        _("idempotency key"), max_length=200, null=True, blank=True
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -166,6 +170,14 @@ class Certificate(models.Model):
                 fields=["national_id", "occupation", "skill_level", "issue_date"],
                 name="registry_certificate_record_unique",
             ),
+            models.UniqueConstraint(
+                fields=["serial"], name="registry_certificate_serial_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["idempotency_key"],
+                condition=models.Q(idempotency_key__isnull=False),
+                name="registry_certificate_idempotency_unique",
+            ),
             models.CheckConstraint(
                 condition=~models.Q(status="revoked") | ~models.Q(revocation_reason=""),
                 name="registry_certificate_revoked_has_reason",
@@ -175,6 +187,11 @@ class Certificate(models.Model):
             models.Index(fields=["status", "issue_date"]),
             models.Index(fields=["governorate_code", "status"]),
             models.Index(fields=["occupation", "skill_level"]),
+            models.Index(
+                fields=["holder"],
+                condition=models.Q(holder__isnull=False),
+                name="registry_certificate_holder",
+            ),
         ]
 
     def __str__(self) -> str:
