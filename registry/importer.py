@@ -15,11 +15,14 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import itertools
+import queue
 import re
 import secrets
 import struct
+import threading
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -44,6 +47,8 @@ from registry.models import (
 from registry.serials import ALPHABET, BODY_LENGTH
 
 BATCH_SIZE = 10_000
+# PostgreSQL connections upserting batches side by side (0: write in the caller).
+WRITER_THREADS = 2
 MAX_STORED_REJECTIONS = 1000
 MIN_ISSUE_DATE = dt.date(1950, 1, 1)
 MIN_AGE_AT_ISSUE_YEARS = 14
@@ -717,13 +722,11 @@ class BatchWriter:
     def __init__(self, *, actor_id: int | None, label: str) -> None:
         self.actor_id = actor_id
         self.label = label
-        self.batch_no = 0
         self.postgres = connection.vendor == "postgresql"
 
-    def write(self, rows: list[tuple]) -> tuple[int, int, int]:
+    def write(self, batch: Batch) -> tuple[int, int, int]:
         """(inserted, updated, unchanged) for one batch."""
-        unique = list({row_key(r): r for r in rows}.values())  # a later row wins
-        self.batch_no += 1
+        unique = list(batch.rows.values())
         for attempt in range(3):
             try:
                 with transaction.atomic():
@@ -731,12 +734,13 @@ class BatchWriter:
                         inserted, updated_serials = self._write_postgres(unique)
                     else:
                         inserted, updated_serials = self._write_generic(unique)
+                    # Last, so the chain's lock is held only for the commit.
                     audit_append(
                         action="import.batch",
                         actor_id=self.actor_id,
                         object_ref=self.label[:60],
                         data={
-                            "batch": self.batch_no,
+                            "batch": batch.number,
                             "rows": len(unique),
                             "inserted": inserted,
                             "updated": len(updated_serials),
@@ -749,12 +753,15 @@ class BatchWriter:
                 if attempt == 2:
                     raise
         verification_cache_clear_many(serials=updated_serials)
-        unchanged = len(rows) - inserted - len(updated_serials)
+        unchanged = batch.received - inserted - len(updated_serials)
         return inserted, len(updated_serials), unchanged
 
     def _write_postgres(self, rows: list[tuple]) -> tuple[int, list[str]]:
         with connection.cursor() as cursor:
             cursor.execute(_STAGE_TABLE_SQL)
+            # Foreign keys checked by the INSERT itself, not at commit: a concurrent
+            # writer waits for the audit chain's lock only while this one commits.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             raw = cursor.cursor  # psycopg 3 cursor for COPY
             with raw.copy(
                 f"COPY registry_import_stage ({', '.join(_STAGE_COLUMNS)}) FROM STDIN"
@@ -847,11 +854,81 @@ class BatchWriter:
         return len(new), [c.serial for c in changed]
 
 
+@dataclass
+class Batch:
+    number: int
+    received: int  # rows in the file, duplicates of a record included
+    rows: dict[tuple, tuple]  # record key -> row; a later row wins
+
+
+class _Writers:
+    """Writes batches from `count` threads, each on its own database connection, so
+    PostgreSQL works on batches while the calling thread parses the next ones.
+
+    A batch holding a record that a batch still in flight also holds waits for it
+    (the later row must win); at most `count` batches are in flight.
+    """
+
+    def __init__(self, write: Callable[[Batch], tuple[int, int, int]], count: int):
+        self._write = write
+        self._count = count
+        self._jobs: queue.Queue = queue.Queue()
+        self._in_flight: list[tuple[Batch, Future]] = []
+        self._threads = [
+            threading.Thread(target=self._work, name=f"registry-import-{n}")
+            for n in range(count)
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def submit(
+        self, batch: Batch, done: Callable[[tuple[int, int, int]], None]
+    ) -> None:
+        """Queue a batch; `done` receives the counts of every batch that finished."""
+        still = []
+        for other, future in self._in_flight:
+            if future.done() or not batch.rows.keys().isdisjoint(other.rows):
+                done(future.result())  # waits when the two share a record
+            else:
+                still.append((other, future))
+        while len(still) >= self._count:
+            done(still.pop(0)[1].result())
+        future: Future = Future()
+        self._jobs.put((future, batch))
+        self._in_flight = [*still, (batch, future)]
+
+    def drain(self, done: Callable[[tuple[int, int, int]], None]) -> None:
+        while self._in_flight:
+            done(self._in_flight.pop(0)[1].result())
+
+    def close(self) -> None:
+        for _batch, future in self._in_flight:
+            future.cancel()
+        for _thread in self._threads:
+            self._jobs.put(None)
+        for thread in self._threads:
+            thread.join()
+
+    def _work(self) -> None:
+        try:
+            while (job := self._jobs.get()) is not None:
+                future, batch = job
+                if not future.set_running_or_notify_cancel():
+                    continue
+                try:
+                    future.set_result(self._write(batch))
+                except BaseException as exc:  # noqa: BLE001 - handed to the caller
+                    future.set_exception(exc)
+        finally:
+            connection.close()
+
+
 def import_file(
     path: Path,
     *,
     actor_id: int | None = None,
     batch_size: int = BATCH_SIZE,
+    writers: int = WRITER_THREADS,
     on_progress: Callable[[ImportResult, int], None] | None = None,
     on_rejection: Callable[[Rejection], None] | None = None,
 ) -> ImportResult:
@@ -863,14 +940,16 @@ def import_file(
     writer = BatchWriter(actor_id=actor_id, label=f"import:{path.name}")
     result = ImportResult()
     batch: list[tuple] = []
-    # On PostgreSQL (outside a caller's transaction) a second thread writes batch N
-    # while this one parses batch N+1: the database and Python overlap.
-    executor = (
-        ThreadPoolExecutor(max_workers=1)
-        if connection.vendor == "postgresql" and not connection.in_atomic_block
+    numbers = itertools.count(1)
+    # On PostgreSQL (outside a caller's transaction) writer threads upsert batches
+    # while this one parses the next: the database and Python overlap.
+    pool = (
+        _Writers(writer.write, writers)
+        if connection.vendor == "postgresql"
+        and not connection.in_atomic_block
+        and writers > 0
         else None
     )
-    pending: list[Future] = []
 
     def add(counts: tuple[int, int, int]) -> None:
         result.inserted += counts[0]
@@ -879,17 +958,15 @@ def import_file(
 
     def flush(*, final: bool = False) -> None:
         if batch:
-            rows_now = batch.copy()
+            unique = {row_key(r): r for r in batch}
+            ready = Batch(number=next(numbers), received=len(batch), rows=unique)
             batch.clear()
-            if executor is None:
-                add(writer.write(rows_now))
+            if pool is None:
+                add(writer.write(ready))
             else:
-                while pending:
-                    add(pending.pop().result())
-                pending.append(executor.submit(writer.write, rows_now))
-        if final:
-            while pending:
-                add(pending.pop().result())
+                pool.submit(ready, add)
+        if final and pool is not None:
+            pool.drain(add)
         if on_progress:
             on_progress(result, estimated)
 
@@ -914,11 +991,8 @@ def import_file(
                     flush()
         flush(final=True)
     finally:
-        if executor is not None:
-            for future in pending:
-                future.cancel()
-            executor.submit(lambda: connection.close()).result()
-            executor.shutdown()
+        if pool is not None:
+            pool.close()
     return result
 
 

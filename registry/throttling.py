@@ -32,10 +32,16 @@ def client_ident(
     return addrs[-min(num_proxies, len(addrs))].strip()
 
 
-def counter_key(ident: str, period_s: int, now: float) -> tuple[str, int]:
+def now() -> float:
+    """The clock the windows follow (tests pin it)."""
+    return time.time()
+
+
+def counter_key(ident: str, period_s: int) -> tuple[str, int]:
     """(cache key of the current window's counter, seconds until the window ends)."""
-    window = int(now // period_s)
-    retry_after = max(1, int((window + 1) * period_s - now))
+    moment = now()
+    window = int(moment // period_s)
+    retry_after = max(1, int((window + 1) * period_s - moment))
     return f"throttle:{SCOPE}:{window}:{ident}", retry_after
 
 
@@ -62,9 +68,7 @@ class VerifyThrottle(SimpleRateThrottle):
     def allow_request(self, request, view) -> bool:
         if self.rate is None:
             return True
-        key, self._retry_after = counter_key(
-            self.get_ident(request), self.duration, time.time()
-        )
+        key, self._retry_after = counter_key(self.get_ident(request), self.duration)
         return counter_hit(key, self.duration) <= self.num_requests
 
     def wait(self) -> float | None:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import time
 from types import SimpleNamespace
 from typing import Any
 
@@ -212,7 +211,7 @@ class VerifyFastPath:
         answer_key = verification_cache_key(compact) if compact else None
         counter, retry_after = None, 0
         if throttle.rate is not None:
-            counter, retry_after = counter_key(ident, throttle.duration, time.time())
+            counter, retry_after = counter_key(ident, throttle.duration)
         count, cached = await self._store().hit(counter, throttle.duration, answer_key)
         if counter and count > throttle.num_requests:
             return _throttled(headers, retry_after)
