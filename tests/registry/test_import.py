@@ -1,4 +1,5 @@
 import datetime as dt
+import random
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -6,6 +7,7 @@ from openpyxl import Workbook
 
 from registry.importer import import_file
 from registry.models import AuditEntry, Certificate
+from tests.conftest import requires_postgres
 from tests.factories import make_national_id
 
 HEADER = [
@@ -261,3 +263,166 @@ def test_load_occupations_command_adds_codes(db, tmp_path, capsys):
     )
     call_command("load_occupations", str(path))
     assert "1 created" in capsys.readouterr().out
+
+
+# --- The fast row checks agree with the reference validator -------------------------
+
+
+def _edge_rows(rng):
+    """Plain rows and every spelling the reference validator accepts or refuses."""
+    born = dt.date(1984, 2, 29)
+    nid = make_national_id(birth_date=born, rng=rng)
+    eastern = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+    base = [nid, "منى علي", "Mona Ali", "7531", "skilled", "2010-05-01", "01", "P-1"]
+
+    def variant(position, value):
+        row = list(base)
+        row[position] = value
+        return row
+
+    return [
+        base,
+        variant(0, f" {nid} "),
+        variant(0, nid.translate(eastern)),
+        variant(0, f"{nid[:7]}-{nid[7:]}"),
+        variant(0, nid[:13]),
+        variant(0, "1" + nid[1:]),  # century
+        variant(0, nid[:3] + "13" + nid[5:]),  # month 13
+        variant(0, nid[:7] + "99" + nid[9:]),  # governorate
+        variant(0, "3300101" + nid[7:]),  # born in 2030: the future
+        variant(0, ""),
+        variant(1, ""),
+        variant(1, "   "),
+        variant(1, "ن" * 151),
+        variant(1, "  منى\tعلي\\ن  "),
+        variant(2, "x" * 151),
+        variant(3, "٧٥٣١"),
+        variant(3, " 7531 "),
+        variant(3, "0000"),
+        variant(4, "Skilled"),
+        variant(4, "2"),
+        variant(4, "٢"),
+        variant(4, "فني"),
+        variant(4, "grand"),
+        variant(5, "01/05/2010"),
+        variant(5, "٠١/٠٥/٢٠١٠"),
+        variant(5, "2010/05/01"),
+        variant(5, "31/02/2010"),
+        variant(5, "2099-01-01"),
+        variant(5, "1949-12-31"),
+        variant(5, "1998-02-27"),  # a day short of 14 (born on 29 February)
+        variant(5, "1998-03-01"),
+        variant(5, ""),
+        variant(6, ""),
+        variant(6, "1"),
+        variant(6, "١٢"),
+        variant(6, "77"),
+        variant(7, "م" * 51),
+        variant(7, ""),
+    ]
+
+
+def test_fast_checks_never_differ_from_the_reference_validator(db):
+    from registry.importer import (
+        COLUMNS,
+        FastRowValidator,
+        GoodRow,
+        RowValidator,
+        raw_row,
+    )
+
+    rng = random.Random(5)
+    columns = list(COLUMNS)
+    validator = RowValidator()
+    fast = FastRowValidator(validator, columns)
+    plain = [
+        [
+            make_national_id(rng=rng),
+            rng.choice(["سعاد محمود", "عمرو خالد", "هدى سامي"]),
+            rng.choice(["", "Huda Samy"]),
+            rng.choice(["7531", "7422", "7127"]),
+            rng.choice(["assistant", "skilled", "technician", "1", "3", "فني"]),
+            rng.choice(["2015-03-01", "01/06/2019", "31/12/2018"]),
+            rng.choice(["", "01", "21"]),
+            rng.choice(["", "P-9"]),
+        ]
+        for _ in range(300)
+    ]
+    edges = _edge_rows(rng)
+    taken_fast = 0
+    for number, values in enumerate(plain + edges * 2, start=2):  # caches warm
+        reference = validator.validate(number, raw_row(columns, values))
+        quick = fast.accept(values)
+        if quick is not None:
+            taken_fast += 1
+            assert isinstance(reference, GoodRow), values
+            assert quick == tuple(reference), values
+    accepted = sum(
+        isinstance(validator.validate(2, raw_row(columns, v)), GoodRow) for v in plain
+    )
+    assert accepted > 250  # the generated rows are mostly valid ...
+    assert taken_fast >= accepted  # ... and those take the fast path
+
+
+def test_fast_checks_cope_with_reordered_and_missing_optional_columns(db, tmp_path):
+    nid = make_national_id(birth_date=dt.date(1981, 1, 1))
+    header = [
+        "issue_date",
+        "skill_level",
+        "occupation_code",
+        "full_name_ar",
+        "national_id",
+    ]
+    rows = [["2012-01-02", "skilled", "7531", "منى", nid]]
+    result = import_file(_write_csv(tmp_path / "r.csv", header, rows, "utf-8"))
+    assert result.inserted == 1
+    cert = Certificate.objects.get()
+    assert (cert.full_name_en, cert.legacy_number) == ("", "")
+    assert cert.issuing_directorate == nid[7:9]
+
+
+def test_text_with_tabs_backslashes_and_newlines_survives_the_import(db, tmp_path):
+    nid = make_national_id(birth_date=dt.date(1981, 1, 1))
+    name = "منى\tعلي \\ السيد"
+    rows = [[nid, name, "Mona\nAli", "7531", "skilled", "2012-01-02", "", "P\\1"]]
+    import_file(_write_csv(tmp_path / "t.csv", HEADER, rows, "utf-8"))
+    cert = Certificate.objects.get()
+    assert (cert.full_name_ar, cert.full_name_en, cert.legacy_number) == (
+        name,
+        "Mona\nAli",
+        "P\\1",
+    )
+
+
+def test_bulk_serials_carry_a_valid_check_symbol():
+    from registry.importer import fast_serials
+    from registry.serials import serial_is_valid
+
+    serials = fast_serials(5000)
+    assert len(set(serials)) == 5000
+    assert all(serial_is_valid(s) for s in serials)
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_parallel_writers_keep_the_later_row_and_a_verifiable_chain(tmp_path):
+    """Two writer connections; the same record in batches 1 and 3 (2 rows each)."""
+    from registry.audit import audit_verify
+
+    first = _good_rows()
+    later = [list(first[0])]
+    later[0][2] = "Soad M. Mahmoud"
+    rows = first + [_good_rows()[1]] + later
+    result = import_file(
+        _write_csv(tmp_path / "p.csv", HEADER, rows, "utf-8"), batch_size=2
+    )
+    assert (result.inserted, result.updated, result.unchanged) == (4, 1, 0)
+    assert Certificate.objects.get(national_id=first[0][0]).full_name_en == (
+        "Soad M. Mahmoud"
+    )
+    checked, problem = audit_verify()
+    assert problem is None and checked == 3
+    again = import_file(
+        _write_csv(tmp_path / "p.csv", HEADER, rows, "utf-8"), batch_size=2
+    )
+    assert again.inserted == 0

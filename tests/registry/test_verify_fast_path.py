@@ -7,6 +7,7 @@ import asyncio
 import pytest
 from django.core.asgi import get_asgi_application
 from django.core.cache import cache
+from django.db import connections
 
 from lms.accounts.national_id import mask_national_id
 from registry.serials import serial_generate
@@ -43,6 +44,7 @@ async def fast():
     app.django = django
     yield app
     await app.aclose()
+    await _sync(connections.close_all)  # the thread _sync ran the set-up in
 
 
 async def _get(
@@ -270,6 +272,7 @@ async def test_fast_path_leaves_plain_http_to_the_ssl_redirect(make_issued, sett
         secure = await _get(app, f"/api/v1/verify/{cert.serial}/", scheme="https")
     finally:
         await app.aclose()
+        await _sync(connections.close_all)
     assert django.calls == 1 and status == 301
     assert headers["location"].startswith("https://")
     assert secure[0] == 200
