@@ -385,10 +385,12 @@ JITSI_LAST_N = env.int("JITSI_LAST_N", default=4)
 VIRTUAL_CLASSES_RECORDING_MAX_BYTES = env.int(
     "VIRTUAL_CLASSES_RECORDING_MAX_BYTES", default=4 * 1024**3
 )
-# Channel layer flavour on Redis: "core" (RedisChannelLayer, above) or "pubsub"
-# (RedisPubSubChannelLayer: one PUBLISH per group message, fans out in-process; the
-# classroom re-syncs from persisted state on reconnect). See virtual_classes/README.md.
-CHANNEL_LAYER_FLAVOUR = env.str("CHANNEL_LAYER_FLAVOUR", default="core")
+# Channel layer flavour on Redis: "pubsub" (RedisPubSubChannelLayer, the default: one
+# PUBLISH per group message, fanned out in each process, which is what lets 500 people
+# share a classroom; every chat message is persisted first and clients re-sync from it
+# on reconnect, so its at-most-once delivery loses nothing) or "core"
+# (RedisChannelLayer, above: one queued copy per socket). See virtual_classes/README.md.
+CHANNEL_LAYER_FLAVOUR = env.str("CHANNEL_LAYER_FLAVOUR", default="pubsub")
 if REDIS_URL and CHANNEL_LAYER_FLAVOUR == "pubsub":
     CHANNEL_LAYERS = {
         "default": {
