@@ -124,7 +124,12 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=
 USING_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 if not USING_POSTGRES:
     # SQLite: wait for the worker's writes instead of failing with "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("timeout", 20)
+    # IMMEDIATE takes the write lock when a transaction starts: two requests that read
+    # then write (two heartbeats at once, an answer save and the page's form post)
+    # would otherwise fail at once — SQLite cannot wait out a lock upgrade.
+    sqlite_options = DATABASES["default"].setdefault("OPTIONS", {})
+    sqlite_options.setdefault("timeout", 20)
+    sqlite_options.setdefault("transaction_mode", "IMMEDIATE")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache, channel layer, task queue ------------------------------------------

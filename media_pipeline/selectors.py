@@ -41,6 +41,19 @@ def video_asset_get(*, asset_id: int) -> VideoAssetData | None:
     return video_asset_data(asset) if asset else None
 
 
+def video_asset_demo_get() -> VideoAssetData | None:
+    """The demo clip `seed_demo` made, once it is ready (for other apps' demo data)."""
+    from media_pipeline.seeding import DEMO_VIDEO_TITLE
+
+    asset = (
+        VideoAsset.objects.prefetch_related("captions")
+        .filter(title=DEMO_VIDEO_TITLE, status=VideoAsset.Status.READY)
+        .order_by("pk")
+        .first()
+    )
+    return video_asset_data(asset) if asset else None
+
+
 def video_asset_progress_list(*, asset_ids: list[int]) -> list[dict]:
     """Status and progress of some assets, for the admin's live progress bars."""
     rows = VideoAsset.objects.filter(pk__in=asset_ids[:200])
