@@ -41,7 +41,7 @@ ready = [
     if (d := video_asset_get(asset_id=a)) and d.offline_mp4_url
 ]
 if not ready:
-    data = video_asset_ingest(file_path="{clip}", title="السلامة الكهربائية", run_now=True)
+    data = video_asset_ingest(file_path="{clip}", title="فيديو الدرس", run_now=True)
     caption_set(asset_id=data.id, language="ar", label="العربية",
                 file_name="ar.vtt", data={captions!r}.encode())
     body = list(lesson.body.raw_data)
@@ -190,7 +190,7 @@ def test_saved_lesson_plays_offline_and_its_progress_reaches_the_server(
     page.wait_for_selector("[data-offline-saved-empty]", state="visible")
     assert page.evaluate("() => maharatOffline.list().length") == 0
     assert not page.evaluate(
-        "async (path) => Boolean(await caches.match(new URL(path, location.href).href))",
+        "async (path) => Boolean(await caches.match(new URL(path, location.href)))",
         LESSON_PATH,
     )
     shot(page, "removed-from-dashboard")
