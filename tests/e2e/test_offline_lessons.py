@@ -17,12 +17,10 @@ import pytest
 
 from tests.e2e.harness import manage_on
 from tests.e2e.journeys import sign_up, wait_for_service_worker
+from tests.e2e.pages import LESSON_PATH, MODULE_PATH, enrol
 
 pytestmark = pytest.mark.e2e
 
-COURSE_PATH = "/courses/refrigeration-ac/refrigeration-ac-basics/"
-MODULE_PATH = COURSE_PATH + "safety/"
-LESSON_PATH = MODULE_PATH + "electrical-safety/"
 OTHER_LESSON_PATH = MODULE_PATH + "refrigerant-safety/"
 SYNC_URL = "/api/v1/progress/events/"
 CAPTIONS = "WEBVTT\n\n00:00.000 --> 00:05.000\nافصل الكهرباء قبل فتح الجهاز.\n"
@@ -99,12 +97,6 @@ def video_lesson(server_url, tmp_path_factory) -> dict:
 
 def pending(page) -> int:
     return page.evaluate("async () => (await maharatOffline.pending()).length")
-
-
-def enrol(page) -> None:
-    page.goto(COURSE_PATH)
-    page.click("form[action$='/enrol/'] button[type=submit]")
-    page.wait_for_load_state()
 
 
 def test_saved_lesson_plays_offline_and_its_progress_reaches_the_server(
