@@ -197,6 +197,16 @@ class ModulePage(Page):
     class Meta:
         verbose_name = _("module")
 
+    def get_context(self, request, *args, **kwargs):
+        from courses.selectors import enrollment_exists
+
+        context = super().get_context(request, *args, **kwargs)
+        course = CoursePage.objects.ancestor_of(self).first()
+        context["enrolled"] = course is not None and enrollment_exists(
+            user=request.user, course_id=course.pk
+        )
+        return context
+
 
 class LessonPage(Page):
     summary = models.TextField(_("summary"), blank=True)
@@ -232,7 +242,12 @@ class LessonPage(Page):
             from courses.views import lesson_check_post
 
             return lesson_check_post(request, lesson=self)
-        if request.user.is_authenticated and not getattr(request, "is_preview", False):
+        saving = "X-Offline-Save" in request.headers  # stored for later, not read now
+        if (
+            request.user.is_authenticated
+            and not saving
+            and not getattr(request, "is_preview", False)
+        ):
             from courses.services import lesson_open
 
             lesson_open(user=request.user, lesson=self, course=self.course)

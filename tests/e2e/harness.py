@@ -74,7 +74,8 @@ def server_env(database_url: str, tmp_dir: Path, url: str) -> dict[str, str]:
     return env
 
 
-def manage(env: dict[str, str], *args: str) -> None:
+def manage(env: dict[str, str], *args: str) -> str:
+    """Run manage.py with that environment; its output (a failure shows stderr)."""
     done = subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -83,10 +84,18 @@ def manage(env: dict[str, str], *args: str) -> None:
         text=True,
     )
     if done.returncode:
-        raise RuntimeError(
-            f"manage.py {' '.join(args)} failed ({done.returncode}):\n"
-            + done.stderr[-3000:]
-        )
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+    return done.stdout
+
+
+# Each running server's environment, by base URL, for `manage_on`.
+_SERVER_ENVS: dict[str, dict[str, str]] = {}
+
+
+def manage_on(server_url: str, *args: str) -> str:
+    """manage.py against a running e2e server's database and media (for fixtures
+    that prepare data and for checking what the browser's requests stored)."""
+    return manage(_SERVER_ENVS[server_url], *args)
 
 
 def wait_until_up(url: str, process: subprocess.Popen, timeout_s: float = 60) -> None:
@@ -160,10 +169,12 @@ def live_server(tmp_dir: Path) -> Iterator[str]:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
+        _SERVER_ENVS[url] = env
         try:
             wait_until_up(url, process)
             yield url
         finally:
+            _SERVER_ENVS.pop(url, None)
             process.terminate()
             try:
                 process.wait(timeout=10)
