@@ -90,10 +90,17 @@ def watch_the_video(page, shot) -> None:
     assert_accessible(page)
     video.scroll_into_view_if_needed()
     with page.expect_response(
-        lambda r: "/heartbeat/" in r.url and r.request.method == "POST"
+        lambda r: (
+            "/progress/events/" in r.url
+            and r.request.method == "POST"
+            and '"heartbeat"' in (r.request.post_data or "")
+        ),
+        timeout=40_000,  # the whole clip plays inside this block
     ) as beat:
-        video.focus()
-        page.keyboard.press("Space")  # the native controls' play, from the keyboard
+        # hls.js is fetched only now, on the play button, from the keyboard
+        assert not page.evaluate("() => Boolean(window.Hls)")
+        page.get_by_role("button", name="تشغيل الفيديو").focus()
+        page.keyboard.press("Enter")
         page.wait_for_function(
             "() => document.querySelector('[data-mp-player] video').currentTime > 1"
         )
@@ -107,6 +114,7 @@ def watch_the_video(page, shot) -> None:
             timeout=30_000,
         )
     assert beat.value.ok, beat.value.text()
+    assert all(r["accepted"] for r in beat.value.json()["results"]), beat.value.text()
 
 
 def pass_the_check(page, answers: list[list[int]], *, first_wrong=False) -> None:

@@ -81,8 +81,8 @@
       if (playing || pos) video.load();
     }
 
-    function hlsSource(Hls, url, level, pos) {
-      var playing = !video.paused;
+    function hlsSource(Hls, url, level, pos, autoplay) {
+      var playing = autoplay || !video.paused;
       if (hls) hls.destroy();
       hls = new Hls({ startLevel: level, startPosition: pos || -1, capLevelToPlayerSize: true,
                       autoStartLoad: playing });
@@ -136,14 +136,31 @@
         startMp4();
       }
     }
+    /* hls.js (about 117 KB compressed) is fetched when the person presses "Play",
+       not with the page: a lesson someone only reads costs no player download. Until
+       then the video has no source, so the native controls are hidden behind the
+       button (a real button: keyboard and screen readers reach it). */
     function startStreaming() {
       if (!mse) return startNative();
-      loadHlsJs(d.hlsJs).then(function (Hls) {
-        if (!Hls || !Hls.isSupported()) return startNative();
-        video.dataset.mode = "hls";
-        picker.parentNode.hidden = false;
-        hlsSource(Hls, d.master, 0, start);  // level 0: the lowest rendition (data saver)
-      }, startNative);
+      var button = box.querySelector(".mp-start");
+      var begin = function (pressed) {
+        loadHlsJs(d.hlsJs).then(function (Hls) {
+          if (!Hls || !Hls.isSupported()) return startNative();
+          video.dataset.mode = "hls";
+          picker.parentNode.hidden = false;
+          // level 0: the lowest rendition (data saver)
+          hlsSource(Hls, d.master, 0, start, pressed);
+        }, startNative);
+      };
+      if (window.Hls || !button) return begin(false);
+      video.controls = false;
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        button.hidden = true;
+        video.controls = true;
+        video.focus();
+        begin(true);
+      }, { once: true });
     }
     savedCopy(d.offline).then(function (isSaved) {
       if (isSaved) startMp4(); else startStreaming();
