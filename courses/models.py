@@ -174,10 +174,12 @@ class CoursePage(Page):
         verbose_name = _("course")
 
     def get_context(self, request, *args, **kwargs):
+        from courses.sections import course_sections_for
         from courses.selectors import course_page_state
 
         context = super().get_context(request, *args, **kwargs)
         context.update(course_page_state(course=self, request=request))
+        context["sections"] = course_sections_for(request=request, course_id=self.pk)
         return context
 
     @property
