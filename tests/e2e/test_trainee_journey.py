@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -320,11 +321,27 @@ def approve_the_certificate(page, trainee: NewTrainee, shot) -> None:
     shot(page, "approved")
 
 
+def qr_link_of_the_downloaded_pdf(page) -> str:
+    """Download the certificate PDF as the holder does and read its QR code as a phone
+    camera would: the page rendered to an image, the code decoded from the pixels."""
+    import pypdfium2
+    import zxingcpp
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name=ar("Download the certificate (PDF)")).click()
+    pdf = pypdfium2.PdfDocument(Path(download.value.path()).read_bytes())
+    codes = zxingcpp.read_barcodes(pdf[0].render(scale=2).to_pil())
+    assert len(codes) == 1, codes
+    return codes[0].text
+
+
 def verify_the_certificate(page, shot) -> None:
     page.goto("/certificates/")
-    link = page.locator("input[id^='link-']")
-    url = link.input_value()
+    link = page.locator("input[id^='link-']").input_value()
     shot(page, "my-certificate")
+    url = qr_link_of_the_downloaded_pdf(page)
+    # the QR carries the shareable link plus the signed token for offline checks
+    assert url.startswith(link + "?t=")
     page.goto(url)
     result = page.locator("#result")
     assert result.inner_text() == ar("Valid certificate")
