@@ -2,10 +2,34 @@
 
 import os
 
-from django.core.asgi import get_asgi_application
+import django
+from asgiref.sync import sync_to_async
+from django.core.handlers.asgi import ASGIHandler
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings")
-django_asgi_app = get_asgi_application()
+
+
+class SyncStackASGIHandler(ASGIHandler):
+    """Django's ASGI handler, running the middleware and view in one thread hop.
+
+    Our middleware and views are synchronous. Django's stock handler builds an async
+    chain, so every `MiddlewareMixin` runs `process_request`/`process_response`
+    through its own `sync_to_async` (about 20 hand-offs between the event loop and
+    the request's thread per request, measured with the exam-save profile in
+    assessments/README.md). Built in sync mode the chain runs in the request's
+    thread with one hand-off, as under WSGI. Async views still work (Django wraps
+    them with `async_to_sync`); WebSockets are not affected.
+    """
+
+    def load_middleware(self, is_async: bool = False) -> None:
+        super().load_middleware(is_async=False)
+
+    async def get_response_async(self, request):
+        return await sync_to_async(self.get_response, thread_sensitive=True)(request)
+
+
+django.setup(set_prefix=False)
+django_asgi_app = SyncStackASGIHandler()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
