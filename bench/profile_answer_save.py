@@ -11,7 +11,8 @@ exam page sends):
   - CPU milliseconds per save (median of 5 batches; noisy when the machine is shared).
 With PROFILE_CPROFILE=1 it also prints the top of a cProfile of the token save.
 Environment: BENCH_DATABASE_URL (default: database maharat_assessments_profile),
-PROFILE_SAVES (saves per batch, default 200).
+PROFILE_REDIS_URL (a Redis for cache and sessions, as in production; default: none,
+as in the load benchmark), PROFILE_SAVES (saves per batch, default 200).
 """
 
 from __future__ import annotations
@@ -38,6 +39,9 @@ os.environ.setdefault(
 import bench_assessments as bench  # noqa: E402
 
 SAVES = int(os.environ.get("PROFILE_SAVES", "200"))
+os.environ.pop("REDIS_URL", None)
+if os.environ.get("PROFILE_REDIS_URL"):
+    bench.ENV["REDIS_URL"] = os.environ["PROFILE_REDIS_URL"]
 
 
 class Hops:
