@@ -42,9 +42,9 @@ format:
 
 # Refresh the catalogues after changing strings (needs GNU gettext), then translate.
 messages:
-	@for d in lms lms/accounts lms/home lms/reports registry media_pipeline content courses virtual_classes assessments; do \
-	  (cd $$d && ../$(PY) ../manage.py makemessages -l ar -l en --ignore='*/tests/*' -v 0 2>/dev/null || \
-	   ../../$(PY) ../../manage.py makemessages -l ar -l en -v 0); done
+	@cd lms && $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages -l ar --ignore='pwa/*' --ignore='reports/*' -v 0
+	@for d in lms/pwa lms/reports registry media_pipeline content courses virtual_classes assessments; do \
+	  (cd $$d && $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages -l ar -v 0) || exit 1; done
 
 clean:
 	rm -rf $(VENV) var db.sqlite3

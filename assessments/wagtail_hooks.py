@@ -30,3 +30,11 @@ def exams_panel(request):
         context={"open_attempts": open_attempts, "results": results},
         order=90,
     )
+
+
+@hooks.register("maharat_report_facts")
+def assessment_report_facts(*, since=None):
+    """Exam attempts, passes and practical tests for the statistics (lms.reports)."""
+    from assessments.selectors import report_facts
+
+    return report_facts(since=since)

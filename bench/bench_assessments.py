@@ -242,6 +242,23 @@ def report(label: str, stats: dict, examinees: list[dict]) -> float:
     return rate
 
 
+def wait_until_serving(timeout_s: float = 60) -> None:
+    """Start the clock once the server answers, as a load balancer's health check
+    would: uvicorn's supervisor opens the port seconds before its workers have
+    imported Django, and saves sent meanwhile measured the start-up, not a save."""
+    import urllib.error
+    import urllib.request
+
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=5):
+                return
+        except (OSError, urllib.error.URLError):
+            time.sleep(0.2)
+    raise SystemExit(f"the server did not answer /healthz within {timeout_s:g} s")
+
+
 def main() -> None:
     import psycopg
 
@@ -268,12 +285,7 @@ def main() -> None:
         start_new_session=True,
     )
     try:
-        for _ in range(100):
-            try:
-                with __import__("socket").create_connection(("127.0.0.1", PORT), 0.2):
-                    break
-            except OSError:
-                time.sleep(0.2)
+        wait_until_serving()
         target_rate = TARGET_EXAMINEES / TARGET_INTERVAL_S
         print(
             f"server: uvicorn x{WORKERS} on :{PORT}, "

@@ -3,12 +3,13 @@
 Creates the database maharat_reports_bench (dropped at the end), generates with
 INSERT ... SELECT generate_series:
   - 200,000 trainees and 500,000 enrolments (courses' real tables), with lesson
-    progress and completions, then runs the real refresh (courses' report_facts);
-  - 2,500,000 registry certificate holders and 400,000 exam attempts in stand-in
-    tables (bench_certificates, bench_attempts), because the registry's and the
-    assessments' tables are not merged into this branch yet: they are aggregated
-    into the reports' summary with the same GROUP BY their report_facts will run.
-Then times each dashboard query (median of 5) and the whole dashboard page.
+    progress and completions;
+  - 2,500,000 registry certificates (registry_certificate: issued, revoked,
+    pending; one in five linked to an account), 400,000 exam attempts and 150,000
+    practical assessments (assessments' real tables);
+then times each app's report_facts source on its own (full, and since last month as
+the hourly refresh runs it), the whole refresh (full and since last month), each
+dashboard query (median of 5) and the whole dashboard page.
 Goal: every one under 1 s.
 
 Run: /work/main/.venv/bin/python bench/bench_reports.py   (needs PostgreSQL)
@@ -37,6 +38,7 @@ USERS = 200_000
 ENROLMENTS = 500_000
 CERTIFICATES = 2_500_000
 ATTEMPTS = 400_000
+PRACTICALS = 150_000
 COURSES = 20
 
 
@@ -144,69 +146,137 @@ def generate(cursor, course_ids: list[int]) -> None:
         FROM courses_enrollment WHERE id % 4 = 0
         """
     )
-    # Stand-ins for tables not merged into this branch yet.
-    cursor.execute(
-        f"""
-        CREATE UNLOGGED TABLE bench_certificates AS
-        SELECT i AS id, ({govs})[1 + (i * 31) % 28] AS governorate_code,
-          (ARRAY['7531','7532','7533','8153','7422','7421','7127'])[1 + i % 7]
-            AS occupation_code,
-          (ARRAY['assistant','skilled','technician','specialist'])[1 + (i / 7) % 4]
-            AS level_code,
-          CASE WHEN i % 3 = 0 THEN 'female' ELSE 'male' END AS gender,
-          i % 29 = 0 AS has_disability,
-          (date '2016-01-01' + (i % 3950)) AS issue_date,
-          CASE WHEN i % 97 = 0 THEN date '2016-01-01' + (i % 3950) + 30 END
-            AS revoked_on
-        FROM generate_series(1, {CERTIFICATES}) AS i
-        """
-    )
-    cursor.execute(
-        f"""
-        CREATE UNLOGGED TABLE bench_attempts AS
-        SELECT i AS id, ({govs})[1 + (i * 13) % 28] AS governorate_code,
-          (ARRAY['7531','7532','7533','8153','7422','7421','7127'])[1 + i % 7]
-            AS occupation_code,
-          (ARRAY['assistant','skilled','technician','specialist'])[1 + (i / 7) % 4]
-            AS level_code,
-          CASE WHEN i % 2 = 0 THEN 'female' ELSE 'male' END AS gender,
-          i % 31 = 0 AS has_disability,
-          ({courses})[1 + i % {COURSES}] AS course_id,
-          now() - make_interval(days => (i * 11) % 730) AS submitted_at,
-          (i * 17) % 100 < 62 AS passed
-        FROM generate_series(1, {ATTEMPTS}) AS i
-        """
-    )
+    generate_registry(cursor, govs, first_user)
+    generate_assessments(cursor, first_user)
     cursor.execute("ANALYZE")
 
 
-AGGREGATES = [
-    (
-        "certificates_issued",
-        "SELECT 'certificates_issued', date_trunc('month', issue_date)::date,"
-        " governorate_code, occupation_code, level_code, gender, has_disability,"
-        " NULL::bigint, count(*) FROM bench_certificates GROUP BY 2,3,4,5,6,7",
-    ),
-    (
-        "certificates_revoked",
-        "SELECT 'certificates_revoked', date_trunc('month', revoked_on)::date,"
-        " governorate_code, occupation_code, level_code, gender, has_disability,"
-        " NULL::bigint, count(*) FROM bench_certificates"
-        " WHERE revoked_on IS NOT NULL GROUP BY 2,3,4,5,6,7",
-    ),
-    (
-        "exam_attempts",
-        "SELECT 'exam_attempts', date_trunc('month', submitted_at)::date,"
-        " governorate_code, occupation_code, level_code, gender, has_disability,"
-        " course_id, count(*) FROM bench_attempts GROUP BY 2,3,4,5,6,7,8",
-    ),
-    (
-        "exam_passes",
-        "SELECT 'exam_passes', date_trunc('month', submitted_at)::date,"
-        " governorate_code, occupation_code, level_code, gender, has_disability,"
-        " course_id, count(*) FROM bench_attempts WHERE passed GROUP BY 2,3,4,5,6,7,8",
-    ),
-]
+def build_exams() -> tuple[list[int], list[int]]:
+    """One question bank, exam blueprint and rubric per occupation and level."""
+    from assessments.models import ExamBlueprint, QuestionBank, Rubric
+    from registry.models import Occupation, SkillLevel
+
+    blueprints, rubrics = [], []
+    for occupation in Occupation.objects.all():
+        for level in SkillLevel.objects.all():
+            slug = f"{occupation.code}-{level.code}"
+            bank = QuestionBank.objects.create(
+                slug=slug, title=slug, occupation=occupation, skill_level=level
+            )
+            blueprints.append(
+                ExamBlueprint.objects.create(
+                    slug=slug,
+                    title=slug,
+                    bank=bank,
+                    occupation=occupation,
+                    skill_level=level,
+                ).pk
+            )
+            rubrics.append(
+                Rubric.objects.create(
+                    title=slug, occupation=occupation, skill_level=level
+                ).pk
+            )
+    return blueprints, rubrics
+
+
+def generate_registry(cursor, govs: str, first_user: int) -> None:
+    """The registry's real table: issued, revoked (about 1 in 97) and pending (1 in
+    251) certificates over ten years; one in five linked to an account."""
+    from registry.models import Occupation, SkillLevel
+
+    occupations = (
+        "ARRAY["
+        + ",".join(str(pk) for pk in Occupation.objects.values_list("pk", flat=True))
+        + "]"
+    )
+    levels = (
+        "ARRAY["
+        + ",".join(str(pk) for pk in SkillLevel.objects.values_list("pk", flat=True))
+        + "]"
+    )
+    revoked = "i % 97 = 0 AND i % 251 <> 0"
+    cursor.execute(
+        f"""
+        INSERT INTO registry_certificate (serial, national_id, holder_id,
+          full_name_ar, full_name_en, birth_date, gender, governorate_code,
+          occupation_id, skill_level_id, issuing_directorate, issue_date, source,
+          evidence, legacy_number, status, revoked_at, revocation_reason,
+          created_at, updated_at)
+        SELECT lpad(i::text, 11, '0'), '2' || lpad(i::text, 13, '0'),
+          CASE WHEN i % 5 = 0 THEN {first_user} + i % {USERS} END,
+          'حامل شهادة', '', date '1980-01-01' + (i % 9000),
+          CASE WHEN i % 3 = 0 THEN 'female' ELSE 'male' END,
+          ({govs})[1 + (i * 31) % 28],
+          ({occupations})[1 + i % cardinality({occupations})],
+          ({levels})[1 + (i / 7) % cardinality({levels})], '',
+          CASE WHEN i % 251 <> 0 THEN current_date - (i % 3650) END,
+          'paper_import', '{{}}', '',
+          CASE WHEN i % 251 = 0 THEN 'pending' WHEN {revoked} THEN 'revoked'
+            ELSE 'issued' END,
+          CASE WHEN {revoked} THEN
+            LEAST((current_date - (i % 3650) + 30)::timestamptz, now()) END,
+          CASE WHEN {revoked} THEN 'bench' ELSE '' END,
+          now(), now()
+        FROM generate_series(1, {CERTIFICATES}) AS i
+        """
+    )
+
+
+def generate_assessments(cursor, first_user: int) -> None:
+    """Exam attempts (graded, some awaiting grading, a few in progress) and
+    practical assessments (most submitted) over two years."""
+    blueprints, rubrics = build_exams()
+    bps = "ARRAY[" + ",".join(map(str, blueprints)) + "]"
+    rbs = "ARRAY[" + ",".join(map(str, rubrics)) + "]"
+    cursor.execute(
+        f"""
+        INSERT INTO assessments_attempt (user_id, blueprint_id, number, status,
+          started_at, deadline_at, submitted_at, auto_submitted, score, max_score,
+          percent, passed)
+        SELECT {first_user} + i % {USERS},
+          ({bps})[1 + (i / {USERS}) % cardinality({bps})], 1,
+          CASE WHEN i % 101 = 0 THEN 'in_progress'
+            WHEN i % 41 = 0 THEN 'awaiting_grading' ELSE 'graded' END,
+          t.at, t.at + interval '1 hour',
+          CASE WHEN i % 101 <> 0 THEN t.at + interval '50 minutes' END,
+          false, NULL, 20, NULL,
+          CASE WHEN i % 101 = 0 OR i % 41 = 0 THEN NULL
+            ELSE (i * 17) % 100 < 62 END
+        FROM generate_series(0, {ATTEMPTS - 1}) AS i,
+          LATERAL (SELECT now() - make_interval(days => (i * 11) % 730) AS at) t
+        """
+    )
+    cursor.execute(
+        f"""
+        INSERT INTO assessments_practicalassessment (rubric_id, trainee_id,
+          assessor_id, status, comments, percent, created_at, submitted_at)
+        SELECT ({rbs})[1 + i % cardinality({rbs})],
+          {first_user} + 1 + i % ({USERS} - 1), {first_user},
+          CASE WHEN i % 9 = 0 THEN 'draft' ELSE 'submitted' END, '',
+          NULL, t.at, CASE WHEN i % 9 <> 0 THEN t.at + interval '2 hours' END
+        FROM generate_series(0, {PRACTICALS} - 1) AS i,
+          LATERAL (SELECT now() - make_interval(days => (i * 13) % 730) AS at) t
+        """
+    )
+
+
+def time_sources() -> None:
+    """Each app's report_facts on its own, full and since last month (the GROUP BY
+    queries run as the refresh runs them; rows are counted, not stored)."""
+    from lms.reports.facts import fact_sources, source_name
+    from lms.reports.selectors import ReportFilters, add_months
+
+    since = add_months(ReportFilters.default().date_to, -1)
+    for source in fact_sources():
+        name = source_name(source).split(".")[0]
+        for label, start in (("full", None), (f"since {since:%Y-%m}", since)):
+            rows, _ = timed(
+                f"source {name} ({label})",
+                lambda s=source, d=start: sum(1 for _ in s(since=d)),
+                goal=False,
+            )
+            print(f"  {rows:,} fact rows")
 
 
 def main() -> None:
@@ -234,6 +304,7 @@ def run() -> None:
         DIMENSIONS,
         ReportFilters,
         ReportScope,
+        add_months,
         overview,
         pass_rates_by_level,
         report_table,
@@ -253,23 +324,22 @@ def run() -> None:
             "courses_enrollment",
             "courses_lessonprogress",
             "courses_coursecompletion",
-            "bench_certificates",
-            "bench_attempts",
+            "registry_certificate",
+            "assessments_attempt",
+            "assessments_practicalassessment",
         ):
             cursor.execute(f"SELECT count(*) FROM {table}")
             print(f"  {table:<30} {cursor.fetchone()[0]:>12,} rows")
-    timed("refresh (courses.report_facts over real tables)", facts_refresh, goal=False)
+    time_sources()
+    refresh, _ = timed("refresh: every source (full)", facts_refresh, goal=False)
+    print(f"  {refresh.rows:,} summary rows, errors: {refresh.errors or 'none'}")
+    since = add_months(ReportFilters.default().date_to, -1)
+    timed(
+        f"refresh: every source since {since:%Y-%m} (the hourly run)",
+        lambda: facts_refresh(since=since),
+        goal=False,
+    )
     with connection.cursor() as cursor:
-        for metric, sql in AGGREGATES:
-            timed(
-                f"aggregate {metric} (stand-in source) into summary",
-                lambda sql=sql: cursor.execute(
-                    "INSERT INTO reports_reportfact (metric, month, governorate_code,"
-                    " occupation_code, level_code, gender, has_disability, course_id,"
-                    f" value) {sql}"
-                ),
-                goal=False,
-            )
         cursor.execute("ANALYZE reports_reportfact")
     print(f"  summary rows: {ReportFact.objects.count():,}")
 

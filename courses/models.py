@@ -174,10 +174,12 @@ class CoursePage(Page):
         verbose_name = _("course")
 
     def get_context(self, request, *args, **kwargs):
+        from courses.sections import course_sections_for
         from courses.selectors import course_page_state
 
         context = super().get_context(request, *args, **kwargs)
         context.update(course_page_state(course=self, request=request))
+        context["sections"] = course_sections_for(request=request, course_id=self.pk)
         return context
 
     @property
@@ -196,6 +198,16 @@ class ModulePage(Page):
 
     class Meta:
         verbose_name = _("module")
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.selectors import enrollment_exists
+
+        context = super().get_context(request, *args, **kwargs)
+        course = CoursePage.objects.ancestor_of(self).first()
+        context["enrolled"] = course is not None and enrollment_exists(
+            user=request.user, course_id=course.pk
+        )
+        return context
 
 
 class LessonPage(Page):
@@ -232,7 +244,12 @@ class LessonPage(Page):
             from courses.views import lesson_check_post
 
             return lesson_check_post(request, lesson=self)
-        if request.user.is_authenticated and not getattr(request, "is_preview", False):
+        saving = "X-Offline-Save" in request.headers  # stored for later, not read now
+        if (
+            request.user.is_authenticated
+            and not saving
+            and not getattr(request, "is_preview", False)
+        ):
             from courses.services import lesson_open
 
             lesson_open(user=request.user, lesson=self, course=self.course)

@@ -14,6 +14,10 @@ from courses.models import CatalogPage, CoursePage, LessonPage, ModulePage, Trad
 from courses.seed_data import CURRICULA
 from registry.models import Occupation, SkillLevel
 
+# The demo exams (assessments' seed) test this level: the courses must match it,
+# or completing a course never makes its exam available.
+DEMO_LEVEL_CODE = "skilled"
+
 # Fixed ids keep block ids stable across runs (and so trainees' check results).
 _NS = uuid.UUID("5b2f6c1e-8f7a-4d55-9a51-4d1c0f7e2a10")
 
@@ -98,7 +102,10 @@ def seed_courses(stdout) -> None:
         title="الدورات",
         intro="اختر حرفة، ثم دورة تناسب مستواك. كل الدورات مجانية.",
     )
-    level = SkillLevel.objects.order_by("rank").first()
+    level = (
+        SkillLevel.objects.filter(code=DEMO_LEVEL_CODE).first()
+        or SkillLevel.objects.order_by("rank").first()
+    )
     instructor = get_user_model().objects.filter(username="instructor").first()
     created_lessons = 0
     for curriculum in CURRICULA:
@@ -144,6 +151,38 @@ def seed_courses(stdout) -> None:
                 )
                 created_lessons += int(created)
     stdout.write(f"courses: 3 trades, {created_lessons} new lessons")
+    _attach_demo_video(stdout)
+
+
+def _attach_demo_video(stdout) -> None:
+    """Put the media pipeline's demo clip in the first lesson, once, if it is ready."""
+    from media_pipeline.selectors import video_asset_demo_get
+
+    asset = video_asset_demo_get()
+    first = CURRICULA[0]
+    course_slug = first["course"]["slug"]
+    module_slug, _title, lessons = first["modules"][0]
+    course = CoursePage.objects.filter(slug=course_slug).first()
+    if asset is None or course is None:
+        return
+    lesson = LessonPage.objects.descendant_of(course).filter(slug=lessons[0][0]).first()
+    if lesson is None:
+        return
+    if any(block.block_type == "video" for block in lesson.body):
+        return
+    key = f"{course_slug}/{module_slug}/{lessons[0][0]}"
+    body = list(lesson.body.raw_data)
+    body.insert(
+        1,
+        {
+            "type": "video",
+            "id": _block_id(key, "video"),
+            "value": {"video": asset.id, "caption": asset.title},
+        },
+    )
+    lesson.body = body
+    lesson.save_revision().publish()
+    stdout.write(f"courses: demo video {asset.id} in “{lesson.title}”")
 
 
 seed_courses.order = 30  # after users (home) and registry reference data

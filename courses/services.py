@@ -273,7 +273,9 @@ def progress_events_apply(*, user, events: list[dict]) -> list[EventResult]:
 
     Events run in client-time order; a refused event never takes the others down.
     Each event: {id, kind: open|heartbeat|answer, lesson_id, at (aware datetime),
-    and asset_id/watched_s/position_s/duration_s or block_id/answers}.
+    user_id (optional: who was signed in when it was recorded; another account's
+    event is refused), and asset_id/watched_s/position_s/duration_s or
+    block_id/answers}.
     """
     order = sorted(range(len(events)), key=lambda i: events[i]["at"])
     results: dict[int, EventResult] = {}
@@ -312,6 +314,10 @@ def _apply_event(*, user, event: dict) -> EventResult:
 
 
 def _run_event(*, user, event: dict) -> str:
+    if event.get("user_id") not in (None, user.pk):
+        raise ProgressRefused(
+            _("This progress was recorded for another account on this phone.")
+        )
     kind = event["kind"]
     if kind == "open":
         lesson = _live_lesson(event["lesson_id"])

@@ -3,10 +3,50 @@
 import gc
 import os
 
-from django.core.asgi import get_asgi_application
+import django
+from asgiref.sync import sync_to_async
+from django.core.handlers.asgi import ASGIHandler
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings")
-django_asgi_app = get_asgi_application()
+
+
+class SyncStackASGIHandler(ASGIHandler):
+    """Django's ASGI handler, running the middleware and view in one thread hop.
+
+    Our middleware and views are synchronous. Django's stock handler builds an async
+    chain, so every `MiddlewareMixin` runs `process_request`/`process_response`
+    through its own `sync_to_async` (about 20 hand-offs between the event loop and
+    the request's thread per request, measured with the exam-save profile in
+    assessments/README.md). Built in sync mode the chain runs in the request's
+    thread with one hand-off, as under WSGI. Async views still work (Django wraps
+    them with `async_to_sync`); WebSockets are not affected.
+    """
+
+    def load_middleware(self, is_async: bool = False) -> None:
+        super().load_middleware(is_async=False)
+
+    async def get_response_async(self, request):
+        return await sync_to_async(self.get_response, thread_sensitive=True)(request)
+
+
+def warm_up() -> None:
+    """Do the first request's one-off work at start-up: importing the URLconf (every
+    app's views, ~1 s) and loading the translation catalogues. Otherwise the first
+    requests a fresh worker accepts wait for it (seen as p99 in the exam load bench).
+    The active language is left alone: requests copy this thread's context.
+    """
+    from django.conf import settings
+    from django.urls import get_resolver
+    from django.utils.translation import trans_real
+
+    get_resolver().url_patterns  # noqa: B018 (imports every urls and views module)
+    for code, _name in settings.LANGUAGES:
+        trans_real.translation(code)
+
+
+django.setup(set_prefix=False)
+django_asgi_app = SyncStackASGIHandler()
+warm_up()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402

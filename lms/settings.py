@@ -124,7 +124,12 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=
 USING_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 if not USING_POSTGRES:
     # SQLite: wait for the worker's writes instead of failing with "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("timeout", 20)
+    # IMMEDIATE takes the write lock when a transaction starts: two requests that read
+    # then write (two heartbeats at once, an answer save and the page's form post)
+    # would otherwise fail at once — SQLite cannot wait out a lock upgrade.
+    sqlite_options = DATABASES["default"].setdefault("OPTIONS", {})
+    sqlite_options.setdefault("timeout", 20)
+    sqlite_options.setdefault("transaction_mode", "IMMEDIATE")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache, channel layer, task queue ------------------------------------------
@@ -149,6 +154,10 @@ if REDIS_URL:
             },
         }
     }
+    # Sessions read from Redis, written through to the database: one query less on
+    # every signed-in request (bench/profile_answer_save.py). Only with a shared
+    # cache: a per-process cache would keep a logged-out session alive elsewhere.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
         "default": {
@@ -184,7 +193,9 @@ else:
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, loading the user's roles with the user: one query less
+    # on every signed-in request (bench/profile_answer_save.py)
+    "lms.accounts.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -268,7 +279,8 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # DRF's token authentication, with the user's roles read in the same query
+        "lms.accounts.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -388,10 +400,12 @@ JITSI_LAST_N = env.int("JITSI_LAST_N", default=4)
 VIRTUAL_CLASSES_RECORDING_MAX_BYTES = env.int(
     "VIRTUAL_CLASSES_RECORDING_MAX_BYTES", default=4 * 1024**3
 )
-# Channel layer flavour on Redis: "core" (RedisChannelLayer, above) or "pubsub"
-# (RedisPubSubChannelLayer: one PUBLISH per group message, fans out in-process; the
-# classroom re-syncs from persisted state on reconnect). See virtual_classes/README.md.
-CHANNEL_LAYER_FLAVOUR = env.str("CHANNEL_LAYER_FLAVOUR", default="core")
+# Channel layer flavour on Redis: "pubsub" (RedisPubSubChannelLayer, the default: one
+# PUBLISH per group message, fanned out in each process, which is what lets 500 people
+# share a classroom; every chat message is persisted first and clients re-sync from it
+# on reconnect, so its at-most-once delivery loses nothing) or "core"
+# (RedisChannelLayer, above: one queued copy per socket). See virtual_classes/README.md.
+CHANNEL_LAYER_FLAVOUR = env.str("CHANNEL_LAYER_FLAVOUR", default="pubsub")
 if REDIS_URL and CHANNEL_LAYER_FLAVOUR == "pubsub":
     CHANNEL_LAYERS = {
         "default": {

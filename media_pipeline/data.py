@@ -31,3 +31,11 @@ class VideoAssetData:
     @property
     def is_playable(self) -> bool:
         return bool(self.hls_master_url)
+
+
+@dataclass(frozen=True)
+class OfflineFileData:
+    """One file a video needs to play without a connection, with its size."""
+
+    url: str
+    size_bytes: int

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-from media_pipeline.data import RenditionData, VideoAssetData
+from pathlib import Path
+
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.files.storage import default_storage
+from django.templatetags.static import static
+
+from media_pipeline.data import OfflineFileData, RenditionData, VideoAssetData
 from media_pipeline.ffmpeg_ops import MASTER_PLAYLIST
 from media_pipeline.models import VideoAsset
+
+PLAYER_STATIC_FILES = ("media_pipeline/player.js",)
 
 
 def video_asset_data(asset: VideoAsset) -> VideoAssetData:
@@ -41,6 +50,19 @@ def video_asset_get(*, asset_id: int) -> VideoAssetData | None:
     return video_asset_data(asset) if asset else None
 
 
+def video_asset_demo_get() -> VideoAssetData | None:
+    """The demo clip `seed_demo` made, once it is ready (for other apps' demo data)."""
+    from media_pipeline.seeding import DEMO_VIDEO_TITLE
+
+    asset = (
+        VideoAsset.objects.prefetch_related("captions")
+        .filter(title=DEMO_VIDEO_TITLE, status=VideoAsset.Status.READY)
+        .order_by("pk")
+        .first()
+    )
+    return video_asset_data(asset) if asset else None
+
+
 def video_asset_progress_list(*, asset_ids: list[int]) -> list[dict]:
     """Status and progress of some assets, for the admin's live progress bars."""
     rows = VideoAsset.objects.filter(pk__in=asset_ids[:200])
@@ -55,3 +77,56 @@ def video_asset_progress_list(*, asset_ids: list[int]) -> list[dict]:
         }
         for a in rows
     ]
+
+
+def _stored_size(name: str) -> int:
+    try:
+        return default_storage.size(name)
+    except (OSError, NotImplementedError):
+        return 0
+
+
+def _static_size(name: str) -> int:
+    path = finders.find(name)
+    if path:
+        return Path(path).stat().st_size
+    try:
+        return staticfiles_storage.size(name)
+    except (OSError, NotImplementedError, ValueError):
+        return 0
+
+
+def video_asset_offline_files(*, asset_id: int) -> tuple[OfflineFileData, ...]:
+    """What playing a video with no connection needs: the small offline MP4, its
+    poster, its caption tracks and the player script (empty until the asset is ready
+    with an offline MP4)."""
+    asset = VideoAsset.objects.prefetch_related("captions").filter(pk=asset_id).first()
+    if asset is None or not (asset.output_prefix and asset.offline_mp4_name):
+        return ()
+    prefix = asset.output_prefix
+    files = [
+        OfflineFileData(
+            url=asset.published_url(asset.offline_mp4_name),
+            size_bytes=asset.offline_size_bytes
+            or _stored_size(f"{prefix}/{asset.offline_mp4_name}"),
+        )
+    ]
+    if asset.poster_name:
+        files.append(
+            OfflineFileData(
+                url=asset.published_url(asset.poster_name),
+                size_bytes=_stored_size(f"{prefix}/{asset.poster_name}"),
+            )
+        )
+    for caption in asset.captions.all():
+        if caption.file:
+            files.append(
+                OfflineFileData(
+                    url=caption.file.url, size_bytes=_stored_size(caption.file.name)
+                )
+            )
+    files.extend(
+        OfflineFileData(url=static(name), size_bytes=_static_size(name))
+        for name in PLAYER_STATIC_FILES
+    )
+    return tuple(files)

@@ -90,3 +90,13 @@ def media_progress_js():
     return format_html(
         '<script src="{}" defer></script>', static("media_pipeline/admin_progress.js")
     )
+
+
+@hooks.register("maharat_seed_demo")
+def seed_demo_video(stdout):
+    from media_pipeline.seeding import seed_demo_video as run
+
+    run(stdout)
+
+
+seed_demo_video.order = 20  # before courses (30), which puts it in a lesson

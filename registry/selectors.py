@@ -198,3 +198,66 @@ def certificate_statistics(**filters: Any) -> dict[str, Any]:
             for row in months
         ],
     }
+
+
+# --- Report facts (lms.reports contract, see lms/reports/README.md) -----------------
+
+
+def _certificate_facts(qs: QuerySet[Certificate], *, metric: str, when: str):
+    """One metric grouped in the database by month and the holder's attributes."""
+    from django.db.models import BigIntegerField, CharField, DateField, F, Value
+
+    from lms.accounts.selectors import user_has_disability_expression
+
+    return (
+        qs.annotate(
+            metric=Value(metric, output_field=CharField()),
+            month=TruncMonth(when, output_field=DateField()),
+            occupation_code=F("occupation__code"),
+            level_code=F("skill_level__code"),
+            has_disability=user_has_disability_expression(via="holder"),
+            course_id=Value(None, output_field=BigIntegerField()),
+        )
+        .values(
+            "metric",
+            "month",
+            "governorate_code",
+            "occupation_code",
+            "level_code",
+            "gender",
+            "has_disability",
+            "course_id",
+        )
+        .annotate(value=Count("id"))
+        .order_by()
+    )
+
+
+def report_facts(*, since: dt.date | None = None):
+    """The registry's figures for lms.reports, one GROUP BY query per metric.
+
+    certificates_issued: every certificate ever issued (revoked ones included: they
+    were issued) by month of issue; certificates_revoked: by month of revocation.
+    Pending certificates count in neither. Not per course (course_id None).
+    """
+    from django.utils import timezone
+
+    issued = Certificate.objects.filter(
+        status__in=[CertificateStatus.ISSUED, CertificateStatus.REVOKED],
+        issue_date__isnull=False,
+    )
+    revoked = Certificate.objects.filter(
+        status=CertificateStatus.REVOKED, revoked_at__isnull=False
+    )
+    if since is not None:
+        since = since.replace(day=1)
+        issued = issued.filter(issue_date__gte=since)
+        revoked = revoked.filter(
+            revoked_at__gte=timezone.make_aware(dt.datetime.combine(since, dt.time.min))
+        )
+    yield from _certificate_facts(
+        issued, metric="certificates_issued", when="issue_date"
+    )
+    yield from _certificate_facts(
+        revoked, metric="certificates_revoked", when="revoked_at"
+    )

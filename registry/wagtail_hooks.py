@@ -1,4 +1,5 @@
-"""Registry in the shell: the "my certificates" dashboard panel and demo data."""
+"""Registry in the shell: the "my certificates" dashboard panel, demo data and the
+certificate figures for the statistics."""
 
 from __future__ import annotations
 
@@ -25,6 +26,14 @@ def my_certificates_panel(request) -> DashboardPanel | None:
         context={"certificates": certificates[:5]},
         order=10,
     )
+
+
+@hooks.register("maharat_report_facts")
+def registry_report_facts(*, since=None):
+    """Certificates issued and revoked for the statistics (lms.reports refresh)."""
+    from registry.selectors import report_facts
+
+    return report_facts(since=since)
 
 
 def seed_registry_demo(stdout) -> None:

@@ -9,8 +9,10 @@ from django.utils import timezone
 
 from courses.selectors import enrollment_exists
 from lms.accounts.roles import Role, user_has_role
+from media_pipeline.data import VideoAssetData
+from media_pipeline.selectors import video_asset_get
 from virtual_classes.models import LiveClass, Recording
-from virtual_classes.services import attendance_minutes
+from virtual_classes.services import attendance_minutes, participant_role
 
 
 @dataclass(frozen=True)
@@ -83,13 +85,20 @@ def classes_for_course(*, course_id: int) -> list[LiveClassData]:
     return [_data(c) for c in qs]
 
 
-def recordings_for_course(*, course_id: int, user) -> list[RecordingData]:
-    """Recordings of a course's classes, for enrolled trainees, teachers, staff."""
-    if not (
+def _may_see_recordings(*, course_id: int, user) -> bool:
+    """Enrolled trainees, the course's class instructors and ministry staff."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return (
         user_has_role(user, Role.MINISTRY_STAFF)
         or LiveClass.objects.filter(course_id=course_id, instructor_id=user.id).exists()
         or enrollment_exists(user=user, course_id=course_id)
-    ):
+    )
+
+
+def recordings_for_course(*, course_id: int, user) -> list[RecordingData]:
+    """Recordings of a course's classes, for enrolled trainees, teachers, staff."""
+    if not _may_see_recordings(course_id=course_id, user=user):
         return []
     qs = Recording.objects.filter(live_class__course_id=course_id).select_related(
         "live_class"
@@ -100,6 +109,82 @@ def recordings_for_course(*, course_id: int, user) -> list[RecordingData]:
         )
         for r in qs
     ]
+
+
+@dataclass(frozen=True)
+class CourseClassData:
+    """A class not yet over, as the course page shows it to one viewer."""
+
+    live_class: LiveClassData
+    may_join: bool  # the viewer takes part: enrolled, teaching or observing
+    is_open: bool  # inside the join window now
+
+
+@dataclass(frozen=True)
+class PlayableRecording:
+    recording: RecordingData
+    asset: VideoAssetData
+
+
+MAX_CLASS_DURATION = dt.timedelta(minutes=480)
+
+
+def course_upcoming_classes(
+    *, course_id: int, user, now: dt.datetime | None = None, limit: int = 5
+) -> list[CourseClassData]:
+    """The course's classes not yet over, soonest first, with whether this viewer
+    may join and whether the join window is open."""
+    now = now or timezone.now()
+    qs = (
+        LiveClass.objects.filter(
+            course_id=course_id,
+            ended_at__isnull=True,
+            starts_at__gt=now - MAX_CLASS_DURATION,
+        )
+        .select_related("instructor")
+        .order_by("starts_at")
+    )
+    rows: list[CourseClassData] = []
+    for live_class in qs:
+        if live_class.ends_at <= now:
+            continue
+        role = participant_role(user=user, live_class=live_class)
+        rows.append(
+            CourseClassData(
+                live_class=_data(live_class),
+                may_join=role is not None,
+                is_open=live_class.is_open_at(now),
+            )
+        )
+        if len(rows) >= limit:
+            break
+    return rows
+
+
+def course_playable_recordings(
+    *, course_id: int, user, limit: int = 6
+) -> list[PlayableRecording]:
+    """The newest recordings the media pipeline has published, for the people who
+    may see them (enrolled trainees, teachers, staff); nobody else gets one."""
+    if not _may_see_recordings(course_id=course_id, user=user):
+        return []
+    qs = (
+        Recording.objects.filter(live_class__course_id=course_id)
+        .select_related("live_class")
+        .order_by("-created_at", "-id")
+    )
+    playable: list[PlayableRecording] = []
+    for r in qs[: limit * 2]:
+        asset = video_asset_get(asset_id=r.video_asset_id)
+        if asset is None or not asset.hls_master_url:
+            continue  # still being transcoded, or failed: nothing to play yet
+        data = RecordingData(
+            r.live_class_id, r.live_class.title, r.video_asset_id, r.created_at
+        )
+        playable.append(PlayableRecording(recording=data, asset=asset))
+        if len(playable) >= limit:
+            break
+    return playable
 
 
 def attendance_rows(*, live_class: LiveClass) -> list[dict]:

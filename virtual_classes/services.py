@@ -37,6 +37,7 @@ CHAT_MAX_CHARS = 500
 CHAT_RATE_MESSAGES = 5
 CHAT_RATE_WINDOW_S = 10
 SNAPSHOT_MESSAGES = 50
+REMINDER_MIN = 60  # minutes before the start; VIRTUAL_CLASSES_REMINDER_MIN overrides
 POLL_MAX_OPTIONS = 10
 POLL_OPTION_MAX_CHARS = 100
 
@@ -180,7 +181,29 @@ def live_class_create(
     )
     live_class.full_clean()
     live_class.save()
+    transaction.on_commit(lambda: reminder_schedule(live_class=live_class))
     return live_class
+
+
+def reminder_schedule(*, live_class: LiveClass) -> None:
+    """Queue the class's reminder for `VIRTUAL_CLASSES_REMINDER_MIN` before its start.
+
+    Needs a task backend that can defer (the database queue of `make run`, RQ in
+    production); with one that cannot (the immediate backend of the tests) the cron
+    command `send_class_reminders` remains the way to send them.
+    """
+    from django_tasks import default_task_backend
+
+    from virtual_classes import tasks
+
+    lead = _setting("VIRTUAL_CLASSES_REMINDER_MIN", REMINDER_MIN)
+    if not default_task_backend.supports_defer:
+        return
+    run_after = live_class.starts_at - dt.timedelta(minutes=lead)
+    task = tasks.class_reminders_due
+    if run_after > timezone.now():
+        task = task.using(run_after=run_after)
+    task.enqueue(lead)
 
 
 # --- chat -------------------------------------------------------------------------

@@ -82,3 +82,15 @@ def _fail(event: JitsiEvent, message: str) -> None:
     event.status = JitsiEvent.Status.FAILED
     event.error = message[:1000]
     event.save(update_fields=["status", "error"])
+
+
+@task()
+def class_reminders_due(within_min: int) -> int:
+    """Send the reminders that are due; enqueued to run `within_min` before a class.
+
+    Idempotent (each class is claimed once), so a duplicate run or the cron command
+    `send_class_reminders` running as well sends nothing twice.
+    """
+    from virtual_classes.services import class_reminders_send
+
+    return sum(count for _title, count in class_reminders_send(within_min=within_min))

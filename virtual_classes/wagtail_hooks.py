@@ -1,4 +1,5 @@
-"""Dashboard panel (upcoming live classes) and demo data, through the home hooks."""
+"""Dashboard panel (upcoming live classes), the course page's live-classes section
+and demo data, through the home and courses hooks."""
 
 from __future__ import annotations
 
@@ -21,6 +22,26 @@ def upcoming_classes_panel(request) -> DashboardPanel | None:
         slot="classes",
         template="virtual_classes/panel_upcoming.html",
         context={"classes": classes},
+        order=10,
+    )
+
+
+@hooks.register("maharat_course_sections")
+def live_classes_section(*, request, course_id: int):
+    """Upcoming classes (join button when open) and the recordings one may watch."""
+    from courses.sections import CourseSection
+    from virtual_classes.selectors import (
+        course_playable_recordings,
+        course_upcoming_classes,
+    )
+
+    classes = course_upcoming_classes(course_id=course_id, user=request.user)
+    recordings = course_playable_recordings(course_id=course_id, user=request.user)
+    if not classes and not recordings:
+        return None
+    return CourseSection(
+        template="virtual_classes/course_section.html",
+        context={"classes": classes, "recordings": recordings},
         order=10,
     )
 

@@ -104,15 +104,12 @@ class AnswerView(APIView):
                 seq=serializer.validated_data["seq"],
             )
         except ValidationError as exc:
-            if not Attempt.objects.filter(pk=attempt_id, user=request.user).exists():
+            codes = {e.code for e in getattr(exc, "error_list", [])}
+            if "not_found" in codes:
                 raise Http404 from None
-            still_open = Attempt.objects.filter(
-                pk=attempt_id, status=AttemptStatus.IN_PROGRESS
-            ).exists()
-            return _refused(
-                exc,
-                status.HTTP_400_BAD_REQUEST if still_open else status.HTTP_409_CONFLICT,
-            )
+            if "closed" in codes:
+                return _refused(exc, status.HTTP_409_CONFLICT)
+            return _refused(exc)
         return Response(
             {"position": saved.position, "seq": saved.seq, "applied": saved.applied}
         )

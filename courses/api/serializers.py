@@ -42,6 +42,7 @@ class ProgressEventSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=["open", "heartbeat", "answer"])
     lesson_id = serializers.IntegerField(min_value=1)
     at = serializers.DateTimeField()
+    user_id = serializers.IntegerField(required=False, allow_null=True)
     asset_id = serializers.IntegerField(min_value=1, required=False)
     watched_s = serializers.IntegerField(
         min_value=0, max_value=24 * 3600, required=False

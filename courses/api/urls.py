@@ -23,5 +23,15 @@ urlpatterns = [
         views.CheckAnswerView.as_view(),
         name="lesson-check",
     ),
+    path(
+        "lessons/<int:page_id>/offline-manifest/",
+        views.LessonOfflineManifestView.as_view(),
+        name="lesson-offline-manifest",
+    ),
+    path(
+        "modules/<int:page_id>/offline-manifest/",
+        views.ModuleOfflineManifestView.as_view(),
+        name="module-offline-manifest",
+    ),
     path("progress/events/", views.ProgressBatchView.as_view(), name="progress-events"),
 ]

@@ -10,13 +10,14 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from courses import selectors, services
+from courses import offline, selectors, services
 from courses.api.serializers import (
     CheckAnswerSerializer,
     HeartbeatSerializer,
     ProgressBatchSerializer,
     ProgressEventSerializer,
 )
+from courses.models import CoursePage, LessonPage, ModulePage
 
 
 def _refusal(exc: ValidationError) -> Response:
@@ -150,13 +151,49 @@ class ProgressBatchView(APIView):
         return Response({"results": response})
 
 
+class _OfflineManifestView(APIView):
+    """The offline manifest of a page, for its course's trainees and staff only."""
+
+    model = None
+
+    def manifest(self, page, request):
+        raise NotImplementedError
+
+    @extend_schema(responses={200: None, 403: None, 404: None})
+    def get(self, request, page_id: int):
+        page = self.model.objects.live().public().filter(pk=page_id).first()
+        course = CoursePage.objects.ancestor_of(page).first() if page else None
+        if course is None:
+            return Response(status=status.HTTP_404_NOT_FOUND)
+        if not offline.offline_save_allowed(user=request.user, course=course):
+            return Response(
+                {"detail": _("Enrol in the course to save its lessons for offline.")},
+                status=status.HTTP_403_FORBIDDEN,
+            )
+        response = Response(self.manifest(page, request).as_json())
+        response["Cache-Control"] = "private, no-cache"
+        return response
+
+
+class LessonOfflineManifestView(_OfflineManifestView):
+    model = LessonPage
+
+    def manifest(self, page, request):
+        return offline.lesson_offline_manifest(lesson=page, request=request)
+
+
+class ModuleOfflineManifestView(_OfflineManifestView):
+    model = ModulePage
+
+    def manifest(self, page, request):
+        return offline.module_offline_manifest(module=page, request=request)
+
+
 class CourseProgressView(APIView):
     """The current user's progress in one course (for offline clients to sync)."""
 
     @extend_schema(responses={200: None, 404: None})
     def get(self, request, course_id: int):
-        from courses.models import CoursePage
-
         course = CoursePage.objects.live().filter(pk=course_id).first()
         if course is None or not selectors.enrollment_exists(
             user=request.user, course_id=course_id

@@ -28,5 +28,11 @@ def user_has_role(user, role: Role | str) -> bool:
     return str(role) in cached
 
 
+def remember_roles(user, names) -> None:
+    """Record role names read together with the user, so `user_has_role` needs no
+    query of its own (the role set lives as long as the user object: one request)."""
+    user._role_names = set(names)
+
+
 def user_roles(user) -> list[Role]:
     return [role for role in Role if user_has_role(user, role)]

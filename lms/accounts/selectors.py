@@ -19,3 +19,14 @@ def users_with_role(role: Role | str):
     from lms.accounts.models import User
 
     return User.objects.filter(groups__name=str(role))
+
+
+def user_has_disability_expression(*, via: str):
+    """An ORM expression for statistics: whether the account reached through the
+    foreign key `via` declared a disability (no account counts as no)."""
+    from django.db.models import BooleanField, F, Value
+    from django.db.models.functions import Coalesce
+
+    return Coalesce(
+        F(f"{via}__has_disability"), Value(False), output_field=BooleanField()
+    )

@@ -32,7 +32,7 @@ def signup(request):
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="lms.accounts.backends.ModelBackend")
             messages.success(request, _("Welcome to Maharat! Your account is ready."))
             return redirect("home:dashboard")
     return render(

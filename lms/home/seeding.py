@@ -78,9 +78,13 @@ DEMO_USERS = [
 @transaction.atomic
 def seed_users(stdout) -> None:
     from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import Group
 
     User = get_user_model()
+    # Hashed once for all: the demo users share one password, and each hash costs
+    # the hasher's full work factor (about a second apiece on a small machine).
+    password_hash = make_password(DEMO_PASSWORD)
     for demo in DEMO_USERS:
         user, created = User.objects.get_or_create(
             username=demo.username,
@@ -95,8 +99,8 @@ def seed_users(stdout) -> None:
             },
         )
         if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save()
+            user.password = password_hash
+            user.save(update_fields=["password"])
         user.groups.add(Group.objects.get(name=demo.role))
 
 

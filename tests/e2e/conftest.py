@@ -64,8 +64,7 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def context(browser, server_url):
+def _new_context(browser, server_url: str):
     context = browser.new_context(
         base_url=server_url,
         locale="ar-EG",
@@ -73,8 +72,29 @@ def context(browser, server_url):
         viewport={"width": 390, "height": 780},
     )
     context.set_default_timeout(10_000)
+    return context
+
+
+@pytest.fixture
+def context(browser, server_url):
+    context = _new_context(browser, server_url)
     yield context
     context.close()
+
+
+@pytest.fixture
+def new_context(browser, server_url):
+    """More people in the same journey (instructor, assessor, staff): each call
+    opens another browser context (own cookies), closed after the test."""
+    opened = []
+
+    def make():
+        opened.append(_new_context(browser, server_url))
+        return opened[-1]
+
+    yield make
+    for context in opened:
+        context.close()
 
 
 @pytest.fixture

@@ -60,11 +60,12 @@ def e2e_database(tmp_dir: Path) -> Iterator[str]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def server_env(database_url: str, tmp_dir: Path) -> dict[str, str]:
+def server_env(database_url: str, tmp_dir: Path, url: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         DATABASE_URL=database_url,
         DEBUG="1",
+        SITE_URL=url,  # the links the product prints (verification, QR) point here
         MEDIA_ROOT=str(tmp_dir / "media"),
         LOG_LEVEL="WARNING",
         PYTHONUNBUFFERED="1",
@@ -73,15 +74,28 @@ def server_env(database_url: str, tmp_dir: Path) -> dict[str, str]:
     return env
 
 
-def manage(env: dict[str, str], *args: str) -> None:
-    subprocess.run(
+def manage(env: dict[str, str], *args: str) -> str:
+    """Run manage.py with that environment; its output (a failure shows stderr)."""
+    done = subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
         env=env,
-        check=True,
         capture_output=True,
         text=True,
     )
+    if done.returncode:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+    return done.stdout
+
+
+# Each running server's environment, by base URL, for `manage_on`.
+_SERVER_ENVS: dict[str, dict[str, str]] = {}
+
+
+def manage_on(server_url: str, *args: str) -> str:
+    """manage.py against a running e2e server's database and media (for fixtures
+    that prepare data and for checking what the browser's requests stored)."""
+    return manage(_SERVER_ENVS[server_url], *args)
 
 
 def wait_until_up(url: str, process: subprocess.Popen, timeout_s: float = 60) -> None:
@@ -126,12 +140,15 @@ def migrate(env: dict[str, str], database_url: str) -> None:
 
 @contextmanager
 def live_server(tmp_dir: Path) -> Iterator[str]:
-    """Migrate a fresh database, serve it with uvicorn (ASGI), yield the base URL."""
+    """Migrate a fresh database, add the demo data (`seed_demo`, as `make run` does),
+    serve it with uvicorn (ASGI), yield the base URL."""
     with e2e_database(tmp_dir) as database_url:
-        env = server_env(database_url, tmp_dir)
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        env = server_env(database_url, tmp_dir, url)
         manage(env, "compile_translations")
         migrate(env, database_url)
-        port = free_port()
+        manage(env, "seed_demo")
         log = (tmp_dir / "server.log").open("w")
         process = subprocess.Popen(
             [
@@ -152,11 +169,12 @@ def live_server(tmp_dir: Path) -> Iterator[str]:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        url = f"http://127.0.0.1:{port}"
+        _SERVER_ENVS[url] = env
         try:
             wait_until_up(url, process)
             yield url
         finally:
+            _SERVER_ENVS.pop(url, None)
             process.terminate()
             try:
                 process.wait(timeout=10)

@@ -45,6 +45,17 @@ def sign_up(page, trainee: NewTrainee | None = None, shot=None) -> NewTrainee:
     return trainee
 
 
+def log_in(page, username: str, password: str | None = None) -> None:
+    """Log in through the form (demo users from `seed_demo` by default)."""
+    from lms.home.seeding import DEMO_PASSWORD
+
+    page.goto("/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password or DEMO_PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
 def wait_for_service_worker(page) -> None:
     """Until the page is controlled by the worker (shell precached)."""
     page.wait_for_function(

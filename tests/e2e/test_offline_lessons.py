@@ -1,140 +1,244 @@
-"""The offline-lessons module (lms/static/lms/offline.js) in a real browser.
+"""Offline lessons in a real browser, against the real courses endpoints.
 
-No lesson page exists yet (courses builds it), so the widget is placed on a shell page
-the way the lesson template will place it, with a manifest naming real URLs. The
-courses batch endpoint does not exist yet either: the browser's POSTs to it are
-answered by Playwright, with the documented response shape.
+A trainee enrolled in a demo course saves a lesson (its page, the offline MP4 of its
+video, the poster and captions, from courses' offline manifest), loses the connection,
+opens the lesson from the phone, watches the video and answers the knowledge check;
+when the connection is back the outbox (lms/static/lms/offline.js) sends that progress
+to courses' batch endpoint and the server applies it.
 """
+
+from __future__ import annotations
 
 import json
 import re
-from urllib.parse import quote
+import subprocess
 
 import pytest
 
+from tests.e2e.harness import manage_on
 from tests.e2e.journeys import sign_up, wait_for_service_worker
+from tests.e2e.pages import LESSON_PATH, MODULE_PATH, enrol
 
 pytestmark = pytest.mark.e2e
 
-SYNC_URL = "/api/v1/e2e-progress-batch/"
+OTHER_LESSON_PATH = MODULE_PATH + "refrigerant-safety/"
+SYNC_URL = "/api/v1/progress/events/"
+CAPTIONS = "WEBVTT\n\n00:00.000 --> 00:05.000\nافصل الكهرباء قبل فتح الجهاز.\n"
+
+# Runs inside the e2e server's environment (manage.py shell): give the demo lesson a
+# processed video (unless seed_demo already did) and say what the test needs to know.
+SETUP_LESSON = """
+import json, uuid
+from courses.models import LessonPage
+from media_pipeline.selectors import video_asset_get
+from media_pipeline.services import caption_set, video_asset_ingest
+
+lesson = LessonPage.objects.get(url_path__endswith="{lesson_path}")
+ready = [
+    a for a in lesson.video_asset_ids()
+    if (d := video_asset_get(asset_id=a)) and d.offline_mp4_url
+]
+if not ready:
+    data = video_asset_ingest(file_path="{clip}", title="فيديو الدرس", run_now=True)
+    caption_set(asset_id=data.id, language="ar", label="العربية",
+                file_name="ar.vtt", data={captions!r}.encode())
+    body = list(lesson.body.raw_data)
+    body.insert(1, {{"type": "video", "id": str(uuid.uuid4()),
+                     "value": {{"video": data.id, "caption": ""}}}})
+    lesson.body = body
+    lesson.save_revision().publish()
+    ready = [data.id]
+lesson = LessonPage.objects.get(pk=lesson.pk)
+checks = {{}}
+for block in lesson.body:
+    if block.block_type == "knowledge_check":
+        checks[block.id] = [
+            [i for i, c in enumerate(q["choices"]) if c["correct"]]
+            for q in block.value["questions"]
+        ]
+print(json.dumps({{"lesson_id": lesson.pk, "asset_id": ready[0], "checks": checks}}))
+"""
+
+PROGRESS_OF = """
+import json
+from django.contrib.auth import get_user_model
+from courses.models import CheckResult, LessonProgress, ProgressEvent, VideoProgress
+user = get_user_model().objects.get(phone="{phone}")
+opened = LessonProgress.objects.filter(user=user, lesson_id={lesson_id}).first()
+print(json.dumps({{
+    "watched_s": [v.watched_s for v in VideoProgress.objects.filter(user=user)],
+    "check_scores": [c.best_score_pct for c in CheckResult.objects.filter(user=user)],
+    "events": sorted(
+        (e.kind, e.accepted) for e in ProgressEvent.objects.filter(user=user)
+    ),
+    "last_opened_after_first": bool(
+        opened and opened.last_opened_at > opened.opened_at
+    ),
+    "lesson_completed": bool(opened and opened.completed_at),
+}}))
+"""
 
 
-def place_widget(page, manifest: dict) -> None:
-    """Insert the save widget as templates/pwa/save_offline.html renders it."""
-    url = "data:application/json," + quote(json.dumps(manifest))
-    page.evaluate(
-        """([url, key]) => {
-          const box = document.createElement('div');
-          box.className = 'offline-save';
-          box.dataset.offlineManifest = url;
-          box.dataset.offlineKey = key;
-          box.dataset.msgSize = 'size {size}';
-          box.dataset.msgSaved = 'saved {size}';
-          box.dataset.msgSaving = 'saving';
-          box.dataset.msgRemoved = 'removed';
-          box.dataset.msgFailed = 'failed';
-          box.innerHTML = '<button type=button data-offline-save>save</button>' +
-            '<button type=button data-offline-confirm hidden>confirm</button>' +
-            '<button type=button data-offline-remove hidden>remove</button>' +
-            '<p data-offline-status role=status></p>';
-          document.querySelector('main').prepend(box);
-          maharatOffline.initWidget(box);
-        }""",
-        [url, manifest["key"]],
-    )
+@pytest.fixture(scope="package")
+def video_lesson(server_url, tmp_path_factory) -> dict:
+    """The demo lesson with a small processed video and an Arabic caption track."""
+    clip = tmp_path_factory.mktemp("clip") / "electrical-safety.mp4"
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-f", "lavfi", "-i",
+         "testsrc=size=320x240:rate=15:duration=6", "-f", "lavfi", "-i",
+         "sine=frequency=440:duration=6", "-c:v", "libx264", "-pix_fmt", "yuv420p",
+         "-c:a", "aac", "-shortest", str(clip)],
+        check=True,
+    )  # fmt: skip
+    code = SETUP_LESSON.format(lesson_path=LESSON_PATH, clip=clip, captions=CAPTIONS)
+    output = manage_on(server_url, "shell", "-c", code)
+    return json.loads(output.strip().splitlines()[-1])
 
 
-def test_saved_lesson_opens_offline_and_removing_it_frees_it(page, context, shot):
-    page.goto("/accounts/login/")
+def pending(page) -> int:
+    return page.evaluate("async () => (await maharatOffline.pending()).length")
+
+
+def test_saved_lesson_plays_offline_and_its_progress_reaches_the_server(
+    page, context, server_url, video_lesson, shot
+):
+    trainee = sign_up(page)
+    enrol(page)
+    page.goto(LESSON_PATH)
     wait_for_service_worker(page)
-    manifest = {
-        "key": "lesson:e2e",
-        "title": "درس الخياطة الأول",
-        "page_url": "/accounts/password-reset/",
-        "urls": ["/static/pwa/icon-512.png", "/manifest.webmanifest"],
-        "size_bytes": 2_500_000,
-    }
-    place_widget(page, manifest)
+    shot(page, "lesson-online")
+
+    assert page.locator("[data-offline-confirm]").is_hidden()
     page.click("[data-offline-save]")
     status = page.locator("[data-offline-status]")
-    assert re.search(r"(2\.5|٢٫٥)", status.inner_text())  # the size, before saving
+    status.filter(has_text=re.compile(r"[\d٠-٩]")).wait_for()  # the size, before saving
     shot(page, "size-before-saving")
     page.click("[data-offline-confirm]")
-    page.wait_for_selector("[data-offline-remove]:not([hidden])")
+    page.wait_for_selector("[data-offline-remove]:not([hidden])", timeout=30_000)
     shot(page, "saved")
 
     context.set_offline(True)
-    page.goto("/accounts/password-reset/")
-    assert page.locator("#id_email").is_visible()  # the saved page, not the fallback
-    ranged = page.evaluate(
-        """async () => {
-          const r = await fetch('/manifest.webmanifest',
-                                {headers: {Range: 'bytes=2-11'}});
-          return [r.status, (await r.arrayBuffer()).byteLength,
-                  r.headers.get('Content-Range')];
-        }"""
-    )
-    assert ranged[:2] == [206, 10]  # how a saved video is played back offline
-    assert ranged[2].startswith("bytes 2-11/")
-    page.goto("/offline/")
-    saved = page.locator("[data-offline-saved-list] a")
-    assert saved.inner_text() == manifest["title"]
-    shot(page, "offline-list")
+    page.goto(LESSON_PATH)  # from the phone's copy: the network is gone
+    assert page.locator("#offline-status").is_visible()
+    assert page.locator("article#lesson h1").is_visible()
+    page.wait_for_function("() => document.querySelector('video').dataset.mode")
+    assert page.eval_on_selector("video", "v => v.dataset.mode") == "mp4"
+    shot(page, "lesson-offline")
 
-    page.click("[data-offline-saved-list] button")
+    page.eval_on_selector("video", "v => { v.muted = true; return v.play(); }")
+    page.wait_for_function(
+        "() => document.querySelector('video').currentTime > 2", timeout=20_000
+    )
+    page.wait_for_function(
+        "() => document.querySelector('video track').readyState === 2"
+    )  # the caption track loaded from the saved copy
+    shot(page, "video-playing-offline")
+    page.wait_for_function(
+        "() => document.querySelector('video').ended", timeout=20_000
+    )
+
+    (block_id, answers), *_ = video_lesson["checks"].items()
+    form = page.locator(f"form.kc[data-check='{block_id}']")
+    for question, choices in enumerate(answers):
+        for choice in choices:
+            form.locator(f"input[name=q{question}][value='{choice}']").check()
+    form.locator("button[type=submit]").click()
+    form.locator(".score").filter(has_text=re.compile(".+")).wait_for()
+    page.wait_for_function(
+        "async () => (await maharatOffline.pending()).length >= 3"
+    )  # opened offline, watched, answered
+    shot(page, "progress-queued-offline")
+
+    context.set_offline(False)
+    page.wait_for_function(
+        "async () => (await maharatOffline.pending()).length === 0", timeout=20_000
+    )
+    progress = json.loads(
+        manage_on(
+            server_url,
+            "shell",
+            "-c",
+            PROGRESS_OF.format(
+                phone=trainee.phone, lesson_id=video_lesson["lesson_id"]
+            ),
+        )
+        .strip()
+        .splitlines()[-1]
+    )
+    events = {tuple(event) for event in progress["events"]}
+    assert {("open", True), ("heartbeat", True), ("answer", True)} <= events
+    assert progress["last_opened_after_first"]
+    assert progress["watched_s"] and progress["watched_s"][0] >= 5
+    assert progress["check_scores"] == [100]
+    assert progress["lesson_completed"]
+    page.reload()
+    assert page.locator("article#lesson h1 .done").is_visible()
+    shot(page, "synced-online")
+
+    page.goto("/dashboard/")
+    saved = page.locator("[data-offline-saved-list] li")
+    assert saved.count() == 1
+    saved.locator("button").click()
     page.wait_for_selector("[data-offline-saved-empty]", state="visible")
     assert page.evaluate("() => maharatOffline.list().length") == 0
-    page.goto("/accounts/password-reset/")
-    assert page.locator("h1").inner_text() == "أنت غير متصل بالإنترنت"
-    shot(page, "removed")
+    assert not page.evaluate(
+        "async (path) => Boolean(await caches.match(new URL(path, location.href)))",
+        LESSON_PATH,
+    )
+    shot(page, "removed-from-dashboard")
 
 
-def test_progress_made_offline_is_sent_in_one_batch_when_back_online(page, context):
-    batches = []
-
-    def answer(route):
-        body = json.loads(route.request.post_data)
-        batches.append((body, route.request.headers))
-        ids = [event["id"] for event in body["events"]]
-        route.fulfill(json={"accepted": ids, "duplicates": [], "rejected": []})
-
-    page.route("**" + SYNC_URL, answer)
+def test_saved_module_opens_each_lesson_offline(page, context, shot):
     sign_up(page)
+    enrol(page)
+    page.goto(MODULE_PATH)
     wait_for_service_worker(page)
+    page.click("[data-offline-save]")
+    page.click("[data-offline-confirm]")
+    page.wait_for_selector("[data-offline-remove]:not([hidden])", timeout=30_000)
+    shot(page, "module-saved")
     context.set_offline(True)
-    for position in (10, 20, 30):
-        page.evaluate(
-            "([url, s]) => maharatOffline.queueProgress("
-            "{kind: 'video_progress', lesson_id: 7, watched_s: s}, url)",
-            [SYNC_URL, position],
-        )
-    assert page.evaluate("async () => (await maharatOffline.pending()).length") == 3
-    assert batches == []
-
-    with page.expect_event("console", lambda m: "synced" in m.text) as _:
-        page.evaluate(
-            "() => document.addEventListener('maharat:outbox-synced', "
-            "e => e.detail.sent && console.log('synced', e.detail.sent))"
-        )
-        context.set_offline(False)
-    body, headers = batches[0]
-    assert [e["watched_s"] for e in body["events"]] == [10, 20, 30]
-    assert len({e["id"] for e in body["events"]}) == 3
-    assert all(e["occurred_at"].endswith("Z") for e in body["events"])
-    assert headers["x-csrftoken"]
-    assert page.evaluate("async () => (await maharatOffline.pending()).length") == 0
+    page.goto(OTHER_LESSON_PATH)  # never opened online: saved with its module
+    assert page.locator("article#lesson h1").is_visible()
+    shot(page, "other-lesson-offline")
+    page.goto("/offline/")
+    assert page.locator("[data-offline-saved-list] li").count() == 1
 
 
-def test_progress_stays_queued_while_the_server_refuses_it(page, context):
+def test_trainee_not_enrolled_sees_no_save_button(page):
+    sign_up(page)
+    page.goto(LESSON_PATH)
+    assert page.locator("[data-offline-manifest]").count() == 0
+    status = page.evaluate(
+        "async (url) => (await fetch(url)).status",
+        "/api/v1/lessons/0/offline-manifest/",
+    )
+    assert status == 404
+
+
+def test_progress_stays_queued_while_the_server_refuses_it(page):
     page.route("**" + SYNC_URL, lambda route: route.fulfill(status=503))
     sign_up(page)
     page.evaluate(
-        "([url]) => maharatOffline.queueProgress("
-        "{kind: 'lesson_opened', lesson_id: 7}, url)",
+        "([url]) => maharatOffline.queueProgress({kind: 'open', lesson_id: 7}, url)",
         [SYNC_URL],
     )
     page.evaluate("() => maharatOffline.flush()")
-    assert page.evaluate("async () => (await maharatOffline.pending()).length") == 1
+    assert pending(page) == 1
+
+
+def test_a_captive_portal_page_answering_200_keeps_the_progress(page):
+    page.route(
+        "**" + SYNC_URL,
+        lambda route: route.fulfill(status=200, body="<html>Wi-Fi login</html>"),
+    )
+    sign_up(page)
+    page.evaluate(
+        "([url]) => maharatOffline.queueProgress({kind: 'open', lesson_id: 7}, url)",
+        [SYNC_URL],
+    )
+    page.evaluate("() => maharatOffline.flush()")
+    assert pending(page) == 1
 
 
 def test_events_of_one_trainee_are_never_sent_in_another_trainees_session(page):
@@ -143,8 +247,7 @@ def test_events_of_one_trainee_are_never_sent_in_another_trainees_session(page):
     sign_up(page)
     page.context.set_offline(True)
     page.evaluate(
-        "([url]) => maharatOffline.queueProgress("
-        "{kind: 'lesson_opened', lesson_id: 7}, url)",
+        "([url]) => maharatOffline.queueProgress({kind: 'open', lesson_id: 7}, url)",
         [SYNC_URL],
     )
     page.context.set_offline(False)
@@ -154,4 +257,4 @@ def test_events_of_one_trainee_are_never_sent_in_another_trainees_session(page):
     sign_up(page)  # a second trainee on the same phone
     page.evaluate("() => maharatOffline.flush()")
     assert batches == []
-    assert page.evaluate("async () => (await maharatOffline.pending()).length") == 1
+    assert pending(page) == 1

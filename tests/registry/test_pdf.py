@@ -30,3 +30,17 @@ def test_pdf_embeds_the_shipped_arabic_font(make_issued):
         if "/FontFile2" in descriptor or "/FontFile3" in descriptor:
             fonts.add(str(font["/BaseFont"]))
     assert any("Amiri" in name for name in fonts)
+
+
+def test_pdf_qr_code_scans_to_the_signed_verification_link(make_issued):
+    """Render the page to pixels and decode the QR as a phone camera would."""
+    import pypdfium2
+    import zxingcpp
+
+    from registry.tokens import certificate_verify_url
+
+    cert = make_issued()
+    image = pypdfium2.PdfDocument(certificate_pdf(cert))[0].render(scale=2).to_pil()
+    [code] = zxingcpp.read_barcodes(image)
+    assert code.text == certificate_verify_url(cert, with_token=True)
+    assert f"/verify/{cert.serial_display}/?t=" in code.text

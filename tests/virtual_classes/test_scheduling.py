@@ -136,6 +136,57 @@ def test_reminders_go_once_to_enrolled_trainees_and_the_instructor(
     assert len(mail.outbox) == 2
 
 
+DEFERRING_QUEUE = {
+    "default": {
+        "BACKEND": "django_tasks.backends.dummy.DummyBackend",
+        "QUEUES": ["default", "media"],
+    }
+}
+
+
+@pytest.mark.parametrize("hours_ahead", [24, 0.5])
+def test_scheduling_a_class_queues_its_reminder_an_hour_before_the_start(
+    client,
+    instructor,
+    course,
+    settings,
+    hours_ahead,
+    django_capture_on_commit_callbacks,
+):
+    from django_tasks import default_task_backend
+
+    settings.TASKS = DEFERRING_QUEUE
+    client.force_login(instructor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            API,
+            {
+                "course_id": course.id,
+                "title": "مراجعة",
+                "starts_at": future(hours_ahead),
+            },
+            content_type="application/json",
+        )
+    assert response.status_code == 201, response.content
+    live_class = LiveClass.objects.get()
+    [queued] = default_task_backend.results
+    assert queued.task.name == "class_reminders_due"
+    assert queued.args == [60]
+    if hours_ahead > 1:
+        assert queued.task.run_after == live_class.starts_at - dt.timedelta(hours=1)
+    else:  # already inside the hour: send now
+        assert queued.task.run_after is None
+
+
+def test_the_queued_reminder_task_sends_each_reminder_once(make_class, student):
+    from virtual_classes.tasks import class_reminders_due
+
+    make_class(starts_at=timezone.now() + dt.timedelta(minutes=59))
+    assert class_reminders_due.call(60) >= 1
+    assert [m.to[0] for m in mail.outbox].count(student.email) == 1
+    assert class_reminders_due.call(60) == 0
+
+
 def test_no_reminder_for_a_class_far_ahead(make_class, student):
     make_class(starts_at=timezone.now() + dt.timedelta(hours=5))
     call_command("send_class_reminders", "--within", "60", stdout=io.StringIO())

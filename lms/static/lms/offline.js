@@ -97,7 +97,10 @@
     var done = [];
     try {
       for (var i = 0; i < urls.length; i++) {
-        var response = await fetch(urls[i], { credentials: "same-origin", cache: "no-cache" });
+        /* X-Offline-Save: stored for later, so the server does not count a visit */
+        var response = await fetch(urls[i], {
+          credentials: "same-origin", cache: "no-cache", headers: { "X-Offline-Save": "1" },
+        });
         if (!response.ok) throw new Error("fetch " + response.status + " " + urls[i]);
         await cache.put(urls[i], response);
         done.push(urls[i]);
@@ -194,7 +197,7 @@
 
   /* ---- the list of saved lessons (offline page, dashboard) ---------------------- */
   function renderList(ul) {
-    var empty = document.querySelector("[data-offline-saved-empty]");
+    var empty = ul.parentNode.querySelector("[data-offline-saved-empty]");
     var items = list();
     ul.textContent = "";
     items.forEach(function (item) {
@@ -250,7 +253,10 @@
   async function queueProgress(fields, syncUrl) {
     var url = syncUrl || defaultSyncUrl();
     if (!url) throw new Error("no data-progress-sync-url on this page");
-    var event = Object.assign({}, fields, { id: uuid(), occurred_at: new Date().toISOString() });
+    /* id: the client event id (idempotency); at: client time; user_id: who was signed in */
+    var event = Object.assign({}, fields, {
+      id: uuid(), at: new Date().toISOString(), user_id: Number(currentUser) || null,
+    });
     var seq = Date.now() * 1000 + (queued++ % 1000);
     var record = { id: event.id, seq: seq, user: currentUser, syncUrl: absolute(url), event: event };
     await tx("readwrite", function (store) { store.put(record); });
@@ -262,10 +268,13 @@
     return tx("readonly", function (store) { return store.getAll(); });
   }
   var flushing = null;
+  var again = false;
   function flush() {
-    if (!flushing) {
-      flushing = sendAll().finally(function () { flushing = null; });
-    }
+    if (flushing) { again = true; return flushing; }
+    flushing = sendAll().finally(function () {
+      flushing = null;
+      if (again) { again = false; return flush(); }  /* queued while sending */
+    });
     return flushing;
   }
   async function sendAll() {
@@ -305,11 +314,13 @@
     if (!response.ok) return null;
     var body = null;
     try { body = await response.json(); } catch (error) { body = null; }
-    var ids = batch.map(function (e) { return e.id; });
-    if (!body || !(body.accepted || body.duplicates || body.rejected)) return ids;
-    var answered = [].concat(body.accepted || [], body.duplicates || [],
-      (body.rejected || []).map(function (r) { return typeof r === "string" ? r : r.id; }));
-    return ids.filter(function (id) { return answered.indexOf(id) >= 0; });
+    /* {results: [{id, accepted, detail, replayed}]}: every event answered (applied,
+       refused for good, or seen before) leaves the outbox. Anything else (a captive
+       portal's 200 page, say) keeps the whole batch for the next try. */
+    if (!body || !Array.isArray(body.results)) return null;
+    var answered = body.results.map(function (r) { return r && r.id; });
+    return batch.map(function (e) { return e.id; })
+      .filter(function (id) { return answered.indexOf(id) >= 0; });
   }
 
   /* ---- banner and service worker ---------------------------------------------- */
@@ -327,6 +338,9 @@
     var swUrl = script && script.dataset.swUrl;
     if (swUrl) navigator.serviceWorker.register(swUrl, { scope: "/" }).catch(function () {});
     document.querySelectorAll("[data-offline-manifest]").forEach(initWidget);
+    document.querySelectorAll("[data-offline-saved-section]").forEach(function (section) {
+      section.hidden = false;
+    });
     document.querySelectorAll("[data-offline-saved-list]").forEach(function (ul) {
       renderList(ul);
       document.addEventListener("maharat:offline-saved-changed", function () { renderList(ul); });

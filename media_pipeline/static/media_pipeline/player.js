@@ -1,4 +1,5 @@
-/* Maharat video player: hls.js where MSE exists, native HLS otherwise, MP4 last.
+/* Maharat video player: the saved offline MP4 when the lesson was saved for offline,
+   else hls.js where MSE exists, native HLS otherwise, MP4 last.
    Starts at the lowest rendition, offers a quality / audio-only picker, remembers the
    position, and dispatches "maharat:video-progress" (the lesson page sends heartbeats). */
 (function () {
@@ -80,8 +81,8 @@
       if (playing || pos) video.load();
     }
 
-    function hlsSource(Hls, url, level, pos) {
-      var playing = !video.paused;
+    function hlsSource(Hls, url, level, pos, autoplay) {
+      var playing = autoplay || !video.paused;
       if (hls) hls.destroy();
       hls = new Hls({ startLevel: level, startPosition: pos || -1, capLevelToPlayerSize: true,
                       autoStartLoad: playing });
@@ -121,6 +122,10 @@
 
     var start = resumeAt(saved);
     var mse = window.MediaSource || window.ManagedMediaSource;
+    function startMp4() {
+      video.dataset.mode = "mp4";
+      nativeSource(d.offline, start);
+    }
     function startNative() {
       if (video.canPlayType("application/vnd.apple.mpegurl")) {
         video.dataset.mode = "native";
@@ -128,17 +133,46 @@
         picker.selectedIndex = 1;  // the lowest rendition: data saver; Auto is one tap
         nativeSource(picker.options[1].dataset.url || d.master, start);
       } else if (d.offline) {
-        video.dataset.mode = "mp4";
-        nativeSource(d.offline, start);
+        startMp4();
       }
     }
-    if (!mse) return startNative();
-    loadHlsJs(d.hlsJs).then(function (Hls) {
-      if (!Hls || !Hls.isSupported()) return startNative();
-      video.dataset.mode = "hls";
-      picker.parentNode.hidden = false;
-      hlsSource(Hls, d.master, 0, start);  // level 0: the lowest rendition (data saver)
-    }, startNative);
+    /* hls.js (about 117 KB compressed) is fetched when the person presses "Play",
+       not with the page: a lesson someone only reads costs no player download. Until
+       then the video has no source, so the native controls are hidden behind the
+       button (a real button: keyboard and screen readers reach it). */
+    function startStreaming() {
+      if (!mse) return startNative();
+      var button = box.querySelector(".mp-start");
+      var begin = function (pressed) {
+        loadHlsJs(d.hlsJs).then(function (Hls) {
+          if (!Hls || !Hls.isSupported()) return startNative();
+          video.dataset.mode = "hls";
+          picker.parentNode.hidden = false;
+          // level 0: the lowest rendition (data saver)
+          hlsSource(Hls, d.master, 0, start, pressed);
+        }, startNative);
+      };
+      if (window.Hls || !button) return begin(false);
+      video.controls = false;
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        button.hidden = true;
+        video.controls = true;
+        video.focus();
+        begin(true);
+      }, { once: true });
+    }
+    savedCopy(d.offline).then(function (isSaved) {
+      if (isSaved) startMp4(); else startStreaming();
+    });
+  }
+
+  /* A lesson saved for offline (lms/static/lms/offline.js) keeps the small MP4 in
+     Cache Storage: play that copy, with or without a connection. */
+  function savedCopy(url) {
+    if (!url || !window.caches) return Promise.resolve(false);
+    return caches.match(new URL(url, location.href).href, { ignoreVary: true })
+      .then(Boolean, function () { return false; });
   }
 
   function initAll() {

@@ -1,0 +1,123 @@
+"""Offline manifests: what "save for offline" stores for a lesson or a whole module.
+
+A manifest (the shape lms/static/lms/offline.js expects, see lms/pwa/README.md) lists
+every URL the page needs without a connection: the page itself, the lesson page's own
+CSS and JS, the WebP renditions its images use (every width of their `srcset`, since
+the phone picks one at display time), and for each video the small offline MP4, its
+poster and caption tracks (from media_pipeline's selectors), with their total size.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from django.contrib.staticfiles import finders
+from django.templatetags.static import static
+
+from courses.models import CoursePage, LessonPage, ModulePage
+from courses.selectors import enrollment_exists
+from lms.accounts.roles import Role, user_has_role
+from media_pipeline.selectors import video_asset_offline_files
+
+# The lesson page's own files; base.html's shell files are precached by the worker.
+LESSON_STATIC_FILES = ("courses/lesson.css", "courses/lesson.js")
+# The HTML of a page is not rendered to build its manifest; this is its size as
+# counted in "size before saving" (a lesson page weighs 10-30 KB uncompressed).
+PAGE_HTML_ESTIMATE_BYTES = 30_000
+# The widths content/templates/content/blocks/{image,procedure}.html ask for.
+IMAGE_WIDTHS = {"image": (360, 720, 1080), "procedure": (360, 720)}
+
+
+@dataclass(frozen=True)
+class OfflineManifest:
+    key: str
+    title: str
+    page_url: str
+    files: dict[str, int]  # URL → size in bytes, in saving order
+
+    def as_json(self) -> dict:
+        return {
+            "key": self.key,
+            "title": self.title,
+            "page_url": self.page_url,
+            "urls": list(self.files),
+            "size_bytes": sum(self.files.values()),
+        }
+
+
+def offline_save_allowed(*, user, course: CoursePage) -> bool:
+    """Who may save a course's lessons: its enrolled trainees, its instructors,
+    the content team (Django staff) and ministry staff."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_staff or user_has_role(user, Role.MINISTRY_STAFF):
+        return True
+    if course.instructors.filter(pk=user.pk).exists():
+        return True
+    return enrollment_exists(user=user, course_id=course.pk)
+
+
+def _static_size(name: str) -> int:
+    path = finders.find(name)
+    return os.path.getsize(path) if path else 0
+
+
+def _image_files(lesson: LessonPage) -> dict[str, int]:
+    files: dict[str, int] = {}
+    images = []
+    for block in lesson.body:
+        if block.block_type == "image" and block.value.get("image"):
+            images.append((block.value["image"], IMAGE_WIDTHS["image"]))
+        elif block.block_type == "procedure":
+            images.extend(
+                (step["image"], IMAGE_WIDTHS["procedure"])
+                for step in block.value["steps"]
+                if step.get("image")
+            )
+    for image, widths in images:
+        specs = [f"width-{width}|format-webp" for width in widths]
+        for rendition in image.get_renditions(*specs).values():
+            files[rendition.url] = _file_size(rendition.file)
+    return files
+
+
+def _file_size(field_file) -> int:
+    try:
+        return field_file.size
+    except (OSError, ValueError):
+        return 0
+
+
+def _lesson_files(lesson: LessonPage, request) -> dict[str, int]:
+    files = {lesson.get_url(request): PAGE_HTML_ESTIMATE_BYTES}
+    files.update({static(name): _static_size(name) for name in LESSON_STATIC_FILES})
+    files.update(_image_files(lesson))
+    for asset_id in lesson.video_asset_ids():
+        files.update(
+            {f.url: f.size_bytes for f in video_asset_offline_files(asset_id=asset_id)}
+        )
+    return files
+
+
+def lesson_offline_manifest(*, lesson: LessonPage, request) -> OfflineManifest:
+    return OfflineManifest(
+        key=f"lesson:{lesson.pk}",
+        title=lesson.title,
+        page_url=lesson.get_url(request),
+        files=_lesson_files(lesson, request),
+    )
+
+
+def module_offline_manifest(*, module: ModulePage, request) -> OfflineManifest:
+    """The module page and every live lesson in it."""
+    files = {module.get_url(request): PAGE_HTML_ESTIMATE_BYTES}
+    lessons = LessonPage.objects.child_of(module).live().public().order_by("path")
+    for lesson in lessons:
+        files.update(_lesson_files(lesson, request))
+    return OfflineManifest(
+        key=f"module:{module.pk}",
+        title=module.title,
+        page_url=module.get_url(request),
+        files=files,
+    )
