@@ -18,7 +18,6 @@ database and fills the cache, exactly as the DRF view would).
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import re
 from types import SimpleNamespace
 from typing import Any
@@ -35,7 +34,6 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.settings import api_settings
 
 from registry.cache import verification_cache_key
-from registry.resp import RespClient, RespConnectionError, RespError
 from registry.selectors import (
     verification_answer,
     verification_http_status,
@@ -122,61 +120,15 @@ class _RedisStore:
         await self._redis.aclose()
 
 
-class _RespStore:
-    """The same as _RedisStore over registry.resp's lean pipelined connection: the
-    script's SHA first, the script itself when Redis does not know it yet."""
-
-    def __init__(self, url: str) -> None:
-        from django.core.cache.backends.redis import RedisSerializer
-        from redis.connection import parse_url
-
-        options = parse_url(url)
-        self._client = RespClient(
-            host=options.get("host", "127.0.0.1"),
-            port=options.get("port", 6379),
-            db=options.get("db", 0),
-            username=options.get("username"),
-            password=options.get("password"),
-        )
-        self._sha = hashlib.sha1(_HIT_SCRIPT.encode()).hexdigest()
-        self._loads = RedisSerializer().loads
-
-    async def hit(
-        self, counter: str | None, period_s: int, answer_key: str | None
-    ) -> tuple[int, Any]:
-        args = (
-            2,
-            cache.make_key(counter) if counter else "",
-            cache.make_key(answer_key) if answer_key else "",
-            (period_s or 0) + 1,
-        )
-        try:
-            try:
-                count, raw = await self._client.call("EVALSHA", self._sha, *args)
-            except RespError as exc:
-                if not str(exc).startswith("NOSCRIPT"):
-                    raise
-                count, raw = await self._client.call("EVAL", _HIT_SCRIPT, *args)
-        except (RespError, RespConnectionError) as exc:
-            raise _Unavailable from exc
-        return int(count), (None if raw is None else self._loads(raw))
-
-    async def aclose(self) -> None:
-        await self._client.aclose()
-
-
-def _store() -> _DjangoCacheStore | _RedisStore | _RespStore:
+def _store() -> _DjangoCacheStore | _RedisStore:
     from django.core.cache import caches
     from django.core.cache.backends.redis import RedisCache
-    from redis.connection import parse_url
 
     if not isinstance(caches["default"], RedisCache):
         return _DjangoCacheStore()
     location = settings.CACHES["default"]["LOCATION"]
     servers = re.split("[;,]", location) if isinstance(location, str) else location
-    if "connection_class" in parse_url(servers[0]):  # TLS or a unix socket
-        return _RedisStore(servers[0])
-    return _RespStore(servers[0])
+    return _RedisStore(servers[0])
 
 
 def _miss(serial: str) -> dict[str, Any]:
