@@ -158,7 +158,7 @@ def test_an_unknown_token_is_refused(attempt, short_answer, client):
 
 
 @requires_postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_save_racing_the_submission_waits_for_it_and_is_refused(
     blueprint, eligible_trainee
 ):

@@ -17,7 +17,9 @@ from virtual_classes.models import (
 )
 from virtual_classes.services import CloseCode
 
-pytestmark = [pytest.mark.django_db(transaction=True)]
+# serialized_rollback: every transactional test in the suite restores the migrated
+# reference data (role groups, occupations, levels) instead of re-running post_migrate.
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 async def test_enrolled_trainee_gets_a_snapshot_on_connect(
