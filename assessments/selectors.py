@@ -22,6 +22,7 @@ from assessments.models import (
     SkillResult,
 )
 from assessments.question_types import image_url
+from lms.report_rows import fact_rows
 
 
 @dataclass(frozen=True)
@@ -221,7 +222,7 @@ def _assessment_facts(qs: QuerySet, *, metric: str, person: str, test: str):
 
     from lms.accounts.selectors import user_has_disability_expression
 
-    return (
+    return fact_rows(
         qs.annotate(
             metric=Value(metric, output_field=CharField()),
             month=TruncMonth("submitted_at", output_field=DateField()),
@@ -231,19 +232,8 @@ def _assessment_facts(qs: QuerySet, *, metric: str, person: str, test: str):
             gender=F(f"{person}__gender"),
             has_disability=user_has_disability_expression(via=person),
             course_id=Value(None, output_field=BigIntegerField()),
-        )
-        .values(
-            "metric",
-            "month",
-            "governorate_code",
-            "occupation_code",
-            "level_code",
-            "gender",
-            "has_disability",
-            "course_id",
-        )
-        .annotate(value=Count("id"))
-        .order_by()
+        ),
+        value=Count("id"),
     )
 
 

@@ -18,6 +18,7 @@ from courses.models import (
     ModulePage,
     VideoProgress,
 )
+from lms.report_rows import fact_rows
 
 
 @dataclass(frozen=True)
@@ -437,7 +438,7 @@ def _facts_for(qs, *, metric: str, when: str, value):
     from django.db.models import DateField, Value
     from django.db.models.functions import TruncMonth
 
-    return (
+    return fact_rows(
         qs.annotate(
             metric=Value(metric),
             month=TruncMonth(when, output_field=DateField()),
@@ -446,19 +447,8 @@ def _facts_for(qs, *, metric: str, when: str, value):
             level_code=F("course__skill_level__code"),
             gender=F("user__gender"),
             has_disability=F("user__has_disability"),
-        )
-        .values(
-            "metric",
-            "month",
-            "governorate_code",
-            "occupation_code",
-            "level_code",
-            "gender",
-            "has_disability",
-            "course_id",
-        )
-        .annotate(value=value)
-        .order_by()
+        ),
+        value=value,
     )
 
 

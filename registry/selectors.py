@@ -10,6 +10,7 @@ from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth
 
 from lms.accounts.national_id import mask_national_id, normalize_national_id
+from lms.report_rows import fact_rows
 from registry.cache import UNKNOWN_TTL_S, VERIFY_TTL_S, verification_cache_key
 from registry.data import CertificateData, certificate_data
 from registry.models import Certificate, CertificateStatus, Occupation, SkillLevel
@@ -209,7 +210,7 @@ def _certificate_facts(qs: QuerySet[Certificate], *, metric: str, when: str):
 
     from lms.accounts.selectors import user_has_disability_expression
 
-    return (
+    return fact_rows(
         qs.annotate(
             metric=Value(metric, output_field=CharField()),
             month=TruncMonth(when, output_field=DateField()),
@@ -217,19 +218,8 @@ def _certificate_facts(qs: QuerySet[Certificate], *, metric: str, when: str):
             level_code=F("skill_level__code"),
             has_disability=user_has_disability_expression(via="holder"),
             course_id=Value(None, output_field=BigIntegerField()),
-        )
-        .values(
-            "metric",
-            "month",
-            "governorate_code",
-            "occupation_code",
-            "level_code",
-            "gender",
-            "has_disability",
-            "course_id",
-        )
-        .annotate(value=Count("id"))
-        .order_by()
+        ),
+        value=Count("id"),
     )
 
 
