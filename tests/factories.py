@@ -58,3 +58,21 @@ class UserFactory(factory.django.DjangoModelFactory):
         """`UserFactory(role="assessor")` puts the user in that role's group."""
         if create and extracted:
             self.groups.add(Group.objects.get(name=extracted))
+
+
+def fact_cells(metric: str, rows) -> dict[tuple, int]:
+    """A source's rows of one metric as {(month, governorate, gender, disability,
+    occupation, level, course_id): value}: what report-fact tests compare."""
+    return {
+        (
+            r["month"],
+            r["governorate_code"],
+            r["gender"],
+            r["has_disability"],
+            r["occupation_code"],
+            r["level_code"],
+            r["course_id"],
+        ): r["value"]
+        for r in rows
+        if r["metric"] == metric
+    }

@@ -11,11 +11,11 @@ from rest_framework.test import APIClient
 
 from assessments import services
 from assessments.models import Attempt, AttemptStatus, BlueprintRule, ExamBlueprint
-from assessments.question_types import get_kind
 from assessments.selectors import report_facts
 from lms.reports.selectors import ReportFilters, ReportScope, report_table
 from lms.reports.services import facts_refresh
-from tests.factories import make_national_id
+from tests.assessments.conftest import answer_all_correctly
+from tests.factories import fact_cells, make_national_id
 
 CAIRO = ZoneInfo("Africa/Cairo")
 MAR, APR, MAY = (dt.date(2025, m, 1) for m in (3, 4, 5))
@@ -27,16 +27,7 @@ def sit(user, blueprint, when: dt.datetime, *, correct: bool) -> Attempt:
     submitted five minutes later."""
     attempt = services.attempt_start(user=user, blueprint=blueprint, now=when)
     if correct:
-        for item in attempt.items.all():
-            kind = get_kind(item.snapshot["kind"])
-            services.attempt_answer_save(
-                attempt_id=attempt.pk,
-                user=user,
-                position=item.position,
-                response=kind.correct_response(item.snapshot["data"]),
-                seq=1,
-                now=when,
-            )
+        answer_all_correctly(attempt, user, now=when)
     return services.attempt_submit(
         attempt_id=attempt.pk, user=user, now=when + dt.timedelta(minutes=5)
     )
@@ -120,20 +111,7 @@ def exam_world(
 
 
 def cells(metric, rows=None):
-    rows = list(report_facts()) if rows is None else rows
-    return {
-        (
-            r["month"],
-            r["governorate_code"],
-            r["gender"],
-            r["has_disability"],
-            r["occupation_code"],
-            r["level_code"],
-            r["course_id"],
-        ): r["value"]
-        for r in rows
-        if r["metric"] == metric
-    }
+    return fact_cells(metric, report_facts() if rows is None else rows)
 
 
 def test_submitted_attempts_by_month_of_submission(exam_world, level):

@@ -19,7 +19,7 @@ from lms.reports.services import facts_refresh
 from registry.models import Certificate
 from registry.selectors import report_facts
 from registry.services import certificate_revoke
-from tests.factories import make_national_id
+from tests.factories import fact_cells, make_national_id
 
 CAIRO = ZoneInfo("Africa/Cairo")
 FEB, MAR, APR, MAY = (dt.date(2025, m, 1) for m in (2, 3, 4, 5))
@@ -85,20 +85,7 @@ def registry_world(db, make_pending, make_issued, ministry_staff, make_user):
 
 
 def cells(metric, rows=None):
-    rows = list(report_facts()) if rows is None else rows
-    return {
-        (
-            r["month"],
-            r["governorate_code"],
-            r["gender"],
-            r["has_disability"],
-            r["occupation_code"],
-            r["level_code"],
-            r["course_id"],
-        ): r["value"]
-        for r in rows
-        if r["metric"] == metric
-    }
+    return fact_cells(metric, report_facts() if rows is None else rows)
 
 
 def test_issued_certificates_by_issue_month_and_holder(registry_world):
