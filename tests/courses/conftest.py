@@ -111,3 +111,13 @@ def tree(db):
 
 def lessons_of(course: CoursePage) -> list[LessonPage]:
     return list(LessonPage.objects.descendant_of(course).order_by("path"))
+
+
+@pytest.fixture
+def api(trainee):
+    """The API as a signed-in trainee."""
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(trainee)
+    return client

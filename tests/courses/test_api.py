@@ -28,13 +28,6 @@ def course(tree, asset):
     return course
 
 
-@pytest.fixture
-def api(trainee):
-    client = APIClient()
-    client.force_authenticate(trainee)
-    return client
-
-
 def test_anonymous_cannot_enrol(course):
     response = APIClient().post(f"/api/v1/courses/{course.pk}/enrollment/")
     assert response.status_code == 403

@@ -83,13 +83,6 @@ def course(tree, ready_asset, picture):
     return course
 
 
-@pytest.fixture
-def api(trainee):
-    client = APIClient()
-    client.force_authenticate(trainee)
-    return client
-
-
 def lesson_manifest_url(lesson) -> str:
     return f"/api/v1/lessons/{lesson.pk}/offline-manifest/"
 
