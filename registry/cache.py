@@ -1,21 +1,51 @@
-"""The verification answer is cached (Redis in production), cleared on every change."""
+"""The verification answer is cached (Redis in production), cleared on every change.
+
+Clearing leaves a short-lived marker instead of deleting the entry, and a cache miss
+fills the entry with `add` (set only if absent). A reader that read the database just
+before a revocation committed therefore cannot put the old answer back: its `add`
+meets the marker and fails. While the marker lives every verification of that serial
+reads the database (an answer, never the marker, is what callers see).
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.core.cache import cache
 
 VERIFY_TTL_S = 3600
 UNKNOWN_TTL_S = 60
+# Longer than any database read between a cache miss and its fill can take.
+CHANGED_GUARD_S = 60
+CHANGED = "registry:changed"
 
 
 def verification_cache_key(serial: str) -> str:
     return f"registry:verify:v1:{serial}"
 
 
+def verification_cached(value: Any) -> dict[str, Any] | None:
+    """The answer a cache read gave, or None for a miss or a recent change."""
+    return value if isinstance(value, dict) else None
+
+
+def verification_cache_fill(
+    *, serial: str, answer: dict[str, Any], known: bool
+) -> None:
+    """Cache a freshly read answer, unless the certificate changed meanwhile."""
+    cache.add(
+        verification_cache_key(serial),
+        answer,
+        VERIFY_TTL_S if known else UNKNOWN_TTL_S,
+    )
+
+
 def verification_cache_clear(*, serial: str) -> None:
-    cache.delete(verification_cache_key(serial))
+    verification_cache_clear_many(serials=[serial])
 
 
 def verification_cache_clear_many(*, serials: list[str]) -> None:
     if serials:
-        cache.delete_many([verification_cache_key(s) for s in serials])
+        cache.set_many(
+            {verification_cache_key(s): CHANGED for s in serials}, CHANGED_GUARD_S
+        )

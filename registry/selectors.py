@@ -11,7 +11,11 @@ from django.db.models.functions import TruncMonth
 
 from lms.accounts.national_id import mask_national_id, normalize_national_id
 from lms.report_rows import fact_rows
-from registry.cache import UNKNOWN_TTL_S, VERIFY_TTL_S, verification_cache_key
+from registry.cache import (
+    verification_cache_fill,
+    verification_cache_key,
+    verification_cached,
+)
 from registry.data import CertificateData, certificate_data
 from registry.models import Certificate, CertificateStatus, Occupation, SkillLevel
 from registry.serials import InvalidSerial, serial_display, serial_normalize
@@ -103,12 +107,12 @@ def verification_answer(*, serial: str) -> dict[str, Any]:
     if compact is None:
         return invalid
     key = verification_cache_key(compact)
-    answer = cache.get(key)
+    answer = verification_cached(cache.get(key))
     if answer is not None:
         return answer
     cert = _with_refs(Certificate.objects.filter(serial=compact)).first()
     answer = _answer_for(compact, cert)
-    cache.set(key, answer, UNKNOWN_TTL_S if cert is None else VERIFY_TTL_S)
+    verification_cache_fill(serial=compact, answer=answer, known=cert is not None)
     return answer
 
 

@@ -33,7 +33,7 @@ from rest_framework.exceptions import Throttled
 from rest_framework.renderers import JSONRenderer
 from rest_framework.settings import api_settings
 
-from registry.cache import verification_cache_key
+from registry.cache import verification_cache_key, verification_cached
 from registry.selectors import (
     verification_answer,
     verification_http_status,
@@ -216,7 +216,7 @@ class VerifyFastPath:
         if counter and count > throttle.num_requests:
             return _throttled(headers, retry_after)
         if answer is None:
-            answer = cached
+            answer = verification_cached(cached)
             if answer is None:
                 answer = await sync_to_async(_miss, thread_sensitive=False)(compact)
         return verification_http_status(answer), [], _RENDERER.render(answer)

@@ -3,7 +3,9 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from registry.cache import verification_cache_key, verification_cached
 from registry.credentials import certificate_credential
+from registry.selectors import verification_answer
 from registry.serials import serial_generate
 from registry.services import certificate_revoke
 from registry.signing import credential_verify, token_verify
@@ -77,6 +79,44 @@ def test_revoked_certificate_shows_as_revoked_immediately(
     assert (
         "revoked" in client.get(f"/en/verify/{cert.serial}/").content.decode().lower()
     )
+
+
+def test_revocation_racing_a_cache_fill_does_not_cache_the_old_answer(
+    make_issued, ministry_staff, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A reader reads the certificate, then the revocation commits and clears the
+    cache, then the reader fills the cache: the old "issued" must not stick."""
+    from registry import selectors
+
+    cert = make_issued()
+    real_answer_for = selectors._answer_for
+
+    def revoke_between_read_and_fill(compact, stale):
+        monkeypatch.setattr(selectors, "_answer_for", real_answer_for)
+        with django_capture_on_commit_callbacks(execute=True):
+            certificate_revoke(
+                certificate_id=cert.id, actor_id=ministry_staff.pk, reason="Error"
+            )
+        return real_answer_for(compact, stale)
+
+    monkeypatch.setattr(selectors, "_answer_for", revoke_between_read_and_fill)
+    racing = selectors.verification_answer(serial=cert.serial)
+    assert racing["status"] == "issued"  # what the reader saw when it read
+    after = selectors.verification_answer(serial=cert.serial)
+    assert after["status"] == "revoked" and after["valid"] is False
+
+
+def test_changed_certificate_is_cached_again_once_the_guard_passes(
+    make_issued, ministry_staff
+):
+    cert = make_issued()
+    certificate_revoke(certificate_id=cert.id, actor_id=ministry_staff.pk, reason="E")
+    key = verification_cache_key(cert.serial)
+    assert verification_answer(serial=cert.serial)["status"] == "revoked"
+    assert verification_cached(cache.get(key)) is None  # the change marker holds
+    cache.delete(key)  # as when CHANGED_GUARD_S has passed
+    assert verification_answer(serial=cert.serial)["status"] == "revoked"
+    assert verification_cached(cache.get(key))["status"] == "revoked"
 
 
 def test_verification_is_rate_limited(client, make_issued, settings):
