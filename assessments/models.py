@@ -234,7 +234,15 @@ class Attempt(models.Model):
                 fields=["user", "blueprint", "number"], name="attempt_number_unique"
             ),
         ]
-        indexes = [models.Index(fields=["status", "deadline_at"])]
+        indexes = [
+            models.Index(fields=["status", "deadline_at"]),
+            # The reports' monthly refresh reads attempts submitted since a date.
+            models.Index(
+                fields=["submitted_at"],
+                condition=Q(submitted_at__isnull=False),
+                name="attempt_submitted_at",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.blueprint} #{self.number} ({self.user_id})"
@@ -362,6 +370,13 @@ class PracticalAssessment(models.Model):
             models.CheckConstraint(
                 condition=~Q(trainee=models.F("assessor")),
                 name="assessor_is_not_trainee",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["submitted_at"],
+                condition=Q(submitted_at__isnull=False),
+                name="practical_submitted_at",
             )
         ]
 

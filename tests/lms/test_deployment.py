@@ -99,3 +99,11 @@ def test_setup_names_a_missing_ffmpeg_and_how_to_install_it(tmp_path):
     assert "Missing system tool: ffmpeg" in result.stderr
     assert "apt-get install -y ffmpeg" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_every_model_change_has_its_migration(db):
+    """A model edited without `makemigrations` would deploy a schema that differs
+    from the code's (a missing index or column only shows up in production)."""
+    from django.core.management import call_command
+
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
