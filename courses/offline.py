@@ -3,8 +3,9 @@
 A manifest (the shape lms/static/lms/offline.js expects, see lms/pwa/README.md) lists
 every URL the page needs without a connection: the page itself, the lesson page's own
 CSS and JS, the WebP renditions its images use (every width of their `srcset`, since
-the phone picks one at display time), and for each video the small offline MP4, its
-poster and caption tracks (from media_pipeline's selectors), with their total size.
+the phone picks one at display time), the documents it offers for download, and for
+each video the small offline MP4, its poster and caption tracks (from media_pipeline's
+selectors), with their total size.
 """
 
 from __future__ import annotations
@@ -82,6 +83,19 @@ def _image_files(lesson: LessonPage) -> dict[str, int]:
     return files
 
 
+def _document_files(lesson: LessonPage) -> dict[str, int]:
+    """The lesson's downloadable documents (a worksheet, a wiring diagram): a
+    trainee offline taps their link too."""
+    files: dict[str, int] = {}
+    for block in lesson.body:
+        document = (
+            block.value.get("document") if block.block_type == "document" else None
+        )
+        if document is not None:
+            files[document.url] = document.file_size or _file_size(document.file)
+    return files
+
+
 def _file_size(field_file) -> int:
     try:
         return field_file.size
@@ -93,6 +107,7 @@ def _lesson_files(lesson: LessonPage, request) -> dict[str, int]:
     files = {lesson.get_url(request): PAGE_HTML_ESTIMATE_BYTES}
     files.update({static(name): _static_size(name) for name in LESSON_STATIC_FILES})
     files.update(_image_files(lesson))
+    files.update(_document_files(lesson))
     for asset_id in lesson.video_asset_ids():
         files.update(
             {f.url: f.size_bytes for f in video_asset_offline_files(asset_id=asset_id)}

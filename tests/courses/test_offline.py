@@ -133,6 +133,36 @@ def test_module_manifest_lists_every_lesson_once(api, course, trainee):
     assert MP4_BYTES < manifest["size_bytes"] < 2 * MP4_BYTES
 
 
+def test_lesson_manifest_saves_its_downloadable_documents(tree, api, trainee):
+    from wagtail.documents import get_document_model
+
+    worksheet = get_document_model().objects.create(
+        title="ورقة عمل اللحام",
+        file=ContentFile(b"%PDF-1.4 worksheet " + b"w" * 5000, name="worksheet.pdf"),
+    )
+    course = tree.course(
+        modules=1,
+        lessons=1,
+        body=lambda: [
+            {
+                "type": "document",
+                "id": str(uuid.uuid4()),
+                "value": {"document": worksheet.pk, "title": "ورقة العمل"},
+            }
+        ],
+    )
+    course.save_revision().publish()
+    services.enrollment_create(user=trainee, course_id=course.pk)
+    lesson = lessons_of(course)[0]
+    manifest = api.get(lesson_manifest_url(lesson)).json()
+    assert worksheet.url in manifest["urls"]
+    assert manifest["size_bytes"] >= 5000 + 19
+    # what the phone will fetch to store it: the document itself
+    response = api.get(worksheet.url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF-1.4 worksheet")
+
+
 def test_trainee_not_enrolled_gets_no_manifest(api, course):
     lesson = lessons_of(course)[0]
     response = api.get(lesson_manifest_url(lesson))
