@@ -209,6 +209,15 @@ class Attempt(models.Model):
     blueprint = models.ForeignKey(
         ExamBlueprint, on_delete=models.PROTECT, related_name="attempts"
     )
+    # The course that prepared the trainee (their last completed course for the
+    # exam's occupation and level when the attempt started): reports credit it.
+    course = models.ForeignKey(
+        "courses.CoursePage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     number = models.PositiveSmallIntegerField()
     status = models.CharField(
         max_length=20, choices=AttemptStatus, default=AttemptStatus.IN_PROGRESS
@@ -355,6 +364,15 @@ class PracticalAssessment(models.Model):
     )
     assessor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    # As Attempt.course: the trainee's last completed course for the rubric's
+    # occupation and level when the test was opened.
+    course = models.ForeignKey(
+        "courses.CoursePage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     status = models.CharField(
         max_length=10, choices=PracticalStatus, default=PracticalStatus.DRAFT

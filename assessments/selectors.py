@@ -217,7 +217,7 @@ def attempts_open_for_user(*, user) -> QuerySet[Attempt]:
 def _assessment_facts(qs: QuerySet, *, metric: str, person: str, test: str):
     """One metric grouped in the database by month of submission, the person's
     attributes and the occupation and level the test was set for."""
-    from django.db.models import BigIntegerField, CharField, Count, DateField, F, Value
+    from django.db.models import CharField, Count, DateField, F, Value
     from django.db.models.functions import TruncMonth
 
     from lms.accounts.selectors import user_has_disability_expression
@@ -231,7 +231,6 @@ def _assessment_facts(qs: QuerySet, *, metric: str, person: str, test: str):
             level_code=F(f"{test}__skill_level__code"),
             gender=F(f"{person}__gender"),
             has_disability=user_has_disability_expression(via=person),
-            course_id=Value(None, output_field=BigIntegerField()),
         ),
         value=Count("id"),
     )
@@ -244,7 +243,8 @@ def report_facts(*, since: dt.date | None = None):
     progress is not an attempt yet) by month of submission; exam_passes: the graded
     ones that passed, in the same month as their attempt; practical_assessments:
     practical tests an assessor submitted, by month of submission. Exams are set per
-    occupation and level, not per course: course_id is None.
+    occupation and level; course_id is the course that prepared the trainee (their
+    last completed one for that occupation and level), None if they took none.
     """
     from assessments.models import PracticalAssessment, PracticalStatus
 

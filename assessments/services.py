@@ -1,8 +1,9 @@
 """Assessments use cases that write: questions, imports, attempts, practicals, results.
 
-The two calls into other apps are the thin functions `course_completed` (courses'
-selector: eligibility) and `certificate_create_pending` (registry's service: a pass
-becomes a pending certificate) at the top of this module.
+The calls into other apps are the thin functions `course_completed` and
+`completed_course_id` (courses' selectors: eligibility, and the course an attempt or a
+practical test is credited to in reports) and `certificate_create_pending` (registry's
+service: a pass becomes a pending certificate) at the top of this module.
 """
 
 from __future__ import annotations
@@ -58,6 +59,15 @@ def course_completed(*, user, occupation_code: str, level_code: str) -> bool:
     from courses import selectors as course_selectors
 
     return course_selectors.course_completed(
+        user=user, occupation_code=occupation_code, level_code=level_code
+    )
+
+
+def completed_course_id(*, user, occupation_code: str, level_code: str) -> int | None:
+    """The course that prepared the trainee for this occupation and level (reports)."""
+    from courses import selectors as course_selectors
+
+    return course_selectors.completed_course_id(
         user=user, occupation_code=occupation_code, level_code=level_code
     )
 
@@ -370,6 +380,11 @@ def attempt_start(*, user, blueprint: ExamBlueprint, now=None) -> Attempt:
             attempt = Attempt.objects.create(
                 user=user,
                 blueprint=blueprint,
+                course_id=completed_course_id(
+                    user=user,
+                    occupation_code=blueprint.occupation.code,
+                    level_code=blueprint.skill_level.code,
+                ),
                 number=number,
                 started_at=now,
                 deadline_at=now + dt.timedelta(seconds=blueprint.time_limit_s),
@@ -688,7 +703,14 @@ def practical_assessment_create(
     if not rubric.is_active:
         raise ValidationError(_("This rubric is no longer in use."))
     return PracticalAssessment.objects.create(
-        rubric=rubric, trainee=trainee, assessor=assessor
+        rubric=rubric,
+        trainee=trainee,
+        assessor=assessor,
+        course_id=completed_course_id(
+            user=trainee,
+            occupation_code=rubric.occupation.code,
+            level_code=rubric.skill_level.code,
+        ),
     )
 
 

@@ -82,13 +82,29 @@ def enrolled_user_ids(*, course_id: int) -> list[int]:
 
 def course_completed(*, user, occupation_code: str, level_code: str) -> bool:
     """True if the user completed a course for that occupation and skill level."""
+    return (
+        completed_course_id(
+            user=user, occupation_code=occupation_code, level_code=level_code
+        )
+        is not None
+    )
+
+
+def completed_course_id(*, user, occupation_code: str, level_code: str) -> int | None:
+    """The course for that occupation and skill level the user completed last (the
+    one that prepared them for its test), or None."""
     if not getattr(user, "is_authenticated", False):
-        return False
-    return CourseCompletion.objects.filter(
-        user=user,
-        course__occupation__code=occupation_code,
-        course__skill_level__code=level_code,
-    ).exists()
+        return None
+    return (
+        CourseCompletion.objects.filter(
+            user=user,
+            course__occupation__code=occupation_code,
+            course__skill_level__code=level_code,
+        )
+        .order_by("-completed_at", "-pk")
+        .values_list("course_id", flat=True)
+        .first()
+    )
 
 
 # --- Reads for courses' own pages -------------------------------------------------

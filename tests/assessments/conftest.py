@@ -177,6 +177,7 @@ def complete_course(db, occupation, level):
             user=user, course=course, completed_at=timezone.now()
         )
 
+    complete.course = course
     return complete
 
 

@@ -107,6 +107,7 @@ def exam_world(
     services.practical_assessment_score(
         assessment_id=draft.pk, assessor=assessor, levels=levels, submit=False
     )
+    blueprint.course = complete_course.course  # every trainee here took it
     return blueprint
 
 
@@ -115,20 +116,20 @@ def cells(metric, rows=None):
 
 
 def test_submitted_attempts_by_month_of_submission(exam_world, level):
-    lvl = level.code
+    lvl, course = level.code, exam_world.course.pk
     assert cells("exam_attempts") == {
-        (MAR, "01", "female", False, "7127", lvl, None): 6,
-        (MAR, "21", "male", True, "7127", lvl, None): 1,
-        (APR, "02", "female", False, "7127", lvl, None): 1,
-        (MAY, "21", "male", True, "7127", lvl, None): 1,
+        (MAR, "01", "female", False, "7127", lvl, course): 6,
+        (MAR, "21", "male", True, "7127", lvl, course): 1,
+        (APR, "02", "female", False, "7127", lvl, course): 1,
+        (MAY, "21", "male", True, "7127", lvl, course): 1,
     }
 
 
 def test_a_pass_counts_once_and_only_when_graded(exam_world, level):
-    lvl = level.code
+    lvl, course = level.code, exam_world.course.pk
     assert cells("exam_passes") == {
-        (MAR, "01", "female", False, "7127", lvl, None): 6,
-        (MAY, "21", "male", True, "7127", lvl, None): 1,
+        (MAR, "01", "female", False, "7127", lvl, course): 6,
+        (MAY, "21", "male", True, "7127", lvl, course): 1,
     }
     # Submitting the same attempt again changes nothing.
     attempt = Attempt.objects.filter(passed=True).first()
@@ -143,7 +144,7 @@ def test_in_progress_attempts_and_draft_practicals_are_not_counted(exam_world):
 
 def test_practical_assessments_by_month_submitted(exam_world, level):
     assert cells("practical_assessments") == {
-        (MAY, "01", "female", False, "7127", level.code, None): 1
+        (MAY, "01", "female", False, "7127", level.code, exam_world.course.pk): 1
     }
 
 
@@ -185,6 +186,23 @@ def test_refresh_feeds_pass_rates_and_the_small_cell_rule(exam_world, level):
     (row,) = pass_rates_by_level(filters=filters, scope=ReportScope())
     assert (row.key, row.attempts.export, row.passes.export) == (level.code, 9, 7)
     assert row.rate == 77.8
+
+
+def test_instructors_see_the_exams_of_the_course_that_prepared_the_trainees(
+    exam_world, level
+):
+    assert facts_refresh().errors == []
+    filters = ReportFilters(date_from=dt.date(2025, 1, 1), date_to=dt.date(2025, 6, 1))
+
+    def attempts(scope):
+        table = report_table(
+            metric="exam_attempts", dimension="level", filters=filters, scope=scope
+        )
+        return table.total_this_year.export
+
+    assert attempts(ReportScope(course_ids=(exam_world.course.pk,))) == 9
+    assert attempts(ReportScope(course_ids=(exam_world.course.pk + 1000,))) == 0
+    assert attempts(ReportScope()) == 9  # the ministry's total is unchanged
 
 
 def test_dashboard_shows_the_pass_rate_chart(client, ministry_staff, exam_world):
