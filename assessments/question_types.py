@@ -52,6 +52,11 @@ def image_url(name: str | None) -> str | None:
     return default_storage.url(name) if name else None
 
 
+def _image_alt(value: Any) -> str:
+    """What an image shows, for screen readers (Moodle's alt text)."""
+    return " ".join(str(value or "").split())[:250]
+
+
 def _fraction(value: Any) -> float:
     try:
         number = float(value)
@@ -79,6 +84,7 @@ def _clean_options(data: dict, *, minimum: int = 2) -> list[dict]:
                 "id": option.get("id") or new_id(),
                 "text": text,
                 "image": image,
+                "image_alt": _image_alt(option.get("image_alt")) if image else "",
                 "fraction": _fraction(option.get("fraction", 0)),
                 "feedback": str(option.get("feedback") or ""),
             }
@@ -90,7 +96,12 @@ def _clean_options(data: dict, *, minimum: int = 2) -> list[dict]:
 
 def _public_options(options: list[dict], rng: random.Random, shuffle: bool) -> list:
     public = [
-        {"id": o["id"], "text": o["text"], "image_url": image_url(o["image"])}
+        {
+            "id": o["id"],
+            "text": o["text"],
+            "image_url": image_url(o["image"]),
+            "image_alt": o.get("image_alt", ""),
+        }
         for o in options
     ]
     if shuffle:
@@ -239,6 +250,9 @@ class Matching(QuestionKind):
                     "id": pair.get("id") or new_id(),
                     "prompt": prompt,
                     "image": pair.get("image") or None,
+                    "image_alt": _image_alt(pair.get("image_alt"))
+                    if pair.get("image")
+                    else "",
                     "answer": answer,
                 }
             )
@@ -247,7 +261,12 @@ class Matching(QuestionKind):
 
     def public(self, data: dict, *, rng: random.Random, shuffle: bool) -> dict:
         prompts = [
-            {"id": p["id"], "text": p["prompt"], "image_url": image_url(p["image"])}
+            {
+                "id": p["id"],
+                "text": p["prompt"],
+                "image_url": image_url(p["image"]),
+                "image_alt": p.get("image_alt", ""),
+            }
             for p in data["pairs"]
         ]
         choices = sorted(
@@ -297,6 +316,9 @@ class Ordering(QuestionKind):
                     "id": item.get("id") or new_id(),
                     "text": text,
                     "image": item.get("image"),
+                    "image_alt": _image_alt(item.get("image_alt"))
+                    if item.get("image")
+                    else "",
                 }
             )
         return {"items": cleaned}
@@ -304,7 +326,12 @@ class Ordering(QuestionKind):
     def public(self, data: dict, *, rng: random.Random, shuffle: bool) -> dict:
         """Always shuffled (the stored order is the key), never in the right order."""
         items = [
-            {"id": i["id"], "text": i["text"], "image_url": image_url(i["image"])}
+            {
+                "id": i["id"],
+                "text": i["text"],
+                "image_url": image_url(i["image"]),
+                "image_alt": i.get("image_alt", ""),
+            }
             for i in data["items"]
         ]
         correct = [i["id"] for i in items]

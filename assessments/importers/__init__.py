@@ -87,6 +87,23 @@ _IMG = re.compile(r"""<img[^>]*\bsrc\s*=\s*["']([^"']+)["'][^>]*>""", re.IGNOREC
 PLUGINFILE = "@@PLUGINFILE@@/"
 
 
+_ALT = re.compile(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_SRC = re.compile(r"""\bsrc\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+
+
+def image_alts(value: str) -> dict[str, str]:
+    """The alt text of each @@PLUGINFILE@@ image in an HTML fragment, by file name
+    (Moodle's editor asks authors for it)."""
+    alts = {}
+    for tag in _IMG_TAG.findall(value or ""):
+        src, alt = _SRC.search(tag), _ALT.search(tag)
+        if src and src.group(1).startswith(PLUGINFILE) and alt:
+            name = src.group(1)[len(PLUGINFILE) :].split("?")[0]
+            alts[name] = html.unescape(alt.group(1) or alt.group(2) or "").strip()
+    return alts
+
+
 def html_to_text(value: str) -> tuple[str, list[str]]:
     """Plain text of an HTML fragment and the @@PLUGINFILE@@ images it shows."""
     value = value or ""

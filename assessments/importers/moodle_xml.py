@@ -17,7 +17,12 @@ from defusedxml.ElementTree import fromstring
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from assessments.importers import ParsedQuestion, ParseProblem, html_to_text
+from assessments.importers import (
+    ParsedQuestion,
+    ParseProblem,
+    html_to_text,
+    image_alts,
+)
 
 
 class _Refused(Exception):
@@ -74,6 +79,14 @@ def _feedback(node: Element) -> str:
     return html_to_text(_text(node.find("feedback")))[0]
 
 
+def _image(node: Element | None, images: list[tuple[str, bytes]]) -> dict:
+    """The first image of a rich-text element and its alt text."""
+    if not images:
+        return {"image": None}
+    name = images[0][0]
+    return {"image": name, "image_alt": image_alts(_text(node)).get(name, "")}
+
+
 def _choice_options(q: Element, files: dict) -> list[dict]:
     options = []
     for answer in q.findall("answer"):
@@ -82,7 +95,7 @@ def _choice_options(q: Element, files: dict) -> list[dict]:
         options.append(
             {
                 "text": text,
-                "image": images[0][0] if images else None,
+                **_image(answer, images),
                 "fraction": _fraction(answer),
                 "feedback": _feedback(answer),
             }
@@ -129,7 +142,7 @@ def _matching(q: Element, files: dict) -> tuple[str, dict]:
         pairs.append(
             {
                 "prompt": prompt,
-                "image": images[0][0] if images else None,
+                **_image(sub, images),
                 "answer": answer,
             }
         )
@@ -172,7 +185,7 @@ def _ordering(q: Element, files: dict) -> tuple[str, dict]:
     for answer in q.findall("answer"):
         text, images, answer_files = _rich(answer)
         files.update(answer_files)
-        items.append({"text": text, "image": images[0][0] if images else None})
+        items.append({"text": text, **_image(answer, images)})
     return "ordering", {"items": items}
 
 

@@ -181,3 +181,50 @@ def test_command_refuses_an_unknown_bank(db):
 def test_command_refuses_an_unsafe_file(bank):
     with pytest.raises(CommandError, match="refused for safety"):
         call_command("import_questions", str(DATA / "entity_bomb.xml"), bank=bank.slug)
+
+
+def _rendered(kind: str, public: dict) -> str:
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    item = {"kind": kind, "choices": public, "response": None}
+    with translation.override("en"):
+        return render_to_string("assessments/_response.html", {"item": item})
+
+
+def test_option_pictures_keep_their_alt_text_up_to_the_exam_page(bank):
+    import random
+
+    import_file(bank, "refrigeration_ac.xml")
+    version = bank.questions.get(name="ref-cycle-04").current_version
+    assert [o["image_alt"] for o in version.data["options"]] == ["أ", "ب"]
+    public = get_kind("single_choice").public(
+        version.data, rng=random.Random(1), shuffle=False
+    )
+    page = _rendered("single_choice", public)
+    assert 'alt="أ"' in page and 'alt="ب"' in page
+    assert "Picture" not in page
+
+
+def test_a_picture_without_alt_text_is_named_by_its_place():
+    page = _rendered(
+        "ordering",
+        {
+            "items": [
+                {"id": "a", "text": "", "image_url": "/media/a.png", "image_alt": ""},
+                {"id": "b", "text": "افصل", "image_url": None, "image_alt": ""},
+            ]
+        },
+    )
+    assert '<img src="/media/a.png" alt="Picture 1"' in page
+
+
+def test_alt_text_is_read_from_moodle_image_tags():
+    from assessments.importers import image_alts
+
+    html = (
+        '<p><img alt="صمام &amp; وصلة" src="@@PLUGINFILE@@/v.png?time=1">'
+        "<img src='@@PLUGINFILE@@/g.png' alt='مانومتر'>"
+        '<img src="@@PLUGINFILE@@/none.png"><img src="https://x/y.png" alt="خارجي"></p>'
+    )
+    assert image_alts(html) == {"v.png": "صمام & وصلة", "g.png": "مانومتر"}
