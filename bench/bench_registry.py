@@ -2,6 +2,7 @@
 verification against a real server (uvicorn on port 8103, Redis cache).
 
 Goals (issue 7): the million in <= 60 s; verification >= 1,000 req/s with p99 <= 20 ms.
+Also prints the registry API's list pages (cursor, filters) and statistics at that size.
 Uses its own database (maharat_registry_bench, created and dropped here) and Redis DB 3.
 Environment: BENCH_ROWS (default 1000000), BENCH_SECONDS (load duration, default 10),
 BENCH_CONCURRENCY (default 32), BENCH_RATE (paced run, default 1000 req/s),
@@ -318,6 +319,12 @@ def main() -> None:
 
         for serial in serials:  # warm the Redis cache the server reads
             verification_answer(serial=serial)
+        from registry.models import ApiScope
+        from registry.services import api_client_create
+
+        _client, api_token = api_client_create(
+            name="bench", scopes=[ApiScope.READ, ApiScope.STATS]
+        )
         from django.db import connections
 
         connections.close_all()
@@ -389,6 +396,7 @@ def main() -> None:
             f"p99 {paced[int(len(paced) * 0.99) - 1] * 1000:.1f} ms, "
             f"{paced_errors} non-200 (goal: p99 <= 20 ms)"
         )
+        _api_timings(api_token)
     finally:
         if server is not None:
             os.killpg(server.pid, signal.SIGTERM)
@@ -397,6 +405,65 @@ def main() -> None:
 
         connections.close_all()
         _admin(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+
+
+# The registry API's list: first page and the next pages by cursor, per filter.
+LIST_CASES = {
+    "no filter": {},
+    "occupation": {"occupation": "7531"},
+    "occupation + level": {"occupation": "7531", "level": "skilled"},
+    "governorate + occupation + level": {
+        "governorate": "29",
+        "occupation": "7127",
+        "level": "specialist",
+    },
+    "three months of 1990": {"issued_from": "1990-01-01", "issued_to": "1990-03-31"},
+    "governorate + a year": {
+        "governorate": "24",
+        "issued_from": "1995-01-01",
+        "issued_to": "1995-12-31",
+    },
+}
+LIST_PAGES = 6
+
+
+def _api_get(url: str, token: str) -> tuple[float, dict]:
+    import json
+    import urllib.request
+
+    request = urllib.request.Request(url, headers={"Authorization": f"Token {token}"})
+    start = time.perf_counter()
+    with urllib.request.urlopen(request) as response:
+        body = json.load(response)
+    return (time.perf_counter() - start) * 1000, body
+
+
+def _api_timings(token: str) -> None:
+    """The registry API at this size over HTTP: 100-row list pages by cursor with
+    the filters other systems use, and the statistics (counted once, then cached
+    until the registry changes)."""
+    from urllib.parse import urlencode
+
+    base = f"http://127.0.0.1:{PORT}/api/v1/registry"
+    for name, query in LIST_CASES.items():
+        url, times, rows = f"{base}/certificates/?{urlencode(query)}", [], 0
+        for _page in range(LIST_PAGES):
+            if not url:
+                break
+            ms, body = _api_get(url, token)
+            times.append(ms)
+            rows += len(body["results"])
+            url = body["next"]
+        print(
+            f"API list, {name}: {len(times)} pages ({rows} rows), "
+            f"median {statistics.median(times):.1f} ms, slowest {max(times):.1f} ms"
+        )
+    cold, body = _api_get(f"{base}/statistics/", token)
+    warm, _body = _api_get(f"{base}/statistics/", token)
+    print(
+        f"API statistics over {body['total']:,} certificates: counted {cold:.0f} ms, "
+        f"then from the cache {warm:.1f} ms"
+    )
 
 
 def _bench_key_pem() -> str:

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from registry.cache import registry_changed
 from registry.models import AuditEntry
 
 GENESIS_HASH = "0" * 64
@@ -45,7 +46,13 @@ def entry_hash(prev_hash: str, entry: AuditEntry) -> str:
 def audit_append(
     *, action: str, actor_id: int | None, object_ref: str = "", data: dict | None = None
 ) -> AuditEntry:
-    """Append one entry; call inside the transaction of the change it records."""
+    """Append one entry; call inside the transaction of the change it records.
+
+    Every change to the registry passes here, so this also marks cached statistics
+    stale: now (a reader during the transaction may cache the old counts under the
+    new version...) and after commit (...which the second bump leaves behind)."""
+    registry_changed()
+    transaction.on_commit(registry_changed)
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:

@@ -9,6 +9,9 @@ reads the database (an answer, never the marker, is what callers see).
 
 from __future__ import annotations
 
+import hashlib
+import json
+import time
 from typing import Any
 
 from django.core.cache import cache
@@ -49,3 +52,29 @@ def verification_cache_clear_many(*, serials: list[str]) -> None:
         cache.set_many(
             {verification_cache_key(s): CHANGED for s in serials}, CHANGED_GUARD_S
         )
+
+
+# --- Statistics ------------------------------------------------------------------
+# Counting a registry of millions takes about a second per million rows, so answers
+# are kept until the registry changes: every change writes the audit log, whose
+# append bumps this version (now, and again after commit), and the key carries it.
+STATS_TTL_S = 3600
+_VERSION_KEY = "registry:version"
+
+
+def registry_changed() -> None:
+    """Called by the audit log for every change: cached statistics go stale."""
+    try:
+        cache.incr(_VERSION_KEY)
+    except ValueError:  # never set, or evicted: start from a value never used
+        cache.add(_VERSION_KEY, time.time_ns(), None)
+
+
+def statistics_cache_key(filters: dict[str, Any]) -> str:
+    version = cache.get(_VERSION_KEY)
+    if version is None:
+        cache.add(_VERSION_KEY, time.time_ns(), None)
+        version = cache.get(_VERSION_KEY)
+    canonical = json.dumps(filters, sort_keys=True, default=str)
+    digest = hashlib.sha256(canonical.encode()).hexdigest()[:32]
+    return f"registry:stats:v1:{version}:{digest}"

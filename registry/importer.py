@@ -993,7 +993,21 @@ def import_file(
     finally:
         if pool is not None:
             pool.close()
+    if result.inserted + result.updated >= ANALYZE_AFTER_ROWS:
+        _refresh_planner_statistics()
     return result
+
+
+# After a bulk load the planner's statistics describe the old table until autovacuum
+# gets round to it; meanwhile it guessed ~5,000 rows for "occupation = X" among a
+# million new ones and the API's filtered list pages took 300 ms instead of 12 ms.
+ANALYZE_AFTER_ROWS = 10_000
+
+
+def _refresh_planner_statistics() -> None:
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {Certificate._meta.db_table}")
 
 
 @contextmanager

@@ -185,6 +185,8 @@ class Certificate(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "issue_date"]),
+            # The API's date-range filter without a status (the one above cannot seek).
+            models.Index(fields=["issue_date"], name="registry_certificate_issued"),
             models.Index(fields=["governorate_code", "status"]),
             models.Index(fields=["occupation", "skill_level"]),
             models.Index(

@@ -46,6 +46,17 @@ def make_issued(make_pending, second_staff):
     return make
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Cached answers (verification, statistics) never outlive a test's rolled-back
+    data."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 _WINDOWS = itertools.count()
 
 

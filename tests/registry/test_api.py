@@ -157,6 +157,19 @@ def test_list_filters_and_cursor_pagination(make_issued):
     assert [r["occupation_code"] for r in by_gov["results"]] == ["7422"]
 
 
+def test_list_by_occupation_and_level_and_unknown_codes(make_issued):
+    make_issued(level_code="assistant")
+    wanted = make_issued(level_code="skilled")
+    make_issued(level_code="skilled", occupation_code="7422")
+    api = _client_with([ApiScope.READ])
+    url = "/api/v1/registry/certificates/"
+    both = api.get(url, {"occupation": "7531", "level": "skilled"}).json()
+    assert [r["serial"] for r in both["results"]] == [wanted.serial_display]
+    for unknown in ({"occupation": "0000"}, {"level": "grandmaster"}):
+        response = api.get(url, unknown)
+        assert response.status_code == 200 and response.json()["results"] == []
+
+
 def test_list_refuses_bad_filter(db):
     api = _client_with([ApiScope.READ])
     assert (
@@ -193,3 +206,40 @@ def test_inactive_client_is_refused(db):
 
     ApiClient.objects.update(is_active=False)
     assert api.get("/api/v1/registry/statistics/").status_code == 403
+
+
+def test_statistics_are_counted_once_until_the_registry_changes(
+    make_issued, ministry_staff, django_assert_num_queries
+):
+    from registry.selectors import certificate_statistics
+    from registry.services import certificate_revoke
+
+    cert = make_issued()
+    make_issued(level_code="assistant")
+    first = certificate_statistics(occupation="7531")
+    with django_assert_num_queries(0):
+        assert certificate_statistics(occupation="7531") == first
+    certificate_revoke(certificate_id=cert.id, actor_id=ministry_staff.pk, reason="x")
+    after = certificate_statistics(occupation="7531")
+    assert {r["key"]: r["count"] for r in after["by_status"]} == {
+        "issued": 1,
+        "revoked": 1,
+    }
+    assert certificate_statistics(occupation="7422")["total"] == 0
+
+
+def test_statistics_follow_an_import(make_issued, tmp_path):
+    from registry.importer import import_file
+    from registry.selectors import certificate_statistics
+
+    make_issued()
+    assert certificate_statistics()["total"] == 1
+    path = tmp_path / "paper.csv"
+    path.write_text(
+        "national_id,full_name_ar,full_name_en,occupation_code,skill_level,"
+        "issue_date,governorate_code,legacy_number\n"
+        f"{make_national_id()},سعاد علي,,7531,skilled,2019-05-02,01,P1\n",
+        encoding="utf-8",
+    )
+    assert import_file(path).inserted == 1
+    assert certificate_statistics()["total"] == 2

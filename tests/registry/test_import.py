@@ -426,3 +426,30 @@ def test_parallel_writers_keep_the_later_row_and_a_verifiable_chain(tmp_path):
         _write_csv(tmp_path / "p.csv", HEADER, rows, "utf-8"), batch_size=2
     )
     assert again.inserted == 0
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_bulk_import_refreshes_the_planner_statistics(tmp_path, monkeypatch):
+    """Else PostgreSQL plans the API's filtered lists for the table as it was."""
+    from django.db import connection
+
+    def analyzed() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stats WHERE tablename = %s",
+                [Certificate._meta.db_table],
+            )
+            return cursor.fetchone()[0]
+
+    monkeypatch.setattr("registry.importer.ANALYZE_AFTER_ROWS", 3)
+    with connection.cursor() as cursor:  # forget any statistics from earlier tests
+        cursor.execute(
+            "DELETE FROM pg_statistic WHERE starelid = %s::regclass",
+            [Certificate._meta.db_table],
+        )
+    assert analyzed() == 0
+    import_file(_write_csv(tmp_path / "p.csv", HEADER, _good_rows()[:2], "utf-8"))
+    assert analyzed() == 0  # two rows: not worth it
+    import_file(_write_csv(tmp_path / "q.csv", HEADER, _good_rows(), "utf-8"))
+    assert analyzed() > 0

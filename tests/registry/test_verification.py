@@ -12,13 +12,6 @@ from registry.signing import credential_verify, token_verify
 from registry.tokens import certificate_token
 
 
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def _mistype(serial):
     swapped = "1" if serial[0] != "1" else "2"
     return swapped + serial[1:]

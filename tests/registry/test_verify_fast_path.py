@@ -6,7 +6,6 @@ import asyncio
 
 import pytest
 from django.core.asgi import get_asgi_application
-from django.core.cache import cache
 from django.db import connections
 
 from lms.accounts.national_id import mask_national_id
@@ -28,13 +27,6 @@ class _Django:
     async def __call__(self, scope, receive, send):
         self.calls += 1
         await self.app(scope, receive, send)
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
