@@ -202,6 +202,19 @@ class AttemptStatus(models.TextChoices):
     GRADED = "graded", _("Graded")
 
 
+def credited_course_field() -> models.ForeignKey:
+    """The course that prepared the trainee for a test (their last completed course
+    for its occupation and level when the test began); reports credit the test to it.
+    """
+    return models.ForeignKey(
+        "courses.CoursePage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+
 class Attempt(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="exam_attempts"
@@ -209,15 +222,7 @@ class Attempt(models.Model):
     blueprint = models.ForeignKey(
         ExamBlueprint, on_delete=models.PROTECT, related_name="attempts"
     )
-    # The course that prepared the trainee (their last completed course for the
-    # exam's occupation and level when the attempt started): reports credit it.
-    course = models.ForeignKey(
-        "courses.CoursePage",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    course = credited_course_field()
     number = models.PositiveSmallIntegerField()
     status = models.CharField(
         max_length=20, choices=AttemptStatus, default=AttemptStatus.IN_PROGRESS
@@ -365,15 +370,7 @@ class PracticalAssessment(models.Model):
     assessor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    # As Attempt.course: the trainee's last completed course for the rubric's
-    # occupation and level when the test was opened.
-    course = models.ForeignKey(
-        "courses.CoursePage",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    course = credited_course_field()
     status = models.CharField(
         max_length=10, choices=PracticalStatus, default=PracticalStatus.DRAFT
     )

@@ -72,6 +72,15 @@ def completed_course_id(*, user, occupation_code: str, level_code: str) -> int |
     )
 
 
+def _course_that_prepared(user, test: ExamBlueprint | Rubric) -> int | None:
+    """The course an attempt or a practical test is credited to (Attempt.course)."""
+    return completed_course_id(
+        user=user,
+        occupation_code=test.occupation.code,
+        level_code=test.skill_level.code,
+    )
+
+
 def certificate_create_pending(
     *,
     user_id: int | None,
@@ -380,11 +389,7 @@ def attempt_start(*, user, blueprint: ExamBlueprint, now=None) -> Attempt:
             attempt = Attempt.objects.create(
                 user=user,
                 blueprint=blueprint,
-                course_id=completed_course_id(
-                    user=user,
-                    occupation_code=blueprint.occupation.code,
-                    level_code=blueprint.skill_level.code,
-                ),
+                course_id=_course_that_prepared(user, blueprint),
                 number=number,
                 started_at=now,
                 deadline_at=now + dt.timedelta(seconds=blueprint.time_limit_s),
@@ -706,11 +711,7 @@ def practical_assessment_create(
         rubric=rubric,
         trainee=trainee,
         assessor=assessor,
-        course_id=completed_course_id(
-            user=trainee,
-            occupation_code=rubric.occupation.code,
-            level_code=rubric.skill_level.code,
-        ),
+        course_id=_course_that_prepared(trainee, rubric),
     )
 
 
