@@ -9,35 +9,27 @@ def credit_earlier_work(apps, schema_editor):
     """Attempts and practical tests from before this field: the trainee's last course
     for that occupation and level completed before the test started."""
     CourseCompletion = apps.get_model("courses", "CourseCompletion")
-
-    def prepared_by(occupation_id, skill_level_id, user_field, started_field):
-        return Subquery(
-            CourseCompletion.objects.filter(
-                user_id=OuterRef(user_field),
-                course__occupation_id=occupation_id,
-                course__skill_level_id=skill_level_id,
-                completed_at__lte=OuterRef(started_field),
+    # (test model, what it was set by, its trainee column, when it started)
+    tests = [
+        ("Attempt", "blueprint", "ExamBlueprint", "user_id", "started_at"),
+        ("PracticalAssessment", "rubric", "Rubric", "trainee_id", "created_at"),
+    ]
+    for model, parent_field, parent_model, user_field, started_field in tests:
+        Test = apps.get_model("assessments", model)
+        for parent in apps.get_model("assessments", parent_model).objects.all():
+            prepared_by = (
+                CourseCompletion.objects.filter(
+                    user_id=OuterRef(user_field),
+                    course__occupation_id=parent.occupation_id,
+                    course__skill_level_id=parent.skill_level_id,
+                    completed_at__lte=OuterRef(started_field),
+                )
+                .order_by("-completed_at", "-pk")
+                .values("course_id")[:1]
             )
-            .order_by("-completed_at", "-pk")
-            .values("course_id")[:1]
-        )
-
-    Blueprint = apps.get_model("assessments", "ExamBlueprint")
-    Attempt = apps.get_model("assessments", "Attempt")
-    for blueprint in Blueprint.objects.all():
-        Attempt.objects.filter(blueprint=blueprint, course__isnull=True).update(
-            course_id=prepared_by(
-                blueprint.occupation_id, blueprint.skill_level_id, "user_id", "started_at"
+            Test.objects.filter(**{parent_field: parent}, course__isnull=True).update(
+                course_id=Subquery(prepared_by)
             )
-        )
-    Rubric = apps.get_model("assessments", "Rubric")
-    Practical = apps.get_model("assessments", "PracticalAssessment")
-    for rubric in Rubric.objects.all():
-        Practical.objects.filter(rubric=rubric, course__isnull=True).update(
-            course_id=prepared_by(
-                rubric.occupation_id, rubric.skill_level_id, "trainee_id", "created_at"
-            )
-        )
 
 
 class Migration(migrations.Migration):
