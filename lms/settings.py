@@ -159,12 +159,25 @@ if REDIS_URL:
     # cache: a per-process cache would keep a logged-out session alive elsewhere.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "maharat",
+    if TESTING:
+        CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": "maharat",
+            }
         }
-    }
+    else:
+        # `make run` serves the site and runs the task worker as two processes: a
+        # cache both see keeps what one of them clears cleared for the other (an
+        # import run by the worker changes verification answers and statistics the
+        # site has cached). Production sets REDIS_URL instead.
+        CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "LOCATION": env.path("CACHE_DIR", default=BASE_DIR / "var" / "cache"),
+                "OPTIONS": {"MAX_ENTRIES": 20000},
+            }
+        }
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 TASK_QUEUES = ["default", "media"]

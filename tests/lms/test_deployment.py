@@ -107,3 +107,14 @@ def test_every_model_change_has_its_migration(db):
     from django.core.management import call_command
 
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_without_redis_the_site_and_the_task_worker_share_one_cache(tmp_path):
+    """`make run`: what the worker clears (an import's changed answers) the site must
+    not keep serving from a cache of its own."""
+    env = {"CACHE_DIR": str(tmp_path / "cache"), "DEBUG": "1"}
+    write = "from django.core.cache import cache; cache.set('shared', 'seen', 60)"
+    read = "from django.core.cache import cache; print(cache.get('shared'))"
+    assert run_manage("shell", "-c", write, env_overrides=env).returncode == 0
+    result = run_manage("shell", "-c", read, env_overrides=env)
+    assert result.stdout.strip().splitlines()[-1] == "seen", result.stderr
