@@ -124,6 +124,8 @@ class QuestionVersion(models.Model):
     number = models.PositiveIntegerField()
     stem = models.TextField(_("question text"))
     stem_images = models.JSONField(default=list, blank=True)
+    # What each stem image shows, for screen readers (same order; "" when none).
+    stem_image_alts = models.JSONField(default=list, blank=True)
     data = models.JSONField(_("definition and answer key"))
     explanation = models.TextField(_("explanation"), blank=True)
     points = models.DecimalField(max_digits=6, decimal_places=2, default=1)

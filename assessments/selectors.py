@@ -33,10 +33,16 @@ class AttemptItemPublic:
     kind: str
     stem: str
     stem_image_urls: tuple[str, ...]
+    stem_image_alts: tuple[str, ...]
     choices: dict
     points: str
     response: object
     seq: int
+
+    @property
+    def stem_pictures(self) -> tuple[tuple[str, str], ...]:
+        """(URL, alt text) of each stem image, for the page."""
+        return tuple(zip(self.stem_image_urls, self.stem_image_alts, strict=True))
 
 
 @dataclass(frozen=True)
@@ -67,11 +73,19 @@ def item_public_dict(item: AttemptItemPublic) -> dict:
         "kind": item.kind,
         "stem": item.stem,
         "stem_image_urls": list(item.stem_image_urls),
+        "stem_image_alts": list(item.stem_image_alts),
         "choices": item.choices,
         "points": item.points,
         "response": item.response,
         "seq": item.seq,
     }
+
+
+def _stem_alts(snapshot: dict) -> tuple[str, ...]:
+    """One per stem image (attempts drawn before alt texts were kept have none)."""
+    alts = list(snapshot.get("stem_image_alts") or [])
+    count = len(snapshot.get("stem_images", []))
+    return tuple((alts + [""] * count)[:count])
 
 
 def item_public(item: AttemptItem) -> AttemptItemPublic:
@@ -82,6 +96,7 @@ def item_public(item: AttemptItem) -> AttemptItemPublic:
         kind=snapshot["kind"],
         stem=snapshot["stem"],
         stem_image_urls=tuple(image_url(n) for n in snapshot.get("stem_images", [])),
+        stem_image_alts=_stem_alts(snapshot),
         choices=item.public,
         points=str(item.points),
         response=item.response,

@@ -147,6 +147,7 @@ def question_create(
     name: str = "",
     points: Decimal | float = 1,
     stem_images: list[str] | None = None,
+    stem_image_alts: list[str] | None = None,
     source_hash: str = "",
     created_by=None,
 ) -> Question:
@@ -173,6 +174,7 @@ def question_create(
         number=1,
         stem=stem.strip(),
         stem_images=stem_images or [],
+        stem_image_alts=_alts_for(stem_images or [], stem_image_alts),
         data=definition,
         explanation=explanation,
         points=_q2(points),
@@ -181,6 +183,12 @@ def question_create(
     question.current_version = version
     question.save(update_fields=["current_version"])
     return question
+
+
+def _alts_for(images: list[str], alts: list[str] | None) -> list[str]:
+    """One alt text per stem image, in order ("" where the author gave none)."""
+    alts = [" ".join(str(a or "").split())[:250] for a in (alts or [])]
+    return (alts + [""] * len(images))[: len(images)]
 
 
 @transaction.atomic
@@ -202,6 +210,7 @@ def question_edit(
         number=number + 1,
         stem=(stem if stem is not None else current.stem).strip(),
         stem_images=current.stem_images,
+        stem_image_alts=current.stem_image_alts,
         data=get_kind(question.kind).clean(data if data is not None else current.data),
         explanation=explanation if explanation is not None else current.explanation,
         points=_q2(points if points is not None else current.points),
@@ -261,6 +270,7 @@ def questions_import(
                     name=item.name,
                     points=item.points,
                     stem_images=stem_images,
+                    stem_image_alts=item.stem_image_alts,
                     source_hash=digest,
                     created_by=created_by,
                 )
@@ -352,6 +362,7 @@ def _snapshot(version: QuestionVersion, question: Question) -> dict:
         "kind": question.kind,
         "stem": version.stem,
         "stem_images": version.stem_images,
+        "stem_image_alts": version.stem_image_alts,
         "data": version.data,
         "explanation": version.explanation,
         "difficulty": question.difficulty,

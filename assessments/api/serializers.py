@@ -17,6 +17,9 @@ class AttemptItemSerializer(serializers.Serializer):
     kind = serializers.CharField()
     stem = serializers.CharField()
     stem_image_urls = serializers.ListField(child=serializers.CharField())
+    stem_image_alts = serializers.ListField(
+        child=serializers.CharField(allow_blank=True)
+    )
     choices = serializers.JSONField()
     points = serializers.CharField()
     response = serializers.JSONField(allow_null=True)

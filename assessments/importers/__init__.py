@@ -30,6 +30,7 @@ class ParsedQuestion:
     explanation: str = ""
     points: Decimal = Decimal(1)
     stem_images: list[tuple[str, bytes]] = field(default_factory=list)
+    stem_image_alts: list[str] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)
 
     def source_hash(self) -> str:
@@ -37,7 +38,7 @@ class ParsedQuestion:
         canonical = {
             "kind": self.kind,
             "stem": self.stem,
-            "data": self.data,
+            "data": _without_alt_texts(self.data),
             "topic": self.topic,
             "name": self.name,
             "difficulty": self.difficulty,
@@ -72,6 +73,16 @@ class ParsedQuestion:
             return value
 
         return walk(self.data)
+
+
+def _without_alt_texts(value):
+    """The data minus image alt texts: they describe a picture, they do not make
+    another question (and files imported before alt texts were kept still match)."""
+    if isinstance(value, dict):
+        return {k: _without_alt_texts(v) for k, v in value.items() if k != "image_alt"}
+    if isinstance(value, list):
+        return [_without_alt_texts(v) for v in value]
+    return value
 
 
 @dataclass

@@ -259,6 +259,7 @@ def parse(content: bytes) -> list:
             continue
         try:
             stem, stem_images, files = _rich(q.find("questiontext"))
+            alts = image_alts(_text(q.find("questiontext")))
             kind, data = handler(q, files)
             try:
                 points = Decimal(_text(q, "defaultgrade").strip() or "1")
@@ -281,6 +282,7 @@ def parse(content: bytes) -> list:
                 explanation=html_to_text(_text(q.find("generalfeedback")))[0],
                 points=points if points > 0 else Decimal(1),
                 stem_images=stem_images,
+                stem_image_alts=[alts.get(name, "") for name, _content in stem_images],
                 files=files,
             )
         )

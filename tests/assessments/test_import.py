@@ -228,3 +228,34 @@ def test_alt_text_is_read_from_moodle_image_tags():
         '<img src="@@PLUGINFILE@@/none.png"><img src="https://x/y.png" alt="خارجي"></p>'
     )
     assert image_alts(html) == {"v.png": "صمام & وصلة", "g.png": "مانومتر"}
+
+
+def test_stem_pictures_keep_their_alt_text(bank):
+    import_file(bank, "refrigeration_ac.xml")
+    gauge = bank.questions.get(name="ref-cycle-03").current_version
+    assert gauge.stem_image_alts == ["مانومتر"]
+    assert len(gauge.stem_images) == 1
+    versions = bank.questions.get(name="ref-cycle-03").versions.count()
+    import_file(bank, "refrigeration_ac.xml")  # the same file again changes nothing
+    assert bank.questions.get(name="ref-cycle-03").versions.count() == versions
+
+
+def test_alt_texts_do_not_change_a_question_s_identity():
+    """A bank imported before alt texts were kept re-imports as unchanged."""
+    import dataclasses
+    import json
+
+    path = DATA / "refrigeration_ac.xml"
+    parsed = parse_file(name=path.name, content=path.read_bytes())
+    with_pictures = 0
+    for item in parsed:
+        if not hasattr(item, "data"):  # a ParseProblem
+            continue
+        with_pictures += '"image_alt"' in json.dumps(item.data)
+        before = json.loads(json.dumps(item.data).replace('"image_alt"', '"_drop"'))
+        for key in ("options", "pairs", "items"):
+            for entry in before.get(key, []):
+                entry.pop("_drop", None)
+        older = dataclasses.replace(item, data=before, stem_image_alts=[])
+        assert item.source_hash() == older.source_hash(), item.name
+    assert with_pictures

@@ -266,3 +266,19 @@ def test_the_exam_page_speaks_arabic_by_default(attempt, trainee_client, setting
 def test_the_dashboard_offers_to_resume_an_open_attempt(attempt, trainee_client):
     html = trainee_client.get(reverse("home:dashboard")).content.decode()
     assert reverse("assessments:attempt_question", args=[attempt.pk, 1]) in html
+
+
+def test_a_stem_picture_is_described_to_screen_readers(attempt, trainee_client):
+    item = attempt.items.get(position=1)
+    item.snapshot = {
+        **item.snapshot,
+        "stem_images": ["assessments/images/gauge.png", "assessments/images/b.png"],
+        "stem_image_alts": ["مانومتر الضغط المنخفض"],  # the second has none
+    }
+    item.save(update_fields=["snapshot"])
+    url = reverse("assessments:attempt_question", args=[attempt.pk, 1])
+    page = trainee_client.get(url).content.decode()
+    assert 'gauge.png" alt="مانومتر الضغط المنخفض"' in page
+    assert 'b.png" alt=""' in page
+    body = trainee_client.get(api(attempt)).json()
+    assert body["items"][0]["stem_image_alts"] == ["مانومتر الضغط المنخفض", ""]
