@@ -258,3 +258,27 @@ def test_events_of_one_trainee_are_never_sent_in_another_trainees_session(page):
     page.evaluate("() => maharatOffline.flush()")
     assert batches == []
     assert pending(page) == 1
+
+
+def test_signing_out_forgets_the_lessons_this_trainee_saved(page, shot):
+    """A shared phone: the saved pages carry the trainee's name and progress."""
+    sign_up(page)
+    enrol(page)
+    page.goto(LESSON_PATH)
+    wait_for_service_worker(page)
+    page.click("[data-offline-save]")
+    page.click("[data-offline-confirm]")
+    page.wait_for_selector("[data-offline-remove]:not([hidden])", timeout=30_000)
+    assert page.evaluate("() => maharatOffline.list().length") == 1
+    with page.expect_navigation():
+        page.click("header form button.link")
+    assert "/dashboard/" not in page.url
+    assert page.evaluate("() => maharatOffline.list().length") == 0
+    assert not page.evaluate(
+        "async (path) => Boolean(await caches.match(new URL(path, location.href)))",
+        LESSON_PATH,
+    )
+    shot(page, "signed-out-nothing-saved")
+    sign_up(page)  # the next trainee on the phone finds nothing of the first
+    page.goto("/offline/")
+    assert page.locator("[data-offline-saved-list] li").count() == 0

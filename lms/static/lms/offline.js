@@ -55,9 +55,14 @@
     localStorage.setItem(SAVED_KEY, JSON.stringify(items));
     emit("offline-saved-changed", { items: items });
   }
+  function mine(item) {
+    /* A trainee sees the lessons they saved (a shared phone); the offline fallback page
+       is anonymous and lists what is on the phone. Older items carry no user. */
+    return !currentUser || !item.user || item.user === currentUser;
+  }
   function list() {
     var items = savedItems();
-    return Object.keys(items).map(function (key) { return items[key]; })
+    return Object.keys(items).map(function (key) { return items[key]; }).filter(mine)
       .sort(function (a, b) { return a.saved_at < b.saved_at ? 1 : -1; });
   }
   function absolute(url) { return new URL(url, location.href).href; }
@@ -115,6 +120,7 @@
       key: manifest.key, title: manifest.title || manifest.key,
       page_url: manifest.page_url ? absolute(manifest.page_url) : urls[0],
       urls: urls, size_bytes: manifest.size_bytes, saved_at: new Date().toISOString(),
+      user: currentUser,
     };
     storeItems(items);
     return items[manifest.key];
@@ -128,6 +134,39 @@
     await dropUnreferenced(item.urls, items);
     storeItems(items);
     return true;
+  }
+
+  async function forget(user) {
+    /* Signing out removes what this trainee saved: the pages carry their name and
+       progress, and the next person on the phone should not find them. */
+    var items = savedItems();
+    var urls = [];
+    Object.keys(items).forEach(function (key) {
+      if (user && items[key].user === user) {
+        urls = urls.concat(items[key].urls);
+        delete items[key];
+      }
+    });
+    if (!urls.length) return 0;
+    if (supported) await dropUnreferenced(urls, items);
+    storeItems(items);
+    return urls.length;
+  }
+
+  function initSignOut(form) {
+    /* Before the session ends: send the queued progress while it still can, and
+       forget this trainee's saved lessons; never hold the sign-out up for long. */
+    form.addEventListener("submit", function (event) {
+      if (form.dataset.offlineDone) return;
+      event.preventDefault();
+      form.dataset.offlineDone = "1";
+      var work = Promise.all([
+        navigator.onLine && "indexedDB" in window ? flush().catch(function () {}) : null,
+        forget(currentUser).catch(function () {}),
+      ]);
+      var limit = new Promise(function (resolve) { setTimeout(resolve, 3000); });
+      Promise.race([work, limit]).then(function () { form.submit(); });
+    });
   }
 
   async function isSaved(url) {
@@ -332,6 +371,7 @@
 
   function start() {
     updateBanner();
+    document.querySelectorAll("form[data-offline-signout]").forEach(initSignOut);
     window.addEventListener("online", function () { updateBanner(); flush().catch(function () {}); });
     window.addEventListener("offline", updateBanner);
     if (!supported) return;
@@ -351,6 +391,7 @@
 
   window.maharatOffline = {
     fetchManifest: fetchManifest, save: save, remove: remove, list: list, isSaved: isSaved,
+    forget: forget,
     initWidget: initWidget, formatSize: formatSize,
     queueProgress: queueProgress, pending: pending, flush: flush,
   };
