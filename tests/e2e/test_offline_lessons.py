@@ -282,3 +282,65 @@ def test_signing_out_forgets_the_lessons_this_trainee_saved(page, shot):
     sign_up(page)  # the next trainee on the phone finds nothing of the first
     page.goto("/offline/")
     assert page.locator("[data-offline-saved-list] li").count() == 0
+
+
+RETITLE = """
+from courses.models import LessonPage
+lesson = LessonPage.objects.get(url_path__endswith="{path}")
+lesson.title = "{title}"
+lesson.save_revision().publish()
+"""
+SAVED_COPY = """async (path) => {
+    const saved = await caches.match(new URL(path, location.href));
+    if (!saved) return null;
+    const html = await saved.text();
+    return {user: /data-user="(\\d*)"/.exec(html)[1],
+            title: new DOMParser().parseFromString(html, "text/html")
+                     .querySelector("article#lesson h1").textContent.trim()};
+}"""
+VIEWER = "() => document.querySelector('script[data-user]').dataset.user"
+
+
+def test_a_saved_lesson_opened_online_is_kept_fresh_for_its_trainee_only(
+    page, server_url, shot
+):
+    """The phone's copy follows the page as its trainee last saw it online; another
+    trainee's visit never replaces it with their page."""
+
+    def retitle(title: str) -> None:
+        code = RETITLE.format(path=OTHER_LESSON_PATH, title=title)
+        manage_on(server_url, "shell", "-c", code)
+
+    sign_up(page)
+    enrol(page)
+    page.goto(OTHER_LESSON_PATH)
+    original = page.locator("article#lesson h1").inner_text().strip()
+    owner = page.evaluate(VIEWER)
+    wait_for_service_worker(page)
+    page.click("[data-offline-save]")
+    page.click("[data-offline-confirm]")
+    page.wait_for_selector("[data-offline-remove]:not([hidden])", timeout=30_000)
+    try:
+        retitle("عنوان محدث")
+        page.goto(OTHER_LESSON_PATH)  # online: the worker stores this copy
+        page.wait_for_function(
+            f"async (path) => ((await ({SAVED_COPY})(path)) || {{}}).title"
+            " === 'عنوان محدث'",
+            arg=OTHER_LESSON_PATH,
+        )
+        retitle("عنوان ثالث")
+        page.context.clear_cookies()
+        sign_up(page)  # another trainee on the phone opens the same lesson online
+        enrol(page)
+        page.goto(OTHER_LESSON_PATH)
+        assert page.evaluate(VIEWER) != owner
+        page.wait_for_timeout(1500)  # time enough for a wrong refresh to land
+        copy = page.evaluate(SAVED_COPY, OTHER_LESSON_PATH)
+        assert copy == {"user": owner, "title": "عنوان محدث"}
+        page.context.set_offline(True)
+        page.goto(OTHER_LESSON_PATH)
+        assert page.locator("article#lesson h1").inner_text().strip() == "عنوان محدث"
+        shot(page, "fresh-saved-copy-offline")
+    finally:
+        page.context.set_offline(False)
+        retitle(original)

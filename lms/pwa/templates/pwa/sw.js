@@ -51,9 +51,28 @@ async function fromSavedLessons(request) {
   return cache.match(request, { ignoreVary: true });
 }
 
-async function navigate(request) {
+/* A saved page opened online is stored again as the server just sent it (fresh
+   progress marks), but only when it is the same trainee's page: the data-user of
+   lms/offline.js's script tag says whose it is. */
+const OWNER = /data-user="(\d+)"/;
+
+async function refreshSaved(url, fresh) {
+  if (!fresh.ok || fresh.redirected || fresh.type !== "basic") return;
+  const cache = await caches.open(CONFIG.offlineCache);
+  const saved = await cache.match(url, { ignoreVary: true });
+  if (!saved) return;
+  const [was, now] = await Promise.all([saved.text(), fresh.clone().text()]);
+  const owner = OWNER.exec(was);
+  const viewer = OWNER.exec(now);
+  if (owner && viewer && owner[1] === viewer[1]) await cache.put(url, fresh);
+}
+
+async function navigate(event) {
+  const request = event.request;
   try {
-    return await fetch(request);
+    const response = await fetch(request);
+    event.waitUntil(refreshSaved(request.url, response.clone()).catch(() => {}));
+    return response;
   } catch (error) {
     const saved = await fromSavedLessons(request);
     if (saved) return saved;
@@ -105,7 +124,7 @@ self.addEventListener("fetch", (event) => {
   if (url.origin !== self.location.origin) return;
   if (CONFIG.networkOnlyPrefixes.some((prefix) => url.pathname.startsWith(prefix))) return;
   if (request.mode === "navigate") {
-    event.respondWith(navigate(request));
+    event.respondWith(navigate(event));
   } else if (url.pathname.startsWith(CONFIG.staticUrl)) {
     event.respondWith(staticFile(request));
   } else {
