@@ -136,3 +136,16 @@ def test_language_switch_never_redirects_to_another_site(client):
         reverse("set_language"), {"language": "en", "next": "https://evil.example/"}
     )
     assert response["Location"] == "/en/"
+
+
+def test_a_field_s_help_text_is_what_its_input_is_described_by():
+    """Screen readers read the help (the import's columns, say) with the field."""
+    from django import forms
+    from django.template.loader import render_to_string
+
+    class Form(forms.Form):
+        file = forms.FileField(help_text="CSV or XLSX")
+
+    html = render_to_string("includes/form.html", {"form": Form()})
+    described_by = re.search(r'aria-describedby="([^"]+)"', html).group(1)
+    assert f'<small id="{described_by}">CSV or XLSX</small>' in html
