@@ -14,14 +14,13 @@ import codecs
 import csv
 import datetime as dt
 import hashlib
-import io
 import itertools
 import queue
 import re
 import secrets
 import struct
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -1023,11 +1022,28 @@ def _file_errors() -> Iterator[None]:
         raise ImportFileError(f"Malformed CSV / ملف CSV تالف: {exc}") from exc
 
 
-def rejections_csv(rejections: Iterable[Rejection]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["row", "column", "reason_en", "reason_ar"])
-    for rejection in rejections:
+REPORT_HEADER = ["row", "column", "reason_en", "reason_ar"]
+
+
+class RejectionReport:
+    """Every rejected row of an import, written as it is found (the result keeps only
+    the first MAX_STORED_REJECTIONS): CSV in UTF-8 with a BOM, so Excel shows the
+    Arabic reasons. Use as `on_rejection=report.add` inside `with`."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.rows = 0
+
+    def __enter__(self) -> RejectionReport:
+        self._fh = self.path.open("w", encoding="utf-8-sig", newline="")
+        self._writer = csv.writer(self._fh)
+        self._writer.writerow(REPORT_HEADER)
+        return self
+
+    def add(self, rejection: Rejection) -> None:
         d = rejection.as_dict()
-        writer.writerow([d["row"], d["column"], d["reason_en"], d["reason_ar"]])
-    return buffer.getvalue()
+        self._writer.writerow([d["row"], d["column"], d["reason_en"], d["reason_ar"]])
+        self.rows += 1
+
+    def __exit__(self, *exc) -> None:
+        self._fh.close()

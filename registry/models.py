@@ -283,7 +283,10 @@ class ImportJob(models.Model):
     updated = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
-    rejections = models.JSONField(default=list, blank=True)
+    rejections = models.JSONField(default=list, blank=True)  # the first ones, shown
+    rejection_report = models.FileField(  # every rejected row, CSV to download
+        upload_to="registry/imports/reports/%Y/%m/", blank=True
+    )
     error = models.TextField(blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

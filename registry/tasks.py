@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from registry.importer import ImportFileError, ImportResult, import_file
+from registry.importer import (
+    ImportFileError,
+    ImportResult,
+    RejectionReport,
+    import_file,
+)
 from registry.models import ImportJob, ImportJobStatus
 
 PROGRESS_EVERY_ROWS = 10_000
@@ -47,14 +53,23 @@ def import_job_run(*, job_id: int) -> None:
     try:
         with default_storage.open(job.file.name, "rb") as source:
             local = _local_copy(source, Path(job.file.name).suffix)
+        report = RejectionReport(local.with_suffix(".rejections.csv"))
         try:
-            result = import_file(
-                local,
-                actor_id=job.created_by_id,
-                on_progress=lambda r, est: _save_progress(job, r, est),
-            )
+            with report:
+                result = import_file(
+                    local,
+                    actor_id=job.created_by_id,
+                    on_progress=lambda r, est: _save_progress(job, r, est),
+                    on_rejection=report.add,
+                )
+            if report.rows:
+                with report.path.open("rb") as fh:
+                    job.rejection_report.save(
+                        f"import-{job.pk}-rejections.csv", File(fh), save=False
+                    )
         finally:
             local.unlink(missing_ok=True)
+            report.path.unlink(missing_ok=True)
     except ImportFileError as exc:
         job.status, job.error = ImportJobStatus.FAILED, str(exc)
         job.finished_at = timezone.now()
@@ -64,7 +79,15 @@ def import_job_run(*, job_id: int) -> None:
     job.rejections = [r.as_dict() for r in result.rejections]
     job.status = ImportJobStatus.DONE
     job.finished_at = timezone.now()
-    job.save(update_fields=["rejections", "status", "finished_at", "total_rows"])
+    job.save(
+        update_fields=[
+            "rejections",
+            "rejection_report",
+            "status",
+            "finished_at",
+            "total_rows",
+        ]
+    )
 
 
 def _local_copy(source, suffix: str) -> Path:

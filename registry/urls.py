@@ -36,4 +36,9 @@ urlpatterns = [
         views.import_status_json,
         name="import_status_json",
     ),
+    path(
+        "registry/import/<int:pk>/rejections.csv",
+        views.import_rejections,
+        name="import_rejections",
+    ),
 ]

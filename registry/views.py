@@ -11,7 +11,13 @@ import jwt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -219,6 +225,22 @@ def import_status(request: HttpRequest, pk: int) -> HttpResponse:
             "status_url": reverse("registry:import_status_json", args=[job.pk]),
             "rejections": job.rejections[:200],
         },
+    )
+
+
+@login_required
+def import_rejections(request: HttpRequest, pk: int) -> FileResponse:
+    """Every rejected row of an upload (the page shows the first 200)."""
+    _staff_required(request)
+    job = get_object_or_404(ImportJob, pk=pk)
+    if not job.rejection_report:
+        raise Http404
+    stem = job.original_name.rsplit(".", 1)[0] or "import"
+    return FileResponse(
+        job.rejection_report.open("rb"),
+        as_attachment=True,
+        filename=f"{stem}-rejections.csv",
+        content_type="text/csv; charset=utf-8",
     )
 
 

@@ -255,6 +255,15 @@ def test_import_command_prints_summary_and_writes_report(db, tmp_path, capsys):
     assert report.read_text(encoding="utf-8-sig").count("\n") == 7
 
 
+def test_the_command_s_report_lists_every_rejected_row(db, tmp_path, monkeypatch):
+    """The result keeps only the first rejections; the report file has them all."""
+    monkeypatch.setattr("registry.importer.MAX_STORED_REJECTIONS", 2)
+    path = _write_csv(tmp_path / "p.csv", HEADER, _bad_rows(), "utf-8")
+    report = tmp_path / "report.csv"
+    call_command("import_registry", str(path), "--report", str(report))
+    assert report.read_text(encoding="utf-8-sig").count("\n") == 1 + 6
+
+
 def test_load_occupations_command_adds_codes(db, tmp_path, capsys):
     path = tmp_path / "occ.csv"
     path.write_text(

@@ -153,3 +153,46 @@ def test_seed_demo_hook_is_idempotent(db):
     seed_registry_demo(out)
     statuses = sorted(Certificate.objects.values_list("status", flat=True))
     assert statuses == ["issued", "pending"]
+
+
+def test_the_whole_rejection_report_downloads_beyond_the_rows_listed(
+    client, ministry_staff, trainee, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr("registry.importer.MAX_STORED_REJECTIONS", 1)
+    upload = _csv_upload([["x", "", "", "", ""], ["12", "علي", "7531", "1", "bad"]])
+    client.force_login(ministry_staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("registry:import_upload"), {"file": upload})
+    job = ImportJob.objects.get()
+    assert job.rejected == 2 and len(job.rejections) == 1
+    page = client.get(reverse("registry:import_status", args=[job.pk])).content
+    url = reverse("registry:import_rejections", args=[job.pk])
+    assert url.encode() in page
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    body = b"".join(response.streaming_content).decode("utf-8")
+    assert body.startswith("\ufeff")  # Excel reads the Arabic reasons as UTF-8
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
+    assert rows[0] == ["row", "column", "reason_en", "reason_ar"]
+    assert {r[0] for r in rows[1:]} == {"2", "3"}  # both bad rows, not just the first
+    client.force_login(trainee)
+    assert client.get(url).status_code == 403
+
+
+def test_an_import_without_rejections_has_no_report(
+    client, ministry_staff, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    nid = make_national_id(birth_date=dt.date(1975, 3, 3))
+    client.force_login(ministry_staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("registry:import_upload"),
+            {"file": _csv_upload([[nid, "وفاء", "7531", "1", "2001-01-01"]])},
+        )
+    job = ImportJob.objects.get()
+    assert job.rejected == 0 and not job.rejection_report
+    url = reverse("registry:import_rejections", args=[job.pk])
+    assert client.get(url).status_code == 404

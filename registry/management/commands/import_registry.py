@@ -1,12 +1,13 @@
 """Import paper-era certificates: CSV (UTF-8, UTF-8 BOM, Windows-1256) or XLSX."""
 
+import contextlib
 import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from lms.accounts.roles import Role, user_has_role
-from registry.importer import ImportFileError, import_file, rejections_csv
+from registry.importer import ImportFileError, RejectionReport, import_file
 
 
 class Command(BaseCommand):
@@ -35,8 +36,12 @@ class Command(BaseCommand):
         actor_id = self._actor_id(actor)
         printed = 0
 
+        report_file = RejectionReport(report) if report else None
+
         def on_rejection(rejection):
             nonlocal printed
+            if report_file:
+                report_file.add(rejection)
             if options["quiet_rejections"] or printed >= 1000:
                 return
             d = rejection.as_dict()
@@ -47,17 +52,16 @@ class Command(BaseCommand):
 
         started = time.perf_counter()
         try:
-            result = import_file(
-                file,
-                actor_id=actor_id,
-                batch_size=options["batch_size"],
-                on_rejection=on_rejection,
-            )
+            with report_file or contextlib.nullcontext():
+                result = import_file(
+                    file,
+                    actor_id=actor_id,
+                    batch_size=options["batch_size"],
+                    on_rejection=on_rejection,
+                )
         except ImportFileError as exc:
             raise CommandError(str(exc)) from exc
         elapsed = time.perf_counter() - started
-        if report:
-            report.write_text(rejections_csv(result.rejections), encoding="utf-8-sig")
         self.stdout.write(
             f"{result.total} rows read in {elapsed:.1f} s: {result.inserted} inserted, "
             f"{result.updated} updated, {result.unchanged} unchanged, "
