@@ -269,8 +269,39 @@ if AWS_STORAGE_BUCKET_NAME:
     AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default=None)
     AWS_S3_CUSTOM_DOMAIN = env.str("AWS_S3_CUSTOM_DOMAIN", default=None)
     AWS_QUERYSTRING_AUTH = env.bool("AWS_QUERYSTRING_AUTH", default=False)
+# Personal files (import files, evidence photos, video originals, recordings): a
+# store with no public URL, handed out only after a check (lms/kernel/private_files.py).
+PRIVATE_MEDIA_ROOT = env.path(
+    "PRIVATE_MEDIA_ROOT", default=BASE_DIR / "var" / "private"
+)
+AWS_PRIVATE_STORAGE_BUCKET_NAME = env.str("AWS_PRIVATE_STORAGE_BUCKET_NAME", default="")
+_private_storage = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {
+        "location": PRIVATE_MEDIA_ROOT,
+        "base_url": "/private-files-have-no-url/",
+    },
+}
+if AWS_PRIVATE_STORAGE_BUCKET_NAME:
+    _private_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_PRIVATE_STORAGE_BUCKET_NAME,
+            "querystring_auth": True,
+            "default_acl": "private",
+            "custom_domain": None,
+        },
+    }
+# "django" streams the file; "accel": nginx does after X-Accel-Redirect (production);
+# "s3": a short-lived pre-signed URL.
+PRIVATE_FILES_SERVE = env.str(
+    "PRIVATE_FILES_SERVE", default="s3" if AWS_PRIVATE_STORAGE_BUCKET_NAME else "django"
+)
+PRIVATE_FILES_ACCEL_PREFIX = env.str("PRIVATE_FILES_ACCEL_PREFIX", default="/_private/")
+PRIVATE_FILES_URL_TTL_S = env.int("PRIVATE_FILES_URL_TTL_S", default=300)
 STORAGES = {
     "default": _default_storage,
+    "private": _private_storage,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG and not TESTING

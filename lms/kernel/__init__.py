@@ -1,0 +1,1 @@
+"""Shared kernel: plumbing every app may use (it imports no app)."""
