@@ -275,13 +275,7 @@ PRIVATE_MEDIA_ROOT = env.path(
     "PRIVATE_MEDIA_ROOT", default=BASE_DIR / "var" / "private"
 )
 AWS_PRIVATE_STORAGE_BUCKET_NAME = env.str("AWS_PRIVATE_STORAGE_BUCKET_NAME", default="")
-_private_storage = {
-    "BACKEND": "django.core.files.storage.FileSystemStorage",
-    "OPTIONS": {
-        "location": PRIVATE_MEDIA_ROOT,
-        "base_url": "/private-files-have-no-url/",
-    },
-}
+_private_storage = {"BACKEND": "lms.kernel.private_files.PrivateFileSystemStorage"}
 if AWS_PRIVATE_STORAGE_BUCKET_NAME:
     _private_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",

@@ -18,8 +18,9 @@ def pytest_report_header(config):
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
-    """Each test writes uploads into its own folder."""
+    """Each test writes uploads (public and private) into its own folders."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
 
 
 @pytest.fixture

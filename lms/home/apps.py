@@ -6,3 +6,8 @@ class HomeConfig(AppConfig):
     name = "lms.home"
     label = "home"
     verbose_name = _("Home")
+
+    def ready(self) -> None:
+        from lms.kernel import media_types
+
+        media_types.register()

@@ -22,11 +22,29 @@ from pathlib import PurePosixPath
 from urllib.parse import quote
 
 from django.conf import settings
-from django.core.files.storage import Storage, storages
+from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.utils.deconstruct import deconstructible
+from django.utils.functional import cached_property
 
 NO_STORE = "private, no-store"
+
+
+class PrivateFileSystemStorage(FileSystemStorage):
+    """A folder outside MEDIA_ROOT (``PRIVATE_MEDIA_ROOT``), with no URL."""
+
+    @cached_property
+    def base_location(self):  # type: ignore[override]
+        return self._value_or_setting(self._location, settings.PRIVATE_MEDIA_ROOT)
+
+    def _clear_cached_properties(self, setting, **kwargs):
+        super()._clear_cached_properties(setting, **kwargs)
+        if setting == "PRIVATE_MEDIA_ROOT":
+            self.__dict__.pop("base_location", None)
+            self.__dict__.pop("location", None)
+
+    def url(self, name: str | None) -> str:
+        raise ValueError("private files have no URL: use private_file_response()")
 
 
 def private_storage() -> Storage:
