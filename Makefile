@@ -1,44 +1,47 @@
 # Maharat — two commands on a fresh machine: `make run` and `make test`.
 SHELL := /bin/bash
-PYTHON ?= python3.11
-VENV := .venv
-PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+PY := .venv/bin/python
 
-.PHONY: setup run test bench lint format messages check-tools clean
+.PHONY: setup setup-test run test bench lint format messages prod prod-down prod-status clean
 
-setup: check-tools $(STAMP)
-	@$(PY) manage.py compile_translations
-	@$(PY) manage.py migrate --noinput -v 0
+# System packages (installed when run as root, else the command to run is printed),
+# the virtualenv from requirements.lock, translations, migrations. Detail: var/log/setup.log.
+setup:
+	@bash scripts/setup.sh run
 
-check-tools:
-	@bash scripts/check_tools.sh
-
-$(STAMP): requirements.lock
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
-	@$(PY) -m pip install -q --upgrade pip
-	@$(PY) -m pip install -q -r requirements.lock
-	@touch $(STAMP)
+setup-test:
+	@bash scripts/setup.sh test
 
 run: setup
-	@$(PY) manage.py seed_demo
 	@bash scripts/run.sh $(HOST) $(PORT)
 
-test: setup
-	@$(VENV)/bin/pytest $(PYTEST_ARGS)
+test: setup-test
+	@.venv/bin/pytest $(PYTEST_ARGS)
 
 bench: setup
 	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 lint:
-	@$(VENV)/bin/ruff check .
-	@$(VENV)/bin/ruff format --check .
+	@.venv/bin/ruff check .
+	@.venv/bin/ruff format --check .
 
 format:
-	@$(VENV)/bin/ruff format .
-	@$(VENV)/bin/ruff check --fix .
+	@.venv/bin/ruff format .
+	@.venv/bin/ruff check --fix .
+
+# The production topology on this machine (README, "Production"): DEBUG=0, PostgreSQL,
+# Redis with append-only persistence, 2 web nodes behind nginx (TLS), worker + scheduler.
+prod:
+	@bash scripts/setup.sh prod
+	@bash scripts/prod/ctl.sh up
+
+prod-down:
+	@bash scripts/prod/ctl.sh down
+
+prod-status:
+	@bash scripts/prod/ctl.sh status
 
 # Refresh the catalogues after changing strings (needs GNU gettext), then translate.
 messages:
@@ -47,4 +50,4 @@ messages:
 	  (cd $$d && $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages -l ar -v 0) || exit 1; done
 
 clean:
-	rm -rf $(VENV) var db.sqlite3
+	rm -rf .venv var db.sqlite3

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,32 +57,97 @@ def _compose() -> dict:
     return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 
 
-def test_compose_has_the_four_services_each_with_a_healthcheck():
-    services = _compose()["services"]
-    assert set(services) >= {"postgres", "redis", "web", "worker"}
-    for name in ("postgres", "redis", "web", "worker"):
-        assert services[name].get("healthcheck", {}).get("test"), name
+def _command(service: dict) -> list[str]:
+    command = service["command"]
+    return command.split() if isinstance(command, str) else list(command)
 
 
-def test_compose_web_serves_asgi_and_worker_runs_the_task_queues():
+def _local_topology(tmp_path) -> dict[str, list[str]]:
+    """What `make prod` / CI start (scripts/prod/ctl.sh), process by process."""
+    result = subprocess.run(
+        ["bash", "scripts/prod/ctl.sh", "commands"],
+        cwd=ROOT,
+        env={**os.environ, "PROD_STATE_DIR": str(tmp_path / "prod")},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return {
+        name: command.split()
+        for name, command in (line.split("\t") for line in result.stdout.splitlines())
+    }
+
+
+def test_compose_runs_the_same_processes_as_the_documented_local_topology(tmp_path):
     services = _compose()["services"]
-    assert "uvicorn lms.asgi:application" in services["web"]["command"]
-    worker = " ".join(services["worker"]["command"])
+    local = _local_topology(tmp_path)
+    webs = sorted(n for n in local if n.startswith("web"))
+    assert len(webs) >= 2, "two web nodes behind the proxy"
+    compose_webs = sorted(n for n in services if re.fullmatch(r"web\d+", n))
+    assert len(compose_webs) >= 2
+    for name in compose_webs:
+        assert _command(services[name])[0] == local[webs[0]][0] == "scripts/prod/web.sh"
+    for name in ("worker", "proxy"):
+        assert _command(services[name]) == local[name], name
+    assert _command(services["release"]) == ["scripts/prod/release.sh"]
+    upstreams = services["proxy"]["environment"]["WEB_UPSTREAMS"].split()
+    assert sorted(u.split(":")[0] for u in upstreams) == compose_webs
+
+
+def test_redis_keeps_queued_jobs_across_a_restart_everywhere(tmp_path):
+    compose_redis = " ".join(_command(_compose()["services"]["redis"]))
+    local_redis = " ".join(_local_topology(tmp_path)["redis"])
+    for command in (compose_redis, local_redis):
+        assert "--appendonly yes" in command, command
+
+
+def test_every_service_has_a_healthcheck_or_is_a_one_off_step():
+    for name, service in _compose()["services"].items():
+        if name in {"release", "backup"}:
+            continue
+        assert service.get("healthcheck", {}).get("test"), name
+
+
+def test_the_worker_runs_the_task_job_class_with_the_scheduler_on_every_queue():
     from django.conf import settings
 
-    for queue in settings.TASK_QUEUES:
-        assert queue in worker
+    script = (ROOT / "scripts" / "prod" / "worker.sh").read_text()
+    assert "manage.py task_worker" in script
+    queues = script.split("WORKER_QUEUES:-")[1].split("}")[0].split(",")
+    assert set(queues) == set(settings.TASK_QUEUES)
 
 
-def test_compose_environment_only_names_variables_the_settings_read():
-    settings_source = (ROOT / "lms" / "settings.py").read_text()
-    read = set(re.findall(r'env\.\w+\(\s*"([A-Z_]+)"', settings_source))
-    for name in ("web", "worker"):
-        environment = _compose()["services"][name]["environment"]
-        assert set(environment) <= read, set(environment) - read
-        assert {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG"} <= set(environment)
+def _variables_read() -> set[str]:
+    sources = [(ROOT / "lms" / "settings.py").read_text()]
+    sources += [p.read_text() for p in (ROOT / "lms").glob("*/settings*.py")]
+    read = set()
+    for text in sources:
+        read |= set(re.findall(r'env\.\w+\(\s*"([A-Z_]+)"', text))
+    for script in (ROOT / "scripts" / "prod").glob("*"):
+        read |= set(re.findall(r"\$\{?([A-Z][A-Z0-9_]+)", script.read_text()))
+    return read
+
+
+def test_compose_environment_only_names_variables_the_platform_reads():
+    read = _variables_read()
+    for name, service in _compose()["services"].items():
+        if name in {"postgres", "redis"}:
+            continue
+        environment = service["environment"]
+        assert set(environment) <= read, (name, set(environment) - read)
+        assert {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "SITE_URL"} <= set(
+            environment
+        )
         assert environment["DATABASE_URL"].startswith("postgres://")
         assert environment["REDIS_URL"].startswith("redis://redis:")
+
+
+def test_the_image_collects_static_files_and_runs_as_a_user():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "collectstatic" in dockerfile
+    assert "USER maharat" in dockerfile
+    assert "nginx" in dockerfile
 
 
 def test_setup_names_a_missing_ffmpeg_and_how_to_install_it(tmp_path):
@@ -89,7 +155,7 @@ def test_setup_names_a_missing_ffmpeg_and_how_to_install_it(tmp_path):
     bin_dir.mkdir()
     (bin_dir / "python3.11").symlink_to(sys.executable)
     result = subprocess.run(
-        ["/bin/bash", str(ROOT / "scripts" / "check_tools.sh")],
+        ["/bin/bash", str(ROOT / "scripts" / "system_packages.sh"), "run"],
         env={"PATH": str(bin_dir)},
         capture_output=True,
         text=True,
@@ -99,6 +165,33 @@ def test_setup_names_a_missing_ffmpeg_and_how_to_install_it(tmp_path):
     assert "Missing system tool: ffmpeg" in result.stderr
     assert "apt-get install -y ffmpeg" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="installs only as root")
+def test_setup_installs_the_missing_packages_itself_as_root(tmp_path):
+    """A newcomer types `make run` and nothing else: apt-get is run for them."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    calls = tmp_path / "apt-calls"
+    (bin_dir / "dpkg").write_text(
+        '#!/bin/sh\ncase "$2" in ffmpeg|fonts-hosny-amiri) exit 1;; esac\nexit 0\n'
+    )
+    (bin_dir / "apt-get").write_text(f'#!/bin/sh\necho "$@" >> {calls}\n')
+    for tool in ("dpkg", "apt-get"):
+        (bin_dir / tool).chmod(0o755)
+    (bin_dir / "python3.11").symlink_to(sys.executable)
+    result = subprocess.run(
+        ["/bin/bash", str(ROOT / "scripts" / "system_packages.sh"), "run"],
+        env={"PATH": f"{bin_dir}:/usr/bin:/bin", "SETUP_LOG": str(tmp_path / "log")},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = calls.read_text().splitlines()
+    assert lines[0].startswith("update")
+    assert lines[1].split()[-2:] == ["ffmpeg", "fonts-hosny-amiri"]
+    assert "Installing system packages: ffmpeg fonts-hosny-amiri" in result.stdout
 
 
 def test_every_model_change_has_its_migration(db):
