@@ -6,3 +6,6 @@ class AssessmentsConfig(AppConfig):
     name = "assessments"
     label = "assessments"
     verbose_name = _("Skill tests")
+
+    def ready(self) -> None:
+        from assessments import signals  # noqa: F401

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from assessments.question_types import kind_choices
+from lms.kernel.private_files import UnguessableName, private_storage
 
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
 
@@ -418,7 +419,12 @@ class PracticalEvidence(models.Model):
     assessment = models.ForeignKey(
         PracticalAssessment, on_delete=models.CASCADE, related_name="evidence"
     )
-    image = models.ImageField(_("photo"), upload_to="assessments/evidence/%Y/%m/")
+    # a personal file: private store, unguessable name, served by views.evidence_photo
+    image = models.ImageField(
+        _("photo"),
+        upload_to=UnguessableName("assessments/evidence"),
+        storage=private_storage,
+    )
     caption = models.CharField(_("caption"), max_length=255, blank=True)
     uploaded_at = models.DateTimeField(auto_now_add=True)
 

@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from assessments.models import (
@@ -17,11 +17,13 @@ from assessments.models import (
     AttemptItem,
     AttemptStatus,
     ExamBlueprint,
+    PracticalEvidence,
     Question,
     QuestionBank,
     SkillResult,
 )
 from assessments.question_types import image_url
+from lms.accounts.roles import Role, user_has_role
 from lms.report_rows import fact_rows
 
 
@@ -218,6 +220,23 @@ def item_analysis(*, bank: QuestionBank) -> list[ItemStats]:
             )
         )
     return stats
+
+
+def practical_evidence_for_viewer(
+    *, evidence_id: int, viewer
+) -> PracticalEvidence | None:
+    """An evidence photo, if this person may see it: the assessor of that practical
+    test, the trainee whose test it is, or ministry staff (who approve the result).
+    Everyone else gets None, the same as for a photo that does not exist."""
+    if not getattr(viewer, "is_authenticated", False):
+        return None
+    rows = PracticalEvidence.objects.filter(pk=evidence_id)
+    if not user_has_role(viewer, Role.MINISTRY_STAFF):
+        mine = Q(assessment__trainee=viewer)
+        if user_has_role(viewer, Role.ASSESSOR):
+            mine |= Q(assessment__assessor=viewer)
+        rows = rows.filter(mine)
+    return rows.first()
 
 
 def attempts_open_for_user(*, user) -> QuerySet[Attempt]:

@@ -32,6 +32,11 @@ urlpatterns = [
     path(
         "practical/<int:assessment_id>/", views.practical_score, name="practical_score"
     ),
+    path(
+        "practical/evidence/<int:evidence_id>/",
+        views.evidence_photo,
+        name="evidence_photo",
+    ),
     path("grading/", views.grading_queue, name="grading_queue"),
     path("question-banks/", views.bank_list, name="bank_list"),
     path(

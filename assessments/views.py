@@ -3,6 +3,7 @@ assessor's practical form, and item analysis for the content team."""
 
 from __future__ import annotations
 
+import mimetypes
 import time
 from functools import wraps
 
@@ -28,6 +29,7 @@ from assessments.models import (
 )
 from lms.accounts.digits import to_western_digits
 from lms.accounts.roles import Role, user_has_role
+from lms.kernel.private_files import private_file_response
 
 ANALYSTS = (Role.CONTENT_EDITOR, Role.CONTENT_REVIEWER, Role.MINISTRY_STAFF)
 
@@ -306,6 +308,28 @@ def practical_score(request, assessment_id: int):
             "evidence_form": evidence_form,
         },
         status=status,
+    )
+
+
+# Served inline only as a picture; any other type (a renamed file) is a download.
+INLINE_PHOTO_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp"}
+
+
+@login_required
+def evidence_photo(request, evidence_id: int):
+    """A practical test's photo, for its assessor, its trainee and ministry staff;
+    anyone else gets the same 404 as for a photo that does not exist."""
+    evidence = selectors.practical_evidence_for_viewer(
+        evidence_id=evidence_id, viewer=request.user
+    )
+    if evidence is None or not evidence.image:
+        raise Http404
+    name = evidence.image.name
+    content_type = mimetypes.guess_type(name)[0]
+    if content_type in INLINE_PHOTO_TYPES:
+        return private_file_response(name, content_type=content_type)
+    return private_file_response(
+        name, content_type="application/octet-stream", as_attachment=True
     )
 
 

@@ -1,20 +1,34 @@
-"""Admin endpoints behind /cms/: live progress JSON, retry and cancel (POST)."""
+"""Admin endpoints behind /cms/: live progress JSON, retry and cancel (POST), and the
+download of an original (private: it may show people)."""
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from wagtail.permissions import policy_registry
 
+from lms.kernel.private_files import private_file_response
 from media_pipeline import services
 from media_pipeline.models import VideoAsset
 from media_pipeline.selectors import video_asset_progress_list
 
 CHANGE_PERM = "media_pipeline.change_videoasset"
+# what opens the "Videos" snippet list (Wagtail's IndexView.any_permission_required)
+LIST_ACTIONS = ("add", "change", "delete", "view")
+
+
+def may_see_videos(user) -> bool:
+    """Whoever may open the Videos snippet: content editors and reviewers."""
+    policy = policy_registry.get_by_type(VideoAsset)
+    return policy.user_has_any_permission(user, LIST_ACTIONS)
 
 
 def _require_change(request: HttpRequest) -> None:
@@ -67,3 +81,18 @@ def cancel(request: HttpRequest, asset_id: int) -> HttpResponse:
     else:
         messages.success(request, _("Cancelling “%(title)s”.") % {"title": asset})
     return _back(request)
+
+
+@require_GET
+def original(request: HttpRequest, asset_id: int) -> HttpResponse:
+    """The uploaded original as a download, only for those who may see the Videos."""
+    if not may_see_videos(request.user):
+        raise PermissionDenied
+    asset = get_object_or_404(VideoAsset.objects.only("title", "original"), pk=asset_id)
+    if not asset.original:
+        raise Http404
+    suffix = PurePosixPath(asset.original.name).suffix
+    stem = slugify(asset.title, allow_unicode=True) or f"video-{asset.pk}"
+    return private_file_response(
+        asset.original.name, download_name=f"{stem}{suffix}", as_attachment=True
+    )

@@ -177,7 +177,7 @@ class _Reporter:
 
 
 def _process(asset: VideoAsset, token: str) -> None:
-    with storage_ops.local_copy(asset.original.name) as source:
+    with storage_ops.local_copy(asset.original.name, asset.original.storage) as source:
         found = ffmpeg_ops.probe(source)
         _guarded_update(
             asset.pk,

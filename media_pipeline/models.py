@@ -12,6 +12,7 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable
 
+from lms.kernel.private_files import UnguessableName, private_storage
 from media_pipeline.ffmpeg_ops import REASONS, megabytes
 
 VIDEO_EXTENSIONS = ["mp4", "m4v", "mov", "mkv", "webm", "avi", "mts", "m2ts", "3gp"]
@@ -45,9 +46,11 @@ class VideoAsset(ClusterableModel):
     RUNNING = (Status.PROBING, Status.TRANSCODING)
 
     title = models.CharField(_("title"), max_length=255)
+    # may show people (recordings of live classes): the private store, never /media/
     original = models.FileField(
         _("original file"),
-        upload_to="videos/originals/%Y/%m/",
+        upload_to=UnguessableName("videos/originals"),
+        storage=private_storage,
         max_length=255,
         validators=[
             FileExtensionValidator(VIDEO_EXTENSIONS),

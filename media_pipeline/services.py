@@ -50,7 +50,7 @@ def video_asset_enqueue(*, asset_id: int, run_now: bool = False) -> str:
 def video_asset_ingest(
     *, file_path: str, title: str, run_now: bool = False
 ) -> VideoAssetData:
-    """Probe a local file, copy it into storage as a new asset, and run its pipeline.
+    """Probe a local file, store it privately as a new asset, and run its pipeline.
 
     A refused file raises ValidationError (code = the refusal reason) and creates
     nothing.

@@ -1,4 +1,7 @@
-"""File clean-up when assets or caption tracks are deleted (any code path)."""
+"""File clean-up when assets or caption tracks are deleted (any code path).
+
+The original lives in the private store (the field's storage); outputs and caption
+tracks in the public one."""
 
 from __future__ import annotations
 
@@ -13,10 +16,11 @@ from media_pipeline.models import Caption, VideoAsset
 @receiver(post_delete, sender=VideoAsset, dispatch_uid="media_asset_files")
 def delete_asset_files(sender, instance: VideoAsset, **kwargs) -> None:
     asset_id, original = instance.pk, instance.original.name
+    private = instance.original.storage
 
     def remove() -> None:
         if original:
-            storage_ops.default_storage.delete(original)
+            private.delete(original)
         storage_ops.delete_prefix(f"videos/assets/{asset_id}")
         storage_ops.delete_prefix(f"videos/incoming/{asset_id}")
 

@@ -1,4 +1,5 @@
-"""Admin: the Videos snippet (upload, live progress, retry, cancel, captions)."""
+"""Admin: the Videos snippet (upload, live progress, retry, cancel, captions, the
+original's download)."""
 
 from __future__ import annotations
 
@@ -36,6 +37,17 @@ class PipelineStatusColumn(Column):
         return context
 
 
+class OriginalDownloadColumn(Column):
+    """A link to download the original (private; the view checks who asks)."""
+
+    cell_template_name = "media_pipeline/admin/original_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context["asset"] = instance
+        return context
+
+
 class VideoAssetViewSet(SnippetViewSet):
     model = VideoAsset
     icon = "media"
@@ -46,6 +58,7 @@ class VideoAssetViewSet(SnippetViewSet):
         PipelineStatusColumn("status", label=_("Status")),
         "duration_s",
         "created_at",
+        OriginalDownloadColumn("original", label=_("Original")),
     ]
     list_filter = ["status"]
     search_fields = ["title"]
@@ -82,6 +95,11 @@ def media_admin_urls():
         path("media/progress/", admin_views.progress, name="media_progress"),
         path("media/<int:asset_id>/retry/", admin_views.retry, name="media_retry"),
         path("media/<int:asset_id>/cancel/", admin_views.cancel, name="media_cancel"),
+        path(
+            "media/<int:asset_id>/original/",
+            admin_views.original,
+            name="media_original",
+        ),
     ]
 
 

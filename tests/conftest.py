@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 
 import pytest
+from django.core.files.storage import FileSystemStorage
 
+from lms.kernel.private_files import private_storage
 from tests.factories import UserFactory
 
 
@@ -21,6 +23,28 @@ def _media_root(settings, tmp_path):
     """Each test writes uploads (public and private) into its own folders."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
+@pytest.fixture(autouse=True)
+def _private_media_root(settings, tmp_path):
+    """...and personal files into its own private folder. File fields hold the
+    private storage built at start-up, so that instance is pointed there."""
+    root = tmp_path / "private"
+    settings.PRIVATE_MEDIA_ROOT = root
+    storage = private_storage()
+    if not isinstance(storage, FileSystemStorage):
+        yield
+        return
+    saved = storage._location
+    _relocate(storage, str(root))
+    yield
+    _relocate(storage, saved)
+
+
+def _relocate(storage: FileSystemStorage, location: str | None) -> None:
+    storage._location = location
+    for cached in ("base_location", "location"):
+        storage.__dict__.pop(cached, None)
 
 
 @pytest.fixture

@@ -264,10 +264,11 @@ def test_deleting_an_asset_removes_its_files(clips, django_capture_on_commit_cal
     data = services.video_asset_ingest(
         file_path=str(clips["tiny"]), title="Gone", run_now=True
     )
-    original = VideoAsset.objects.get(pk=data.id).original.name
+    original = VideoAsset.objects.get(pk=data.id).original
+    assert original.storage.exists(original.name)
     with django_capture_on_commit_callbacks(execute=True):
         services.video_asset_delete(asset_id=data.id)
-    assert _files(data.id) == [] and not default_storage.exists(original)
+    assert _files(data.id) == [] and not original.storage.exists(original.name)
 
 
 def test_ingest_command_prints_id_status_and_renditions(clips, capsys):

@@ -6,6 +6,8 @@ import json
 
 import pytest
 
+from lms.kernel.private_files import private_storage
+from media_pipeline.models import VideoAsset
 from virtual_classes import jitsi
 from virtual_classes.models import AttendanceInterval, JitsiEvent, Recording
 from virtual_classes.selectors import recordings_for_course
@@ -97,6 +99,10 @@ def test_signed_recording_notification_hands_the_file_to_the_media_pipeline(
     assert recording.live_class == live_class
     assert recording.video_asset.title.startswith(live_class.title)
     assert JitsiEvent.objects.get().status == JitsiEvent.Status.DONE
+    original = VideoAsset.objects.get(pk=recording.video_asset_id).original
+    assert original.storage is private_storage()
+    assert original.storage.open(original.name).read() == recording_bytes
+    assert f"class-{live_class.pk}" not in original.name  # unguessable
 
 
 def test_the_same_notification_twice_creates_one_recording(
