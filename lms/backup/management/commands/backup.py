@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import signal
+import sys
 from pathlib import Path
 
 from django.conf import settings
@@ -49,6 +51,9 @@ class Command(BaseCommand):
                 options["every"],
                 keep,
             )
+            # `docker stop` sends SIGTERM: exit through Python so a backup being
+            # written removes its unfinished folder.
+            signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
             backup_schedule(run, every_s=options["every"] * 3600)
             return
         try:
