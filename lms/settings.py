@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "lms.home",
     "lms.reports",
     "lms.pwa",
+    "lms.backup",
     "registry",
     "media_pipeline",
     "content",
@@ -451,3 +452,14 @@ if REDIS_URL and CHANNEL_LAYER_FLAVOUR == "pubsub":
             "CONFIG": {"hosts": [REDIS_URL], "prefix": "maharat"},
         }
     }
+
+# --- Backups --------------------------------------------------------------------------
+# `manage.py backup` writes one folder per run here (lms/backup/README.md); it holds
+# personal data and the signing key: keep it on another disk, readable by this user.
+BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "var" / "backups")
+BACKUP_KEEP = env.int("BACKUP_KEEP", default=14)
+# Any passphrase; when set every part is encrypted (AES-256-GCM, key from scrypt).
+# Keep it apart from the backups: without it they cannot be restored.
+BACKUP_ENCRYPTION_KEY = env.str("BACKUP_ENCRYPTION_KEY", default="")
+# The deployed revision for the manifest (the image build sets it; else git HEAD).
+GIT_REVISION = env.str("GIT_REVISION", default="")

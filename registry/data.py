@@ -70,3 +70,20 @@ def certificate_data(certificate) -> CertificateData:
         revoked_at=certificate.revoked_at,
         verify_path=f"/verify/{serial_display(certificate.serial)}/",
     )
+
+
+@dataclass(frozen=True)
+class SigningKeyData:
+    """A registry signing key as a backup keeps it (private: never shown or logged)."""
+
+    key_id: str
+    pem: str
+    source: str
+
+
+@dataclass(frozen=True)
+class VerificationProbeData:
+    """An issued certificate's serial and the QR token its holder carries."""
+
+    serial: str
+    token: str

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import jwt
 from django.core.cache import cache
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth
@@ -18,9 +19,16 @@ from registry.cache import (
     verification_cache_key,
     verification_cached,
 )
-from registry.data import CertificateData, certificate_data
+from registry.data import (
+    CertificateData,
+    SigningKeyData,
+    VerificationProbeData,
+    certificate_data,
+)
 from registry.models import Certificate, CertificateStatus, Occupation, SkillLevel
 from registry.serials import InvalidSerial, serial_display, serial_normalize
+from registry.signing import key_id, key_source, private_key_pem, token_verify
+from registry.tokens import certificate_token
 
 
 def occupation_list(*, trade: str | None = None) -> QuerySet[Occupation]:
@@ -150,6 +158,43 @@ def _answer_for(compact: str, cert: Certificate | None) -> dict[str, Any]:
         "source": cert.source,
         "revoked_on": cert.revoked_at.date().isoformat() if cert.revoked_at else None,
     }
+
+
+def verification_token_state(*, token: str | None, answer: dict[str, Any]) -> str:
+    """'good' when a QR's signed token verifies and names the answer's serial, 'bad'
+    when it does not, '' without a token: what /verify/ shows and a restore drill
+    proves."""
+    if not token:
+        return ""
+    try:
+        claims = token_verify(token)
+    except jwt.InvalidTokenError:
+        return "bad"
+    try:
+        same = serial_normalize(answer.get("serial", "")) == claims.get("sub")
+    except InvalidSerial:
+        same = False
+    return "good" if same else "bad"
+
+
+def verification_probe_get() -> VerificationProbeData | None:
+    """The newest issued certificate and its QR token, signed now: a backup keeps it
+    so a restore can prove an old token still verifies against the restored key."""
+    cert = (
+        _with_refs(Certificate.objects.filter(status=CertificateStatus.ISSUED))
+        .order_by("-id")
+        .first()
+    )
+    if cert is None:
+        return None
+    data = certificate_data(cert)
+    return VerificationProbeData(serial=data.serial, token=certificate_token(data))
+
+
+def signing_keys_export() -> list[SigningKeyData]:
+    """Every private key the registry signs with (one: REGISTRY_SIGNING_KEY), for
+    backups only; a list so a future key rotation keeps old keys restorable."""
+    return [SigningKeyData(key_id=key_id(), pem=private_key_pem(), source=key_source())]
 
 
 def certificate_filter(

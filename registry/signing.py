@@ -69,6 +69,26 @@ def private_key() -> Ed25519PrivateKey:
     return _private_key_for(settings.REGISTRY_SIGNING_KEY, settings.SECRET_KEY)
 
 
+def private_key_pem() -> str:
+    """The signing key as PKCS#8 PEM, the form REGISTRY_SIGNING_KEY takes (backups)."""
+    return (
+        private_key()
+        .private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        .decode("ascii")
+    )
+
+
+def key_source() -> str:
+    """Where the key comes from: a restore must know a derived key needs SECRET_KEY."""
+    if settings.REGISTRY_SIGNING_KEY:
+        return "REGISTRY_SIGNING_KEY"
+    return "derived from SECRET_KEY"
+
+
 def public_key() -> Ed25519PublicKey:
     return private_key().public_key()
 

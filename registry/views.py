@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 
-import jwt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -36,9 +35,9 @@ from registry.selectors import (
     certificate_pending_list,
     verification_answer,
     verification_http_status,
+    verification_token_state,
 )
-from registry.serials import InvalidSerial, serial_display, serial_normalize
-from registry.signing import token_verify
+from registry.serials import serial_display
 from registry.throttling import VerifyThrottle
 from registry.tokens import certificate_verify_url
 
@@ -66,28 +65,13 @@ def verify(request: HttpRequest, serial: str) -> HttpResponse:
         response["Retry-After"] = str(int(throttle.wait() or 60))
         return response
     answer = verification_answer(serial=serial)
-    token_state = _token_state(request.GET.get("t"), answer)
+    token_state = verification_token_state(token=request.GET.get("t"), answer=answer)
     return render(
         request,
         "registry/verify.html",
         {"answer": answer, "typed": serial, "token_state": token_state},
         status=verification_http_status(answer),
     )
-
-
-def _token_state(token: str | None, answer: dict) -> str:
-    """'good' when the QR's signed token verifies and names this serial."""
-    if not token:
-        return ""
-    try:
-        claims = token_verify(token)
-    except jwt.InvalidTokenError:
-        return "bad"
-    try:
-        same = serial_normalize(answer.get("serial", "")) == claims.get("sub")
-    except InvalidSerial:
-        same = False
-    return "good" if same else "bad"
 
 
 def _own_or_staff(request: HttpRequest, serial: str) -> CertificateData:
