@@ -38,3 +38,12 @@ def assessment_report_facts(*, since=None):
     from assessments.selectors import report_facts
 
     return report_facts(since=since)
+
+
+@hooks.register("maharat_periodic")
+def assessments_expire_overdue_attempts():
+    """Attempts past their deadline are submitted, even when the deferred task was
+    lost."""
+    from assessments.services import attempts_expire_overdue
+
+    return attempts_expire_overdue()

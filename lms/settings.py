@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "lms.reports",
     "lms.pwa",
     "lms.backup",
+    "lms.ops",
     "registry",
     "media_pipeline",
     "content",
@@ -463,3 +464,32 @@ BACKUP_KEEP = env.int("BACKUP_KEEP", default=14)
 BACKUP_ENCRYPTION_KEY = env.str("BACKUP_ENCRYPTION_KEY", default="")
 # The deployed revision for the manifest (the image build sets it; else git HEAD).
 GIT_REVISION = env.str("GIT_REVISION", default="")
+
+# --- Background work ------------------------------------------------------------------
+# `manage.py task_worker` runs the queue's worker (RQ with django-tasks' job class and
+# RQ's scheduler, or db_worker) and, beside it, enqueues the `sweep` every
+# TASKS_SWEEP_EVERY_S: the periodic jobs apps register (hook `maharat_periodic`) and
+# the heartbeat /healthz reads. No cron.
+TASKS_SWEEP_EVERY_S = env.int("TASKS_SWEEP_EVERY_S", default=30)
+# Scratch copies of running jobs (import-<id>/ per import); empty = the system temp.
+TASKS_SCRATCH_DIR = env.str("TASKS_SCRATCH_DIR", default="") or None
+# An RQ worker refreshes its registration every TTL - 15 s while idle: a killed worker
+# disappears from `rq.Worker.all()` (and so from /healthz) within TTL + 60 s.
+TASKS_RQ_WORKER_TTL_S = env.int("TASKS_RQ_WORKER_TTL_S", default=60)
+# /healthz gives Redis this long to answer a PING before naming it down.
+HEALTHZ_REDIS_TIMEOUT_S = env.float("HEALTHZ_REDIS_TIMEOUT_S", default=1.0)
+# Registry imports: a run that stopped beating for this long is run again (a new run
+# token; rows already written count as unchanged), at most this many times.
+REGISTRY_IMPORT_STALE_AFTER_S = env.int("REGISTRY_IMPORT_STALE_AFTER_S", default=120)
+REGISTRY_IMPORT_MAX_ATTEMPTS = env.int("REGISTRY_IMPORT_MAX_ATTEMPTS", default=3)
+# Uploaded import files hold full national IDs: deleted when the job ends (0) or
+# this many seconds later by the sweep; rejection reports after this many days.
+REGISTRY_IMPORT_FILE_RETENTION_S = env.int(
+    "REGISTRY_IMPORT_FILE_RETENTION_S", default=0
+)
+REGISTRY_IMPORT_REPORT_RETENTION_DAYS = env.int(
+    "REGISTRY_IMPORT_REPORT_RETENTION_DAYS", default=30
+)
+if not DEBUG:
+    # The load balancer probes /healthz/web over plain HTTP, like /healthz.
+    SECURE_REDIRECT_EXEMPT = [*SECURE_REDIRECT_EXEMPT, r"^healthz/web$"]

@@ -3,15 +3,23 @@
 Every write is guarded by the run's job token: when a run is cancelled, retried or
 found stale, its token changes and the old run stops at its next progress report and
 publishes nothing.
+
+ffmpeg works in the asset's scratch folder (``maharat-media-<asset_id>/`` under
+``MEDIA_WORK_DIR`` or the system temp), wiped when a run claims the asset: a run
+restarted after its worker was killed starts clean, and the sweep removes the folders
+of assets that are not running.
 """
 
 from __future__ import annotations
 
 import logging
+import shutil
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 from django.db import transaction
@@ -40,7 +48,7 @@ def run_job(*, asset_id: int, job_token: str) -> None:
         return
     purge_unpublished(asset_id)  # a retry starts clean: drop a crashed run's leftovers
     try:
-        _process(asset, job_token)
+        _process(asset, job_token, scratch_reset(asset_id, job_token))
     except Cancelled:
         _cleanup(asset_id, job_token)
         _finish(asset_id, job_token, Status.CANCELLED, code="cancelled")
@@ -64,6 +72,104 @@ def run_job(*, asset_id: int, job_token: str) -> None:
             code="internal",
             params={"detail": f"{type(exc).__name__}: {exc}"[:300]},
         )
+    finally:
+        scratch_release(asset_id, job_token)
+
+
+# --- scratch folders ------------------------------------------------------------------
+
+SCRATCH_PREFIX = "maharat-media-"
+
+
+def scratch_root() -> Path:
+    return Path(settings.MEDIA_WORK_DIR or tempfile.gettempdir())
+
+
+def scratch_dir(asset_id: int) -> Path:
+    """The asset's scratch folder; each run works in a sub-folder named by its token."""
+    return scratch_root() / f"{SCRATCH_PREFIX}{asset_id}"
+
+
+def scratch_reset(asset_id: int, token: str) -> Path:
+    """Wipe the asset's folder (a killed run's half-written output) and make the
+    run's own sub-folder."""
+    folder = scratch_dir(asset_id)
+    shutil.rmtree(folder, ignore_errors=True)
+    work = folder / token
+    work.mkdir(parents=True, exist_ok=True)
+    return work
+
+
+def scratch_release(asset_id: int, token: str) -> None:
+    """Remove this run's sub-folder, and the asset's folder once nothing else is in it
+    (a newer run of the same asset may be using it already)."""
+    folder = scratch_dir(asset_id)
+    shutil.rmtree(folder / token, ignore_errors=True)
+    try:
+        folder.rmdir()
+    except OSError:
+        pass
+
+
+def scratch_sweep(*, older_than_s: float | None = None) -> int:
+    """Remove scratch folders of assets that are not running (killed runs' leftovers).
+
+    Folders younger than `MEDIA_STALE_AFTER_S` are kept: a run that has just been
+    claimed may be filling one.
+    """
+    if older_than_s is None:
+        older_than_s = settings.MEDIA_STALE_AFTER_S
+    try:
+        folders = [
+            p
+            for p in scratch_root().iterdir()
+            if p.name.startswith(SCRATCH_PREFIX) and p.is_dir()
+        ]
+    except FileNotFoundError:
+        return 0
+    ids = {}
+    for folder in folders:
+        suffix = folder.name[len(SCRATCH_PREFIX) :]
+        ids[folder] = int(suffix) if suffix.isdigit() else None  # None: old temp dirs
+    running = set(
+        VideoAsset.objects.filter(
+            pk__in=[i for i in ids.values() if i is not None],
+            status__in=VideoAsset.RUNNING,
+        ).values_list("pk", flat=True)
+    )
+    removed = 0
+    for folder, asset_id in ids.items():
+        if asset_id in running or _age_s(folder) < older_than_s:
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        removed += 1
+    return removed
+
+
+def _age_s(path: Path) -> float:
+    try:
+        return time.time() - path.stat().st_mtime
+    except FileNotFoundError:
+        return float("inf")
+
+
+@contextmanager
+def _local_original(asset: VideoAsset, work: Path) -> Iterator[str]:
+    """A local path to the original: the stored file itself when the storage is a
+    disk, else a copy in the run's scratch folder (removed with it)."""
+    storage, name = asset.original.storage, asset.original.name
+    try:
+        yield storage.path(name)
+        return
+    except NotImplementedError:
+        pass
+    copy = work / f"original{PurePosixPath(name).suffix.lower()[:10]}"
+    with storage.open(name, "rb") as src, copy.open("wb") as dst:
+        shutil.copyfileobj(src, dst, 1024 * 1024)
+    try:
+        yield str(copy)
+    finally:
+        copy.unlink(missing_ok=True)
 
 
 @transaction.atomic
@@ -176,8 +282,8 @@ class _Reporter:
         _guarded_update(self.asset_id, self.token)
 
 
-def _process(asset: VideoAsset, token: str) -> None:
-    with storage_ops.local_copy(asset.original.name, asset.original.storage) as source:
+def _process(asset: VideoAsset, token: str, work: Path) -> None:
+    with _local_original(asset, work) as source:
         found = ffmpeg_ops.probe(source)
         _guarded_update(
             asset.pk,
@@ -192,23 +298,18 @@ def _process(asset: VideoAsset, token: str) -> None:
         )
         plan = ffmpeg_ops.plan_for(found)
         reporter = _Reporter(asset.pk, token, found.duration_s)
-        with tempfile.TemporaryDirectory(
-            prefix="maharat-media-", dir=settings.MEDIA_WORK_DIR
-        ) as work:
-            out = Path(work) / "out"
-            cmd = ffmpeg_ops.build_command(source, out, plan)
-            result = ffmpeg_ops.run(
-                cmd, duration_s=found.duration_s, on_progress=reporter
+        out = work / "out"
+        cmd = ffmpeg_ops.build_command(source, out, plan)
+        result = ffmpeg_ops.run(cmd, duration_s=found.duration_s, on_progress=reporter)
+        if result.returncode != 0:
+            raise MediaRejected(
+                "ffmpeg_failed",
+                stderr_tail=result.stderr_tail,
+                exit_code=result.returncode,
             )
-            if result.returncode != 0:
-                raise MediaRejected(
-                    "ffmpeg_failed",
-                    stderr_tail=result.stderr_tail,
-                    exit_code=result.returncode,
-                )
-            _check_complete(found.duration_s, out, result)
-            reporter.beat()
-            _publish(asset.pk, token, out, plan, reporter)
+        _check_complete(found.duration_s, out, result)
+        reporter.beat()
+        _publish(asset.pk, token, out, plan, reporter)
 
 
 def _check_complete(duration_s: float, out: Path, result: ffmpeg_ops.RunResult) -> None:

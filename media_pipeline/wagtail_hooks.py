@@ -118,3 +118,17 @@ def seed_demo_video(stdout):
 
 
 seed_demo_video.order = 20  # before courses (30), which puts it in a lesson
+
+
+@hooks.register("maharat_periodic")
+def media_requeue_stale_runs():
+    """Runs whose worker stopped beating (killed at 95 %) are run again (the sweep)."""
+    return services.video_asset_requeue_stale()
+
+
+@hooks.register("maharat_periodic")
+def media_scratch_sweep():
+    """ffmpeg scratch folders of assets that are not running are removed."""
+    from media_pipeline.jobs import scratch_sweep
+
+    return scratch_sweep()

@@ -10,6 +10,8 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from lms.kernel.private_files import UnguessableName, private_storage
+
 
 class Occupation(models.Model):
     """A unit group of the unified occupation classification (ISCO-08 based)."""
@@ -272,7 +274,13 @@ class ImportJobStatus(models.TextChoices):
 class ImportJob(models.Model):
     """A paper-era import uploaded by ministry staff, run as a background task."""
 
-    file = models.FileField(_("file"), upload_to="registry/imports/%Y/%m/")
+    # Full national IDs: private storage, deleted when the job ends (retention).
+    file = models.FileField(
+        _("file"),
+        upload_to=UnguessableName("registry/imports"),
+        storage=private_storage,
+        blank=True,
+    )
     original_name = models.CharField(max_length=255)
     status = models.CharField(
         max_length=10, choices=ImportJobStatus.choices, default=ImportJobStatus.QUEUED
@@ -285,7 +293,9 @@ class ImportJob(models.Model):
     rejected = models.PositiveIntegerField(default=0)
     rejections = models.JSONField(default=list, blank=True)  # the first ones, shown
     rejection_report = models.FileField(  # every rejected row, CSV to download
-        upload_to="registry/imports/reports/%Y/%m/", blank=True
+        upload_to=UnguessableName("registry/import-reports"),
+        storage=private_storage,
+        blank=True,
     )
     error = models.TextField(blank=True)
     created_by = models.ForeignKey(
@@ -293,9 +303,19 @@ class ImportJob(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The current run: only the run holding this token may write (a stale run that
+    # wakes up after being replaced writes nothing). Beats with each progress save.
+    run_token = models.CharField(max_length=32, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["status", "heartbeat_at"], name="registry_import_live_idx"
+            )
+        ]
         verbose_name = _("import job")
         verbose_name_plural = _("import jobs")
 

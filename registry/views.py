@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import (
-    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
@@ -23,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lms.accounts.roles import Role, user_has_role
+from lms.kernel.private_files import private_file_response
 from registry import services, tasks
 from registry.credentials import certificate_credential
 from registry.data import CertificateData, certificate_data
@@ -213,17 +213,17 @@ def import_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def import_rejections(request: HttpRequest, pk: int) -> FileResponse:
+def import_rejections(request: HttpRequest, pk: int) -> HttpResponse:
     """Every rejected row of an upload (the page shows the first 200)."""
     _staff_required(request)
     job = get_object_or_404(ImportJob, pk=pk)
     if not job.rejection_report:
         raise Http404
     stem = job.original_name.rsplit(".", 1)[0] or "import"
-    return FileResponse(
-        job.rejection_report.open("rb"),
+    return private_file_response(
+        job.rejection_report.name,
+        download_name=f"{stem}-rejections.csv",
         as_attachment=True,
-        filename=f"{stem}-rejections.csv",
         content_type="text/csv; charset=utf-8",
     )
 

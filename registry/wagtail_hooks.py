@@ -77,3 +77,27 @@ def seed_registry_demo(stdout) -> None:
 
 seed_registry_demo.order = 60
 hooks.register("maharat_seed_demo", seed_registry_demo)
+
+
+@hooks.register("maharat_periodic")
+def registry_imports_requeue_stale():
+    """Import runs killed mid-file, or enqueues lost with Redis, are run again."""
+    from registry.import_runs import import_jobs_requeue_stale
+
+    return import_jobs_requeue_stale()
+
+
+@hooks.register("maharat_periodic")
+def registry_import_files_expire():
+    """Uploaded import files and old rejection reports (national IDs) are deleted."""
+    from registry.import_runs import import_files_expire
+
+    return import_files_expire()
+
+
+@hooks.register("maharat_periodic")
+def registry_import_scratch_sweep():
+    """Scratch copies of imports that are not running are removed."""
+    from registry.import_runs import scratch_sweep
+
+    return scratch_sweep()

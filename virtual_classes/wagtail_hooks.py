@@ -79,3 +79,15 @@ def seed_demo_class(stdout) -> None:
 
 seed_demo_class.order = 60
 hooks.register("maharat_seed_demo", seed_demo_class)
+
+
+@hooks.register("maharat_periodic")
+def virtual_classes_send_due_reminders():
+    """Reminders now due are sent; each class is claimed once, so reruns send nothing
+    twice and a reminder whose deferred task was lost still goes out."""
+    from django.conf import settings
+
+    from virtual_classes.services import REMINDER_MIN, class_reminders_send
+
+    lead = getattr(settings, "VIRTUAL_CLASSES_REMINDER_MIN", REMINDER_MIN)
+    return class_reminders_send(within_min=lead)

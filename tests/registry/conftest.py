@@ -66,3 +66,13 @@ def _own_rate_window(monkeypatch):
     (an hour apart), so no test straddles a boundary or inherits another's count."""
     moment = 1_800_000_000.0 + 3600 * next(_WINDOWS) + 30
     monkeypatch.setattr("registry.throttling.now", lambda: moment)
+
+
+@pytest.fixture(autouse=True)
+def _private_root(settings, monkeypatch, tmp_path):
+    """Import files and reports (private storage) go to the test's own folder."""
+    from tests.private_storage import use_private_root
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    use_private_root(settings, monkeypatch, settings.PRIVATE_MEDIA_ROOT)
+    settings.TASKS_SCRATCH_DIR = str(tmp_path / "scratch")
