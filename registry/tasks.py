@@ -6,10 +6,10 @@ from pathlib import Path
 
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from lms.kernel.tasks import enqueue_on_commit
 from registry.importer import (
     ImportFileError,
     ImportResult,
@@ -22,7 +22,7 @@ PROGRESS_EVERY_ROWS = 10_000
 
 
 def import_job_enqueue(*, job_id: int) -> None:
-    transaction.on_commit(lambda: import_job_run.enqueue(job_id=job_id))
+    enqueue_on_commit(import_job_run, job_id=job_id)
 
 
 def _save_progress(job: ImportJob, result: ImportResult, estimated: int) -> None:
