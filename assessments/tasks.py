@@ -7,6 +7,8 @@ import logging
 
 from django_tasks import task
 
+from lms.kernel.tasks import enqueue
+
 logger = logging.getLogger(__name__)
 
 
@@ -42,6 +44,6 @@ def schedule_auto_submit(attempt) -> None:
         return
     run_after = attempt.deadline_at + _deadline_grace() + dt.timedelta(seconds=1)
     try:
-        attempt_auto_submit.using(run_after=run_after).enqueue(attempt.pk)
+        enqueue(attempt_auto_submit.using(run_after=run_after), attempt.pk)
     except Exception:  # noqa: BLE001 - the sweep and lazy expiry still cover it
         logger.exception("could not schedule auto-submit for attempt %s", attempt.pk)

@@ -52,6 +52,7 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from lms.kernel.websocket_outage import ChannelLayerOutageGuard  # noqa: E402
 from lms.routing import websocket_urlpatterns  # noqa: E402
 from registry.verify_asgi import VerifyFastPath  # noqa: E402
 
@@ -59,8 +60,11 @@ application = ProtocolTypeRouter(
     {
         # The public JSON verification is answered before Django when it can be.
         "http": VerifyFastPath(django_asgi_app),
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+        # Without the channel layer's Redis a socket is closed with 1013.
+        "websocket": ChannelLayerOutageGuard(
+            AllowedHostsOriginValidator(
+                AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+            )
         ),
     }
 )

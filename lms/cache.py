@@ -1,24 +1,52 @@
-"""Django's Redis cache with one client (and so one connection pool) per process.
+"""Django's Redis cache, shared per process and degrading when Redis is down.
 
-Django keeps a cache object per thread or async context, and each RedisCache object
-builds its own client and pool. Under ASGI every request runs in a fresh context, so
-every request that touched the cache opened a new TCP connection to Redis and dropped
-it afterwards. redis-py's pools are thread-safe: share one per server list + options.
+One client (and so one connection pool) per process: Django keeps a cache object per
+thread or async context, and each RedisCache object builds its own client and pool.
+Under ASGI every request runs in a fresh context, so every request that touched the
+cache opened a new TCP connection to Redis and dropped it afterwards. redis-py's
+pools are thread-safe: share one per server list + options.
+
+Degrading: when Redis cannot be reached (lms.kernel.redis_outage) every operation
+answers as an empty cache that keeps nothing: reads miss, writes are dropped (and
+counted for callers that watch, `lost_cache_writes`), `add` answers False ("not
+added": a caller that uses it as a lock does not think it holds one) and `incr`
+answers `delta` (a counter that starts afresh: throttles and failure counts let the
+request through rather than refuse it). Short socket timeouts and a circuit breaker
+keep each request from waiting on Redis.
 """
 
 from __future__ import annotations
 
 import threading
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.utils.functional import cached_property
 
+from lms.kernel.redis_outage import (
+    OUTAGE_ERRORS,
+    CircuitBreaker,
+    breaker_for,
+    note_lost_write,
+    socket_timeout_s,
+)
+
 _clients: dict[tuple[str, ...] | tuple[Any, ...], RedisCacheClient] = {}
 _lock = threading.Lock()
+T = TypeVar("T")
 
 
 class SharedRedisCache(RedisCache):
+    def __init__(self, server: str, params: dict[str, Any]) -> None:
+        super().__init__(server, params)
+        self._options = {
+            "socket_connect_timeout": socket_timeout_s(),
+            "socket_timeout": socket_timeout_s(),
+            **self._options,
+        }
+
     @cached_property
     def _cache(self) -> RedisCacheClient:
         key = (tuple(self._servers), repr(sorted(self._options.items())))
@@ -27,3 +55,69 @@ class SharedRedisCache(RedisCache):
             if client is None:
                 client = _clients[key] = self._class(self._servers, **self._options)
         return client
+
+    @cached_property
+    def breaker(self) -> CircuitBreaker:
+        return breaker_for(self._servers[0])
+
+    def _guarded(self, call: Callable[[], T], fallback: T, *, write: bool) -> T:
+        if self.breaker.allow():
+            try:
+                result = call()
+            except OUTAGE_ERRORS as exc:
+                self.breaker.failed(exc)
+            else:
+                self.breaker.succeeded()
+                return result
+        if write:
+            note_lost_write()
+        return fallback
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None) -> bool:
+        add = super().add
+        return self._guarded(
+            lambda: add(key, value, timeout, version), False, write=True
+        )
+
+    def get(self, key, default=None, version=None) -> Any:
+        get = super().get
+        return self._guarded(lambda: get(key, default, version), default, write=False)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None) -> None:
+        set_ = super().set
+        self._guarded(lambda: set_(key, value, timeout, version), None, write=True)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None) -> bool:
+        touch = super().touch
+        return self._guarded(lambda: touch(key, timeout, version), False, write=True)
+
+    def delete(self, key, version=None) -> bool:
+        delete = super().delete
+        return self._guarded(lambda: delete(key, version), False, write=True)
+
+    def get_many(self, keys, version=None) -> dict[str, Any]:
+        get_many = super().get_many
+        return self._guarded(lambda: get_many(keys, version), {}, write=False)
+
+    def has_key(self, key, version=None) -> bool:
+        has_key = super().has_key
+        return self._guarded(lambda: has_key(key, version), False, write=False)
+
+    def incr(self, key, delta=1, version=None) -> int:
+        incr = super().incr
+        return self._guarded(lambda: incr(key, delta, version), delta, write=True)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None) -> list:
+        """Django's contract: the keys that were not stored (all of them, degraded)."""
+        set_many = super().set_many
+        return self._guarded(
+            lambda: set_many(data, timeout, version), list(data), write=True
+        )
+
+    def delete_many(self, keys, version=None) -> None:
+        delete_many = super().delete_many
+        self._guarded(lambda: delete_many(keys, version), None, write=True)
+
+    def clear(self) -> bool:
+        clear = super().clear
+        return self._guarded(clear, False, write=True)

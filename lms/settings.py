@@ -136,7 +136,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache, channel layer, task queue ------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+# When Redis is unreachable pages keep working from the database (lms/cache.py,
+# lms/kernel/redis_outage.py): every Redis call gives up after this many seconds, and
+# after a failure Redis is skipped for REDIS_RETRY_AFTER_S before one call tries again.
+REDIS_SOCKET_TIMEOUT_S = env.float("REDIS_SOCKET_TIMEOUT_S", default=0.5)
+REDIS_RETRY_AFTER_S = env.float("REDIS_RETRY_AFTER_S", default=5.0)
+# Caches whose lost invalidations must not come back with Redis name their key space
+# by a generation in the database (lms/kernel/generations.py), re-read this often.
+CACHE_GENERATION_CHECK_S = env.float("CACHE_GENERATION_CHECK_S", default=5.0)
+INSTALLED_APPS += ["lms.kernel"]  # the generations' table
 if REDIS_URL:
+    # Connect timeout only: a subscriber's or a worker's blocking read waits longer.
+    _REDIS_LAYER_HOST = {
+        "address": REDIS_URL,
+        "socket_connect_timeout": REDIS_SOCKET_TIMEOUT_S,
+    }
     CACHES = {
         "default": {
             "BACKEND": "lms.cache.SharedRedisCache",
@@ -148,7 +162,7 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                "hosts": [_REDIS_LAYER_HOST],
                 "capacity": 1500,
                 "expiry": 60,
                 "group_expiry": 86400,
@@ -192,8 +206,13 @@ if TESTING:
     }
 elif REDIS_URL:
     INSTALLED_APPS += ["django_rq"]
+    _sep = "&" if "?" in REDIS_URL else "?"
     RQ_QUEUES = {
-        name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600} for name in TASK_QUEUES
+        name: {
+            "URL": f"{REDIS_URL}{_sep}socket_connect_timeout={REDIS_SOCKET_TIMEOUT_S}",
+            "DEFAULT_TIMEOUT": 3600,
+        }
+        for name in TASK_QUEUES
     }
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}}
 else:
@@ -450,7 +469,7 @@ if REDIS_URL and CHANNEL_LAYER_FLAVOUR == "pubsub":
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "maharat"},
+            "CONFIG": {"hosts": [_REDIS_LAYER_HOST], "prefix": "maharat"},
         }
     }
 

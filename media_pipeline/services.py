@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lms.kernel.tasks import enqueue_on_commit
 from media_pipeline import ffmpeg_ops, jobs, storage_ops
 from media_pipeline.captions import caption_text_to_webvtt
 from media_pipeline.data import VideoAssetData
@@ -43,7 +44,7 @@ def video_asset_enqueue(*, asset_id: int, run_now: bool = False) -> str:
     asset.error_code, asset.error_params, asset.stderr_tail = "", {}, ""
     asset.save()
     if not run_now:
-        transaction.on_commit(lambda: process_video_asset.enqueue(asset_id, token))
+        enqueue_on_commit(process_video_asset, asset_id, token)
     return token
 
 

@@ -5,6 +5,12 @@ fills the entry with `add` (set only if absent). A reader that read the database
 before a revocation committed therefore cannot put the old answer back: its `add`
 meets the marker and fails. While the marker lives every verification of that serial
 reads the database (an answer, never the marker, is what callers see).
+
+When Redis is unreachable the marker cannot be written, and the old answer would be
+served again once Redis is back (it keeps its data across a partition, and across a
+restart with append-only persistence): a change whose marker was lost bumps the
+registry's cache generation in the database instead (lms.kernel.generations), which
+every key carries, so every answer cached before it is abandoned.
 """
 
 from __future__ import annotations
@@ -16,15 +22,24 @@ from typing import Any
 
 from django.core.cache import cache
 
+from lms.kernel.generations import generation_arefresh, generation_bump, generation_get
+from lms.kernel.redis_outage import lost_cache_writes
+
 VERIFY_TTL_S = 3600
 UNKNOWN_TTL_S = 60
 # Longer than any database read between a cache miss and its fill can take.
 CHANGED_GUARD_S = 60
 CHANGED = "registry:changed"
+GENERATION = "registry"
 
 
 def verification_cache_key(serial: str) -> str:
-    return f"registry:verify:v1:{serial}"
+    return f"registry:verify:v1:{generation_get(GENERATION)}:{serial}"
+
+
+async def verification_generation_arefresh() -> None:
+    """Before building keys in the event loop (registry.verify_asgi)."""
+    await generation_arefresh()
 
 
 def verification_cached(value: Any) -> dict[str, Any] | None:
@@ -48,10 +63,14 @@ def verification_cache_clear(*, serial: str) -> None:
 
 
 def verification_cache_clear_many(*, serials: list[str]) -> None:
-    if serials:
+    if not serials:
+        return
+    with lost_cache_writes() as lost:
         cache.set_many(
             {verification_cache_key(s): CHANGED for s in serials}, CHANGED_GUARD_S
         )
+    if lost:
+        generation_bump(GENERATION)
 
 
 # --- Statistics ------------------------------------------------------------------
@@ -64,10 +83,13 @@ _VERSION_KEY = "registry:version"
 
 def registry_changed() -> None:
     """Called by the audit log for every change: cached statistics go stale."""
-    try:
-        cache.incr(_VERSION_KEY)
-    except ValueError:  # never set, or evicted: start from a value never used
-        cache.add(_VERSION_KEY, time.time_ns(), None)
+    with lost_cache_writes() as lost:
+        try:
+            cache.incr(_VERSION_KEY)
+        except ValueError:  # never set, or evicted: start from a value never used
+            cache.add(_VERSION_KEY, time.time_ns(), None)
+    if lost:
+        generation_bump(GENERATION)
 
 
 def statistics_cache_key(filters: dict[str, Any]) -> str:
@@ -77,4 +99,4 @@ def statistics_cache_key(filters: dict[str, Any]) -> str:
         version = cache.get(_VERSION_KEY)
     canonical = json.dumps(filters, sort_keys=True, default=str)
     digest = hashlib.sha256(canonical.encode()).hexdigest()[:32]
-    return f"registry:stats:v1:{version}:{digest}"
+    return f"registry:stats:v1:{generation_get(GENERATION)}:{version}:{digest}"

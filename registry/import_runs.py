@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from lms.kernel.tasks import enqueue
 from registry.models import ImportJob, ImportJobStatus
 
 logger = logging.getLogger(__name__)
@@ -62,10 +63,8 @@ def import_job_enqueue(*, job_id: int) -> str:
 def _enqueue(job_id: int, token: str) -> None:
     from registry.tasks import import_job_run
 
-    try:
-        import_job_run.enqueue(job_id=job_id, run_token=token)
-    except Exception:  # noqa: BLE001 - the sweep re-enqueues a job never picked up
-        logger.exception("could not enqueue import job %s; the sweep retries", job_id)
+    # A Redis outage is logged, not raised: the sweep re-enqueues a job never picked up.
+    enqueue(import_job_run, job_id=job_id, run_token=token)
 
 
 def import_job_claim(*, job_id: int, token: str) -> ImportJob | None:

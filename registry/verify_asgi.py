@@ -33,7 +33,12 @@ from rest_framework.exceptions import Throttled
 from rest_framework.renderers import JSONRenderer
 from rest_framework.settings import api_settings
 
-from registry.cache import verification_cache_key, verification_cached
+from lms.kernel.redis_outage import OUTAGE_ERRORS, breaker_for, socket_timeout_s
+from registry.cache import (
+    verification_cache_key,
+    verification_cached,
+    verification_generation_arefresh,
+)
 from registry.selectors import (
     verification_answer,
     verification_http_status,
@@ -98,10 +103,17 @@ class _RedisStore:
         import redis.asyncio
         from django.core.cache.backends.redis import RedisSerializer
 
-        self._redis = redis.asyncio.Redis.from_url(url)
+        # The cache's short timeouts and its breaker (lms.kernel.redis_outage): while
+        # Redis is down every request goes to Django at once, which answers from
+        # the database without waiting on Redis either.
+        timeout_s = socket_timeout_s()
+        self._redis = redis.asyncio.Redis.from_url(
+            url, socket_connect_timeout=timeout_s, socket_timeout=timeout_s
+        )
         self._script = self._redis.register_script(_HIT_SCRIPT)
         self._errors = (redis.exceptions.RedisError, OSError)
         self._loads = RedisSerializer().loads
+        self._breaker = breaker_for(url)
 
     async def hit(
         self, counter: str | None, period_s: int, answer_key: str | None
@@ -110,10 +122,15 @@ class _RedisStore:
             cache.make_key(counter) if counter else "",
             cache.make_key(answer_key) if answer_key else "",
         ]
+        if not self._breaker.allow():
+            raise _Unavailable
         try:
             count, raw = await self._script(keys=keys, args=[(period_s or 0) + 1])
         except self._errors as exc:
+            if isinstance(exc, OUTAGE_ERRORS):
+                self._breaker.failed(exc)
             raise _Unavailable from exc
+        self._breaker.succeeded()
         return int(count), (None if raw is None else self._loads(raw))
 
     async def aclose(self) -> None:
@@ -208,6 +225,7 @@ class VerifyFastPath:
             num_proxies=api_settings.NUM_PROXIES,
         )
         compact, answer = verification_serial_parse(serial)
+        await verification_generation_arefresh()
         answer_key = verification_cache_key(compact) if compact else None
         counter, retry_after = None, 0
         if throttle.rate is not None:

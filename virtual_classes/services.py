@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from courses.selectors import course_get, enrollment_exists
 from courses.services import live_attendance_set
 from lms.accounts.roles import Role, user_has_role
+from lms.kernel.tasks import enqueue, enqueue_on_commit
 from virtual_classes.models import (
     AttendanceInterval,
     ChatMessage,
@@ -203,7 +204,7 @@ def reminder_schedule(*, live_class: LiveClass) -> None:
     task = tasks.class_reminders_due
     if run_after > timezone.now():
         task = task.using(run_after=run_after)
-    task.enqueue(lead)
+    enqueue(task, lead)
 
 
 # --- chat -------------------------------------------------------------------------
@@ -683,7 +684,7 @@ def jitsi_event_receive(*, payload) -> tuple[JitsiEvent, bool]:
                 payload=payload,
             )
             if event_type == "RECORDING_UPLOADED":
-                transaction.on_commit(lambda: tasks.recording_fetch.enqueue(event.id))
+                enqueue_on_commit(tasks.recording_fetch, event.id)
             elif event_type in JITSI_EVENT_TYPES and live_class is not None:
                 _jitsi_presence(event=event, live_class=live_class, payload=payload)
             else:

@@ -1,0 +1,38 @@
+"""WebSockets while the channel layer's Redis is down: closed cleanly, not crashed.
+
+A consumer needs the channel layer to join its group; without Redis the call raises
+and the server would log a traceback and drop the socket mid-handshake. This ASGI
+wrapper turns that into a close with 1013 ("try again later", RFC 6455): a refused
+handshake if it had not been accepted yet. Clients reconnect with back-off and
+re-sync from their snapshot (virtual_classes/README.md). HTTP never passes here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lms.kernel.redis_outage import OUTAGE_ERRORS, breaker_for
+
+TRY_AGAIN_LATER = 1013
+
+
+class ChannelLayerOutageGuard:
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self._breaker = breaker_for("channel layer")
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        closed = False
+
+        async def tracking_send(message: dict) -> None:
+            nonlocal closed
+            await send(message)
+            if message["type"] == "websocket.close":
+                closed = True
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except OUTAGE_ERRORS as exc:
+            self._breaker.failed(exc)  # logs once per outage, without a traceback
+            if not closed:
+                await send({"type": "websocket.close", "code": TRY_AGAIN_LATER})
