@@ -24,7 +24,9 @@ CHANGED = "registry:changed"
 
 
 def verification_cache_key(serial: str) -> str:
-    return f"registry:verify:v1:{serial}"
+    # v2: answers mask the national ID to its last four digits; a v1 entry left in
+    # Redis by the previous release still showed the birth date.
+    return f"registry:verify:v2:{serial}"
 
 
 def verification_cached(value: Any) -> dict[str, Any] | None:
