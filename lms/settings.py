@@ -428,6 +428,9 @@ SILENCED_SYSTEM_CHECKS = ["security.W019"]
 SECURE_REFERRER_POLICY = "same-origin"
 
 # --- Logging: the national ID never reaches a log line -----------------------------
+# LOGGING, then the same mask on the ASGI server's loggers (uvicorn's access log
+# prints query strings), which uvicorn configured before Django started.
+LOGGING_CONFIG = "lms.accounts.logging.configure_logging"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
