@@ -427,6 +427,64 @@ X_FRAME_OPTIONS = "SAMEORIGIN"
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Content-Security-Policy (django-csp, enforced; lms/kernel/csp.py). Our pages run only
+# our own static scripts: no inline script, handler or eval. Public media on another
+# host (S3/CDN) is named; the live class adds its Jitsi host itself
+# (lms.kernel.headers.allow_conference).
+_media = urlsplit(MEDIA_URL)
+_MEDIA_ORIGINS = [f"{_media.scheme}://{_media.netloc}"] if _media.netloc else []
+if AWS_STORAGE_BUCKET_NAME and AWS_S3_CUSTOM_DOMAIN:
+    _MEDIA_ORIGINS.append(f"https://{AWS_S3_CUSTOM_DOMAIN}")
+# The classroom WebSocket: the site's own origin as ws:// or wss://.
+_WS_ORIGIN = (
+    f"{'wss' if _site.scheme == 'https' else 'ws'}://{_site.netloc}"
+    if _site.netloc
+    else ""
+)
+_CSP_COMMON = {
+    "default-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'self'"],
+    # data: for small inline images, blob: for the video player (MediaSource)
+    "img-src": ["'self'", "data:", "blob:", *_MEDIA_ORIGINS],
+    "media-src": ["'self'", "data:", "blob:", *_MEDIA_ORIGINS],
+    "connect-src": ["'self'", *filter(None, [_WS_ORIGIN]), *_MEDIA_ORIGINS],
+    # the PWA service worker (/sw.js); blob: for hls.js, which transmuxes video in a
+    # worker it builds from its own code (a blob only a script we allowed can make)
+    "worker-src": ["'self'", "blob:"],
+}
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {**_CSP_COMMON, "script-src": ["'self'"], "style-src": ["'self'"]}
+}
+# Wagtail's admin and Django's admin still use inline scripts and styles: their own,
+# relaxed policy, still nothing from another host.
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "URL_PREFIXES": ["/cms/", "/django-admin/"],
+    "DIRECTIVES": {
+        **_CSP_COMMON,
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+    },
+}
+# ... which is why the admin asks no other host for avatars or release news.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+# The API docs (Redoc) from our static files, not a CDN.
+INSTALLED_APPS += ["drf_spectacular_sidecar"]
+SPECTACULAR_SETTINGS["REDOC_DIST"] = "SIDECAR"
+# Cache-Control and Permissions-Policy on every answer (lms/kernel/headers.py), once
+# the user is known; the CSP on every answer but static files (WhiteNoise's).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "lms.kernel.headers.ResponseHeadersMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "lms.kernel.csp.SiteCSPMiddleware",
+)
+
 # --- Logging: the national ID never reaches a log line -----------------------------
 # LOGGING, then the same mask on the ASGI server's loggers (uvicorn's access log
 # prints query strings), which uvicorn configured before Django started.
