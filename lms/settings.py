@@ -7,6 +7,7 @@ nothing else changes.
 
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -19,16 +20,75 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=True)
+# Production (DEBUG off) has no laptop defaults for what follows: each missing item is
+# named in one ImproperlyConfigured at the end of this block (the SITE_URL ends up in
+# certificate PDFs and credentials; an unset e-mail backend would print password
+# resets to a log nobody reads).
+_PRODUCTION = not DEBUG and not TESTING
+_missing: list[str] = []
 _DEV_SECRET = "dev-only-insecure-key-do-not-use-in-production-maharat-0000000000"
-SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET if DEBUG or TESTING else "")
+SECRET_KEY = env.str("SECRET_KEY", default="" if _PRODUCTION else _DEV_SECRET)
 if not SECRET_KEY:
-    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-ALLOWED_HOSTS = env.list(
-    "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"]
-)
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+    _missing.append("SECRET_KEY must be set when DEBUG is off.")
+# Ed25519 private key (PEM) that signs certificates; a development key is derived from
+# SECRET_KEY when unset, which production refuses.
+REGISTRY_SIGNING_KEY = env.str("REGISTRY_SIGNING_KEY", default="")
+if _PRODUCTION and not REGISTRY_SIGNING_KEY:
+    _missing.append("REGISTRY_SIGNING_KEY must be set when DEBUG is off.")
+SITE_URL = env.str("SITE_URL", default="" if _PRODUCTION else "http://127.0.0.1:8000")
+_site = urlsplit(SITE_URL)
+if _PRODUCTION and (_site.scheme not in ("http", "https") or not _site.hostname):
+    _missing.append(
+        "SITE_URL must be set when DEBUG is off, to the address people use "
+        "(e.g. https://maharat.example.gov.eg): it is printed on certificates."
+    )
 WAGTAILADMIN_BASE_URL = SITE_URL
+if DEBUG or not _site.hostname:
+    ALLOWED_HOSTS = env.list(
+        "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"]
+    )
+    CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+else:  # production: the site's own address unless told otherwise
+    ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[_site.hostname])
+    CSRF_TRUSTED_ORIGINS = env.list(
+        "CSRF_TRUSTED_ORIGINS", default=[f"{_site.scheme}://{_site.netloc}"]
+    )
+
+# E-mail: EMAIL_URL (smtp://user:pass@host:587?tls=True, smtp+ssl://...:465), or an
+# explicit EMAIL_BACKEND (the console backend is a deliberate choice; unset is not).
+EMAIL_URL = env.str("EMAIL_URL", default="")
+if EMAIL_URL:
+    _email = env.email_url("EMAIL_URL")
+    _query = {k.upper(): v for k, v in _email.pop("OPTIONS", {}).items()}
+    EMAIL_HOST = _email["EMAIL_HOST"] or "localhost"
+    EMAIL_PORT = _email["EMAIL_PORT"] or 25
+    EMAIL_HOST_USER = _email["EMAIL_HOST_USER"] or ""
+    EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"] or ""
+    # `?tls=True` / `?ssl=True` besides the schemes smtp+tls:// and smtp+ssl://
+    EMAIL_USE_TLS, EMAIL_USE_SSL = (
+        str(_email.get(f"EMAIL_USE_{flag}", _query.get(flag, False))).lower()
+        in ("1", "true", "yes", "on")
+        for flag in ("TLS", "SSL")
+    )
+EMAIL_BACKEND = env.str(
+    "EMAIL_BACKEND",
+    default=_email["EMAIL_BACKEND"]
+    if EMAIL_URL
+    else ("" if _PRODUCTION else "django.core.mail.backends.console.EmailBackend"),
+)
+if not EMAIL_BACKEND:
+    _missing.append(
+        "EMAIL_URL (e.g. smtp://user:password@mail.example.gov.eg:587?tls=True) or "
+        "EMAIL_BACKEND must be set when DEBUG is off."
+    )
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default="Maharat <no-reply@maharat.local>"
+)
+if _missing:
+    raise ImproperlyConfigured(
+        "Production settings are incomplete:\n- " + "\n- ".join(_missing)
+    )
 
 INSTALLED_APPS = [
     # project
@@ -257,12 +317,6 @@ AXES_LOCKOUT_CALLABLE = "lms.accounts.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_SENSITIVE_PARAMETERS = ["password", "national_id"]
 
-EMAIL_BACKEND = env.str(
-    "EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
-)
-DEFAULT_FROM_EMAIL = env.str(
-    "DEFAULT_FROM_EMAIL", default="Maharat <no-reply@maharat.local>"
-)
 
 # --- Language: Arabic first -----------------------------------------------------------
 LANGUAGE_CODE = "ar"
@@ -371,13 +425,6 @@ FFPROBE_BINARY = env.str("FFPROBE_BINARY", default="ffprobe")
 MEDIA_MAX_UPLOAD_BYTES = env.int("MEDIA_MAX_UPLOAD_BYTES", default=2 * 1024**3)
 MEDIA_MAX_DURATION_S = env.int("MEDIA_MAX_DURATION_S", default=3 * 3600)
 
-# --- Registry -------------------------------------------------------------------------
-# Ed25519 private key (PEM) that signs certificates; a development key is derived from
-# SECRET_KEY when unset, which production refuses.
-REGISTRY_SIGNING_KEY = env.str("REGISTRY_SIGNING_KEY", default="")
-if not DEBUG and not TESTING and not REGISTRY_SIGNING_KEY:
-    raise ImproperlyConfigured("REGISTRY_SIGNING_KEY must be set when DEBUG is off.")
-
 # --- Security (production) ------------------------------------------------------------
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -395,7 +442,68 @@ X_FRAME_OPTIONS = "SAMEORIGIN"
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Content-Security-Policy (django-csp, enforced; lms/kernel/csp.py). Our pages run only
+# our own static scripts: no inline script, handler or eval. Public media on another
+# host (S3/CDN) is named; the live class adds its Jitsi host itself
+# (lms.kernel.headers.allow_conference).
+_media = urlsplit(MEDIA_URL)
+_MEDIA_ORIGINS = [f"{_media.scheme}://{_media.netloc}"] if _media.netloc else []
+if AWS_STORAGE_BUCKET_NAME and AWS_S3_CUSTOM_DOMAIN:
+    _MEDIA_ORIGINS.append(f"https://{AWS_S3_CUSTOM_DOMAIN}")
+# The classroom WebSocket: the site's own origin as ws:// or wss://.
+_WS_ORIGIN = (
+    f"{'wss' if _site.scheme == 'https' else 'ws'}://{_site.netloc}"
+    if _site.netloc
+    else ""
+)
+_CSP_COMMON = {
+    "default-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'self'"],
+    # data: for small inline images, blob: for the video player (MediaSource)
+    "img-src": ["'self'", "data:", "blob:", *_MEDIA_ORIGINS],
+    "media-src": ["'self'", "data:", "blob:", *_MEDIA_ORIGINS],
+    "connect-src": ["'self'", *filter(None, [_WS_ORIGIN]), *_MEDIA_ORIGINS],
+    # the PWA service worker (/sw.js); blob: for hls.js, which transmuxes video in a
+    # worker it builds from its own code (a blob only a script we allowed can make)
+    "worker-src": ["'self'", "blob:"],
+}
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {**_CSP_COMMON, "script-src": ["'self'"], "style-src": ["'self'"]}
+}
+# Wagtail's admin and Django's admin still use inline scripts and styles: their own,
+# relaxed policy, still nothing from another host.
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "URL_PREFIXES": ["/cms/", "/django-admin/"],
+    "DIRECTIVES": {
+        **_CSP_COMMON,
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+    },
+}
+# ... which is why the admin asks no other host for avatars or release news.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+# The API docs (Redoc) from our static files, not a CDN.
+INSTALLED_APPS += ["drf_spectacular_sidecar"]
+SPECTACULAR_SETTINGS["REDOC_DIST"] = "SIDECAR"
+# Cache-Control and Permissions-Policy on every answer (lms/kernel/headers.py), once
+# the user is known; the CSP on every answer but static files (WhiteNoise's).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "lms.kernel.headers.ResponseHeadersMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "lms.kernel.csp.SiteCSPMiddleware",
+)
+
 # --- Logging: the national ID never reaches a log line -----------------------------
+# LOGGING, then the same mask on the ASGI server's loggers (uvicorn's access log
+# prints query strings), which uvicorn configured before Django started.
+LOGGING_CONFIG = "lms.accounts.logging.configure_logging"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -34,7 +34,9 @@ GENERATION = "registry"
 
 
 def verification_cache_key(serial: str) -> str:
-    return f"registry:verify:v1:{generation_get(GENERATION)}:{serial}"
+    # v2: answers mask the national ID to its last four digits; a v1 entry left in
+    # Redis by the previous release still showed the birth date.
+    return f"registry:verify:v2:{generation_get(GENERATION)}:{serial}"
 
 
 async def verification_generation_arefresh() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from lms.accounts.national_id import mask_national_id
+from lms.accounts.national_id import mask_national_id, mask_national_id_public
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,13 @@ class CertificateData:
 
     @property
     def national_id_masked(self) -> str:
+        """For the directorates' systems (registry API): birth date kept."""
         return mask_national_id(self.national_id)
+
+    @property
+    def national_id_public(self) -> str:
+        """For what the holder hands to strangers (the PDF): last four digits."""
+        return mask_national_id_public(self.national_id)
 
     @property
     def is_issued(self) -> bool:

@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth
 
-from lms.accounts.national_id import mask_national_id, normalize_national_id
+from lms.accounts.national_id import mask_national_id_public, normalize_national_id
 from lms.report_rows import fact_rows
 from registry.cache import (
     STATS_TTL_S,
@@ -140,7 +140,8 @@ def _answer_for(compact: str, cert: Certificate | None) -> dict[str, Any]:
         "holder": {
             "name_ar": cert.full_name_ar,
             "name_en": cert.full_name_en,
-            "national_id_masked": mask_national_id(cert.national_id),
+            # a stranger's answer: the last four digits only
+            "national_id_masked": mask_national_id_public(cert.national_id),
         },
         "occupation": {
             "code": occ.code,

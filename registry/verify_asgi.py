@@ -23,6 +23,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from asgiref.sync import sync_to_async
+from csp.utils import build_policy
 from django.conf import settings
 from django.core.cache import cache
 from django.db import close_old_connections
@@ -39,6 +40,7 @@ from registry.cache import (
     verification_cached,
     verification_generation_arefresh,
 )
+from lms.kernel.headers import NO_STORE, permissions_policy
 from registry.selectors import (
     verification_answer,
     verification_http_status,
@@ -286,8 +288,14 @@ def _host_allowed(headers: dict[str, str]) -> bool:
 
 
 def _security_headers(secure: bool) -> list[tuple[bytes, bytes]]:
-    """What SecurityMiddleware and XFrameOptionsMiddleware add to a JSON response."""
-    out = []
+    """What SecurityMiddleware, XFrameOptionsMiddleware, the CSP and the kernel's
+    header middleware add to a JSON response (the answer names the holder)."""
+    out = [
+        (b"cache-control", NO_STORE.encode()),
+        (b"permissions-policy", permissions_policy().encode()),
+    ]
+    if csp := build_policy():
+        out.append((b"content-security-policy", csp.encode()))
     if settings.X_FRAME_OPTIONS:
         out.append((b"x-frame-options", settings.X_FRAME_OPTIONS.upper().encode()))
     if settings.SECURE_CONTENT_TYPE_NOSNIFF:

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from lms.accounts.roles import Role, user_has_role
 from lms.kernel.private_files import private_file_response
+from lms.kernel.headers import private_answer
 from registry import services, tasks
 from registry.credentials import certificate_credential
 from registry.data import CertificateData, certificate_data
@@ -47,6 +48,7 @@ def _staff_required(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
+@private_answer  # what was typed may be someone's national ID
 def verify_form(request: HttpRequest) -> HttpResponse:
     """Type a serial (from the paper or a phone call) and go to its answer."""
     form = VerifyForm(request.GET or None)
@@ -57,6 +59,7 @@ def verify_form(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/verify_form.html", {"form": form})
 
 
+@private_answer  # it names the holder: no shared cache keeps a copy
 def verify(request: HttpRequest, serial: str) -> HttpResponse:
     """Anyone: status, holder's name, occupation, level, date; never the full ID."""
     throttle = VerifyThrottle()

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from courses.selectors import course_list_for_instructor
 from lms.accounts.roles import Role, user_has_role
+from lms.kernel.headers import allow_conference
 from virtual_classes import calendar, selectors, services
 from virtual_classes.forms import LiveClassForm
 from virtual_classes.models import LiveClass
@@ -58,22 +59,27 @@ def classroom_strings() -> dict[str, str]:
 def detail(request, pk: int):
     """The classroom page: Jitsi video (when open), chat, hands, polls, presence."""
     live_class, role = _class_for(request, pk)
-    return render(
+    is_open = live_class.is_open_at()
+    has_ended = live_class.ended_at is not None or live_class.ends_at <= timezone.now()
+    response = render(
         request,
         "virtual_classes/live_class_detail.html",
         {
             "live_class": live_class,
             "role": role,
             "is_instructor": role == ParticipantRole.INSTRUCTOR,
-            "is_open": live_class.is_open_at(),
-            "has_ended": live_class.ended_at is not None
-            or live_class.ends_at <= timezone.now(),
+            "is_open": is_open,
+            "has_ended": has_ended,
             "jitsi_domain": settings.JITSI_DOMAIN,
             "can_see_attendance": can_see_attendance(request.user, live_class),
             "recordings": live_class.recordings.all(),
             "classroom_strings": classroom_strings(),
         },
     )
+    if is_open and not has_ended:
+        # the one page that loads Jitsi's script and frame, with camera and mic
+        allow_conference(response, origin=f"https://{settings.JITSI_DOMAIN}")
+    return response
 
 
 @login_required

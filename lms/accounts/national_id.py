@@ -24,7 +24,8 @@ NATIONAL_ID_LENGTH = 14
 _SEPARATORS = re.compile(r"[\s\-\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _CENTURIES = {"2": 1900, "3": 2000}
 _GOVERNORATES_CSV = Path(__file__).with_name("data") / "governorates.csv"
-_ID_IN_TEXT = re.compile(r"(?<!\d)[23]\d{13}(?!\d)")
+# Western, Eastern-Arabic and Persian digits (people type all three): \d is Unicode.
+_ID_IN_TEXT = re.compile(r"(?<!\d)[23\u0662\u0663\u06f2\u06f3]\d{13}(?!\d)")
 
 
 class Gender:
@@ -137,6 +138,19 @@ def mask_national_id(value: str | None) -> str:
     if len(text) != NATIONAL_ID_LENGTH:
         return "*" * len(text)
     return f"{text[:7]}{'*' * 6}{text[-1]}"
+
+
+def mask_national_id_public(value: str | None) -> str:
+    """`29001011234565` → `**********4565`: what a stranger may see (verification,
+    a certificate handed to an employer). Only the last four digits, enough to tell
+    two holders of one name apart; no birth date or governorate, which the staff
+    mask (`mask_national_id`) keeps for the directorates' work."""
+    if not value:
+        return ""
+    text = normalize_national_id(value)
+    if len(text) != NATIONAL_ID_LENGTH:
+        return "*" * len(text)
+    return f"{'*' * (NATIONAL_ID_LENGTH - 4)}{text[-4:]}"
 
 
 def mask_national_ids_in_text(text: str) -> str:

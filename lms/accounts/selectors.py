@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from lms.accounts.national_id import mask_national_id
+from lms.accounts.national_id import mask_national_id_public
 from lms.accounts.roles import Role, user_has_role
 
 
 def national_id_for_viewer(*, national_id: str | None, viewer) -> str:
-    """The full ID for ministry staff, the masked form for everyone else."""
+    """The full ID for ministry staff; for anyone else the last four digits only
+    (mask_national_id_public): a trainee or an assessor has no use for another
+    person's birth date or governorate."""
     if not national_id:
         return ""
     if user_has_role(viewer, Role.MINISTRY_STAFF):
         return national_id
-    return mask_national_id(national_id)
+    return mask_national_id_public(national_id)
 
 
 def users_with_role(role: Role | str):

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lms.accounts.national_id import parse_national_id
+from lms.kernel.headers import private_answer
 from registry import services
 from registry.api.permissions import HasRegistryScope
 from registry.api.serializers import (
@@ -48,6 +49,10 @@ class VerifyView(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
     throttle_classes = [VerifyThrottle]
+
+    @private_answer  # it names the holder (also the 429): no shared cache keeps it
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT})
     def get(self, request, serial: str):

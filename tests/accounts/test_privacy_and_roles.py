@@ -46,8 +46,8 @@ def test_national_id_is_masked_for_every_role_but_ministry_staff(
     viewer = make_user(viewer_role)
     shown = national_id_for_viewer(national_id=holder.national_id, viewer=viewer)
     assert (shown == "29001010112345") is shows_full
-    if not shows_full:
-        assert shown == "2900101******5"
+    if not shows_full:  # last four digits: no birth date, no governorate
+        assert shown == "**********2345"
 
 
 def test_template_tag_masks_and_isolates_left_to_right(make_user):
@@ -57,14 +57,14 @@ def test_template_tag_masks_and_isolates_left_to_right(make_user):
     html = Template("{% load accounts %}{% national_id nid %}").render(
         Context({"nid": holder.national_id, "request": request})
     )
-    assert html == '<bdi dir="ltr">2900101******5</bdi>'
+    assert html == '<bdi dir="ltr">**********2345</bdi>'
 
 
 def test_anonymous_viewer_sees_the_masked_id():
     from django.contrib.auth.models import AnonymousUser
 
     shown = national_id_for_viewer(national_id="29001010112345", viewer=AnonymousUser())
-    assert shown == "2900101******5"
+    assert shown == "**********2345"
 
 
 @pytest.mark.parametrize(
@@ -101,3 +101,25 @@ def test_log_lines_never_carry_a_national_id():
     )
     MaskNationalIdFilter().filter(record)
     assert record.getMessage() == "signup for 2900101******5 failed"
+
+
+def test_a_server_access_line_keeps_its_arguments_and_loses_the_id():
+    """uvicorn's access formatter unpacks record.args: they must stay a 5-tuple."""
+    from urllib.parse import quote
+
+    eastern = quote("٢٩٠٠١٠١٠١١٢٣٤٥")
+    for query in ("serial=29001010112345", f"q={eastern}"):
+        args = ("127.0.0.1:5000", "GET", f"/verify/?{query}", "1.1", 200)
+        record = logging.LogRecord(
+            "uvicorn.access",
+            logging.INFO,
+            __file__,
+            1,
+            '%s - "%s %s HTTP/%s" %d',
+            args,
+            None,
+        )
+        MaskNationalIdFilter().filter(record)
+        assert len(record.args) == 5 and record.args[4] == 200
+        assert "0112345" not in record.getMessage()
+        assert "2900101******5" in record.getMessage()

@@ -86,7 +86,7 @@ def test_enrol_form_enrols_and_shows_progress(client, trainee, course):
     assert response.status_code == 302
     html = client.get(course.url).content.decode()
     assert reverse("courses:leave", args=[course.pk]) in html
-    assert 'aria-valuenow="0"' in html
+    assert 'max="100" value="0"' in html
 
 
 def test_anonymous_cannot_enrol_through_the_form(client, course):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -16,26 +17,57 @@ PRODUCTION_ENV = {
     "DEBUG": "0",
     "SECRET_KEY": "x" * 64 + "-production-secret-for-the-deploy-check",
     "REGISTRY_SIGNING_KEY": "unused-by-the-check",
-    "ALLOWED_HOSTS": "maharat.example.gov.eg",
+    "SITE_URL": "https://maharat.example.gov.eg",
+    "EMAIL_URL": "smtp://maharat:secret@mail.example.gov.eg:587?tls=True",
     "DATABASE_URL": "sqlite:////tmp/maharat-deploy-check.sqlite3",
 }
+# What the production settings read: none may leak in from the machine running tests.
+_SETTINGS_ENV = {
+    "DATABASE_URL",
+    "REDIS_URL",
+    "SITE_URL",
+    "EMAIL_URL",
+    "EMAIL_BACKEND",
+    "ALLOWED_HOSTS",
+    "CSRF_TRUSTED_ORIGINS",
+    "SECRET_KEY",
+    "REGISTRY_SIGNING_KEY",
+}
+
+
+def _run(command: list[str], env_overrides: dict[str, str]):
+    env = {k: v for k, v in os.environ.items() if k not in _SETTINGS_ENV}
+    env.update(env_overrides)
+    return subprocess.run(
+        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def run_manage(
     *args: str, env_overrides: dict[str, str]
 ) -> subprocess.CompletedProcess:
-    env = {
-        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}
-    }
-    env.update(env_overrides)
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    return _run([sys.executable, "manage.py", *args], env_overrides)
+
+
+def settings_load(env_overrides: dict[str, str]) -> subprocess.CompletedProcess:
+    """Import the settings under these variables, as every process start does."""
+    code = (
+        "import os; os.environ['DJANGO_SETTINGS_MODULE'] = 'lms.settings'; "
+        "from django.conf import settings; settings.DEBUG"
     )
+    return _run([sys.executable, "-c", code], env_overrides)
+
+
+def settings_seen(env_overrides: dict[str, str], *names: str) -> dict:
+    """The values the settings module computes under these variables (no pytest)."""
+    code = (
+        "import json, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'lms.settings'; "
+        "from django.conf import settings; "
+        f"print(json.dumps({{n: getattr(settings, n, None) for n in {names!r}}}))"
+    )
+    result = _run([sys.executable, "-c", code], env_overrides)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def test_check_deploy_reports_nothing_with_production_variables():
@@ -46,11 +78,91 @@ def test_check_deploy_reports_nothing_with_production_variables():
     assert "System check identified no issues" in result.stdout
 
 
-def test_production_without_a_secret_key_refuses_to_start():
-    env = {**PRODUCTION_ENV, "SECRET_KEY": ""}
-    result = run_manage("check", env_overrides=env)
+@pytest.mark.parametrize(
+    ("variable", "message"),
+    [
+        ("SECRET_KEY", "SECRET_KEY must be set when DEBUG is off."),
+        ("REGISTRY_SIGNING_KEY", "REGISTRY_SIGNING_KEY must be set when DEBUG is off."),
+        ("SITE_URL", "SITE_URL must be set when DEBUG is off"),
+        ("EMAIL_URL", "EMAIL_URL (e.g. smtp://"),
+    ],
+)
+def test_production_without_an_item_refuses_to_start_and_names_it(variable, message):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != variable}
+    result = settings_load(env)
     assert result.returncode != 0
-    assert "SECRET_KEY must be set" in result.stderr
+    assert "ImproperlyConfigured" in result.stderr
+    assert message in result.stderr
+    assert settings_load(PRODUCTION_ENV).returncode == 0
+
+
+def test_production_names_every_missing_item_in_one_error():
+    """One failed start tells the operator everything to set, not one item a time."""
+    result = run_manage("check", env_overrides={"DEBUG": "0"})
+    assert result.returncode != 0
+    raised = "django.core.exceptions.ImproperlyConfigured: "
+    assert result.stderr.count(raised) == 1
+    error = result.stderr[result.stderr.index(raised) :]
+    for name in ("SECRET_KEY", "REGISTRY_SIGNING_KEY", "SITE_URL", "EMAIL_URL"):
+        assert f"- {name}" in error, name
+
+
+def test_production_refuses_a_site_url_that_is_not_an_address():
+    env = {**PRODUCTION_ENV, "SITE_URL": "maharat.example.gov.eg"}
+    result = settings_load(env)
+    assert result.returncode != 0
+    assert "SITE_URL must be set" in result.stderr
+
+
+def test_production_takes_hosts_and_csrf_origin_from_the_site_url():
+    seen = settings_seen(PRODUCTION_ENV, "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS")
+    assert seen == {
+        "ALLOWED_HOSTS": ["maharat.example.gov.eg"],
+        "CSRF_TRUSTED_ORIGINS": ["https://maharat.example.gov.eg"],
+    }
+    told = settings_seen(
+        {**PRODUCTION_ENV, "ALLOWED_HOSTS": "a.example,b.example"}, "ALLOWED_HOSTS"
+    )
+    assert told["ALLOWED_HOSTS"] == ["a.example", "b.example"]
+
+
+def test_production_reads_the_mail_server_from_email_url():
+    seen = settings_seen(
+        PRODUCTION_ENV,
+        "EMAIL_BACKEND",
+        "EMAIL_HOST",
+        "EMAIL_PORT",
+        "EMAIL_HOST_USER",
+        "EMAIL_HOST_PASSWORD",
+        "EMAIL_USE_TLS",
+        "EMAIL_USE_SSL",
+    )
+    assert seen == {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "mail.example.gov.eg",
+        "EMAIL_PORT": 587,
+        "EMAIL_HOST_USER": "maharat",
+        "EMAIL_HOST_PASSWORD": "secret",
+        "EMAIL_USE_TLS": True,
+        "EMAIL_USE_SSL": False,
+    }
+
+
+def test_production_accepts_the_console_backend_when_chosen_explicitly():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "EMAIL_URL"}
+    env["EMAIL_BACKEND"] = "django.core.mail.backends.console.EmailBackend"
+    seen = settings_seen(env, "EMAIL_BACKEND")
+    assert seen["EMAIL_BACKEND"] == env["EMAIL_BACKEND"]
+
+
+def test_laptop_defaults_need_no_variable():
+    seen = settings_seen(
+        {"DEBUG": "1"}, "SITE_URL", "EMAIL_BACKEND", "ALLOWED_HOSTS", "SECRET_KEY"
+    )
+    assert seen["SITE_URL"] == "http://127.0.0.1:8000"
+    assert seen["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    assert seen["ALLOWED_HOSTS"] == ["127.0.0.1", "localhost", "testserver"]
+    assert seen["SECRET_KEY"]
 
 
 def _compose() -> dict:

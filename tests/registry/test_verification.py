@@ -24,7 +24,8 @@ def test_verify_page_shows_holder_and_masks_national_id(client, make_issued):
     assert response.status_code == 200
     assert cert.full_name_ar in body
     assert cert.national_id not in body
-    assert cert.national_id_masked in body
+    assert cert.national_id_public in body
+    assert cert.national_id_masked not in body  # the staff mask shows the birth date
 
 
 def test_verify_json_answers_issued_certificate(client, make_issued):

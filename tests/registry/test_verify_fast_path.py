@@ -8,7 +8,7 @@ import pytest
 from django.core.asgi import get_asgi_application
 from django.db import connections
 
-from lms.accounts.national_id import mask_national_id
+from lms.accounts.national_id import mask_national_id, mask_national_id_public
 from registry.serials import serial_generate
 from registry.services import certificate_revoke
 from registry.throttling import VerifyThrottle
@@ -107,7 +107,8 @@ async def test_fast_path_never_shows_the_full_national_id(fast, make_issued):
     cert = await _sync(make_issued)
     _status, _headers, body = await _get(fast, f"/api/v1/verify/{cert.serial}/")
     assert cert.national_id.encode() not in body
-    assert mask_national_id(cert.national_id).encode() in body
+    assert mask_national_id(cert.national_id).encode() not in body  # birth date
+    assert mask_national_id_public(cert.national_id).encode() in body
 
 
 @pytest.mark.parametrize("kind", ["unknown", "mistyped", "pending"])
@@ -220,8 +221,12 @@ async def test_fast_path_adds_the_security_headers_django_would(
         "referrer-policy",
         "cross-origin-opener-policy",
         "strict-transport-security",
+        "cache-control",
+        "permissions-policy",
+        "content-security-policy",
     ):
         assert headers[name] == reference.headers[name], name
+    assert headers["cache-control"] == "private, no-store"  # it names the holder
     plain = (await _get(fast, path))[1]
     assert "strict-transport-security" not in plain
 

@@ -1,0 +1,198 @@
+"""What every answer tells the browser: the CSP (no inline code, nothing from another
+host), the Permissions-Policy, and who may keep a copy (Cache-Control)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from django.http import HttpResponse
+from django.test import RequestFactory
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+
+from lms.kernel.headers import ResponseHeadersMiddleware
+
+pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def directives(response) -> dict[str, list[str]]:
+    policy = response.headers["Content-Security-Policy"]
+    out = {}
+    for part in policy.split(";"):
+        name, *sources = part.split()
+        out[name] = sources
+    return out
+
+
+def sources_on_other_hosts(policy: dict[str, list[str]]) -> set[str]:
+    keywords = {"'self'", "'none'", "'unsafe-inline'", "data:", "blob:"}
+    return {
+        s
+        for sources in policy.values()
+        for s in sources
+        if s not in keywords and not s.startswith(("ws://127.0.0.1", "wss://"))
+    }
+
+
+# --- Content-Security-Policy ---------------------------------------------------------
+def test_site_pages_carry_a_strict_enforced_policy(client):
+    response = client.get(reverse("courses:catalog"))
+    assert "Content-Security-Policy-Report-Only" not in response.headers
+    policy = directives(response)
+    assert policy["default-src"] == ["'self'"]
+    assert policy["script-src"] == ["'self'"]  # no inline, no handler, no eval
+    assert policy["style-src"] == ["'self'"]
+    assert policy["object-src"] == ["'none'"]
+    assert policy["base-uri"] == ["'self'"]
+    assert policy["form-action"] == ["'self'"]
+    assert policy["frame-ancestors"] == ["'self'"]
+    assert "'self'" in policy["worker-src"]  # the PWA's /sw.js
+    assert set(policy["img-src"]) >= {"'self'", "data:", "blob:"}
+    assert sources_on_other_hosts(policy) == set()
+
+
+def test_connect_src_names_the_sites_own_websocket_origin(client, settings):
+    """The classroom's WebSocket, derived from SITE_URL (http → ws)."""
+    assert settings.SITE_URL == "http://127.0.0.1:8000"
+    policy = directives(client.get(reverse("courses:catalog")))
+    assert policy["connect-src"] == ["'self'", "ws://127.0.0.1:8000"]
+
+
+@pytest.mark.parametrize("path", ["/cms/login/", "/django-admin/login/"])
+def test_admin_sites_get_their_own_policy_still_nothing_from_another_host(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    policy = directives(response)
+    assert policy["script-src"] == ["'self'", "'unsafe-inline'"]
+    assert policy["style-src"] == ["'self'", "'unsafe-inline'"]
+    assert policy["object-src"] == ["'none'"]
+    assert sources_on_other_hosts(policy) == set()
+
+
+def test_api_docs_load_redoc_from_our_static_files(client, trainee):
+    client.force_login(trainee)
+    response = client.get("/api/v1/docs/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "/static/drf_spectacular_sidecar/redoc/bundles/redoc.standalone.js" in html
+    assert "cdn" not in html.lower() and "googleapis" not in html
+    assert not re.search(r"<script(?![^>]*\bsrc=)", html)
+    policy = directives(response)
+    assert policy["script-src"] == ["'self'"]
+    assert sources_on_other_hosts(policy) == set()
+
+
+def _browser_templates() -> list[Path]:
+    """Every template a browser renders outside the admin sites (the certificate
+    template is turned into a PDF on the server)."""
+    skip = ("/admin/", "certificate_pdf.html", "/e2e/")
+    return [
+        p
+        for p in ROOT.glob("*/**/templates/**/*.html")
+        if ".venv" not in p.parts and not any(s in str(p) for s in skip)
+    ]
+
+
+def test_no_template_has_inline_script_handler_style_or_javascript_url():
+    """The policy would block them: the page would break, silently."""
+    templates = _browser_templates()
+    assert len(templates) > 40
+    offences = []
+    for path in templates:
+        html = path.read_text(encoding="utf-8")
+        for pattern in (
+            r"<script(?![^>]*\bsrc=)",
+            r"<style",
+            r"\sstyle\s*=",
+            r"\son[a-z]+\s*=\s*[\"']",
+            r"javascript:",
+        ):
+            if re.search(pattern, html, re.IGNORECASE):
+                offences.append(f"{path.relative_to(ROOT)}: {pattern}")
+    assert offences == []
+
+
+# --- Permissions-Policy --------------------------------------------------------------
+@pytest.mark.parametrize(
+    "path", ["/catalog/", "/api/v1/verify/ABC/", "/no-such-page/", "/cms/login/"]
+)
+def test_every_answer_turns_powerful_features_off(client, path):
+    policy = client.get(path).headers["Permissions-Policy"]
+    for feature in ("camera", "microphone", "display-capture", "geolocation"):
+        assert f"{feature}=()" in policy
+    for feature in ("payment", "usb", "serial", "bluetooth"):
+        assert f"{feature}=()" in policy
+
+
+# --- Cache-Control ------------------------------------------------------------------
+def test_anonymous_public_pages_stay_cacheable(client):
+    response = client.get(reverse("courses:catalog"))
+    assert response.status_code == 200
+    assert "no-store" not in response.get("Cache-Control", "")
+    assert "private" not in response.get("Cache-Control", "")
+
+
+def test_every_page_for_a_signed_in_user_is_private(client, trainee):
+    client.force_login(trainee)
+    for url in (reverse("courses:catalog"), reverse("home:dashboard")):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response["Cache-Control"] == "private, no-store", url
+
+
+def test_an_api_answer_to_a_token_holder_is_private(client, trainee):
+    token = Token.objects.create(user=trainee)
+    response = client.get(
+        "/api/v1/docs/", headers={"Authorization": f"Token {token.key}"}
+    )
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+
+
+@pytest.mark.parametrize(
+    "name", ["accounts:login", "accounts:signup", "accounts:password_reset"]
+)
+def test_account_pages_are_private_before_sign_in(client, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    # Django's login view says never_cache itself, which is as strict: kept
+    assert {"private", "no-store"} <= set(re.split(r",\s*", response["Cache-Control"]))
+
+
+def test_a_form_sent_back_with_errors_is_private(client):
+    """The signup page with an error shows the national ID that was typed."""
+    response = client.post(reverse("accounts:signup"), {"national_id": "2900101"})
+    assert response.status_code == 400
+    assert response["Cache-Control"] == "private, no-store"
+
+
+def _through_middleware(request, *, cache_control: str | None):
+    def view(_request):
+        response = HttpResponse("x")
+        if cache_control:
+            response["Cache-Control"] = cache_control
+        return response
+
+    return ResponseHeadersMiddleware(view)(request)
+
+
+def test_a_view_that_said_no_store_keeps_its_own_header(trainee):
+    request = RequestFactory().get("/certificates/")
+    request.user = trainee
+    strict = "max-age=0, no-cache, no-store, must-revalidate, private"
+    assert _through_middleware(request, cache_control=strict)["Cache-Control"] == strict
+    loose = _through_middleware(request, cache_control="public, max-age=3600")
+    assert loose["Cache-Control"] == "private, no-store"
+
+
+def test_static_files_and_public_media_stay_cacheable_for_signed_in_users(
+    trainee, settings
+):
+    for path in (f"{settings.STATIC_URL}lms/site.css", f"{settings.MEDIA_URL}a.webp"):
+        request = RequestFactory().get(path)
+        request.user = trainee
+        response = _through_middleware(request, cache_control="public, max-age=60")
+        assert response["Cache-Control"] == "public, max-age=60", path
