@@ -34,13 +34,13 @@ from rest_framework.exceptions import Throttled
 from rest_framework.renderers import JSONRenderer
 from rest_framework.settings import api_settings
 
+from lms.kernel.headers import NO_STORE, permissions_policy
 from lms.kernel.redis_outage import OUTAGE_ERRORS, breaker_for, socket_timeout_s
 from registry.cache import (
     verification_cache_key,
     verification_cached,
     verification_generation_arefresh,
 )
-from lms.kernel.headers import NO_STORE, permissions_policy
 from registry.selectors import (
     verification_answer,
     verification_http_status,

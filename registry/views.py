@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lms.accounts.roles import Role, user_has_role
-from lms.kernel.private_files import private_file_response
 from lms.kernel.headers import private_answer
+from lms.kernel.private_files import private_file_response
 from registry import services, tasks
 from registry.credentials import certificate_credential
 from registry.data import CertificateData, certificate_data
