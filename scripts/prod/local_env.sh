@@ -32,7 +32,7 @@ export PRIVATE_MEDIA_ROOT=${PRIVATE_MEDIA_ROOT:-$state/private}
 export PRIVATE_FILES_SERVE=${PRIVATE_FILES_SERVE:-accel}
 export WEB_PORTS=${WEB_PORTS:-8001 8002}
 export WEB_UPSTREAMS=${WEB_UPSTREAMS:-$(for p in $WEB_PORTS; do printf '127.0.0.1:%s ' "$p"; done)}
-export NGINX_PREFIX=${NGINX_PREFIX:-var/prod/nginx}
+export NGINX_PREFIX=${NGINX_PREFIX:-$state/nginx}
 export DATABASE_POOL_MAX_SIZE=${DATABASE_POOL_MAX_SIZE:-8}
 # Redis with append-only persistence: started here unless REDIS_URL names one.
 export PROD_REDIS_PORT=${PROD_REDIS_PORT:-6390}

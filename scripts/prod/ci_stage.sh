@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# CI's production stage (.ci/run, after the unit tests): on this checkout, with DEBUG=0,
+# PostgreSQL and Redis, start the documented topology (scripts/prod/ctl.sh), load the
+# demo data, run the journey over HTTP through the proxy (scripts/prod/journey.py),
+# then the restore drill. Everything it starts is stopped at the end, pass or fail.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export PROD_STATE_DIR=$PWD/var/prod-ci
+export DATABASE_URL=${PROD_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/maharat_prod_ci}
+export PROD_REDIS_PORT=${PROD_REDIS_PORT:-6391}
+export NGINX_HTTP_PORT=8180 NGINX_HTTPS_PORT=8543 WEB_PORTS="8101 8102"
+# Short fault-recovery intervals, so a killed worker's job is picked up within seconds.
+export TASKS_SWEEP_EVERY_S=2 MEDIA_STALE_AFTER_S=8 REGISTRY_IMPORT_STALE_AFTER_S=8
+export MEDIA_WORK_DIR=$PROD_STATE_DIR/scratch
+unset REDIS_URL
+rm -rf "$PROD_STATE_DIR"
+mkdir -p "$MEDIA_WORK_DIR"
+server=${DATABASE_URL%/*}
+db=${DATABASE_URL##*/}
+psql "$server/postgres" -qc "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)"
+psql "$server/postgres" -qc "CREATE DATABASE \"$db\""
+
+started=$(date +%s)
+finish() {
+  local rc=$?
+  bash scripts/prod/ctl.sh down >/dev/null 2>&1 || true
+  if [ $rc -ne 0 ]; then
+    echo "production stage failed; last lines of each log:" >&2
+    for f in "$PROD_STATE_DIR"/log/*.log "$PROD_STATE_DIR"/nginx/log/error.log; do
+      [ -f "$f" ] && { echo "--- $f" >&2; tail -25 "$f" >&2; }
+    done
+  fi
+  echo "production stage: $(( $(date +%s) - started )) s"
+}
+trap finish EXIT
+
+bash scripts/prod/ctl.sh up
+source scripts/prod/local_env.sh
+echo "demo data (through the real pipeline)"
+.venv/bin/python manage.py seed_demo >"$PROD_STATE_DIR/log/seed.log" 2>&1 \
+  || { tail -20 "$PROD_STATE_DIR/log/seed.log" >&2; exit 1; }
+echo "journey through https://localhost:$NGINX_HTTPS_PORT/"
+.venv/bin/python scripts/prod/journey.py
+echo "restore drill"
+bash scripts/restore_drill.sh
