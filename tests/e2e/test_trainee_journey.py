@@ -310,8 +310,13 @@ def attach_a_photo(page) -> None:
         page.fill("#id_caption", "الخياطة بعد الكي")
         page.click("button[name=upload]")
     image = page.locator("figure img[alt='الخياطة بعد الكي']")
-    image.wait_for()
-    assert "/practical/evidence/" in image.get_attribute("src")
+    image.wait_for(state="attached")
+    src = image.get_attribute("src")
+    assert "/practical/evidence/" in src
+    answer = page.request.get(src)  # with the assessor's session
+    assert answer.status == 200 and answer.headers["content-type"] == "image/jpeg"
+    assert "no-store" in answer.headers["cache-control"]
+    image.scroll_into_view_if_needed()  # loading="lazy"
     assert image.evaluate("(img) => img.decode().then(() => img.naturalWidth)") == 64
 
 
