@@ -67,6 +67,7 @@ def server_env(database_url: str, tmp_dir: Path, url: str) -> dict[str, str]:
         DEBUG="1",
         SITE_URL=url,  # the links the product prints (verification, QR) point here
         MEDIA_ROOT=str(tmp_dir / "media"),
+        PRIVATE_MEDIA_ROOT=str(tmp_dir / "private"),  # originals, evidence photos
         LOG_LEVEL="WARNING",
         PYTHONUNBUFFERED="1",
     )

@@ -293,6 +293,33 @@ def grade_the_essay(page) -> None:
     page.locator("form.card", has_text=ESSAY_TEXT).wait_for(state="detached")
 
 
+def attach_a_photo(page) -> None:
+    """The tablet's photo goes to the private store; the page shows it through the
+    checked view (a broken image would mean the assessor cannot see her own photo)."""
+    import io
+    import tempfile
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), "#a33").save(buffer, "JPEG")
+    with tempfile.NamedTemporaryFile(suffix=".jpg") as photo:
+        photo.write(buffer.getvalue())
+        photo.flush()
+        page.set_input_files("#id_image", photo.name)
+        page.fill("#id_caption", "الخياطة بعد الكي")
+        page.click("button[name=upload]")
+    image = page.locator("figure img[alt='الخياطة بعد الكي']")
+    image.wait_for(state="attached")
+    src = image.get_attribute("src")
+    assert "/practical/evidence/" in src
+    answer = page.request.get(src)  # with the assessor's session
+    assert answer.status == 200 and answer.headers["content-type"] == "image/jpeg"
+    assert "no-store" in answer.headers["cache-control"]
+    image.scroll_into_view_if_needed()  # loading="lazy"
+    assert image.evaluate("(img) => img.decode().then(() => img.naturalWidth)") == 64
+
+
 def score_the_practical(page, trainee: NewTrainee, shot) -> None:
     if "/accounts/login/" in page.url or page.url == "about:blank":
         log_in(page, "assessor")
@@ -302,6 +329,7 @@ def score_the_practical(page, trainee: NewTrainee, shot) -> None:
     page.select_option("#id_rubric", value=rubric.get_attribute("value"))
     page.click("main form button[type=submit]")
     page.wait_for_url(re.compile(r"/practical/\d+/$"))
+    attach_a_photo(page)
     for fieldset in page.locator("form.rubric fieldset").all():
         fieldset.locator("label.opt").first.locator("input").check()
     page.click("form.rubric button[name=submit]")
