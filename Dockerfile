@@ -10,6 +10,9 @@ WORKDIR /app
 COPY requirements.lock .
 RUN pip install --no-cache-dir -r requirements.lock
 COPY . .
+# The backup manifest names the deployed revision (the image has no git).
+ARG GIT_REVISION=""
+ENV GIT_REVISION=$GIT_REVISION
 ENV DJANGO_SETTINGS_MODULE=lms.settings PYTHONUNBUFFERED=1 \
     STATIC_ROOT=/app/static MEDIA_ROOT=/srv/media PRIVATE_MEDIA_ROOT=/srv/private
 # Translations and static files are part of the image (hashed names, compressed copies):

@@ -86,10 +86,12 @@ def ctl(*args: str) -> None:
     subprocess.run(["bash", "scripts/prod/ctl.sh", *args], cwd=ROOT, check=True)
 
 
-def national_id() -> str:
+def national_id(*, female: bool = True) -> str:
+    """A valid-looking ID: century, birth date, governorate, serial, gender, check."""
     birth = f"{random.randrange(70, 99):02d}{random.randrange(1, 13):02d}"
     birth += f"{random.randrange(1, 28):02d}"
-    return f"2{birth}01{random.randrange(1000, 9999)}{random.randrange(10, 99)}"[:14]
+    gender = random.choice("02468" if female else "13579")
+    return f"2{birth}01{random.randrange(1000):03d}{gender}{random.randrange(10)}"
 
 
 class Browser(requests.Session):
@@ -97,6 +99,7 @@ class Browser(requests.Session):
 
     def __init__(self) -> None:
         super().__init__()
+        self.trust_env = False  # REQUESTS_CA_BUNDLE would override the proxy's CA
         self.verify = CA
         self.headers["Accept-Language"] = "ar"
 
@@ -181,6 +184,8 @@ def enrol_and_open_lesson(trainee: Browser, course_url: str, course_id: int) -> 
         f"/catalog/{course_id}/enrol/", {}, form_html=trainee.page(course_url).text
     )
     check(response.status_code == 200, f"enrol: {response.status_code}")
+    refused = re.search(r'<li class="error">([^<]+)', response.text)
+    check(not refused, f"enrolment refused: {refused and refused.group(1)}")
     html = trainee.page(course_url).text
     for link in re.findall(r'href="([^"]+)"', html):
         if (
@@ -276,9 +281,9 @@ def deferred_task() -> None:
             "import json\n"
             "from assessments.tasks import attempts_expire_overdue_task as t\n"
             f"r = t.get_result({queued['id']!r})\n"
-            "print(json.dumps({'status': str(r.status)}))"
+            "print(json.dumps({'status': r.status.name}))"
         )
-        return state["status"].endswith("SUCCEEDED")
+        return state["status"] == "SUCCESSFUL"
 
     wait_until("the deferred task", done, timeout_s=60)
 
@@ -330,9 +335,9 @@ async def _chat_across_nodes(trainee: Browser, instructor: Browser, class_id: in
             direct, origin=origin, additional_headers={"Cookie": cookie(instructor)}
         ) as speaker,
     ):
-        for socket in (listener, speaker):
+        for who, socket in (("trainee", listener), ("instructor", speaker)):
             first = json.loads(await asyncio.wait_for(socket.recv(), 15))
-            check(first["type"] == "snapshot", f"classroom said {first}")
+            check(first["type"] == "snapshot", f"classroom said to the {who}: {first}")
         text = f"سلام من عقدة أخرى {random.randrange(10**6)}"
         await speaker.send(json.dumps({"type": "chat.send", "text": text}))
         deadline = time.monotonic() + 15
@@ -409,10 +414,10 @@ def redis_restart_loses_no_job() -> None:
         states = manage_shell(
             "import json\n"
             "from assessments.tasks import attempts_expire_overdue_task as t\n"
-            f"s = [str(t.get_result(i).status) for i in {ids!r}]\n"
+            f"s = [t.get_result(i).status.name for i in {ids!r}]\n"
             "print(json.dumps({'s': s}))"
         )["s"]
-        return all(s.endswith("SUCCEEDED") for s in states)
+        return all(s == "SUCCESSFUL" for s in states)
 
     wait_until("the five jobs queued before the restart", all_done, timeout_s=60)
 
