@@ -11,8 +11,10 @@ answers as an empty cache that keeps nothing: reads miss, writes are dropped (an
 counted for callers that watch, `lost_cache_writes`), `add` answers False ("not
 added": a caller that uses it as a lock does not think it holds one) and `incr`
 answers `delta` (a counter that starts afresh: throttles and failure counts let the
-request through rather than refuse it). Short socket timeouts and a circuit breaker
-keep each request from waiting on Redis.
+request through rather than refuse it). The read that finds Redis back is answered
+as a miss too: its key may carry a cache generation (lms.kernel.generations) that a
+change made during the outage has since bumped. Short socket timeouts and a circuit
+breaker keep each request from waiting on Redis.
 """
 
 from __future__ import annotations
@@ -67,8 +69,9 @@ class SharedRedisCache(RedisCache):
             except OUTAGE_ERRORS as exc:
                 self.breaker.failed(exc)
             else:
-                self.breaker.succeeded()
-                return result
+                if not self.breaker.succeeded() or write:
+                    return result
+                return fallback  # the first read after an outage is a miss
         if write:
             note_lost_write()
         return fallback

@@ -132,7 +132,8 @@ class _RedisStore:
             if isinstance(exc, OUTAGE_ERRORS):
                 self._breaker.failed(exc)
             raise _Unavailable from exc
-        self._breaker.succeeded()
+        if self._breaker.succeeded():
+            raise _Unavailable  # the key's generation may be stale: Django rebuilds it
         return int(count), (None if raw is None else self._loads(raw))
 
     async def aclose(self) -> None:

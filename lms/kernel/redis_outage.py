@@ -72,16 +72,20 @@ class CircuitBreaker:
             self._open_until = now + retry_after_s()  # this caller is the probe
             return True
 
-    def succeeded(self) -> None:
+    def succeeded(self) -> bool:
+        """Record a call that reached Redis; True if it ended an outage (what it
+        read was looked up under keys built before the generations were re-read:
+        callers treat it as a miss)."""
         if self._down_since is None:
-            return
+            return False
         with self._lock:
             if self._down_since is None:
-                return
+                return False
             down_s = time.monotonic() - self._down_since
             self._down_since, self._open_until = None, 0.0
         _outage_ended()
         logger.info("Redis %s reachable again after %.1f s", self.name, down_s)
+        return True
 
     def failed(self, exc: BaseException) -> None:
         now = time.monotonic()

@@ -128,6 +128,18 @@ def test_redis_is_tried_again_after_the_retry_delay_and_used_when_back(settings)
     assert client.calls == 3  # the probe, then every call again
 
 
+def test_the_read_that_finds_redis_back_is_a_miss(settings):
+    # its key may carry a generation bumped while Redis was away
+    settings.REDIS_RETRY_AFTER_S = 0.05
+    cache, client = flaky_cache()
+    client.data[cache.make_and_validate_key("k")] = "from before the outage"
+    assert cache.get("k") is None
+    client.down = False
+    time.sleep(0.06)
+    assert cache.get("k", "miss") == "miss"
+    assert cache.get("k") == "from before the outage"
+
+
 def test_a_failed_probe_keeps_skipping_redis_for_another_delay(settings):
     settings.REDIS_RETRY_AFTER_S = 0.2
     cache, client = flaky_cache()
