@@ -82,6 +82,8 @@ if not EMAIL_BACKEND:
         "EMAIL_BACKEND must be set when DEBUG is off."
     )
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# For EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend (make prod).
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Maharat <no-reply@maharat.local>"
 )

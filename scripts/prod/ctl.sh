@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The production topology on one machine: the same processes compose starts.
-#   redis (append-only; only when this script owns it), web1..N (uvicorn), worker, proxy (nginx)
+#   redis (append-only; only when this script owns it), web1..N (uvicorn), worker (queue
+#   default), media-worker (queue media), proxy (nginx)
 # Usage: ctl.sh up | down | status | start NAME | stop NAME | kill NAME | restart NAME
 #        ctl.sh commands (what each process runs: tests compare it with docker-compose.yml)
 # `make prod` is `ctl.sh up`. Logs: var/prod/log/NAME.log; pids: var/prod/run/NAME.pid.
@@ -19,6 +20,7 @@ names() {
   if own_redis; then echo redis; fi
   for i in "${!ports[@]}"; do echo "web$((i + 1))"; done
   echo worker
+  echo media-worker
   echo proxy
 }
 
@@ -27,7 +29,8 @@ command_of() {
     redis) echo "redis-server --bind 127.0.0.1 --port $PROD_REDIS_PORT --dir $state/redis" \
       "--appendonly yes --appendfsync everysec --save '' --logfile ''" ;;
     web[0-9]*) echo "scripts/prod/web.sh ${ports[$((${1#web} - 1))]}" ;;
-    worker) echo "scripts/prod/worker.sh" ;;
+    worker) echo "scripts/prod/worker.sh default" ;;
+    media-worker) echo "scripts/prod/worker.sh media" ;;
     proxy) echo "scripts/prod/proxy.sh" ;;
     *) echo "unknown process: $1 (one of: $(names | tr '\n' ' '))" >&2; return 1 ;;
   esac
@@ -87,6 +90,7 @@ up() {
   scripts/prod/release.sh >>"$log/release.log" 2>&1 || { tail -20 "$log/release.log" >&2; exit 1; }
   for i in "${!ports[@]}"; do start "web$((i + 1))"; done
   start worker
+  start media-worker
   for p in "${ports[@]}"; do wait_for "web on $p" "http://127.0.0.1:$p/healthz/web"; done
   start proxy
   wait_for proxy "https://127.0.0.1:$NGINX_HTTPS_PORT/healthz/web"

@@ -367,8 +367,8 @@ def transcode_survives_a_killed_worker(editor: Browser) -> None:
         "from media_pipeline.services import video_asset_ingest\n"
         "d = tempfile.mkdtemp(); f = os.path.join(d, 'long.mp4')\n"
         "subprocess.run(['ffmpeg', '-v', 'error', '-f', 'lavfi', '-i',"
-        " 'testsrc2=size=960x540:rate=25:duration=40', '-f', 'lavfi', '-i',"
-        " 'sine=frequency=440:duration=40', '-c:v', 'libx264', '-preset', 'ultrafast',"
+        " 'testsrc2=size=1280x720:rate=25:duration=120', '-f', 'lavfi', '-i',"
+        " 'sine=frequency=440:duration=120', '-c:v', 'libx264', '-preset', 'ultrafast',"
         " '-c:a', 'aac', '-shortest', f], check=True)\n"
         "a = video_asset_ingest(file_path=f, title='درس طويل (اختبار الإنتاج)')\n"
         "print(json.dumps({'id': a.id}))"
@@ -382,10 +382,14 @@ def transcode_survives_a_killed_worker(editor: Browser) -> None:
         )
 
     wait_until("the transcode to start", transcoding, timeout_s=90)
-    ctl("kill", "worker")
-    time.sleep(1)
-    check(asset_state(editor, asset_id)["status"] != "ready", "ready without a worker")
-    ctl("start", "worker")
+    ctl("kill", "media-worker")
+    time.sleep(1)  # the work horse and ffmpeg die with the group
+    killed_at = asset_state(editor, asset_id)
+    check(killed_at["status"] != "ready", f"finished before the kill: {killed_at}")
+    time.sleep(2)
+    later = asset_state(editor, asset_id)
+    check(later == killed_at, f"the run went on with no worker: {killed_at} → {later}")
+    ctl("start", "media-worker")
     wait_until(
         "the transcode to complete after the restart",
         lambda: asset_state(editor, asset_id)["status"] == "ready",
@@ -400,6 +404,7 @@ def transcode_survives_a_killed_worker(editor: Browser) -> None:
 @step("Redis restarts with jobs queued; none is lost")
 def redis_restart_loses_no_job() -> None:
     ctl("stop", "worker")
+    ctl("stop", "media-worker")
     queued = manage_shell(
         "import json\n"
         "from assessments.tasks import attempts_expire_overdue_task as t\n"
@@ -408,6 +413,7 @@ def redis_restart_loses_no_job() -> None:
     ctl("restart", "redis")
     time.sleep(1)
     ctl("start", "worker")
+    ctl("start", "media-worker")
     ids = queued["ids"]
 
     def all_done():

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# A task worker: RQ with the django-tasks job class and the scheduler (queues default
-# and media), plus the periodic sweeper (stale jobs, deadlines, clean-up). Run one or more.
+# A task worker on QUEUES (default: default,media): RQ with the django-tasks job class and
+# the scheduler, plus the periodic sweeper (stale jobs, deadlines, clean-up). Production
+# runs one on `default` and one on `media`, so an hour-long transcode never holds up an
+# import or an exam's auto-submit; run more of either to scale.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
-exec $PY manage.py task_worker --queues "${WORKER_QUEUES:-default,media}"
+exec $PY manage.py task_worker --queues "${1:-default,media}"

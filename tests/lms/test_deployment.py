@@ -200,7 +200,7 @@ def test_compose_runs_the_same_processes_as_the_documented_local_topology(tmp_pa
     assert len(compose_webs) >= 2
     for name in compose_webs:
         assert _command(services[name])[0] == local[webs[0]][0] == "scripts/prod/web.sh"
-    for name in ("worker", "proxy"):
+    for name in ("worker", "media-worker", "proxy"):
         assert _command(services[name]) == local[name], name
     assert _command(services["release"]) == ["scripts/prod/release.sh"]
     upstreams = services["proxy"]["environment"]["WEB_UPSTREAMS"].split()
@@ -221,13 +221,23 @@ def test_every_service_has_a_healthcheck_or_is_a_one_off_step():
         assert service.get("healthcheck", {}).get("test"), name
 
 
-def test_the_worker_runs_the_task_job_class_with_the_scheduler_on_every_queue():
+def test_workers_run_the_task_job_class_with_the_scheduler_on_every_queue(tmp_path):
     from django.conf import settings
 
     script = (ROOT / "scripts" / "prod" / "worker.sh").read_text()
-    assert "manage.py task_worker" in script
-    queues = script.split("WORKER_QUEUES:-")[1].split("}")[0].split(",")
-    assert set(queues) == set(settings.TASK_QUEUES)
+    assert "manage.py task_worker --queues" in script
+    services = _compose()["services"]
+    local = _local_topology(tmp_path)
+    for topology in (
+        [_command(s) for s in services.values()],
+        list(local.values()),
+    ):
+        queues = set()
+        for command in topology:
+            if command[0] == "scripts/prod/worker.sh":
+                queues |= set(command[1].split(","))
+        assert queues == set(settings.TASK_QUEUES)
+    assert "media-worker" in services and "media-worker" in local
 
 
 def _variables_read() -> set[str]:
