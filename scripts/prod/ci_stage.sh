@@ -10,7 +10,9 @@ export DATABASE_URL=${PROD_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/maha
 export PROD_REDIS_PORT=${PROD_REDIS_PORT:-6391}
 export NGINX_HTTP_PORT=8180 NGINX_HTTPS_PORT=8543 WEB_PORTS="8101 8102"
 # Short fault-recovery intervals, so a killed worker's job is picked up within seconds.
-export TASKS_SWEEP_EVERY_S=2 MEDIA_STALE_AFTER_S=8 REGISTRY_IMPORT_STALE_AFTER_S=8
+# (A transcode beats every second, but a loaded 2-core machine can stall ffmpeg's first
+# progress for several seconds: below ~20 s healthy runs were taken for dead.)
+export TASKS_SWEEP_EVERY_S=2 MEDIA_STALE_AFTER_S=30 REGISTRY_IMPORT_STALE_AFTER_S=15
 export MEDIA_WORK_DIR=$PROD_STATE_DIR/scratch
 unset REDIS_URL
 rm -rf "$PROD_STATE_DIR"

@@ -393,7 +393,7 @@ def transcode_survives_a_killed_worker(editor: Browser) -> None:
     wait_until(
         "the transcode to complete after the restart",
         lambda: asset_state(editor, asset_id)["status"] == "ready",
-        timeout_s=180,
+        timeout_s=240,
     )
     scratch = list(
         Path(os.environ.get("MEDIA_WORK_DIR", "/tmp")).glob("maharat-media-*")
