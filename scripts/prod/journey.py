@@ -466,7 +466,7 @@ def main() -> int:
             editor.log_in("editor")
             transcode_survives_a_killed_worker(editor)
         else:
-            print("  skip the killed-worker transcode drill (PROD_JOURNEY_TRANSCODE_DRILL=1)")
+            print("  skip the killed-worker transcode drill (opt in: =1)")
         redis_restart_loses_no_job()
         logs_hold_no_national_id()
     except JourneyFailed as failure:
