@@ -259,7 +259,8 @@ def import_through_the_worker(staff: Browser) -> None:
         body = staff.get(status_url, timeout=30).json()
         return body if body.get("status") in {"done", "failed"} else None
 
-    body = wait_until("the import to finish", finished, timeout_s=90)
+    # The worker first drains the Wagtail tasks the demo seeding queued (up to ~1 min).
+    body = wait_until("the import to finish", finished, timeout_s=240)
     check(body["status"] == "done", f"import ended {body}")
     check((body["inserted"], body["rejected"]) == (3, 1), f"import counts {body}")
     leftovers = list((STATE / "private" / "registry" / "imports").glob("*"))
