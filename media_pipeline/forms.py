@@ -26,6 +26,10 @@ class PrivateOriginalInput(forms.ClearableFileInput):
 
     download_url = ""
 
+    def is_initial(self, value) -> bool:
+        # Django asks for a URL; a private file has none, but it is there all the same.
+        return bool(value and getattr(value, "name", None))
+
     def format_value(self, value):
         if not self.is_initial(value):
             return None

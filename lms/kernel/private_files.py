@@ -44,7 +44,9 @@ class PrivateFileSystemStorage(FileSystemStorage):
             self.__dict__.pop("location", None)
 
     def url(self, name: str | None) -> str:
-        raise ValueError("private files have no URL: use private_file_response()")
+        """No public address: forms and admin widgets that ask get an empty link;
+        the file itself goes out only through private_file_response()."""
+        return ""
 
 
 def private_storage() -> Storage:

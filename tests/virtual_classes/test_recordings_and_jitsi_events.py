@@ -100,7 +100,7 @@ def test_signed_recording_notification_hands_the_file_to_the_media_pipeline(
     assert recording.video_asset.title.startswith(live_class.title)
     assert JitsiEvent.objects.get().status == JitsiEvent.Status.DONE
     original = VideoAsset.objects.get(pk=recording.video_asset_id).original
-    assert original.storage is private_storage()
+    assert type(original.storage) is type(private_storage())  # the private store
     assert original.storage.open(original.name).read() == recording_bytes
     assert f"class-{live_class.pk}" not in original.name  # unguessable
 
