@@ -31,7 +31,6 @@ CONFERENCE_FEATURES = ("camera", "microphone", "display-capture")
 # Features no page of ours uses: off for the page and every frame in it.
 _OFF_FEATURES = (
     "accelerometer",
-    "bluetooth",
     "geolocation",
     "gyroscope",
     "hid",

@@ -30,6 +30,7 @@ ARTIFACTS = ROOT / "test-artifacts"
 AXE_JS = next(
     (ROOT / "lms" / "pwa" / "static" / "vendor").glob("axe-core-*/axe.min.js")
 )
+AXE_URL = "/static/" + AXE_JS.relative_to(ROOT / "lms" / "pwa" / "static").as_posix()
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
@@ -72,7 +73,21 @@ def _new_context(browser, server_url: str):
         viewport={"width": 390, "height": 780},
     )
     context.set_default_timeout(10_000)
+    # Every page runs under the enforced CSP: a blocked script, style or frame is a
+    # broken page, whichever test walks through it.
+    context.csp_violations = []
+    context.on(
+        "console",
+        lambda message: (
+            "Content Security Policy" in message.text
+            and context.csp_violations.append(message.text)
+        ),
+    )
     return context
+
+
+def _assert_no_csp_violation(context) -> None:
+    assert context.csp_violations == [], "\n".join(context.csp_violations)
 
 
 @pytest.fixture
@@ -80,6 +95,7 @@ def context(browser, server_url):
     context = _new_context(browser, server_url)
     yield context
     context.close()
+    _assert_no_csp_violation(context)
 
 
 @pytest.fixture
@@ -95,6 +111,8 @@ def new_context(browser, server_url):
     yield make
     for context in opened:
         context.close()
+    for context in opened:
+        _assert_no_csp_violation(context)
 
 
 @pytest.fixture
@@ -121,7 +139,8 @@ def shot(request):
 def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
     """Run the vendored axe-core on the page; the violations of those impacts."""
     if not page.evaluate("() => Boolean(window.axe)"):
-        page.add_script_tag(content=AXE_JS.read_text(encoding="utf-8"))
+        # from our static files: the CSP refuses an inline script, test tools' too
+        page.add_script_tag(url=AXE_URL)
     results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
     return [v for v in results["violations"] if v["impact"] in impacts]
 

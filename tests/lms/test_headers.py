@@ -123,7 +123,7 @@ def test_every_answer_turns_powerful_features_off(client, path):
     policy = client.get(path).headers["Permissions-Policy"]
     for feature in ("camera", "microphone", "display-capture", "geolocation"):
         assert f"{feature}=()" in policy
-    for feature in ("payment", "usb", "serial", "bluetooth"):
+    for feature in ("payment", "usb", "serial", "hid"):
         assert f"{feature}=()" in policy
 
 
