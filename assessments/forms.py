@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lms.accounts.digits import to_western_digits
+from lms.kernel.digits import to_western_digits
 
 
 def response_from_post(kind: str, public: dict, data) -> Any:

@@ -18,7 +18,7 @@ from django.core.files.storage import default_storage
 from django.utils.translation import gettext_lazy as _
 
 from assessments.text import answer_matches
-from lms.accounts.digits import to_western_digits
+from lms.kernel.digits import to_western_digits
 
 _KINDS: dict[str, QuestionKind] = {}
 

@@ -24,7 +24,7 @@ from assessments.models import (
 )
 from assessments.question_types import image_url
 from lms.accounts.roles import Role, user_has_role
-from lms.report_rows import fact_rows
+from lms.kernel.report_rows import fact_rows
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import re
 import unicodedata
 
 from courses.search import normalise_query
-from lms.accounts.digits import to_western_digits
+from lms.kernel.digits import to_western_digits
 
 
 def normalize_answer(value: str) -> str:

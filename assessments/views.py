@@ -27,7 +27,7 @@ from assessments.models import (
     QuestionBank,
     Rubric,
 )
-from lms.accounts.digits import to_western_digits
+from lms.kernel.digits import to_western_digits
 from lms.accounts.roles import Role, user_has_role
 from lms.kernel.private_files import private_file_response
 

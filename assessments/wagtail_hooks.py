@@ -1,6 +1,6 @@
 from wagtail import hooks
 
-from lms.home.panels import DashboardPanel
+from lms.kernel.panels import DashboardPanel
 
 
 def _seed(stdout) -> None:

@@ -4,7 +4,7 @@ An app registers a Wagtail hook named ``maharat_course_sections``: a callable ta
 ``request`` and ``course_id`` (keywords) and returning a `CourseSection` or None. The
 course page renders each section's template in `order`; it never imports those apps
 (they sit above courses), the same way the dashboard takes its panels
-(`lms.home.panels`).
+(`lms.kernel.panels`).
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from courses.models import (
     ModulePage,
     VideoProgress,
 )
-from lms.report_rows import fact_rows
+from lms.kernel.report_rows import fact_rows
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from wagtail import hooks
 
-from lms.home.panels import DashboardPanel
+from lms.kernel.panels import DashboardPanel
 
 
 @hooks.register("maharat_dashboard_panels")

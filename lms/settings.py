@@ -198,7 +198,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache, channel layer, task queue ------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
-# When Redis is unreachable pages keep working from the database (lms/cache.py,
+# When Redis is unreachable pages keep working from the database (lms/kernel/cache.py,
 # lms/kernel/redis_outage.py): every Redis call gives up after this many seconds, and
 # after a failure Redis is skipped for REDIS_RETRY_AFTER_S before one call tries again.
 REDIS_SOCKET_TIMEOUT_S = env.float("REDIS_SOCKET_TIMEOUT_S", default=0.5)
@@ -215,7 +215,7 @@ if REDIS_URL:
     }
     CACHES = {
         "default": {
-            "BACKEND": "lms.cache.SharedRedisCache",
+            "BACKEND": "lms.kernel.cache.SharedRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "maharat",
         }
@@ -407,7 +407,7 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
-    "PREPROCESSING_HOOKS": ["lms.api_schema.only_public_api"],
+    "PREPROCESSING_HOOKS": ["lms.kernel.api_schema.only_public_api"],
     "ENUM_NAME_OVERRIDES": {
         "CertificateSourceEnum": "registry.models.CertificateSource",
         "AttendanceSourceEnum": "virtual_classes.models.AttendanceInterval.Source",

@@ -11,7 +11,7 @@ from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth
 
 from lms.accounts.national_id import mask_national_id_public, normalize_national_id
-from lms.report_rows import fact_rows
+from lms.kernel.report_rows import fact_rows
 from registry.cache import (
     STATS_TTL_S,
     statistics_cache_key,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 
-from lms.accounts.digits import to_western_digits
+from lms.kernel.digits import to_western_digits
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXY"
 MODULUS = len(ALPHABET)  # 31, prime

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lms.accounts.digits import to_western_digits
+from lms.kernel.digits import to_western_digits
 from virtual_classes.models import LiveClass
 
 

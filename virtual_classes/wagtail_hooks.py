@@ -8,7 +8,7 @@ import datetime as dt
 from django.utils import timezone
 from wagtail import hooks
 
-from lms.home.panels import DashboardPanel
+from lms.kernel.panels import DashboardPanel
 
 
 @hooks.register("maharat_dashboard_panels")

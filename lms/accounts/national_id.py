@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lms.accounts.digits import to_western_digits
+from lms.kernel.digits import to_western_digits
 
 NATIONAL_ID_LENGTH = 14
 _SEPARATORS = re.compile(r"[\s\-\u200e\u200f\u202a-\u202e\u2066-\u2069]")

@@ -7,7 +7,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from lms.accounts.digits import to_western_digits
+from lms.kernel.digits import to_western_digits
 
 _MOBILE = re.compile(r"01[0125]\d{8}")
 _NOISE = re.compile(r"[\s\-().\u200e\u200f]")

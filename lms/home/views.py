@@ -6,7 +6,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language, get_language_from_path
 from django.views.decorators.http import require_POST
 
-from lms.home.panels import dashboard_panels_for
+from lms.kernel.panels import dashboard_panels_for
 
 
 @login_required

@@ -12,7 +12,7 @@ from contextlib import closing
 import pytest
 import redis.exceptions
 
-from lms.cache import SharedRedisCache
+from lms.kernel.cache import SharedRedisCache
 from lms.kernel.redis_outage import (
     CircuitBreaker,
     breaker_for,

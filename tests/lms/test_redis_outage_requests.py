@@ -34,7 +34,7 @@ def redis_down(settings):
         port = sock.getsockname()[1]
     settings.CACHES = {
         "default": {
-            "BACKEND": "lms.cache.SharedRedisCache",
+            "BACKEND": "lms.kernel.cache.SharedRedisCache",
             "LOCATION": f"redis://127.0.0.1:{port}/0",
         }
     }

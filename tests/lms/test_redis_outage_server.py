@@ -126,7 +126,7 @@ def _revoke_with_redis_down(settings, own_redis, cert, actor) -> None:
 
     settings.CACHES = {
         "default": {
-            "BACKEND": "lms.cache.SharedRedisCache",
+            "BACKEND": "lms.kernel.cache.SharedRedisCache",
             "LOCATION": own_redis.url,
             "KEY_PREFIX": "maharat",
         }

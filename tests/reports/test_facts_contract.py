@@ -1,8 +1,8 @@
-"""The row shape the apps build (lms.report_rows) is the one the refresh reads."""
+"""The row shape the apps build (lms.kernel.report_rows) is the one the refresh reads."""
 
 import dataclasses
 
-from lms.report_rows import FACT_FIELDS
+from lms.kernel.report_rows import FACT_FIELDS
 from lms.reports.facts import FactRow
 
 
