@@ -108,7 +108,7 @@ NON_FIELD = "non_field_errors"
 def validation_error_parts(
     exc: DjangoValidationError,
 ) -> tuple[dict[str, list[str]], str]:
-    """(fields, message) of a Django ValidationError: field errors apart from the rest."""
+    """(fields, message) of a Django ValidationError: field errors apart."""
     if hasattr(exc, "error_dict"):
         fields = {
             name: [str(m) for m in DjangoValidationError(errors).messages]
