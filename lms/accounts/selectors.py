@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
 from django.db.models.functions import Coalesce
 
 from lms.accounts.national_id import mask_national_id_public
@@ -20,12 +19,6 @@ def national_id_for_viewer(*, national_id: str | None, viewer: Any) -> str:
     if user_has_role(viewer, Role.MINISTRY_STAFF):
         return national_id
     return mask_national_id_public(national_id)
-
-
-def users_with_role(role: Role | str) -> QuerySet[Any]:
-    from lms.accounts.models import User
-
-    return User.objects.filter(groups__name=str(role))
 
 
 def user_has_disability_expression(*, via: str) -> Coalesce:
