@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -36,3 +39,23 @@ def remember_roles(user, names) -> None:
 
 def user_roles(user) -> list[Role]:
     return [role for role in Role if user_has_role(user, role)]
+
+
+def any_role(*roles: Role) -> Callable[[Any], bool]:
+    """A check for a navigation entry: the user holds one of these roles (the same
+    rule as a page's ``role_required(*roles)``)."""
+
+    def check(user: Any) -> bool:
+        return any(user_has_role(user, role) for role in roles)
+
+    check.__name__ = "any_role_" + "_".join(str(r) for r in roles)
+    return check
+
+
+def can_use_cms(user: Any) -> bool:
+    """Wagtail's own rule for its admin (/cms/): anyone else gets "not allowed"."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.has_perm("wagtailadmin.access_admin")
+    )
