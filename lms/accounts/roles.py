@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import models
@@ -18,7 +18,7 @@ class Role(models.TextChoices):
     MINISTRY_STAFF = "ministry_staff", _("Ministry staff")
 
 
-def user_has_role(user, role: Role | str) -> bool:
+def user_has_role(user: Any, role: Role | str) -> bool:
     """True if an authenticated user belongs to the role's group (superusers: all)."""
     if not getattr(user, "is_authenticated", False):
         return False
@@ -31,13 +31,13 @@ def user_has_role(user, role: Role | str) -> bool:
     return str(role) in cached
 
 
-def remember_roles(user, names) -> None:
+def remember_roles(user: Any, names: Iterable[str]) -> None:
     """Record role names read together with the user, so `user_has_role` needs no
     query of its own (the role set lives as long as the user object: one request)."""
     user._role_names = set(names)
 
 
-def user_roles(user) -> list[Role]:
+def user_roles(user: Any) -> list[Role]:
     return [role for role in Role if user_has_role(user, role)]
 
 

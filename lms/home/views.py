@@ -1,6 +1,13 @@
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseBadRequest, HttpResponseRedirect
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+)
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language, get_language_from_path
@@ -14,7 +21,7 @@ from lms.kernel.panels import SLOTS, dashboard_panels_for
 
 
 @login_required
-def dashboard(request):
+def dashboard(request: HttpRequest) -> HttpResponse:
     """Each person's own page: the tools of their roles (with what waits there), the
     staff's directorate, and a trainee's courses, classes and certificates."""
     workplace = workplace_for(request)
@@ -30,7 +37,7 @@ def dashboard(request):
     return render(request, "home/dashboard.html", context)
 
 
-def _directorate_context(user) -> dict:
+def _directorate_context(user: Any) -> dict[str, Any]:
     try:
         scope = staff_scope(user_id=user.pk)
     except Forbidden as refusal:
@@ -39,7 +46,7 @@ def _directorate_context(user) -> dict:
 
 
 @require_POST
-def set_language(request):
+def set_language(request: HttpRequest) -> HttpResponse:
     """Switch language, staying on the page: `/en/x/` ↔ `/x/` (Arabic is unprefixed)."""
     language = request.POST.get("language", "")
     if not check_for_language(language) or language not in dict(settings.LANGUAGES):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
@@ -9,7 +11,7 @@ from lms.accounts.roles import can_use_cms
 from lms.kernel.navigation import NavEntry
 
 
-def _is_superuser(user) -> bool:
+def _is_superuser(user: Any) -> bool:
     return bool(user.is_active and user.is_superuser)
 
 

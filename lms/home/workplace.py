@@ -33,10 +33,6 @@ class Workplace:
         return tuple(s for s in self.sections if s.key != LEARNING)
 
     @property
-    def learning_items(self) -> tuple[NavItem, ...]:
-        return tuple(i for i in self.items if i.section == LEARNING)
-
-    @property
     def waiting(self) -> int:
         """Every badge added up: the menu button's own badge on phones."""
         return sum(item.count or 0 for item in self.items)

@@ -24,7 +24,7 @@ HOOK_NAME = "maharat_nav_entries"
 SECTIONS: dict[str, Any] = {
     "learning": _("Learning"),
     "registry": _("Registry"),
-    "reports": _("Statistics"),
+    "follow_up": _("Follow-up"),
     "teaching": _("Teaching"),
     "assessment": _("Assessment"),
     "content": _("Content"),

@@ -46,7 +46,7 @@ def reports_nav_entries() -> list[NavEntry]:
             description=_("Figures by governorate, trade, level, gender and month"),
             url_name="reports:dashboard",
             shown_to=lambda user: user_has_role(user, Role.MINISTRY_STAFF),
-            section="reports",
+            section="follow_up",
             order=10,
         ),
         NavEntry(
