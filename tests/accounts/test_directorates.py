@@ -173,9 +173,10 @@ def test_admins_place_staff_in_a_directorate_and_cannot_add_or_delete_one(
     page = client.get(reverse("admin:accounts_user_change", args=[staff.pk]))
     assert page.status_code == 200
     assert 'name="directorate"' in page.content.decode()
-    listing = client.get(reverse("admin:accounts_user_changelist"), {"directorate": 1})
-    assert listing.status_code == 200
-    assert client.get(reverse("admin:accounts_directorate_changelist")).status_code == 200
+    users = client.get(reverse("admin:accounts_user_changelist"), {"directorate": 1})
+    assert users.status_code == 200
+    directorates = client.get(reverse("admin:accounts_directorate_changelist"))
+    assert directorates.status_code == 200
     assert client.get(reverse("admin:accounts_directorate_add")).status_code == 403
     hq = Directorate.objects.get(code="HQ")
     delete = reverse("admin:accounts_directorate_delete", args=[hq.pk])
