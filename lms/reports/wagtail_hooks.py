@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from lms.accounts.roles import Role, user_has_role
+from lms.accounts.roles import Role, any_role, user_has_role
 from lms.kernel.navigation import NavEntry
 
 
@@ -45,7 +45,7 @@ def reports_nav_entries() -> list[NavEntry]:
             label=_("Statistics"),
             description=_("Figures by governorate, trade, level, gender and month"),
             url_name="reports:dashboard",
-            shown_to=lambda user: user_has_role(user, Role.MINISTRY_STAFF),
+            shown_to=any_role(Role.MINISTRY_STAFF),
             section="follow_up",
             order=10,
         ),
