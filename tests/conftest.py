@@ -10,12 +10,27 @@ from django.core.files.storage import FileSystemStorage
 from lms.kernel.private_files import private_storage
 from tests.factories import UserFactory
 
+TEST_SETTINGS = "lms.settings_test"
+
 
 def pytest_report_header(config):
     return [
+        f"settings: {os.environ.get('DJANGO_SETTINGS_MODULE')}",
         f"database: {os.environ.get('DATABASE_URL', 'sqlite (default)')}",
         f"redis: {os.environ.get('REDIS_URL', 'not set: in-memory channel layer')}",
     ]
+
+
+def pytest_configure(config):
+    # pytest-django prefers DJANGO_SETTINGS_MODULE from the environment to
+    # pyproject's: the production module would run the suite with Argon2, the
+    # real task queue and the file cache.
+    chosen = os.environ.get("DJANGO_SETTINGS_MODULE")
+    if chosen != TEST_SETTINGS:
+        raise pytest.UsageError(
+            f"DJANGO_SETTINGS_MODULE={chosen} in the environment: the tests run with "
+            f"{TEST_SETTINGS} (unset the variable or pass --ds={TEST_SETTINGS})."
+        )
 
 
 @pytest.fixture(autouse=True)
