@@ -8,6 +8,7 @@ import pytest
 from django.core.files.storage import FileSystemStorage
 
 from lms.kernel.private_files import private_storage
+from tests import reused_db
 from tests.factories import UserFactory
 
 TEST_SETTINGS = "lms.settings_test"
@@ -31,6 +32,39 @@ def pytest_configure(config):
             f"DJANGO_SETTINGS_MODULE={chosen} in the environment: the tests run with "
             f"{TEST_SETTINGS} (unset the variable or pass --ds={TEST_SETTINGS})."
         )
+
+
+# --- the kept test database (--reuse-db; tests/reused_db.py) ------------------------
+
+
+@pytest.fixture(scope="session")
+def django_db_createdb(request, django_db_keepdb, django_db_blocker) -> bool:
+    """Build the test database afresh on --create-db, or when the kept one was
+    built from other migrations or left by a run that did not end."""
+    if request.config.getvalue("create_db") or not django_db_keepdb:
+        return bool(request.config.getvalue("create_db"))
+    from django.db import connection
+
+    if not reused_db.is_kept(connection):
+        return False
+    with django_db_blocker.unblock():
+        return not reused_db.reusable(connection)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_keepdb, django_db_blocker):
+    """pytest-django's set-up, with the kept database marked in use until the run
+    ends (its transactional tests then have restored what they flushed)."""
+    from django.db import connection
+
+    if not (django_db_keepdb and reused_db.is_kept(connection)):
+        yield
+        return
+    with django_db_blocker.unblock():
+        reused_db.record(connection, clean=False)
+    yield
+    with django_db_blocker.unblock():
+        reused_db.record(connection, clean=True)
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,6 @@ database named `<name>_e2e` is created and dropped; otherwise a temporary SQLite
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import socket
@@ -20,6 +19,8 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
+
+from tests.reused_db import migrations_digest
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -110,15 +111,6 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout_s: float = 60) ->
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.2)
     raise RuntimeError(f"the server did not answer on {url} within {timeout_s} s")
-
-
-def migrations_digest() -> str:
-    """Changes whenever a migration (ours or a locked dependency's) could change."""
-    digest = hashlib.sha256((ROOT / "requirements.lock").read_bytes())
-    for path in sorted(ROOT.glob("**/migrations/*.py")):
-        if ".venv" not in path.parts:
-            digest.update(str(path.relative_to(ROOT)).encode() + path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def migrate(env: dict[str, str], database_url: str) -> None:
