@@ -67,6 +67,34 @@ def django_db_setup(django_db_setup, django_db_keepdb, django_db_blocker):
         reused_db.record(connection, clean=True)
 
 
+@pytest.fixture(scope="module")
+def committed_db(django_db_setup, django_db_blocker):
+    """For a module whose code under test reaches the database from other threads
+    (consumers, ASGI apps), which cannot see a test's open transaction: its writes
+    are committed, as in production, and the module restores the database once at
+    its end, not after each test as `transaction=True` does (a flush and a restore of
+    the migrated rows: seconds each on PostgreSQL). A module requests it by
+    overriding `db` with a fixture that uses it; its tests must not count rows they
+    did not create."""
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management import call_command
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        snapshot = connection.creation.serialize_db_to_string()
+        try:
+            yield
+        finally:
+            # Restoring saves rows whose signal handlers look content types up: from
+            # the cache, not created again before their own rows are back.
+            ContentType.objects.get_for_models(*apps.get_models())
+            call_command(
+                "flush", interactive=False, verbosity=0, inhibit_post_migrate=True
+            )
+            connection.creation.deserialize_db_from_string(snapshot)
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Each test writes uploads (public and private) into its own folders."""
