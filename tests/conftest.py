@@ -6,12 +6,21 @@ import os
 
 import pytest
 from django.core.files.storage import FileSystemStorage
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from lms.kernel.private_files import private_storage
 from tests import reused_db
 from tests.factories import UserFactory
 
 TEST_SETTINGS = "lms.settings_test"
+
+# Property tests check answers, not speed: on a loaded 2-core CI machine Hypothesis'
+# per-example deadline and its "generation is slow" check fail healthy tests.
+hypothesis_settings.register_profile(
+    "maharat", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("maharat")
 
 
 def pytest_report_header(config):
