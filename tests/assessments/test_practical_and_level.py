@@ -16,20 +16,6 @@ from assessments.models import LevelPolicy, PracticalAssessment, SkillResult
 from tests.assessments.conftest import answer_all_correctly
 
 
-def _registry_has_pending() -> bool:
-    try:
-        from registry import services as registry_services
-    except ImportError:
-        return False
-    return hasattr(registry_services, "certificate_create_pending")
-
-
-needs_registry = pytest.mark.skipif(
-    not _registry_has_pending(),
-    reason="registry.services.certificate_create_pending has not been merged yet",
-)
-
-
 def photo(name="evidence.jpg") -> SimpleUploadedFile:
     buffer = io.BytesIO()
     Image.new("RGB", (32, 24), "#888").save(buffer, "JPEG")
@@ -192,7 +178,6 @@ def practical(rubric, trainee, assessor, labels):
     return score(assessment, assessor, labels)
 
 
-@needs_registry
 def test_policy_combines_theory_and_practical_by_weight(
     blueprint, rubric, eligible_trainee, assessor, occupation
 ):
@@ -231,7 +216,6 @@ def test_no_result_until_both_parts_exist(blueprint, eligible_trainee):
     assert not SkillResult.objects.exists()
 
 
-@needs_registry
 def test_a_theory_only_policy_needs_no_practical(
     blueprint, eligible_trainee, occupation
 ):
@@ -242,7 +226,6 @@ def test_a_theory_only_policy_needs_no_practical(
     assert SkillResult.objects.get().passed
 
 
-@needs_registry
 def test_a_pass_creates_exactly_one_pending_certificate(
     blueprint, rubric, eligible_trainee, assessor
 ):
@@ -265,7 +248,6 @@ def test_a_pass_creates_exactly_one_pending_certificate(
     assert str(certificates[0].status) == "pending"
 
 
-@needs_registry
 def test_a_fail_creates_no_certificate(blueprint, rubric, eligible_trainee, assessor):
     from registry.selectors import certificate_list_for_holder
 
