@@ -284,7 +284,12 @@ def _process(asset: VideoAsset, token: str, work: Path) -> None:
         reporter = _Reporter(asset.pk, token, found.duration_s)
         out = work / "out"
         cmd = ffmpeg_ops.build_command(source, out, plan)
-        result = ffmpeg_ops.run(cmd, duration_s=found.duration_s, on_progress=reporter)
+        result = ffmpeg_ops.run(
+            cmd,
+            duration_s=found.duration_s,
+            on_progress=reporter,
+            written_s=lambda: ffmpeg_ops.hls_written_s(out, plan),
+        )
         if result.returncode != 0:
             raise MediaRejected(
                 "ffmpeg_failed",
