@@ -8,7 +8,9 @@ cd "$(dirname "$0")/../.."
 export PROD_STATE_DIR=$PWD/var/prod-ci
 export DATABASE_URL=${PROD_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/maharat_prod_ci}
 export PROD_REDIS_PORT=${PROD_REDIS_PORT:-6391}
-export NGINX_HTTP_PORT=8180 NGINX_HTTPS_PORT=8543 WEB_PORTS="8101 8102"
+# Ports (and the database, Redis port) may be overridden so two runs can share a machine.
+export NGINX_HTTP_PORT=${PROD_HTTP_PORT:-8180} NGINX_HTTPS_PORT=${PROD_HTTPS_PORT:-8543}
+export WEB_PORTS=${PROD_WEB_PORTS:-8101 8102}
 # Short fault-recovery intervals, so a killed worker's job is picked up within seconds.
 # (A transcode beats every second, but a loaded 2-core machine can stall ffmpeg's first
 # progress for several seconds: below ~20 s healthy runs were taken for dead.)
