@@ -99,11 +99,12 @@ def run(
     duration_s: float,
     on_progress: Callable[[Progress], None],
     written_s: Callable[[], float] | None = None,
-    beat_every_s: float = BEAT_EVERY_S,
+    beat_every_s: float | None = None,
 ) -> RunResult:
     """Run ffmpeg and call `on_progress` with each block, and at least every
     `beat_every_s` while it runs (an estimate from `written_s` when ffmpeg is quiet).
     `on_progress` may raise (Cancelled) to stop: ffmpeg is killed."""
+    every_s = BEAT_EVERY_S if beat_every_s is None else beat_every_s
     proc = subprocess.Popen(  # noqa: S603 - argv list built from our own plan
         cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
@@ -117,11 +118,11 @@ def run(
     reported = time.monotonic()
     try:
         assert proc.stdout is not None
-        for line in _lines(proc.stdout, beat_every_s):
+        for line in _lines(proc.stdout, every_s):
             progress = blocks.feed(line) if line is not None else None
             if progress is not None:
                 last = progress
-            elif time.monotonic() - reported >= beat_every_s:
+            elif time.monotonic() - reported >= every_s:
                 progress = _estimate(last, duration_s, written_s)
             else:
                 continue

@@ -246,6 +246,7 @@ class _Reporter:
     token: str
     duration_s: float
     last_write: float = 0.0
+    percent: float = 0.0  # never shown going back (an estimate may lag a report)
 
     def __call__(self, progress: Progress) -> None:
         now = time.monotonic()
@@ -255,10 +256,11 @@ class _Reporter:
         ):
             return
         self.last_write = now
+        self.percent = max(self.percent, round(progress.percent(self.duration_s), 1))
         _guarded_update(
             self.asset_id,
             self.token,
-            progress_percent=round(progress.percent(self.duration_s), 1),
+            progress_percent=self.percent,
             progress_speed=progress.speed,
         )
 
