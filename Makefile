@@ -4,7 +4,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PY := .venv/bin/python
 
-.PHONY: setup setup-test run test bench lint format messages prod prod-down prod-status clean
+.PHONY: setup setup-test run test bench lint typecheck format messages prod prod-down prod-status clean
 
 # System packages (installed when run as root, else the command to run is printed),
 # the virtualenv from requirements.lock, translations, migrations. Detail: var/log/setup.log.
@@ -23,9 +23,16 @@ test: setup-test
 bench: setup
 	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
+# ruff, the layering contracts of DESIGN.md (.importlinter) and mypy over the apps'
+# boundaries (scripts/typecheck.sh); CI fails on any of them.
 lint:
 	@.venv/bin/ruff check .
 	@.venv/bin/ruff format --check .
+	@.venv/bin/lint-imports --no-cache
+	@bash scripts/typecheck.sh
+
+typecheck:
+	@bash scripts/typecheck.sh
 
 format:
 	@.venv/bin/ruff format .

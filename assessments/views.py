@@ -27,8 +27,8 @@ from assessments.models import (
     QuestionBank,
     Rubric,
 )
-from lms.kernel.digits import to_western_digits
 from lms.accounts.roles import Role, user_has_role
+from lms.kernel.digits import to_western_digits
 from lms.kernel.private_files import private_file_response
 
 ANALYSTS = (Role.CONTENT_EDITOR, Role.CONTENT_REVIEWER, Role.MINISTRY_STAFF)

@@ -398,7 +398,9 @@ REST_FRAMEWORK = {
         "lms.accounts.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "lms.kernel.api.schema.ApiSchema",
+    # One error body, {"code", "message", "fields"}, for every API answer that refuses.
+    "EXCEPTION_HANDLER": "lms.kernel.api.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"verify": "120/min", "anon": "60/min"},
 }
 SPECTACULAR_SETTINGS = {
@@ -407,7 +409,7 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
-    "PREPROCESSING_HOOKS": ["lms.kernel.api_schema.only_public_api"],
+    "PREPROCESSING_HOOKS": ["lms.kernel.api.schema_hooks.only_public_api"],
     "ENUM_NAME_OVERRIDES": {
         "CertificateSourceEnum": "registry.models.CertificateSource",
         "AttendanceSourceEnum": "virtual_classes.models.AttendanceInterval.Source",

@@ -10,8 +10,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from lms.ops.health import healthz, healthz_web
 from lms.home.views import set_language
+from lms.ops.health import healthz, healthz_web
 from lms.pwa.views import service_worker
 
 # Redoc from our static files; it styles itself with <style> elements it writes.

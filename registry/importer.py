@@ -32,8 +32,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from lms.kernel.digits import to_western_digits
 from lms.accounts.national_id import governorates, parse_national_id
+from lms.kernel.digits import to_western_digits
 from registry.audit import audit_append
 from registry.cache import verification_cache_clear_many
 from registry.models import (

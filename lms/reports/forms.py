@@ -9,8 +9,8 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from lms.kernel.digits import to_western_digits
 from lms.accounts.national_id import governorates
+from lms.kernel.digits import to_western_digits
 from lms.reports.facts import METRICS
 from lms.reports.selectors import ReportFilters, add_months, month_start
 

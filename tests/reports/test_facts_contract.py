@@ -1,4 +1,4 @@
-"""The row shape the apps build (lms.kernel.report_rows) is the one the refresh reads."""
+"""The row shape the apps build (lms.kernel.report_rows) is what the refresh reads."""
 
 import dataclasses
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from lms.kernel.errors import Invalid
 from lms.reports.access import CanReadReports
 from lms.reports.forms import ReportFilterForm
 from lms.reports.selectors import (
@@ -41,7 +42,7 @@ class _ReportsView(APIView):
             data["metric"] = metric
         form = ReportFilterForm(data, metrics=metrics_for(self.report_scope))
         if not form.is_valid():
-            raise ValidationError(form.errors.get_json_data())
+            raise Invalid.from_form(form)
         return form.filters(), form.cleaned_data["metric"]
 
     def envelope(self, filters, **body):
