@@ -174,7 +174,7 @@ def _lines(pipe: IO[bytes], every_s: float) -> Iterator[str | None]:
         yield pending.decode("utf-8", "replace")
 
 
-def _drain(pipe, sink: deque[str]) -> None:
+def _drain(pipe: IO[bytes], sink: deque[str]) -> None:
     for raw in pipe:
         sink.append(raw.decode("utf-8", "replace").rstrip())
 

@@ -30,10 +30,13 @@ import os
 import socket
 import time
 from dataclasses import dataclass
+from typing import Any, cast
 
 from django.conf import settings
 from redis import Redis
 from rq import Worker
+from rq.executions import Execution
+from rq.job import Job
 from rq.scheduler import SCHEDULER_KEY_TEMPLATE, RQScheduler
 from rq.scripts import release_lock
 from rq.utils import decode_redis_hash
@@ -67,9 +70,8 @@ def scheduler_lock_holder(
     if name is None or pttl_ms < 0:
         return None  # free, or not a lock RQ set (RQ's always has a TTL)
     name = name.decode() if isinstance(name, bytes) else str(name)
-    info = decode_redis_hash(
-        connection.hgetall(SCHEDULER_KEY_TEMPLATE % name), decode_values=True
-    )
+    raw = cast(dict, connection.hgetall(SCHEDULER_KEY_TEMPLATE % name))
+    info = decode_redis_hash(raw, decode_values=True)
     pid = info.get("pid", "")
     return LockHolder(
         queue=queue,
@@ -147,7 +149,7 @@ def scheduler_locks_release_dead(
 class TaskWorker(Worker):
     """RQ's forking worker; see the module's docstring for what it adds."""
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault(
             "maintenance_interval", max(1, int(settings.TASKS_RQ_MAINTENANCE_S))
         )
@@ -158,7 +160,7 @@ class TaskWorker(Worker):
     def dequeue_timeout(self) -> int:
         return max(1, min(self.worker_ttl - 15, int(self.maintenance_interval)))
 
-    def _start_scheduler(self, *args, **kwargs) -> None:
+    def _start_scheduler(self, *args: Any, **kwargs: Any) -> None:
         self._release_dead_scheduler_locks(settle_s=3 * SCHEDULER_INTERVAL_S + 1)
         super()._start_scheduler(*args, **kwargs)
 
@@ -169,7 +171,7 @@ class TaskWorker(Worker):
             self._release_dead_scheduler_locks()
         super().run_maintenance_tasks()
 
-    def maintain_heartbeats(self, job, execution) -> None:
+    def maintain_heartbeats(self, job: Job, execution: Execution) -> None:
         """While a job runs (every job_monitoring_interval): the scheduler's part of
         the maintenance, so an hour-long transcode does not leave a queue without
         its scheduler for an hour."""
