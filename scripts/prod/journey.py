@@ -412,7 +412,7 @@ def transcode_survives_a_killed_worker(editor: Browser) -> None:
     wait_until("the transcode to start", transcoding, timeout_s=120)
     ctl("kill", "media-worker")
     killed = time.monotonic()
-    time.sleep(1)  # the work horse and ffmpeg die with the group
+    time.sleep(1)  # the work horse and ffmpeg die with the session
     killed_at = asset_state(editor, asset_id)
     check(killed_at["status"] == "transcoding", f"not mid-transcode: {killed_at}")
     dead = runs_in(scratch)
