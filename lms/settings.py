@@ -587,6 +587,10 @@ TASKS_SCRATCH_DIR = env.str("TASKS_SCRATCH_DIR", default="") or None
 # An RQ worker refreshes its registration every TTL - 15 s while idle: a killed worker
 # disappears from `rq.Worker.all()` (and so from /healthz) within TTL + 60 s.
 TASKS_RQ_WORKER_TTL_S = env.int("TASKS_RQ_WORKER_TTL_S", default=60)
+# How often an RQ worker runs RQ's maintenance (jobs of dead workers are failed) and
+# checks the scheduler lock: one held by a dead worker is released and taken over, so
+# deferred tasks run again within this long of a killed worker (lms/ops/rq_worker.py).
+TASKS_RQ_MAINTENANCE_S = env.int("TASKS_RQ_MAINTENANCE_S", default=60)
 # /healthz gives Redis this long to answer a PING before naming it down.
 HEALTHZ_REDIS_TIMEOUT_S = env.float("HEALTHZ_REDIS_TIMEOUT_S", default=1.0)
 # Registry imports: a run that stopped beating for this long is run again (a new run
