@@ -221,11 +221,8 @@ def test_statistics_are_counted_once_until_the_registry_changes(
         assert certificate_statistics(occupation="7531") == first
     certificate_revoke(certificate_id=cert.id, actor_id=ministry_staff.pk, reason="x")
     after = certificate_statistics(occupation="7531")
-    assert {r["key"]: r["count"] for r in after["by_status"]} == {
-        "issued": 1,
-        "revoked": 1,
-    }
-    assert certificate_statistics(occupation="7422")["total"] == 0
+    assert {r.key: r.count for r in after.by_status} == {"issued": 1, "revoked": 1}
+    assert certificate_statistics(occupation="7422").total == 0
 
 
 def test_statistics_follow_an_import(make_issued, tmp_path):
@@ -233,7 +230,7 @@ def test_statistics_follow_an_import(make_issued, tmp_path):
     from registry.selectors import certificate_statistics
 
     make_issued()
-    assert certificate_statistics()["total"] == 1
+    assert certificate_statistics().total == 1
     path = tmp_path / "paper.csv"
     path.write_text(
         "national_id,full_name_ar,full_name_en,occupation_code,skill_level,"
@@ -242,4 +239,4 @@ def test_statistics_follow_an_import(make_issued, tmp_path):
         encoding="utf-8",
     )
     assert import_file(path).inserted == 1
-    assert certificate_statistics()["total"] == 2
+    assert certificate_statistics().total == 2
