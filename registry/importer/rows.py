@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -165,6 +166,7 @@ class RowValidator:
         self._levels: dict[Any, int | None] = {}
         self._dates: dict[Any, tuple[dt.date, int] | str] = {}
         self._directorates: dict[Any, str | None] = {}
+        self._id_reasons: dict[tuple[str, ...], tuple[str, str]] = {}
 
     def validate(self, number: int, values: list[Any]) -> PaperRecord | list[Rejection]:
         """The row as a record, or every reason it is rejected (row `number`)."""
@@ -191,18 +193,37 @@ class RowValidator:
             problems.append(Rejection.of(number, "full_name_en", "too_long"))
         if len(legacy) > MAX_LEGACY_LENGTH:
             problems.append(Rejection.of(number, "legacy_number", "too_long"))
-        occupation_id = _cached(self._occupations, values[p[3]], self._occupation)
+        # The per-value caches, inline: this runs a million times per import.
+        raw = values[p[3]]
+        try:
+            occupation_id = self._occupations[raw]
+        except (KeyError, TypeError):
+            occupation_id = _cached(self._occupations, raw, self._occupation)
         if occupation_id is None:
             problems.append(Rejection.of(number, "occupation_code", "occupation"))
-        level_id = _cached(self._levels, values[p[4]], self._level)
+        raw = values[p[4]]
+        try:
+            level_id = self._levels[raw]
+        except (KeyError, TypeError):
+            level_id = _cached(self._levels, raw, self._level)
         if level_id is None:
             problems.append(Rejection.of(number, "skill_level", "level"))
-        issued = _cached(self._dates, values[p[5]], self._date)
+        raw = values[p[5]]
+        try:
+            issued = self._dates[raw]
+        except (KeyError, TypeError):
+            issued = _cached(self._dates, raw, self._date)
         if type(issued) is str:
             problems.append(Rejection.of(number, "issue_date", issued))
-        elif holder is not None and issued[1] < _date_int(holder[0]) + _ADULT:
-            problems.append(Rejection.of(number, "issue_date", "date_too_young"))
-        directorate = _cached(self._directorates, values[p[6]], self._directorate)
+        elif holder is not None:
+            born = holder[0]
+            if issued[1] < born.year * 10000 + born.month * 100 + born.day + _ADULT:
+                problems.append(Rejection.of(number, "issue_date", "date_too_young"))
+        raw = values[p[6]]
+        try:
+            directorate = self._directorates[raw]
+        except (KeyError, TypeError):
+            directorate = _cached(self._directorates, raw, self._directorate)
         if directorate is None:
             problems.append(
                 Rejection.of(number, "governorate_code", "governorate_code")
@@ -210,18 +231,20 @@ class RowValidator:
         if problems or holder is None:
             return problems
         born, gender, governorate = holder
-        return PaperRecord(
-            nid,
-            name_ar,
-            name_en,
-            born,
-            gender,
-            governorate,
-            occupation_id,
-            level_id,
-            directorate or governorate,
-            issued[0],
-            legacy,
+        return _record(
+            (
+                nid,
+                name_ar,
+                name_en,
+                born,
+                gender,
+                governorate,
+                occupation_id,
+                level_id,
+                directorate or governorate,
+                issued[0],
+                legacy,
+            )
         )
 
     def _national_id(
@@ -231,10 +254,15 @@ class RowValidator:
         try:
             holder = parse_national_id(text, today=self.today)
         except ValidationError as exc:
-            en, ar = _both_languages(lambda: parse_national_id(text, today=self.today))
-            problems.append(
-                Rejection(number, "national_id", exc.code or "national_id", en, ar)
-            )
+            code = exc.code or "national_id"
+            said = (code, *exc.messages)  # the message names what differs (a count)
+            try:
+                en, ar = self._id_reasons[said]
+            except KeyError:
+                en, ar = self._id_reasons[said] = _both_languages(
+                    lambda: parse_national_id(text, today=self.today)
+                )
+            problems.append(Rejection(number, "national_id", code, en, ar))
             return text, None
         return holder.value, (holder.birth_date, holder.gender, holder.governorate.code)
 
@@ -267,6 +295,9 @@ class RowValidator:
             return None
         return directorate
 
+
+# A PaperRecord from a tuple of its fields, without NamedTuple's Python-level __new__.
+_record = partial(tuple.__new__, PaperRecord)
 
 # Born on YYYYMMDD, the holder is MIN_AGE_AT_ISSUE_YEARS on YYYYMMDD + this (also for
 # 29 February: the 28th of a common year comes before the 29th).

@@ -54,7 +54,15 @@ def certificate_statistics(
     key = statistics_cache_key(filters)
     answer = cache.get(key)
     if not isinstance(answer, CertificateStatisticsData):
-        answer = _statistics(certificates_filtered(**filters))
+        qs = certificates_filtered(
+            occupation=occupation,
+            level=level,
+            governorate=governorate,
+            status=status,
+            issued_from=issued_from,
+            issued_to=issued_to,
+        )
+        answer = _statistics(qs)
         cache.set(key, answer, STATS_TTL_S)
     return answer
 
