@@ -75,23 +75,32 @@ class KeysView(APIView):
 
 # The list's cursor: where the next page starts, opaque to clients ("b" older than,
 # "a" newer than an id), keyset on the primary key: constant time at any depth.
-_CURSOR_KINDS = {"b": "before_id", "a": "after_id"}
 
 
 def _cursor_encode(kind: str, position: int) -> str:
     return base64.urlsafe_b64encode(f"{kind}{position}".encode()).decode().rstrip("=")
 
 
-def _cursor_decode(text: str) -> dict[str, int]:
+def _cursor_decode(text: str | None) -> tuple[int | None, int | None]:
+    """(before_id, after_id) of a cursor; (None, None) for the first page."""
+    if not text:
+        return None, None
     try:
         raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
-        return {_CURSOR_KINDS[raw[0]]: int(raw[1:])}
-    except (binascii.Error, UnicodeDecodeError, IndexError, KeyError, ValueError):
-        raise Invalid(
-            _("The page cursor is not valid; start again from the first page."),
-            code="cursor",
-            fields={"cursor": [_("Not a valid cursor.")]},
-        ) from None
+        kind, position = raw[0], int(raw[1:])
+    except (binascii.Error, UnicodeDecodeError, IndexError, ValueError):
+        kind, position = "", 0
+    if not 0 <= position < 2**63:  # a primary key (bigint): beyond, no such page
+        kind = ""
+    if kind == "b":
+        return position, None
+    if kind == "a":
+        return None, position
+    raise Invalid(
+        _("The page cursor is not valid; start again from the first page."),
+        code="cursor",
+        fields={"cursor": [_("Not a valid cursor.")]},
+    )
 
 
 def _page_size(request: Request) -> int:
@@ -129,10 +138,11 @@ class CertificateListView(APIView):
     def get(self, request: Request) -> Response:
         filters = ListFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        cursor = request.query_params.get("cursor")
+        before_id, after_id = _cursor_decode(request.query_params.get("cursor"))
         page = certificate_page(
             **filters.validated_data,
-            **(_cursor_decode(cursor) if cursor else {}),
+            before_id=before_id,
+            after_id=after_id,
             size=_page_size(request),
         )
         return Response(

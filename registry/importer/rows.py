@@ -213,7 +213,7 @@ class RowValidator:
             issued = self._dates[raw]
         except (KeyError, TypeError):
             issued = _cached(self._dates, raw, self._date)
-        if type(issued) is str:
+        if isinstance(issued, str):
             problems.append(Rejection.of(number, "issue_date", issued))
         elif holder is not None:
             born = holder[0]

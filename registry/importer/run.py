@@ -99,7 +99,7 @@ def import_file(
             for number, values in rows:
                 result.total += 1
                 checked = validate(number, values)
-                if type(checked) is list:
+                if isinstance(checked, list):
                     result.rejected += 1
                     for rejection in checked:
                         if len(result.rejections) < MAX_STORED_REJECTIONS:

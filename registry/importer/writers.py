@@ -56,9 +56,9 @@ class WriterPool:
                 still.append((other, future))
         while len(still) >= self._count:
             done(still.pop(0)[1].result())
-        future: Future[BulkWriteData] = Future()
-        self._jobs.put((future, batch))
-        self._in_flight = [*still, (batch, future)]
+        submitted: Future[BulkWriteData] = Future()
+        self._jobs.put((submitted, batch))
+        self._in_flight = [*still, (batch, submitted)]
 
     def drain(self, done: Done) -> None:
         while self._in_flight:

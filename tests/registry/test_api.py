@@ -1,3 +1,4 @@
+import base64
 import threading
 
 import pytest
@@ -263,6 +264,9 @@ def test_refusals_answer_the_one_error_body_with_their_status(make_issued):
     assert no_key.status_code == 400 and "Idempotency-Key" in no_key.json()["fields"]
     bad_cursor = api.get("/api/v1/registry/certificates/", {"cursor": "zz"})
     assert bad_cursor.status_code == 400 and bad_cursor.json()["code"] == "cursor"
+    huge = base64.urlsafe_b64encode(f"b{2**63}".encode()).decode()
+    beyond = api.get("/api/v1/registry/certificates/", {"cursor": huge})
+    assert beyond.status_code == 400 and beyond.json()["code"] == "cursor"
     for body in (again, unknown, lookup, no_key, bad_cursor):
         assert set(body.json()) == {"code", "message", "fields"}
         assert body.json()["message"]
