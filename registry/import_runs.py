@@ -24,7 +24,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from lms.kernel import scratch as kernel_scratch
-from lms.kernel.tasks import enqueue
+from registry.jobs import import_run_request
 from registry.models import ImportJob, ImportJobStatus
 
 logger = logging.getLogger(__name__)
@@ -56,15 +56,8 @@ def import_job_enqueue(*, job_id: int) -> str:
     ImportJob.objects.filter(pk=job_id).update(
         status=ImportJobStatus.QUEUED, run_token=token, heartbeat_at=timezone.now()
     )
-    transaction.on_commit(lambda: _enqueue(job_id, token))
+    import_run_request(job_id=job_id, run_token=token)
     return token
-
-
-def _enqueue(job_id: int, token: str) -> None:
-    from registry.tasks import import_job_run
-
-    # A Redis outage is logged, not raised: the sweep re-enqueues a job never picked up.
-    enqueue(import_job_run, job_id=job_id, run_token=token)
 
 
 def import_job_claim(*, job_id: int, token: str) -> ImportJob | None:
