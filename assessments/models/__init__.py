@@ -11,6 +11,7 @@ from assessments.models.exams import (
     BlueprintRule,
     ExamBlueprint,
     credited_course_field,
+    deadline_grace,
 )
 from assessments.models.practical import (
     PerformanceLevel,
@@ -55,4 +56,5 @@ __all__ = [
     "SkillResult",
     "Topic",
     "credited_course_field",
+    "deadline_grace",
 ]

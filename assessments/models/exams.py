@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -68,6 +70,12 @@ class BlueprintRule(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+
+def deadline_grace() -> dt.timedelta:
+    """How long after its deadline an attempt still takes answers: the request in
+    flight when the clock ran out (`ASSESSMENTS_DEADLINE_GRACE_S`, default 2 s)."""
+    return dt.timedelta(seconds=getattr(settings, "ASSESSMENTS_DEADLINE_GRACE_S", 2))
 
 
 class AttemptStatus(models.TextChoices):

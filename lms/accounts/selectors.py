@@ -32,3 +32,10 @@ def user_has_disability_expression(*, via: str):
     return Coalesce(
         F(f"{via}__has_disability"), Value(False), output_field=BooleanField()
     )
+
+
+def user_id_by_username(*, username: str) -> int | None:
+    """The id of the account with this username (a trainee's mobile number), if any."""
+    from lms.accounts.models import User
+
+    return User.objects.filter(username=username).values_list("pk", flat=True).first()
