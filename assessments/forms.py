@@ -33,7 +33,7 @@ def response_from_post(kind: str, public: dict, data: Any) -> Any:
                 raise ValidationError(_("Give every step a number.")) from None
         if len(set(ranks.values())) != len(ranks):
             raise ValidationError(_("Give every step a different number."))
-        return sorted(ranks, key=ranks.get)
+        return sorted(ranks, key=lambda step: ranks[step])
     return data.get("response", "")
 
 

@@ -58,6 +58,13 @@ def role_required(roles: tuple[Role, ...]) -> Callable[[View], View]:
     return decorator
 
 
+def _me(request: HttpRequest) -> int:
+    """The signed-in person's id (the decorators let nobody else through)."""
+    user_id = request.user.pk
+    assert user_id is not None, "behind login_required"
+    return int(user_id)
+
+
 def _refused(request: HttpRequest, exc: ServiceError | ValidationError) -> None:
     for message in getattr(exc, "messages", None) or [str(exc)]:
         messages.error(request, message)
@@ -65,7 +72,7 @@ def _refused(request: HttpRequest, exc: ServiceError | ValidationError) -> None:
 
 @role_required(TRAINEES)
 def exam_list(request: HttpRequest) -> HttpResponse:
-    user_id = request.user.pk
+    user_id = _me(request)
     return render(
         request,
         "assessments/exam_list.html",
@@ -82,7 +89,7 @@ def exam_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         try:
             attempt, _created = services.attempt_start(
-                user_id=request.user.pk, blueprint_id=exam.id
+                user_id=_me(request), blueprint_id=exam.id
             )
         except ServiceError as exc:
             _refused(request, exc)
@@ -91,13 +98,13 @@ def exam_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "assessments:attempt_question", attempt_id=attempt.id, position=1
         )
     open_attempt = selectors.attempt_open_for(
-        user_id=request.user.pk, blueprint_id=exam.id
+        user_id=_me(request), blueprint_id=exam.id
     )
     problems = (
         ()
         if open_attempt
         else selectors.exam_eligibility_problems(
-            user_id=request.user.pk, blueprint_id=exam.id
+            user_id=_me(request), blueprint_id=exam.id
         )
     )
     return render(
@@ -122,7 +129,7 @@ def _answer(
     try:
         services.attempt_answer_save(
             attempt_id=attempt_id,
-            user_id=request.user.pk,
+            user_id=_me(request),
             position=item.position,
             response=response_from_post(item.kind, item.choices, request.POST),
             seq=request.POST.get("seq", 0),
@@ -146,12 +153,10 @@ def _answer(
 def attempt_question(
     request: HttpRequest, attempt_id: int, position: int
 ) -> HttpResponse:
-    attempt = services.attempt_refresh(attempt_id=attempt_id, user_id=request.user.pk)
+    attempt = services.attempt_refresh(attempt_id=attempt_id, user_id=_me(request))
     if not attempt.is_open:
         return redirect("assessments:attempt_result", attempt_id=attempt.id)
-    public = selectors.attempt_public_get(
-        attempt_id=attempt_id, user_id=request.user.pk
-    )
+    public = selectors.attempt_public_get(attempt_id=attempt_id, user_id=_me(request))
     item = public.item(position)
     if item is None:
         raise Http404
@@ -175,12 +180,10 @@ def attempt_question(
 
 @role_required(TRAINEES)
 def attempt_review(request: HttpRequest, attempt_id: int) -> HttpResponse:
-    attempt = services.attempt_refresh(attempt_id=attempt_id, user_id=request.user.pk)
+    attempt = services.attempt_refresh(attempt_id=attempt_id, user_id=_me(request))
     if not attempt.is_open:
         return redirect("assessments:attempt_result", attempt_id=attempt.id)
-    public = selectors.attempt_public_get(
-        attempt_id=attempt_id, user_id=request.user.pk
-    )
+    public = selectors.attempt_public_get(attempt_id=attempt_id, user_id=_me(request))
     unanswered = [i.position for i in public.items if not i.answered]
     return render(
         request,
@@ -192,20 +195,18 @@ def attempt_review(request: HttpRequest, attempt_id: int) -> HttpResponse:
 @require_POST
 @role_required(TRAINEES)
 def attempt_submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
-    services.attempt_submit(attempt_id=attempt_id, user_id=request.user.pk)
+    services.attempt_submit(attempt_id=attempt_id, user_id=_me(request))
     return redirect("assessments:attempt_result", attempt_id=attempt_id)
 
 
 @role_required(TRAINEES)
 def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
-    attempt = services.attempt_refresh(attempt_id=attempt_id, user_id=request.user.pk)
+    attempt = services.attempt_refresh(attempt_id=attempt_id, user_id=_me(request))
     if attempt.is_open:
         return redirect(
             "assessments:attempt_question", attempt_id=attempt.id, position=1
         )
-    result = selectors.attempt_result_get(
-        attempt_id=attempt_id, user_id=request.user.pk
-    )
+    result = selectors.attempt_result_get(attempt_id=attempt_id, user_id=_me(request))
     return render(request, "assessments/attempt_result.html", {"result": result})
 
 
@@ -217,9 +218,7 @@ def _practical_list(
         request,
         "assessments/practical_list.html",
         {
-            "assessments": selectors.practicals_for_assessor(
-                assessor_id=request.user.pk
-            ),
+            "assessments": selectors.practicals_for_assessor(assessor_id=_me(request)),
             "form": form,
         },
         status=status,
@@ -242,7 +241,7 @@ def practical_start(request: HttpRequest) -> HttpResponse:
             assessment = services.practical_assessment_create(
                 rubric_id=form.cleaned_data["rubric"],
                 trainee_id=form.cleaned_data["trainee"],
-                assessor_id=request.user.pk,
+                assessor_id=_me(request),
             )
         except ServiceError as exc:
             form.add_error(None, exc.message)
@@ -271,7 +270,7 @@ def _practical_post(request: HttpRequest, assessment_id: int, criteria: Any) -> 
             raise ValidationError(_("Choose a photo to upload."))
         services.practical_evidence_add(
             assessment_id=assessment_id,
-            assessor_id=request.user.pk,
+            assessor_id=_me(request),
             image=form.cleaned_data["image"],
             caption=form.cleaned_data["caption"],
         )
@@ -279,7 +278,7 @@ def _practical_post(request: HttpRequest, assessment_id: int, criteria: Any) -> 
     submit = "submit" in request.POST
     services.practical_assessment_score(
         assessment_id=assessment_id,
-        assessor_id=request.user.pk,
+        assessor_id=_me(request),
         levels=_levels_from_post(request, criteria),
         comments=request.POST.get("comments", ""),
         criterion_comments={c.id: request.POST.get(f"n-{c.id}", "") for c in criteria},
@@ -291,7 +290,7 @@ def _practical_post(request: HttpRequest, assessment_id: int, criteria: Any) -> 
 @role_required(ASSESSORS)
 def practical_score(request: HttpRequest, assessment_id: int) -> HttpResponse:
     sheet = selectors.practical_sheet_get(
-        assessment_id=assessment_id, assessor_id=request.user.pk
+        assessment_id=assessment_id, assessor_id=_me(request)
     )
     status = 200
     if request.method == "POST" and sheet.practical.is_draft:
@@ -324,7 +323,7 @@ def evidence_photo(request: HttpRequest, evidence_id: int) -> HttpResponse:
     """A practical test's photo, for its assessor, its trainee and ministry staff;
     anyone else gets the same 404 as for a photo that does not exist."""
     evidence = selectors.practical_evidence_for_viewer(
-        evidence_id=evidence_id, viewer_id=request.user.pk
+        evidence_id=evidence_id, viewer_id=_me(request)
     )
     if evidence is None or not evidence.file_name:
         raise Http404
@@ -366,7 +365,7 @@ def _grade(request: HttpRequest) -> None:
         return
     try:
         services.attempt_item_grade(
-            item_id=item_id, grader_id=request.user.pk, fraction=percent / 100
+            item_id=item_id, grader_id=_me(request), fraction=percent / 100
         )
     except ServiceError as exc:
         messages.error(request, exc.message)
@@ -380,5 +379,5 @@ def grading_queue(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         _grade(request)
         return redirect("assessments:grading_queue")
-    items = selectors.essays_to_grade(grader_id=request.user.pk)
+    items = selectors.essays_to_grade(grader_id=_me(request))
     return render(request, "assessments/grading_queue.html", {"items": items})

@@ -30,7 +30,7 @@ def exams_panel(request: HttpRequest) -> DashboardPanel | None:
     from assessments.selectors.people import TRAINEES, has_any_role
 
     user = request.user
-    if not has_any_role(user, TRAINEES):
+    if not has_any_role(user, TRAINEES) or user.pk is None:
         return None
     return DashboardPanel(
         slot="courses",

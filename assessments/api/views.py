@@ -33,6 +33,13 @@ class IsTrainee(permissions.BasePermission):
         return has_any_role(request.user, TRAINEES)
 
 
+def _me(request: Request) -> int:
+    """The signed-in trainee's id (IsAuthenticated lets nobody else through)."""
+    user_id = request.user.pk
+    assert user_id is not None, "behind IsAuthenticated"
+    return int(user_id)
+
+
 def _attempt_answer(*, attempt_id: int, user_id: int) -> Response:
     """The open attempt as the trainee sees it; once submitted, its result."""
     attempt = services.attempt_refresh(attempt_id=attempt_id, user_id=user_id)
@@ -55,10 +62,10 @@ class ExamStartView(APIView):
     def post(self, request: Request, slug: str) -> Response:
         exam = selectors.exam_get(slug=slug)
         attempt, created = services.attempt_start(
-            user_id=request.user.pk, blueprint_id=exam.id
+            user_id=_me(request), blueprint_id=exam.id
         )
         public = selectors.attempt_public_get(
-            attempt_id=attempt.id, user_id=request.user.pk
+            attempt_id=attempt.id, user_id=_me(request)
         )
         return Response(
             AttemptSerializer(public).data,
@@ -73,7 +80,7 @@ class AttemptView(APIView):
 
     @extend_schema(responses={200: AttemptSerializer})
     def get(self, request: Request, attempt_id: int) -> Response:
-        return _attempt_answer(attempt_id=attempt_id, user_id=request.user.pk)
+        return _attempt_answer(attempt_id=attempt_id, user_id=_me(request))
 
 
 class AnswerView(APIView):
@@ -90,7 +97,7 @@ class AnswerView(APIView):
         serializer.is_valid(raise_exception=True)
         saved = services.attempt_answer_save(
             attempt_id=attempt_id,
-            user_id=request.user.pk,
+            user_id=_me(request),
             position=position,
             response=serializer.validated_data["response"],
             seq=serializer.validated_data["seq"],
@@ -108,8 +115,8 @@ class SubmitView(APIView):
 
     @extend_schema(request=None, responses={200: AttemptResultSerializer})
     def post(self, request: Request, attempt_id: int) -> Response:
-        services.attempt_submit(attempt_id=attempt_id, user_id=request.user.pk)
+        services.attempt_submit(attempt_id=attempt_id, user_id=_me(request))
         result = selectors.attempt_result_get(
-            attempt_id=attempt_id, user_id=request.user.pk
+            attempt_id=attempt_id, user_id=_me(request)
         )
         return Response(AttemptResultSerializer(result).data)
