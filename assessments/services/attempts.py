@@ -185,7 +185,9 @@ def attempt_start(
 def _submit(
     *, attempt_id: int, user_id: int | None, auto: bool, now: dt.datetime
 ) -> Attempt:
-    qs = Attempt.objects.select_for_update().select_related(
+    # Only the attempt's row is locked: the exam's and the trainee's rows read with
+    # it stay free, so the submissions at one exam's deadline do not queue on them.
+    qs = Attempt.objects.select_for_update(of=("self",)).select_related(
         "blueprint__occupation", "blueprint__skill_level", "user"
     )
     if user_id is not None:

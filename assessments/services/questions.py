@@ -136,7 +136,7 @@ def question_edit(
 ) -> QuestionData:
     """Save a new version; attempts already drawn keep the snapshot they were given."""
     question = (
-        Question.objects.select_for_update()
+        Question.objects.select_for_update(of=("self",))
         .select_related("topic", "current_version")
         .filter(pk=question_id)
         .first()
