@@ -23,7 +23,7 @@ from assessments.services import questions_import
 from registry.selectors import occupation_list, skill_level_list
 
 DATA = Path(settings.BASE_DIR) / "tests" / "assessments" / "data"
-POLICIES = Path(__file__).resolve().parent / "data" / "level_policies.csv"
+POLICIES = Path(__file__).resolve().parent / "reference" / "level_policies.csv"
 DEMO_LEVEL = "skilled"
 
 DEMO = [
@@ -99,7 +99,8 @@ def seed_assessments(stdout) -> None:
         path = DATA / demo["file"]
         if path.is_file():
             questions_import(
-                bank=bank, parsed=parse_file(name=path.name, content=path.read_bytes())
+                bank_id=bank.pk,
+                parsed=parse_file(name=path.name, content=path.read_bytes()),
             )
         blueprint, created = ExamBlueprint.objects.get_or_create(
             slug=demo["slug"],
