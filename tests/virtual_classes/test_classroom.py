@@ -15,7 +15,7 @@ from virtual_classes.models import (
     ClassRemoval,
     LiveClass,
 )
-from virtual_classes.services import CloseCode
+from virtual_classes.protocol import CloseCode
 
 # serialized_rollback: every transactional test in the suite restores the migrated
 # reference data (role groups, occupations, levels) instead of re-running post_migrate.
