@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from lms.kernel.api.schema import ERROR_RESPONSE
 from virtual_classes import jitsi, selectors, services
 from virtual_classes.api.serializers import (
     AttendanceRowSerializer,
@@ -93,6 +94,7 @@ class JitsiEventsView(APIView):
             200: OpenApiResponse(
                 JitsiEventReceiptSerializer, description="a repeated notification"
             ),
+            403: ERROR_RESPONSE,  # bad or missing signature
         },
     )
     def post(self, request: Request) -> Response:
