@@ -23,7 +23,7 @@ from virtual_classes.forms import LiveClassForm
 def _page(request: HttpRequest, pk: int) -> ClassPageData:
     """The class for this viewer; 404 / 403 with the selector's message."""
     try:
-        return selectors.class_page(live_class_id=pk, user=request.user)
+        return selectors.class_page_get(live_class_id=pk, user=request.user)
     except NotFound as error:
         raise Http404(error.message) from None
     except Forbidden as error:

@@ -3,7 +3,7 @@ dashboard and the course page, and the permission rules they all share.
 
 ``from virtual_classes import selectors; selectors.x(...)`` reaches every public read:
 
-- ``classes``: one class (``live_class_get``, ``class_page``), the dashboard's
+- ``classes``: one class (``live_class_get``, ``class_page_get``), the dashboard's
   ``upcoming_classes_for_user``, ``classes_for_course``, ``course_upcoming_classes``;
 - ``classroom``: ``classroom_admit`` and what a client draws (``classroom_snapshot``,
   ``recent_messages``, ``hand_queue``, ``open_poll``, ``presence_list``);
@@ -18,7 +18,7 @@ from virtual_classes.selectors.attendance import (
     present_user_ids,
 )
 from virtual_classes.selectors.classes import (
-    class_page,
+    class_page_get,
     classes_for_course,
     course_upcoming_classes,
     live_class_get,
@@ -41,7 +41,7 @@ from virtual_classes.selectors.recordings import (
 __all__ = [
     "attendance_minutes",
     "attendance_rows",
-    "class_page",
+    "class_page_get",
     "classes_for_course",
     "classroom_admit",
     "classroom_snapshot",

@@ -62,7 +62,7 @@ def live_class_get(*, live_class_id: int) -> LiveClassData:
     return live_class_data(live_class_row(live_class_id=live_class_id))
 
 
-def class_page(
+def class_page_get(
     *, live_class_id: int, user: Viewer | None, now: dt.datetime | None = None
 ) -> ClassPageData:
     """The class as its page shows it; NotFound, or Forbidden for someone who may
