@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.selectors import course_get, course_list_for_instructor, enrolled_user_ids
-from lms.kernel.errors import Forbidden, Invalid
+from lms.kernel.errors import Forbidden, Invalid, NotFound
 from virtual_classes.data import LiveClassData, ReminderSent, Viewer
 from virtual_classes.models import LiveClass
 from virtual_classes.selectors.classes import live_class_data
@@ -51,7 +51,7 @@ def live_class_create(
     instructor_id = viewer_id(user)
     try:
         course = course_get(course_id=course_id)
-    except ObjectDoesNotExist:
+    except (ObjectDoesNotExist, NotFound):  # a wrong id in the body: a field error
         raise Invalid(
             _("This course does not exist."),
             code="unknown_course",
