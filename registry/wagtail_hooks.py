@@ -3,8 +3,11 @@ certificate figures for the statistics."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from lms.accounts.roles import Role, any_role
+from lms.kernel.navigation import NavEntry
 from lms.kernel.panels import DashboardPanel
 
 
@@ -26,6 +29,49 @@ def my_certificates_panel(request) -> DashboardPanel | None:
         context={"certificates": certificates[:5]},
         order=10,
     )
+
+
+def _pending_count(user) -> int:
+    from registry.selectors import certificate_pending_list
+
+    return certificate_pending_list().count()
+
+
+@hooks.register("maharat_nav_entries")
+def registry_nav_entries() -> list[NavEntry]:
+    """The holder's certificates; the staff's approvals and imports (the pages'
+    own role checks: login for the holder, ministry staff for the rest)."""
+    staff = any_role(Role.MINISTRY_STAFF)
+    return [
+        NavEntry(
+            key="registry.my_certificates",
+            label=_("My certificates"),
+            description=_("Download them and share their verification link"),
+            url_name="registry:holder_certificates",
+            shown_to=any_role(Role.TRAINEE),
+            section="learning",
+            order=30,
+        ),
+        NavEntry(
+            key="registry.pending",
+            label=_("Pending approvals"),
+            description=_("Certificates waiting for a second person's approval"),
+            url_name="registry:pending",
+            shown_to=staff,
+            section="registry",
+            count=_pending_count,
+            order=10,
+        ),
+        NavEntry(
+            key="registry.import",
+            label=_("Import paper records"),
+            description=_("Upload a CSV or Excel file of paper-era certificates"),
+            url_name="registry:import_upload",
+            shown_to=staff,
+            section="registry",
+            order=20,
+        ),
+    ]
 
 
 @hooks.register("maharat_report_facts")
