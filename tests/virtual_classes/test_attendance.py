@@ -7,7 +7,7 @@ import datetime as dt
 import io
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from virtual_classes import selectors, services
 from virtual_classes.models import AttendanceInterval
