@@ -52,7 +52,11 @@ def published_recording(settings, fake_jitsi, post, recording_bytes, live_class)
     )
     assert response.status_code == 202
     recording = Recording.objects.select_related("video_asset").get()
-    assert recording.video_asset.status == VideoAsset.Status.READY
+    asset = recording.video_asset
+    assert asset.status == VideoAsset.Status.READY, (
+        asset.error_code,
+        asset.error_params,
+    )
     return recording
 
 
