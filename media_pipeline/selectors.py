@@ -14,6 +14,8 @@ from media_pipeline.ffmpeg_ops import MASTER_PLAYLIST
 from media_pipeline.models import VideoAsset
 
 PLAYER_STATIC_FILES = ("media_pipeline/player.js",)
+# The clip `seed_demo` makes (seeding.py) is found by its title.
+DEMO_VIDEO_TITLE = "عرض توضيحي: ماكينة الخياطة"
 
 
 def video_asset_data(asset: VideoAsset) -> VideoAssetData:
@@ -52,8 +54,6 @@ def video_asset_get(*, asset_id: int) -> VideoAssetData | None:
 
 def video_asset_demo_get() -> VideoAssetData | None:
     """The demo clip `seed_demo` made, once it is ready (for other apps' demo data)."""
-    from media_pipeline.seeding import DEMO_VIDEO_TITLE
-
     asset = (
         VideoAsset.objects.prefetch_related("captions")
         .filter(title=DEMO_VIDEO_TITLE, status=VideoAsset.Status.READY)
