@@ -1,7 +1,8 @@
-"""Arabic-normalised search over published courses and lessons.
+"""Arabic folding for search: what courses and lessons index, and how queries match.
 
 `normalise_arabic` is the one place the platform folds Arabic spelling variants;
-other apps (assessments) may reuse it.
+other apps (assessments) may reuse it (declared in .importlinter). Pure text: the
+search itself is `courses.selectors.search_pages`.
 """
 
 from __future__ import annotations
@@ -78,17 +79,3 @@ def _strings(value) -> list[str]:
     if isinstance(value, list):
         return [s for v in value for s in _strings(v)]
     return []
-
-
-def search_pages(*, query: str, limit: int = 30) -> list:
-    """Published, public courses and lessons matching an Arabic-normalised query."""
-    from courses.models import CoursePage, LessonPage
-
-    normalised = normalise_query(query)
-    if not normalised:
-        return []
-    results = []
-    for model in (CoursePage, LessonPage):
-        qs = model.objects.live().public()
-        results.extend(qs.search(normalised, operator="and")[:limit])
-    return results[:limit]
