@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
-from django.db.models import QuerySet
 from wagtail.models import Locale
+from wagtail.query import PageQuerySet
 
 from courses.data import (
     CatalogData,
@@ -19,7 +18,7 @@ from courses.models import Audience, CatalogPage, CoursePage, LessonPage, TradeP
 from courses.search import normalise_query
 
 
-def _locale_pages(qs: QuerySet[Any]) -> QuerySet[Any]:
+def _locale_pages(qs: PageQuerySet) -> PageQuerySet:
     """Pages in the active language, falling back to the default (Arabic) source."""
     active = Locale.get_active()
     localised = qs.filter(locale=active)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from wagtail.query import PageQuerySet
 
 from courses.data import CourseData, EnrollmentData
 from courses.models import CourseCompletion, CoursePage, Enrollment
@@ -25,7 +25,7 @@ def _course_data(course: CoursePage) -> CourseData:
     )
 
 
-def _courses() -> QuerySet[CoursePage]:
+def _courses() -> PageQuerySet:
     return CoursePage.objects.select_related(
         "occupation", "skill_level"
     ).prefetch_related("instructors")

@@ -97,7 +97,7 @@ def _document_files(lesson: LessonPage) -> dict[str, int]:
     return files
 
 
-def _file_size(field_file) -> int:
+def _file_size(field_file: Any) -> int:
     try:
         return field_file.size
     except (OSError, ValueError):
