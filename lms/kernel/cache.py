@@ -41,6 +41,11 @@ T = TypeVar("T")
 
 
 class SharedRedisCache(RedisCache):
+    # set by RedisCache.__init__ (untyped in django-stubs)
+    _servers: list[str]
+    _class: type[RedisCacheClient]
+    _options: dict[str, Any]
+
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._options = {
@@ -76,51 +81,59 @@ class SharedRedisCache(RedisCache):
             note_lost_write()
         return fallback
 
-    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None) -> bool:
+    def add(
+        self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None
+    ) -> bool:
         add = super().add
         return self._guarded(
             lambda: add(key, value, timeout, version), False, write=True
         )
 
-    def get(self, key, default=None, version=None) -> Any:
+    def get(self, key: Any, default: Any = None, version: Any = None) -> Any:
         get = super().get
         return self._guarded(lambda: get(key, default, version), default, write=False)
 
-    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None) -> None:
+    def set(
+        self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None
+    ) -> None:
         set_ = super().set
         self._guarded(lambda: set_(key, value, timeout, version), None, write=True)
 
-    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None) -> bool:
+    def touch(
+        self, key: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None
+    ) -> bool:
         touch = super().touch
         return self._guarded(lambda: touch(key, timeout, version), False, write=True)
 
-    def delete(self, key, version=None) -> bool:
+    def delete(self, key: Any, version: Any = None) -> bool:
         delete = super().delete
         return self._guarded(lambda: delete(key, version), False, write=True)
 
-    def get_many(self, keys, version=None) -> dict[str, Any]:
+    def get_many(self, keys: Any, version: Any = None) -> dict[str, Any]:
         get_many = super().get_many
         return self._guarded(lambda: get_many(keys, version), {}, write=False)
 
-    def has_key(self, key, version=None) -> bool:
+    def has_key(self, key: Any, version: Any = None) -> bool:
         has_key = super().has_key
         return self._guarded(lambda: has_key(key, version), False, write=False)
 
-    def incr(self, key, delta=1, version=None) -> int:
+    def incr(self, key: Any, delta: int = 1, version: Any = None) -> int:
         incr = super().incr
         return self._guarded(lambda: incr(key, delta, version), delta, write=True)
 
-    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None) -> list:
+    def set_many(
+        self, data: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None
+    ) -> list:
         """Django's contract: the keys that were not stored (all of them, degraded)."""
         set_many = super().set_many
         return self._guarded(
             lambda: set_many(data, timeout, version), list(data), write=True
         )
 
-    def delete_many(self, keys, version=None) -> None:
+    def delete_many(self, keys: Any, version: Any = None) -> None:
         delete_many = super().delete_many
         self._guarded(lambda: delete_many(keys, version), None, write=True)
 
-    def clear(self) -> bool:
+    def clear(self) -> None:
         clear = super().clear
-        return self._guarded(clear, False, write=True)
+        self._guarded(clear, None, write=True)

@@ -12,6 +12,8 @@ widen its own page with django-csp's decorators (or
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from csp.middleware import CSPMiddleware, PolicyParts
 from csp.utils import default_config
 from django.conf import settings
@@ -36,5 +38,5 @@ class SiteCSPMiddleware(CSPMiddleware):
         parts = super().get_policy_parts(request, response, report_only=report_only)
         if not report_only and parts.config is None and admin_path(request.path_info):
             directives = settings.CONTENT_SECURITY_POLICY_ADMIN["DIRECTIVES"]
-            parts.config = default_config(directives)
+            parts.config = default_config(cast(dict[str, Any], directives))
         return parts

@@ -97,7 +97,9 @@ class RateLimited(ServiceError):
     status = 429
     default_code = "rate_limited"
 
-    def __init__(self, message: str, *, retry_after: int | None = None, **kw) -> None:
+    def __init__(
+        self, message: str, *, retry_after: int | None = None, **kw: Any
+    ) -> None:
         super().__init__(message, **kw)
         self.retry_after = retry_after
 

@@ -68,7 +68,7 @@ def allow_conference(response: HttpResponseBase, *, origin: str) -> HttpResponse
     # 'self' too: a frame-src of its own would otherwise drop default-src's 'self'
     for directive in ("script-src", "frame-src"):
         update[directive] = [*update.get(directive, ()), "'self'", origin]
-    response._csp_update = update  # read by django-csp's middleware
+    response._csp_update = update  # type: ignore[attr-defined]  # read by django-csp's middleware
     response["Permissions-Policy"] = permissions_policy(conference_origin=origin)
     return response
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.http import HttpRequest
 from wagtail import hooks
 
 HOOK_NAME = "maharat_dashboard_panels"
@@ -23,7 +24,7 @@ class DashboardPanel:
     order: int = 100
 
 
-def dashboard_panels_for(request) -> dict[str, list[DashboardPanel]]:
+def dashboard_panels_for(request: HttpRequest) -> dict[str, list[DashboardPanel]]:
     panels: dict[str, list[DashboardPanel]] = {slot: [] for slot in SLOTS}
     for hook in hooks.get_hooks(HOOK_NAME):
         panel = hook(request)

@@ -19,11 +19,13 @@ from __future__ import annotations
 import mimetypes
 import uuid
 from pathlib import PurePosixPath
+from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.utils.deconstruct import deconstructible
 from django.utils.functional import cached_property
 
@@ -34,10 +36,11 @@ class PrivateFileSystemStorage(FileSystemStorage):
     """A folder outside MEDIA_ROOT (``PRIVATE_MEDIA_ROOT``), with no URL."""
 
     @cached_property
-    def base_location(self):  # type: ignore[override]
-        return self._value_or_setting(self._location, settings.PRIVATE_MEDIA_ROOT)
+    def base_location(self) -> str:
+        location = self._location  # type: ignore[attr-defined]
+        return self._value_or_setting(location, settings.PRIVATE_MEDIA_ROOT)
 
-    def _clear_cached_properties(self, setting, **kwargs):
+    def _clear_cached_properties(self, setting: Any, **kwargs: Any) -> None:
         super()._clear_cached_properties(setting, **kwargs)
         if setting == "PRIVATE_MEDIA_ROOT":
             self.__dict__.pop("base_location", None)
@@ -78,7 +81,7 @@ def private_file_response(
     download_name: str | None = None,
     as_attachment: bool = False,
     content_type: str | None = None,
-) -> HttpResponse:
+) -> HttpResponseBase:
     """Answer with the private file ``name``; call it only after checking who asks."""
     storage = private_storage()
     if not name or not storage.exists(name):
@@ -87,8 +90,8 @@ def private_file_response(
     content_type = content_type or "application/octet-stream"
     mode = settings.PRIVATE_FILES_SERVE
     if mode == "s3":
-        response: HttpResponse = HttpResponseRedirect(
-            storage.url(name, expire=settings.PRIVATE_FILES_URL_TTL_S)
+        response: HttpResponseBase = HttpResponseRedirect(
+            storage.url(name, expire=settings.PRIVATE_FILES_URL_TTL_S)  # type: ignore[call-arg]
         )
     elif mode == "accel":
         response = HttpResponse(content_type=content_type)

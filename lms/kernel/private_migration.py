@@ -15,6 +15,7 @@ import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.files import File
 from django.core.files.storage import Storage, storages
@@ -34,7 +35,7 @@ class MoveReport:
 
 
 def move_field_files(
-    model,
+    model: Any,
     field_name: str,
     folder: str,
     *,

@@ -8,6 +8,8 @@ those of `lms.reports.facts.FactRow` (a test keeps the two in step).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 
 FACT_FIELDS = (
@@ -22,6 +24,6 @@ FACT_FIELDS = (
 )
 
 
-def fact_rows(queryset: QuerySet, *, value) -> QuerySet:
+def fact_rows(queryset: QuerySet, *, value: Any) -> QuerySet:
     """Group `queryset` (with the fact fields annotated) by them; `value` counts."""
     return queryset.values(*FACT_FIELDS).annotate(value=value).order_by()

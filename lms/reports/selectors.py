@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 from functools import cached_property
+from typing import Any
 
 from django.db import connection
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -135,10 +136,11 @@ class ReportTable:
 def percent_change(now: Cell, before: Cell) -> str:
     if now.suppressed or before.suppressed or not before.value:
         return "—"
+    assert now.value is not None
     return f"{round(100 * (now.value - before.value) / before.value):+d}%"
 
 
-def suppress(values: dict[str, int], total: int) -> tuple[dict[str, Cell], Cell]:
+def suppress(values: dict[Any, int], total: int) -> tuple[dict[Any, Cell], Cell]:
     """Hide cells of 1–4, and one more cell when a single hidden cell could be
     recovered by subtracting the others from the total (secondary suppression)."""
     hidden = {k for k, v in values.items() if 0 < v < SMALL_CELL}
@@ -154,7 +156,7 @@ def suppress(values: dict[str, int], total: int) -> tuple[dict[str, Cell], Cell]
 # --- Queries ---------------------------------------------------------------------
 
 
-def _filtered(qs, filters: ReportFilters, scope: ReportScope):
+def _filtered(qs: QuerySet, filters: ReportFilters, scope: ReportScope) -> QuerySet:
     qs = qs.filter(month__gte=filters.date_from, month__lte=filters.date_to)
     if filters.governorate:
         qs = qs.filter(governorate_code=filters.governorate)
@@ -169,7 +171,7 @@ def _filtered(qs, filters: ReportFilters, scope: ReportScope):
 
 def _facts(
     metric: Metric, filters: ReportFilters, scope: ReportScope, *, dimension: str = ""
-):
+) -> QuerySet:
     qs = _filtered(ReportFact.objects.filter(metric=metric.code), filters, scope)
     if metric.distinct:
         # Distinct people: the "all courses" rollup (course_id NULL) counts a person
@@ -184,7 +186,7 @@ def _facts(
     return qs
 
 
-def _peak_by(qs, column: str | None) -> dict:
+def _peak_by(qs: QuerySet, column: str | None) -> dict:
     """For distinct metrics: per group, the highest monthly count (never a sum)."""
     group = [column] if column else []
     inner = qs.values(*group, "month").annotate(s=Sum("value")).order_by()
@@ -317,7 +319,7 @@ class PassRateRow:
             return None
         if not self.attempts.value:
             return None
-        return round(100 * self.passes.value / self.attempts.value, 1)
+        return round(100 * (self.passes.value or 0) / self.attempts.value, 1)
 
     @property
     def rate_display(self) -> str:
@@ -389,7 +391,7 @@ class Labels:
 
         return {lv.code: lv.name for lv in skill_level_list()}
 
-    def label(self, dimension: str, key) -> str:
+    def label(self, dimension: str, key: Any) -> str:
         if dimension == "month":
             return formats.date_format(key, "YEAR_MONTH_FORMAT")
         if dimension == "disability":

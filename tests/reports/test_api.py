@@ -99,10 +99,14 @@ def test_bad_month_is_a_clear_400(api, ministry_staff, known):
     api.force_authenticate(user=ministry_staff)
     response = api.get("/api/v1/reports/overview/", {"date_from": "2025-13"})
     assert response.status_code == 400
-    assert "date_from" in response.json()
+    body = response.json()
+    assert body["code"] == "invalid"
+    assert set(body["fields"]) == {"date_from"} and body["fields"]["date_from"]
+    assert body["message"]
 
 
 def test_unknown_dimension_is_404(api, ministry_staff, known):
     api.force_authenticate(user=ministry_staff)
     response = api.get("/api/v1/reports/enrolments/by/national_id/")
     assert response.status_code == 404
+    assert response.json()["code"] == "not_found"

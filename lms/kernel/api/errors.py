@@ -116,10 +116,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             body = error_body(
                 _DRF_CODES.get(code, code), " ".join(_flatten(exc.detail))
             )
-        if getattr(exc, "auth_header", None):
-            headers["WWW-Authenticate"] = exc.auth_header
-        if getattr(exc, "wait", None):
-            headers["Retry-After"] = str(int(exc.wait))
+        auth_header = getattr(exc, "auth_header", None)
+        if auth_header:
+            headers["WWW-Authenticate"] = str(auth_header)
+        wait = getattr(exc, "wait", None)
+        if wait:
+            headers["Retry-After"] = str(int(wait))
     else:
         return None
     set_rollback()

@@ -28,7 +28,7 @@ class ErrorSerializer(serializers.Serializer):
     message = serializers.CharField(
         help_text="What went wrong, for a person to act on."
     )
-    fields = serializers.DictField(
+    fields = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
         help_text="Messages per input field (empty when the error is not about one).",
     )
