@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import date
+from typing import Any, TextIO
+
+from django.http import HttpRequest
 from wagtail import hooks
 
 from lms.kernel.panels import DashboardPanel
 
 
 @hooks.register("maharat_dashboard_panels")
-def my_courses_panel(request):
+def my_courses_panel(request: HttpRequest) -> DashboardPanel | None:
     if not request.user.is_authenticated:
         return None
     from courses.selectors import my_courses
@@ -25,7 +30,7 @@ def my_courses_panel(request):
 
 
 @hooks.register("maharat_seed_demo")
-def seed_courses(stdout):
+def seed_courses(stdout: TextIO) -> None:
     from courses.seed import seed_courses as run
 
     run(stdout)
@@ -35,7 +40,7 @@ seed_courses.order = 30
 
 
 @hooks.register("maharat_report_facts")
-def course_report_facts(*, since=None):
+def course_report_facts(*, since: date | None = None) -> Iterator[dict[str, Any]]:
     """Courses' figures for the statistics (lms.reports refresh)."""
     from courses.selectors import report_facts
 

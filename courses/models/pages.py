@@ -7,6 +7,8 @@ shows beyond its own fields (outline, progress, enrolment) comes from
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -264,7 +266,8 @@ class LessonPage(Page):
             if item["type"] == "knowledge_check"
         ]
 
-    def knowledge_check_value(self, block_id: str):
+    def knowledge_check_value(self, block_id: str) -> Any:
+        """The stored value of one knowledge check of the lesson (None if absent)."""
         for block in self.body:
             if block.block_type == "knowledge_check" and block.id == block_id:
                 return block.value
