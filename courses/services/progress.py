@@ -76,15 +76,25 @@ def lesson_open(*, user: Any, lesson_id: int, at: dt.datetime | None = None) -> 
     lesson = LessonPage.objects.filter(pk=lesson_id).first()
     if lesson is None:
         return False
-    return open_lesson(user=user, lesson=lesson, course=course_of(lesson), at=at)
+    # lesson → module → course (parent_page_types): the enrolment and its course in
+    # one query, since the lesson page runs this on every visit
+    course_path = lesson.path[: -2 * LessonPage.steplen]
+    enrollment = (
+        Enrollment.objects.select_related("course")
+        .filter(user=user, course__path=course_path)
+        .exclude(status=Enrollment.Status.LEFT)
+        .first()
+    )
+    if enrollment is None:
+        return False
+    _record_open(user=user, lesson=lesson, enrollment=enrollment, at=at)
+    return True
 
 
-@transaction.atomic
 def open_lesson(
     *, user: Any, lesson: LessonPage, course: CoursePage, at: dt.datetime | None
 ) -> bool:
     """`lesson_open` with the pages at hand (the offline batch has them already)."""
-    at = at or timezone.now()
     enrollment = (
         Enrollment.objects.filter(user=user, course=course)
         .exclude(status=Enrollment.Status.LEFT)
@@ -92,6 +102,16 @@ def open_lesson(
     )
     if enrollment is None:
         return False
+    _record_open(user=user, lesson=lesson, enrollment=enrollment, at=at)
+    return True
+
+
+@transaction.atomic
+def _record_open(
+    *, user: Any, lesson: LessonPage, enrollment: Enrollment, at: dt.datetime | None
+) -> None:
+    at = at or timezone.now()
+    course = enrollment.course
     progress, created = LessonProgress.objects.get_or_create(
         user=user,
         lesson=lesson,
@@ -105,7 +125,6 @@ def open_lesson(
         enrollment.save(update_fields=["last_lesson"])
     if progress.completed_at is None:
         evaluate_lesson(user=user, lesson=lesson, course=course, progress=progress)
-    return True
 
 
 @transaction.atomic
