@@ -8,4 +8,5 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("Skill tests")
 
     def ready(self) -> None:
-        from assessments import signals  # noqa: F401
+        # signals: file clean-up; tasks: answers what the services ask through jobs
+        from assessments import signals, tasks  # noqa: F401

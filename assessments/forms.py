@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -9,10 +10,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from assessments.data import RubricData
+from lms.accounts.selectors import user_id_by_username
 from lms.kernel.digits import to_western_digits
 
 
-def response_from_post(kind: str, public: dict, data) -> Any:
+def response_from_post(kind: str, public: dict, data: Any) -> Any:
     """Read one question's answer from a no-JavaScript form post."""
     if kind == "multiple_response":
         return data.getlist("response")
@@ -30,28 +33,33 @@ def response_from_post(kind: str, public: dict, data) -> Any:
                 raise ValidationError(_("Give every step a number.")) from None
         if len(set(ranks.values())) != len(ranks):
             raise ValidationError(_("Give every step a different number."))
-        return sorted(ranks, key=ranks.get)
+        return sorted(ranks, key=lambda step: ranks[step])
     return data.get("response", "")
 
 
 class PracticalStartForm(forms.Form):
+    """Who the assessor tests, by which rubric; cleans to ids."""
+
     trainee = forms.CharField(
         label=gettext_lazy("Trainee's mobile number or username"), max_length=150
     )
-    rubric = forms.ModelChoiceField(queryset=None, label=gettext_lazy("Rubric"))
+    rubric = forms.TypedChoiceField(
+        label=gettext_lazy("Rubric"), coerce=int, empty_value=None
+    )
 
-    def __init__(self, *args, rubrics=None, **kwargs):
+    def __init__(
+        self, *args: Any, rubrics: Sequence[RubricData] = (), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["rubric"].queryset = rubrics
+        choices = [("", "---------")] + [(r.id, r.title) for r in rubrics]
+        self.fields["rubric"].choices = choices  # type: ignore[attr-defined]
 
-    def clean_trainee(self):
-        from lms.accounts.models import User
-
+    def clean_trainee(self) -> int:
         value = to_western_digits(self.cleaned_data["trainee"]).strip()
-        user = User.objects.filter(username=value).first()
-        if user is None:
+        user_id = user_id_by_username(username=value)
+        if user_id is None:
             raise ValidationError(_("No trainee with this mobile number or username."))
-        return user
+        return user_id
 
 
 class EvidenceForm(forms.Form):

@@ -1,8 +1,8 @@
 """Matching typed answers with the same Arabic folding as search.
 
-`courses.search.normalise_query` is the platform's one Arabic normaliser (alef forms,
-taa marbuta, alef maqsura, tashkeel, tatweel, the definite article); typed digits are
-made Western first (٢٥ → 25).
+`lms.kernel.text.normalise_query` is the platform's one Arabic normaliser (alef forms,
+taa marbuta, alef maqsura, tashkeel, tatweel, the definite article), the one search
+uses; typed digits are made Western first (٢٥ → 25).
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from courses.search import normalise_query
 from lms.kernel.digits import to_western_digits
+from lms.kernel.text import normalise_query
 
 
 def normalize_answer(value: str) -> str:

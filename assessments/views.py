@@ -1,162 +1,175 @@
 """Exam pages for phones (one question per page, answers saved as given), the
-assessor's practical form, and item analysis for the content team."""
+assessor's practical form, essay grading and item analysis for the content team.
+
+Thin: every read is a selector, every write a service; refusals are the services'
+coded errors, shown by their message (a NotFound is the page's 404)."""
 
 from __future__ import annotations
 
 import mimetypes
 import time
+from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assessments import selectors, services
+from assessments.data import AttemptItemPublic
 from assessments.forms import EvidenceForm, PracticalStartForm, response_from_post
-from assessments.models import (
-    Attempt,
-    AttemptItem,
-    AttemptStatus,
-    ExamBlueprint,
-    PracticalAssessment,
-    PracticalStatus,
-    QuestionBank,
-    Rubric,
+from assessments.selectors.people import (
+    ANALYSTS,
+    ASSESSORS,
+    GRADERS,
+    TRAINEES,
+    has_any_role,
 )
-from lms.accounts.roles import Role, user_has_role
+from lms.accounts.roles import Role
 from lms.kernel.digits import to_western_digits
+from lms.kernel.errors import NotFound, ServiceError
 from lms.kernel.private_files import private_file_response
 
-ANALYSTS = (Role.CONTENT_EDITOR, Role.CONTENT_REVIEWER, Role.MINISTRY_STAFF)
+View = Callable[..., HttpResponse]
 
 
-def role_required(*roles):
-    def decorator(view):
+def role_required(roles: tuple[Role, ...]) -> Callable[[View], View]:
+    """Signed in and holding one of `roles` (403 otherwise); a NotFound from a
+    service or selector is the page's 404."""
+
+    def decorator(view: View) -> View:
         @wraps(view)
         @login_required
-        def wrapper(request, *args, **kwargs):
-            if not any(user_has_role(request.user, r) for r in roles):
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not has_any_role(request.user, roles):
                 raise PermissionDenied
-            return view(request, *args, **kwargs)
+            try:
+                return view(request, *args, **kwargs)
+            except NotFound:
+                raise Http404 from None
 
         return wrapper
 
     return decorator
 
 
-def _own_attempt(request, attempt_id: int) -> Attempt:
-    attempt = (
-        Attempt.objects.select_related("blueprint", "user")
-        .filter(pk=attempt_id, user=request.user)
-        .first()
-    )
-    if attempt is None:
-        raise Http404
-    if services.attempt_expire_if_due(attempt=attempt):
-        attempt.refresh_from_db()
-    return attempt
+def _me(request: HttpRequest) -> int:
+    """The signed-in person's id (the decorators let nobody else through)."""
+    user_id = request.user.pk
+    assert user_id is not None, "behind login_required"
+    return int(user_id)
 
 
-@role_required(Role.TRAINEE)
-def exam_list(request):
-    rows = []
-    for blueprint in selectors.blueprints_for_trainee():
-        rows.append(
-            {
-                "blueprint": blueprint,
-                "open": selectors.attempt_open_for(
-                    user=request.user, blueprint=blueprint
-                ),
-                "problems": services.attempt_eligibility_problems(
-                    user=request.user, blueprint=blueprint
-                ),
-            }
-        )
-    results = selectors.skill_results_for(user=request.user)
+def _refused(request: HttpRequest, exc: ServiceError | ValidationError) -> None:
+    for message in getattr(exc, "messages", None) or [str(exc)]:
+        messages.error(request, message)
+
+
+@role_required(TRAINEES)
+def exam_list(request: HttpRequest) -> HttpResponse:
+    user_id = _me(request)
     return render(
-        request, "assessments/exam_list.html", {"rows": rows, "results": results}
+        request,
+        "assessments/exam_list.html",
+        {
+            "offers": selectors.exam_offers_for_trainee(user_id=user_id),
+            "results": selectors.skill_results_for(user_id=user_id),
+        },
     )
 
 
-@role_required(Role.TRAINEE)
-def exam_detail(request, slug: str):
-    blueprint = get_object_or_404(ExamBlueprint, slug=slug, is_active=True)
-    open_attempt = selectors.attempt_open_for(user=request.user, blueprint=blueprint)
+@role_required(TRAINEES)
+def exam_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    exam = selectors.exam_get(slug=slug)
     if request.method == "POST":
         try:
-            attempt = services.attempt_start(user=request.user, blueprint=blueprint)
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+            attempt, _created = services.attempt_start(
+                user_id=_me(request), blueprint_id=exam.id
+            )
+        except ServiceError as exc:
+            _refused(request, exc)
             return redirect("assessments:exam_detail", slug=slug)
         return redirect(
-            "assessments:attempt_question", attempt_id=attempt.pk, position=1
+            "assessments:attempt_question", attempt_id=attempt.id, position=1
         )
+    open_attempt = selectors.attempt_open_for(
+        user_id=_me(request), blueprint_id=exam.id
+    )
     problems = (
-        []
+        ()
         if open_attempt
-        else services.attempt_eligibility_problems(
-            user=request.user, blueprint=blueprint
+        else selectors.exam_eligibility_problems(
+            user_id=_me(request), blueprint_id=exam.id
         )
     )
     return render(
         request,
         "assessments/exam_detail.html",
-        {
-            "blueprint": blueprint,
-            "open_attempt": open_attempt,
-            "problems": problems,
-            "rules_count": sum(r.count for r in blueprint.rules.all()),
-            "time_limit_min": blueprint.time_limit_s // 60,
-        },
+        {"exam": exam, "open_attempt": open_attempt, "problems": problems},
     )
 
 
-@role_required(Role.TRAINEE)
-def attempt_question(request, attempt_id: int, position: int):
-    attempt = _own_attempt(request, attempt_id)
-    if attempt.status != AttemptStatus.IN_PROGRESS:
-        return redirect("assessments:attempt_result", attempt_id=attempt.pk)
-    item = attempt.items.filter(position=position).first()
+def _target(request: HttpRequest, position: int) -> int:
+    """The question the trainee asked to go to (0: the review page)."""
+    try:
+        return int(to_western_digits(request.POST.get("go") or "").strip())
+    except ValueError:
+        return position + 1
+
+
+def _answer(
+    request: HttpRequest, attempt_id: int, item: AttemptItemPublic, total: int
+) -> HttpResponse:
+    """Save the posted answer, then go where the trainee asked."""
+    try:
+        services.attempt_answer_save(
+            attempt_id=attempt_id,
+            user_id=_me(request),
+            position=item.position,
+            response=response_from_post(item.kind, item.choices, request.POST),
+            seq=request.POST.get("seq", 0),
+        )
+    except (ServiceError, ValidationError) as exc:
+        _refused(request, exc)
+        return redirect(
+            "assessments:attempt_question",
+            attempt_id=attempt_id,
+            position=item.position,
+        )
+    target = _target(request, item.position)
+    if 1 <= target <= total:
+        return redirect(
+            "assessments:attempt_question", attempt_id=attempt_id, position=target
+        )
+    return redirect("assessments:attempt_review", attempt_id=attempt_id)
+
+
+@role_required(TRAINEES)
+def attempt_question(
+    request: HttpRequest, attempt_id: int, position: int
+) -> HttpResponse:
+    attempt = services.attempt_refresh(attempt_id=attempt_id, user_id=_me(request))
+    if not attempt.is_open:
+        return redirect("assessments:attempt_result", attempt_id=attempt.id)
+    public = selectors.attempt_public_get(attempt_id=attempt_id, user_id=_me(request))
+    item = public.item(position)
     if item is None:
         raise Http404
-    total = attempt.items.count()
+    total = len(public.items)
     if request.method == "POST":
-        try:
-            response = response_from_post(
-                item.snapshot["kind"], item.public, request.POST
-            )
-            services.attempt_answer_save(
-                attempt_id=attempt.pk,
-                user=request.user,
-                position=position,
-                response=response,
-                seq=request.POST.get("seq", 0),
-            )
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-            return redirect(
-                "assessments:attempt_question", attempt_id=attempt.pk, position=position
-            )
-        target = int(request.POST.get("go") or position + 1)
-        if 1 <= target <= total:
-            return redirect(
-                "assessments:attempt_question", attempt_id=attempt.pk, position=target
-            )
-        return redirect("assessments:attempt_review", attempt_id=attempt.pk)
-    public = selectors.attempt_public_get(attempt=attempt)
+        return _answer(request, attempt_id, item, total)
     return render(
         request,
         "assessments/attempt_question.html",
         {
             "attempt": attempt,
             "public": public,
-            "item": public.items[position - 1],
+            "item": item,
             "total": total,
             "seq": int(time.time() * 1000),
             "previous": position - 1 if position > 1 else None,
@@ -165,13 +178,13 @@ def attempt_question(request, attempt_id: int, position: int):
     )
 
 
-@role_required(Role.TRAINEE)
-def attempt_review(request, attempt_id: int):
-    attempt = _own_attempt(request, attempt_id)
-    if attempt.status != AttemptStatus.IN_PROGRESS:
-        return redirect("assessments:attempt_result", attempt_id=attempt.pk)
-    public = selectors.attempt_public_get(attempt=attempt)
-    unanswered = [i.position for i in public.items if i.response in (None, "", [], {})]
+@role_required(TRAINEES)
+def attempt_review(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    attempt = services.attempt_refresh(attempt_id=attempt_id, user_id=_me(request))
+    if not attempt.is_open:
+        return redirect("assessments:attempt_result", attempt_id=attempt.id)
+    public = selectors.attempt_public_get(attempt_id=attempt_id, user_id=_me(request))
+    unanswered = [i.position for i in public.items if not i.answered]
     return render(
         request,
         "assessments/attempt_review.html",
@@ -180,132 +193,122 @@ def attempt_review(request, attempt_id: int):
 
 
 @require_POST
-@role_required(Role.TRAINEE)
-def attempt_submit(request, attempt_id: int):
-    attempt = _own_attempt(request, attempt_id)
-    services.attempt_submit(attempt_id=attempt.pk, user=request.user)
-    return redirect("assessments:attempt_result", attempt_id=attempt.pk)
+@role_required(TRAINEES)
+def attempt_submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    services.attempt_submit(attempt_id=attempt_id, user_id=_me(request))
+    return redirect("assessments:attempt_result", attempt_id=attempt_id)
 
 
-@role_required(Role.TRAINEE)
-def attempt_result(request, attempt_id: int):
-    attempt = _own_attempt(request, attempt_id)
-    if attempt.status == AttemptStatus.IN_PROGRESS:
+@role_required(TRAINEES)
+def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    attempt = services.attempt_refresh(attempt_id=attempt_id, user_id=_me(request))
+    if attempt.is_open:
         return redirect(
-            "assessments:attempt_question", attempt_id=attempt.pk, position=1
+            "assessments:attempt_question", attempt_id=attempt.id, position=1
         )
-    return render(
-        request,
-        "assessments/attempt_result.html",
-        {
-            "attempt": attempt,
-            "topics": selectors.attempt_scores_by_topic(attempt=attempt),
-        },
-    )
+    result = selectors.attempt_result_get(attempt_id=attempt_id, user_id=_me(request))
+    return render(request, "assessments/attempt_result.html", {"result": result})
 
 
 # --- practical (assessor, tablet) ----------------------------------------------------
-@role_required(Role.ASSESSOR)
-def practical_list(request):
-    assessments = PracticalAssessment.objects.filter(
-        assessor=request.user
-    ).select_related("trainee", "rubric")[:100]
-    form = PracticalStartForm(rubrics=Rubric.objects.filter(is_active=True))
+def _practical_list(
+    request: HttpRequest, form: PracticalStartForm, *, status: int = 200
+) -> HttpResponse:
     return render(
         request,
         "assessments/practical_list.html",
-        {"assessments": assessments, "form": form},
+        {
+            "assessments": selectors.practicals_for_assessor(assessor_id=_me(request)),
+            "form": form,
+        },
+        status=status,
+    )
+
+
+@role_required(ASSESSORS)
+def practical_list(request: HttpRequest) -> HttpResponse:
+    return _practical_list(
+        request, PracticalStartForm(rubrics=selectors.rubrics_active())
     )
 
 
 @require_POST
-@role_required(Role.ASSESSOR)
-def practical_start(request):
-    form = PracticalStartForm(
-        request.POST, rubrics=Rubric.objects.filter(is_active=True)
-    )
+@role_required(ASSESSORS)
+def practical_start(request: HttpRequest) -> HttpResponse:
+    form = PracticalStartForm(request.POST, rubrics=selectors.rubrics_active())
     if form.is_valid():
         try:
             assessment = services.practical_assessment_create(
-                rubric=form.cleaned_data["rubric"],
-                trainee=form.cleaned_data["trainee"],
-                assessor=request.user,
+                rubric_id=form.cleaned_data["rubric"],
+                trainee_id=form.cleaned_data["trainee"],
+                assessor_id=_me(request),
             )
-        except ValidationError as exc:
-            form.add_error(None, exc)
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
         else:
-            return redirect("assessments:practical_score", assessment_id=assessment.pk)
-    assessments = PracticalAssessment.objects.filter(assessor=request.user)[:100]
-    return render(
-        request,
-        "assessments/practical_list.html",
-        {"assessments": assessments, "form": form},
-        status=400,
-    )
+            return redirect("assessments:practical_score", assessment_id=assessment.id)
+    return _practical_list(request, form, status=400)
 
 
-@role_required(Role.ASSESSOR)
-def practical_score(request, assessment_id: int):
-    assessment = get_object_or_404(
-        PracticalAssessment.objects.select_related("rubric", "trainee"),
-        pk=assessment_id,
-        assessor=request.user,
+def _levels_from_post(request: HttpRequest, criteria: Any) -> dict[int, int]:
+    levels = {}
+    for criterion in criteria:
+        raw = to_western_digits(request.POST.get(f"c-{criterion.id}", "")).strip()
+        if raw:
+            try:
+                levels[criterion.id] = int(raw)
+            except ValueError:
+                raise ValidationError(_("Choose a level.")) from None
+    return levels
+
+
+def _practical_post(request: HttpRequest, assessment_id: int, criteria: Any) -> str:
+    """Attach a photo or save the scores; the message to show."""
+    if "upload" in request.POST:
+        form = EvidenceForm(request.POST, request.FILES)
+        if not form.is_valid():
+            raise ValidationError(_("Choose a photo to upload."))
+        services.practical_evidence_add(
+            assessment_id=assessment_id,
+            assessor_id=_me(request),
+            image=form.cleaned_data["image"],
+            caption=form.cleaned_data["caption"],
+        )
+        return _("Photo attached.")
+    submit = "submit" in request.POST
+    services.practical_assessment_score(
+        assessment_id=assessment_id,
+        assessor_id=_me(request),
+        levels=_levels_from_post(request, criteria),
+        comments=request.POST.get("comments", ""),
+        criterion_comments={c.id: request.POST.get(f"n-{c.id}", "") for c in criteria},
+        submit=submit,
     )
-    criteria = list(assessment.rubric.criteria.prefetch_related("levels"))
-    chosen = {s.criterion_id: s for s in assessment.scores.all()}
-    evidence_form = EvidenceForm()
+    return _("Practical test submitted.") if submit else _("Scores saved.")
+
+
+@role_required(ASSESSORS)
+def practical_score(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    sheet = selectors.practical_sheet_get(
+        assessment_id=assessment_id, assessor_id=_me(request)
+    )
     status = 200
-    if request.method == "POST" and assessment.status == PracticalStatus.DRAFT:
+    if request.method == "POST" and sheet.practical.is_draft:
         try:
-            if "upload" in request.POST:
-                evidence_form = EvidenceForm(request.POST, request.FILES)
-                if not evidence_form.is_valid():
-                    raise ValidationError(_("Choose a photo to upload."))
-                services.practical_evidence_add(
-                    assessment_id=assessment.pk,
-                    assessor=request.user,
-                    image=evidence_form.cleaned_data["image"],
-                    caption=evidence_form.cleaned_data["caption"],
-                )
-                messages.success(request, _("Photo attached."))
-            else:
-                levels = {}
-                notes = {}
-                for criterion in criteria:
-                    raw = request.POST.get(f"c-{criterion.pk}")
-                    if raw:
-                        try:
-                            levels[criterion.pk] = int(raw)
-                        except ValueError:
-                            raise ValidationError(_("Choose a level.")) from None
-                    notes[criterion.pk] = request.POST.get(f"n-{criterion.pk}", "")
-                services.practical_assessment_score(
-                    assessment_id=assessment.pk,
-                    assessor=request.user,
-                    levels=levels,
-                    comments=request.POST.get("comments", ""),
-                    criterion_comments=notes,
-                    submit="submit" in request.POST,
-                )
-                messages.success(
-                    request,
-                    _("Practical test submitted.")
-                    if "submit" in request.POST
-                    else _("Scores saved."),
-                )
-            return redirect("assessments:practical_score", assessment_id=assessment.pk)
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+            done = _practical_post(request, assessment_id, sheet.criteria)
+        except (ServiceError, ValidationError) as exc:
+            _refused(request, exc)
             status = 400
+        else:
+            messages.success(request, done)
+            return redirect("assessments:practical_score", assessment_id=assessment_id)
     return render(
         request,
         "assessments/practical_score.html",
         {
-            "assessment": assessment,
-            "criteria": [(c, chosen.get(c.pk)) for c in criteria],
-            "evidence": assessment.evidence.all(),
-            "evidence_form": evidence_form,
+            "sheet": sheet,
+            "assessment": sheet.practical,
+            "evidence_form": EvidenceForm(),
         },
         status=status,
     )
@@ -316,15 +319,15 @@ INLINE_PHOTO_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp"}
 
 
 @login_required
-def evidence_photo(request, evidence_id: int):
+def evidence_photo(request: HttpRequest, evidence_id: int) -> HttpResponse:
     """A practical test's photo, for its assessor, its trainee and ministry staff;
     anyone else gets the same 404 as for a photo that does not exist."""
     evidence = selectors.practical_evidence_for_viewer(
-        evidence_id=evidence_id, viewer=request.user
+        evidence_id=evidence_id, viewer_id=_me(request)
     )
-    if evidence is None or not evidence.image:
+    if evidence is None or not evidence.file_name:
         raise Http404
-    name = evidence.image.name
+    name = evidence.file_name
     content_type = mimetypes.guess_type(name)[0]
     if content_type in INLINE_PHOTO_TYPES:
         return private_file_response(name, content_type=content_type)
@@ -334,55 +337,47 @@ def evidence_photo(request, evidence_id: int):
 
 
 # --- item analysis (content team) ---------------------------------------------------
-@role_required(*ANALYSTS)
-def bank_analysis(request, slug: str):
-    bank = get_object_or_404(QuestionBank, slug=slug)
+@role_required(ANALYSTS)
+def bank_analysis(request: HttpRequest, slug: str) -> HttpResponse:
+    bank = selectors.bank_get(slug=slug)
     return render(
         request,
         "assessments/bank_analysis.html",
-        {"bank": bank, "stats": selectors.item_analysis(bank=bank)},
+        {"bank": bank, "stats": selectors.item_analysis(bank_id=bank.id)},
     )
 
 
-@role_required(*ANALYSTS)
-def bank_list(request):
+@role_required(ANALYSTS)
+def bank_list(request: HttpRequest) -> HttpResponse:
     return render(
-        request,
-        "assessments/bank_list.html",
-        {"banks": QuestionBank.objects.select_related("occupation", "skill_level")},
+        request, "assessments/bank_list.html", {"banks": selectors.banks_list()}
     )
 
 
 # --- essay grading (assessors, ministry staff) -----------------------------------
-@role_required(Role.ASSESSOR, Role.MINISTRY_STAFF)
-def grading_queue(request):
+def _grade(request: HttpRequest) -> None:
+    raw = to_western_digits(request.POST.get("percent", "")).strip()
+    try:
+        percent = float(raw)
+        item_id = int(request.POST.get("item") or 0)
+    except ValueError:
+        messages.error(request, _("Type the grade as a percentage, 0 to 100."))
+        return
+    try:
+        services.attempt_item_grade(
+            item_id=item_id, grader_id=_me(request), fraction=percent / 100
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Grade saved."))
+
+
+@role_required(GRADERS)
+def grading_queue(request: HttpRequest) -> HttpResponse:
     """Essay answers waiting for a person, oldest first."""
     if request.method == "POST":
-        item_id = request.POST.get("item")
-        raw = to_western_digits(request.POST.get("percent", "")).strip()
-        try:
-            percent = float(raw)
-        except ValueError:
-            messages.error(request, _("Type the grade as a percentage, 0 to 100."))
-        else:
-            try:
-                services.attempt_item_grade(
-                    item_id=int(item_id or 0),
-                    grader=request.user,
-                    fraction=percent / 100,
-                )
-                messages.success(request, _("Grade saved."))
-            except (ValidationError, AttemptItem.DoesNotExist, ValueError) as exc:
-                messages.error(
-                    request, " ".join(getattr(exc, "messages", [_("No such answer.")]))
-                )
+        _grade(request)
         return redirect("assessments:grading_queue")
-    items = (
-        AttemptItem.objects.filter(
-            attempt__status=AttemptStatus.AWAITING_GRADING, score=None
-        )
-        .exclude(attempt__user=request.user)
-        .select_related("attempt__blueprint")
-        .order_by("attempt__submitted_at", "position")[:50]
-    )
+    items = selectors.essays_to_grade(grader_id=_me(request))
     return render(request, "assessments/grading_queue.html", {"items": items})

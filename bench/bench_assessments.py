@@ -95,7 +95,7 @@ def prepare(n: int) -> list[dict]:
     if not bank.questions.exists():
         for n_q in range(20):
             services.question_create(
-                bank=bank,
+                bank_id=bank.pk,
                 topic_name="bench",
                 kind="short_answer",
                 stem=f"سؤال {n_q}",
@@ -125,9 +125,11 @@ def prepare(n: int) -> list[dict]:
         user, _ = User.objects.get_or_create(username=f"bench{i:05d}")
         user.groups.add(trainee)
         token, _ = Token.objects.get_or_create(user=user)
-        attempt = services.attempt_start(user=user, blueprint=blueprint)
+        attempt, _created = services.attempt_start(
+            user_id=user.pk, blueprint_id=blueprint.pk
+        )
         assert get_kind("short_answer")
-        examinees.append({"token": token.key, "attempt": attempt.pk, "items": 20})
+        examinees.append({"token": token.key, "attempt": attempt.id, "items": 20})
     return examinees
 
 

@@ -6,9 +6,27 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from lms.accounts.roles import Role, any_role
+from lms.kernel.navigation import NavEntry
 from lms.kernel.panels import DashboardPanel
+
+
+@hooks.register("maharat_nav_entries")
+def classes_nav_entries() -> list[NavEntry]:
+    return [
+        NavEntry(
+            key="virtual_classes.schedule",
+            label=_("Schedule a live class"),
+            description=_("For a course you teach; the enrolled are reminded"),
+            url_name="virtual_classes:schedule",
+            shown_to=any_role(Role.INSTRUCTOR),
+            section="teaching",
+            order=20,
+        )
+    ]
 
 
 @hooks.register("maharat_dashboard_panels")

@@ -1,12 +1,19 @@
-"""Exam API for the phone page: start, read (no keys), save answers, submit."""
+"""Exam API for the phone page: start, read (no keys), save answers, submit.
+
+Refusals are the services' coded errors, answered by the one handler
+(`lms.kernel.api.errors`: `{"code", "message", "fields"}`): 404 `not_found` /
+`exam_not_found` / `question_not_found`, 409 `attempt_submitted`, `answers_closed`
+and the eligibility codes (`course_not_completed`, `attempts_used` ...), 400
+`invalid_answer`.
+"""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-from django.http import Http404
-from django.shortcuts import get_object_or_404
+from typing import Any
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -17,59 +24,53 @@ from assessments.api.serializers import (
     AttemptResultSerializer,
     AttemptSerializer,
 )
-from assessments.models import Attempt, AttemptStatus, ExamBlueprint
-from lms.accounts.roles import Role, user_has_role
+from assessments.selectors.people import TRAINEES, has_any_role
+from lms.kernel.api.schema import ERROR_RESPONSE
 
 
 class IsTrainee(permissions.BasePermission):
-    def has_permission(self, request, view) -> bool:
-        return user_has_role(request.user, Role.TRAINEE)
+    def has_permission(self, request: Any, view: Any) -> bool:
+        return has_any_role(request.user, TRAINEES)
 
 
-def _refused(exc: ValidationError, code=status.HTTP_400_BAD_REQUEST) -> Response:
-    return Response({"detail": " ".join(exc.messages)}, status=code)
+def _me(request: Request) -> int:
+    """The signed-in trainee's id (IsAuthenticated lets nobody else through)."""
+    user_id = request.user.pk
+    assert user_id is not None, "behind IsAuthenticated"
+    return int(user_id)
 
 
-def _attempt(request, attempt_id: int) -> Attempt:
-    attempt = (
-        Attempt.objects.select_related("blueprint")
-        .filter(pk=attempt_id, user=request.user)
-        .first()
-    )
-    if attempt is None:
-        raise Http404
-    if services.attempt_expire_if_due(attempt=attempt):
-        attempt.refresh_from_db()
-    return attempt
-
-
-def _result(attempt: Attempt) -> dict:
-    return {
-        "id": attempt.pk,
-        "status": attempt.status,
-        "score": attempt.score,
-        "max_score": attempt.max_score,
-        "percent": attempt.percent,
-        "passed": attempt.passed,
-        "topics": [
-            {"topic": t.topic, "score": t.score, "max_score": t.max_score}
-            for t in selectors.attempt_scores_by_topic(attempt=attempt)
-        ],
-    }
+def _attempt_answer(*, attempt_id: int, user_id: int) -> Response:
+    """The open attempt as the trainee sees it; once submitted, its result."""
+    attempt = services.attempt_refresh(attempt_id=attempt_id, user_id=user_id)
+    if not attempt.is_open:
+        result = selectors.attempt_result_get(attempt_id=attempt_id, user_id=user_id)
+        return Response(AttemptResultSerializer(result).data)
+    public = selectors.attempt_public_get(attempt_id=attempt_id, user_id=user_id)
+    return Response(AttemptSerializer(public).data)
 
 
 class ExamStartView(APIView):
+    """Start the exam, or resume the attempt in progress (200 instead of 201)."""
+
     permission_classes = [permissions.IsAuthenticated, IsTrainee]
 
-    @extend_schema(request=None, responses={201: AttemptSerializer})
-    def post(self, request, slug: str):
-        blueprint = get_object_or_404(ExamBlueprint, slug=slug, is_active=True)
-        try:
-            attempt = services.attempt_start(user=request.user, blueprint=blueprint)
-        except ValidationError as exc:
-            return _refused(exc, status.HTTP_409_CONFLICT)
-        public = selectors.attempt_public_get(attempt=attempt)
-        return Response(AttemptSerializer(public.as_dict()).data, status=201)
+    @extend_schema(
+        request=None,
+        responses={201: AttemptSerializer, 200: AttemptSerializer, 409: ERROR_RESPONSE},
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        exam = selectors.exam_get(slug=slug)
+        attempt, created = services.attempt_start(
+            user_id=_me(request), blueprint_id=exam.id
+        )
+        public = selectors.attempt_public_get(
+            attempt_id=attempt.id, user_id=_me(request)
+        )
+        return Response(
+            AttemptSerializer(public).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
 
 
 class AttemptView(APIView):
@@ -78,12 +79,8 @@ class AttemptView(APIView):
     permission_classes = [permissions.IsAuthenticated, IsTrainee]
 
     @extend_schema(responses={200: AttemptSerializer})
-    def get(self, request, attempt_id: int):
-        attempt = _attempt(request, attempt_id)
-        if attempt.status != AttemptStatus.IN_PROGRESS:
-            return Response(AttemptResultSerializer(_result(attempt)).data)
-        public = selectors.attempt_public_get(attempt=attempt)
-        return Response(AttemptSerializer(public.as_dict()).data)
+    def get(self, request: Request, attempt_id: int) -> Response:
+        return _attempt_answer(attempt_id=attempt_id, user_id=_me(request))
 
 
 class AnswerView(APIView):
@@ -91,25 +88,21 @@ class AnswerView(APIView):
 
     permission_classes = [permissions.IsAuthenticated, IsTrainee]
 
-    @extend_schema(request=AnswerSerializer, responses={200: AnswerSavedSerializer})
-    def put(self, request, attempt_id: int, position: int):
+    @extend_schema(
+        request=AnswerSerializer,
+        responses={200: AnswerSavedSerializer, 409: ERROR_RESPONSE},
+    )
+    def put(self, request: Request, attempt_id: int, position: int) -> Response:
         serializer = AnswerSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            saved = services.attempt_answer_save(
-                attempt_id=attempt_id,
-                user=request.user,
-                position=position,
-                response=serializer.validated_data["response"],
-                seq=serializer.validated_data["seq"],
-            )
-        except ValidationError as exc:
-            codes = {e.code for e in getattr(exc, "error_list", [])}
-            if "not_found" in codes:
-                raise Http404 from None
-            if "closed" in codes:
-                return _refused(exc, status.HTTP_409_CONFLICT)
-            return _refused(exc)
+        saved = services.attempt_answer_save(
+            attempt_id=attempt_id,
+            user_id=_me(request),
+            position=position,
+            response=serializer.validated_data["response"],
+            seq=serializer.validated_data["seq"],
+        )
+        # the hot path: built by hand, a serializer costs more CPU than the save
         return Response(
             {"position": saved.position, "seq": saved.seq, "applied": saved.applied}
         )
@@ -121,7 +114,9 @@ class SubmitView(APIView):
     permission_classes = [permissions.IsAuthenticated, IsTrainee]
 
     @extend_schema(request=None, responses={200: AttemptResultSerializer})
-    def post(self, request, attempt_id: int):
-        attempt = _attempt(request, attempt_id)
-        attempt = services.attempt_submit(attempt_id=attempt.pk, user=request.user)
-        return Response(AttemptResultSerializer(_result(attempt)).data)
+    def post(self, request: Request, attempt_id: int) -> Response:
+        services.attempt_submit(attempt_id=attempt_id, user_id=_me(request))
+        result = selectors.attempt_result_get(
+            attempt_id=attempt_id, user_id=_me(request)
+        )
+        return Response(AttemptResultSerializer(result).data)

@@ -15,7 +15,7 @@ from courses.data import (
     SearchHitData,
 )
 from courses.models import Audience, CatalogPage, CoursePage, LessonPage, TradePage
-from courses.search import normalise_query
+from lms.kernel.text import normalise_query
 
 
 def _locale_pages(qs: PageQuerySet) -> PageQuerySet:
@@ -50,10 +50,10 @@ def _card(course: CoursePage) -> CourseCardData:
 
 def catalog_filter(*, params: Mapping[str, str]) -> CatalogData:
     """Live courses filtered by trade, level and audience (unknown values ignored)."""
-    from registry.models import SkillLevel
+    from registry.selectors import skill_level_list
 
     trades = list(_locale_pages(TradePage.objects.live().public()).order_by("path"))
-    levels = list(SkillLevel.objects.order_by("rank"))
+    levels = skill_level_list()
     courses = _locale_pages(CoursePage.objects.live().public()).select_related(
         "skill_level", "occupation"
     )

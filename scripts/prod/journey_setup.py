@@ -34,12 +34,14 @@ live = LiveClass.objects.create(
 owner = User.objects.get(username="01000000001")
 assessor = User.objects.get(username="assessor")
 rubric = Rubric.objects.filter(is_active=True).first()
-practical = practical_assessment_create(rubric=rubric, trainee=owner, assessor=assessor)
+practical = practical_assessment_create(
+    rubric_id=rubric.pk, trainee_id=owner.pk, assessor_id=assessor.pk
+)
 buffer = io.BytesIO()
 Image.new("RGB", (64, 48), (200, 120, 40)).save(buffer, "JPEG")
 evidence = practical_evidence_add(
-    assessment_id=practical.pk,
-    assessor=assessor,
+    assessment_id=practical.id,
+    assessor_id=assessor.pk,
     image=SimpleUploadedFile("ورشة.jpg", buffer.getvalue(), "image/jpeg"),
     caption="خياطة الحافة",
 )
@@ -55,7 +57,7 @@ print(
             "course_url": course.url,
             "class_id": live.pk,
             "evidence_owner": owner.username,
-            "evidence_url": reverse("assessments:evidence_photo", args=[evidence.pk]),
+            "evidence_url": reverse("assessments:evidence_photo", args=[evidence.id]),
             "serial": serial,
         }
     )

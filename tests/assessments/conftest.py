@@ -12,9 +12,13 @@ from wagtail.models import Page
 
 from assessments import services
 from assessments.models import (
+    Attempt,
+    AttemptItem,
     BlueprintRule,
     ExamBlueprint,
     PerformanceLevel,
+    PracticalAssessment,
+    Question,
     QuestionBank,
     Rubric,
     RubricCriterion,
@@ -100,8 +104,8 @@ def bank(occupation, level):
 @pytest.fixture
 def make_question(bank):
     def make(kind: str, *, topic: str = "السلامة", difficulty: str = "medium", **kw):
-        return services.question_create(
-            bank=bank,
+        created = services.question_create(
+            bank_id=bank.pk,
             topic_name=topic,
             kind=kind,
             stem=kw.pop("stem", f"سؤال من نوع {kind}"),
@@ -109,6 +113,7 @@ def make_question(bank):
             difficulty=difficulty,
             **kw,
         )
+        return Question.objects.get(pk=created.id)
 
     return make
 
@@ -203,18 +208,35 @@ def rubric(occupation, level):
     return rubric
 
 
+def start(user, blueprint, **kw) -> Attempt:
+    """Start (or resume) an attempt through the service; the row, to inspect."""
+    attempt, _created = services.attempt_start(
+        user_id=user.pk, blueprint_id=blueprint.pk, **kw
+    )
+    return Attempt.objects.get(pk=attempt.id)
+
+
+def open_practical(rubric, trainee, assessor) -> PracticalAssessment:
+    """Open a practical test through the service; the row, to inspect."""
+    practical = services.practical_assessment_create(
+        rubric_id=rubric.pk, trainee_id=trainee.pk, assessor_id=assessor.pk
+    )
+    return PracticalAssessment.objects.get(pk=practical.id)
+
+
 def later(attempt, seconds: int) -> dt.datetime:
     return attempt.deadline_at + dt.timedelta(seconds=seconds)
 
 
 def answer_all_correctly(attempt, user, *, seq: int = 1, now=None) -> None:
+    """Save a full-marks answer to every question of `attempt` (a row or its data)."""
     from assessments.question_types import get_kind
 
-    for item in attempt.items.all():
+    for item in AttemptItem.objects.filter(attempt_id=attempt.id):
         kind = get_kind(item.snapshot["kind"])
         services.attempt_answer_save(
-            attempt_id=attempt.pk,
-            user=user,
+            attempt_id=attempt.id,
+            user_id=user.pk,
             position=item.position,
             response=kind.correct_response(item.snapshot["data"]),
             seq=seq,

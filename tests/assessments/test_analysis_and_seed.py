@@ -9,22 +9,23 @@ from assessments import services
 from assessments.models import ExamBlueprint, Question, QuestionBank, Rubric
 from assessments.question_types import get_kind
 from assessments.selectors import item_analysis
+from tests.assessments.conftest import start
 
 
 def sit(blueprint, user, right: set[str]):
     """Answer the kinds in `right` correctly and leave the rest blank."""
-    attempt = services.attempt_start(user=user, blueprint=blueprint)
+    attempt = start(user, blueprint)
     for item in attempt.items.all():
         if item.snapshot["kind"] in right:
             kind = get_kind(item.snapshot["kind"])
             services.attempt_answer_save(
                 attempt_id=attempt.pk,
-                user=user,
+                user_id=user.pk,
                 position=item.position,
                 response=kind.correct_response(item.snapshot["data"]),
                 seq=1,
             )
-    services.attempt_submit(attempt_id=attempt.pk, user=user)
+    services.attempt_submit(attempt_id=attempt.pk, user_id=user.pk)
 
 
 def test_item_analysis_reports_taken_facility_and_discrimination(
@@ -41,7 +42,7 @@ def test_item_analysis_reports_taken_facility_and_discrimination(
         user = make_user("trainee")
         complete_course(user)
         sit(blueprint, user, right)
-    stats = {s.kind: s for s in item_analysis(bank=blueprint.bank)}
+    stats = {s.kind: s for s in item_analysis(bank_id=blueprint.bank_id)}
     assert all(s.taken == 4 for s in stats.values())
     assert stats["single_choice"].facility == 0.75
     assert stats["true_false"].facility == 0.25
@@ -50,7 +51,7 @@ def test_item_analysis_reports_taken_facility_and_discrimination(
 
 
 def test_item_analysis_of_an_unused_bank_is_empty_but_listed(objective_bank):
-    stats = item_analysis(bank=objective_bank)
+    stats = item_analysis(bank_id=objective_bank.pk)
     assert len(stats) == objective_bank.questions.count()
     assert all(s.taken == 0 and s.facility is None for s in stats)
 
@@ -100,5 +101,5 @@ def test_seeded_blueprints_can_be_drawn(db, trainee):
     for blueprint in ExamBlueprint.objects.all():
         blueprint.requires_course_completion = False
         blueprint.save()
-        attempt = services.attempt_start(user=trainee, blueprint=blueprint)
+        attempt = start(trainee, blueprint)
         assert attempt.items.count() > 0

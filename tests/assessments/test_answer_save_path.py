@@ -5,19 +5,20 @@ import threading
 import time
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import connection, connections, transaction
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from assessments import services
 from assessments.models import Attempt, AttemptStatus
+from lms.kernel.errors import Conflict
+from tests.assessments.conftest import start
 from tests.conftest import requires_postgres
 
 
 @pytest.fixture
 def attempt(blueprint, eligible_trainee):
-    return services.attempt_start(user=eligible_trainee, blueprint=blueprint)
+    return start(eligible_trainee, blueprint)
 
 
 @pytest.fixture
@@ -93,17 +94,21 @@ def test_a_retry_after_submission_is_refused_not_reported_as_saved(
     client = token_client(client, attempt.user)
     url = answer_url(attempt, short_answer.position)
     assert put(client, url, "الضاغط", 5).status_code == 200
-    services.attempt_submit(attempt_id=attempt.pk, user=attempt.user)
+    services.attempt_submit(attempt_id=attempt.pk, user_id=attempt.user.pk)
     retry = put(client, url, "الضاغط", 5)
     assert retry.status_code == 409
-    assert "answers are closed" in retry.json()["detail"]
+    body = retry.json()
+    assert body["code"] == "attempt_submitted"
+    assert "answers are closed" in body["message"]
 
 
 def test_the_write_refuses_an_answer_once_the_attempt_is_closed(attempt, short_answer):
     """The write checks the attempt again itself: a save that read an open attempt
     and reaches the write after the submission changes nothing."""
     Attempt.objects.filter(pk=attempt.pk).update(status=AttemptStatus.GRADED)
-    stored = services._answer_store(
+    from assessments.services.answers import answer_store
+
+    stored = answer_store(
         attempt_id=attempt.pk,
         position=short_answer.position,
         response="الضاغط",
@@ -118,6 +123,7 @@ def test_a_save_for_a_question_the_exam_does_not_have_is_not_found(attempt, clie
     client = token_client(client, attempt.user)
     response = put(client, answer_url(attempt, 999), "الضاغط", 1)
     assert response.status_code == 404
+    assert response.json()["code"] == "question_not_found"
 
 
 @pytest.mark.parametrize("role", ["instructor", "assessor", "ministry_staff"])
@@ -147,14 +153,15 @@ def test_a_deactivated_trainee_token_is_refused(attempt, short_answer, client):
     response = put(client, answer_url(attempt, short_answer.position), "الضاغط", 1)
     # 403, not 401: session authentication comes first and sends no challenge
     assert response.status_code == 403
-    assert response.json()["detail"] == "User inactive or deleted."
+    assert response.json()["message"] == "User inactive or deleted."
+    assert response.json()["code"] == "not_authenticated"
 
 
 def test_an_unknown_token_is_refused(attempt, short_answer, client):
     client.defaults["HTTP_AUTHORIZATION"] = "Token " + "0" * 40
     response = put(client, answer_url(attempt, short_answer.position), "الضاغط", 1)
     assert response.status_code == 403
-    assert response.json()["detail"] == "Invalid token."
+    assert response.json()["message"] == "Invalid token."
 
 
 @requires_postgres
@@ -165,7 +172,7 @@ def test_a_save_racing_the_submission_waits_for_it_and_is_refused(
     """The submission holds the attempt's row lock while it grades; a save that
     already read the attempt as open waits for that lock, sees the attempt closed
     and is refused: it is never acknowledged and then missing from the grade."""
-    attempt = services.attempt_start(user=eligible_trainee, blueprint=blueprint)
+    attempt = start(eligible_trainee, blueprint)
     item = attempt.items.get(question__kind="short_answer")
     locked, outcome = threading.Event(), {}
 
@@ -182,17 +189,17 @@ def test_a_save_racing_the_submission_waits_for_it_and_is_refused(
     thread = threading.Thread(target=submission)
     thread.start()
     assert locked.wait(10)
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Conflict) as refused:
         services.attempt_answer_save(
             attempt_id=attempt.pk,
-            user=eligible_trainee,
+            user_id=eligible_trainee.pk,
             position=item.position,
             response="الضاغط",
             seq=1,
         )
     thread.join(10)
     assert outcome["save_waited"], "the save did not wait for the submission's lock"
-    assert refused.value.error_list[0].code == "closed"
+    assert refused.value.code == "attempt_submitted"
     item.refresh_from_db()
     attempt.refresh_from_db()
     assert item.response is None and attempt.status != AttemptStatus.IN_PROGRESS

@@ -4,16 +4,16 @@ auto-submit, resume after reconnect and idempotent answers."""
 import datetime as dt
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from assessments import services, tasks
 from assessments.models import Attempt, AttemptStatus, BlueprintRule
-from tests.assessments.conftest import answer_all_correctly, later
+from lms.kernel.errors import Conflict, Forbidden, Invalid, NotFound
+from tests.assessments.conftest import answer_all_correctly, later, start
 
 
 def test_start_draws_the_blueprint_counts_per_topic(blueprint, eligible_trainee):
-    attempt = services.attempt_start(user=eligible_trainee, blueprint=blueprint)
+    attempt = start(eligible_trainee, blueprint)
     by_topic = {}
     for item in attempt.items.all():
         by_topic[item.topic_name] = by_topic.get(item.topic_name, 0) + 1
@@ -37,7 +37,7 @@ def test_draw_respects_difficulty_and_never_repeats_a_question(
     )
     BlueprintRule.objects.create(blueprint=bp, topic=topic, difficulty="hard", count=3)
     BlueprintRule.objects.create(blueprint=bp, topic=topic, count=5)
-    attempt = services.attempt_start(user=eligible_trainee, blueprint=bp)
+    attempt = start(eligible_trainee, bp)
     questions = [i.question for i in attempt.items.all()]
     assert len(questions) == len({q.pk for q in questions}) == 8
     assert sum(q.difficulty == "hard" for q in questions) >= 3
@@ -49,40 +49,59 @@ def test_a_blueprint_the_bank_cannot_fill_is_refused_clearly(
     rule = blueprint.rules.first()
     rule.count = 50
     rule.save()
-    with pytest.raises(ValidationError, match="the blueprint needs 50"):
-        services.attempt_start(user=eligible_trainee, blueprint=blueprint)
+    with pytest.raises(Conflict, match="the blueprint needs 50") as refused:
+        start(eligible_trainee, blueprint)
+    assert refused.value.code == "exam_not_ready"
     assert not Attempt.objects.exists()
 
 
 def test_start_requires_the_completed_course(blueprint, trainee):
-    with pytest.raises(ValidationError, match="Complete the course"):
-        services.attempt_start(user=trainee, blueprint=blueprint)
+    with pytest.raises(Conflict, match="Complete the course") as refused:
+        start(trainee, blueprint)
+    assert refused.value.code == "course_not_completed"
 
 
 def test_eligibility_follows_the_course_completion(blueprint, trainee, complete_course):
-    assert services.attempt_eligibility_problems(user=trainee, blueprint=blueprint)
+    from assessments.selectors import exam_eligibility_problems
+
+    ask = {"user_id": trainee.pk, "blueprint_id": blueprint.pk}
+    assert [p.code for p in exam_eligibility_problems(**ask)] == [
+        "course_not_completed"
+    ]
     complete_course(trainee)
-    assert (
-        services.attempt_eligibility_problems(user=trainee, blueprint=blueprint) == []
-    )
+    assert exam_eligibility_problems(**ask) == ()
+
+
+def test_start_says_whether_it_created_the_attempt_or_resumed_it(
+    blueprint, eligible_trainee
+):
+    ask = {"user_id": eligible_trainee.pk, "blueprint_id": blueprint.pk}
+    first, created = services.attempt_start(**ask)
+    again, created_again = services.attempt_start(**ask)
+    assert created is True and created_again is False
+    assert again == first and first.is_open and first.exam_slug == blueprint.slug
+
+
+def test_starting_an_exam_that_does_not_exist_is_not_found(eligible_trainee):
+    with pytest.raises(NotFound) as refused:
+        services.attempt_start(user_id=eligible_trainee.pk, blueprint_id=999999)
+    assert refused.value.code == "exam_not_found"
 
 
 def test_starting_twice_resumes_the_one_active_attempt(blueprint, eligible_trainee):
-    first = services.attempt_start(user=eligible_trainee, blueprint=blueprint)
-    second = services.attempt_start(user=eligible_trainee, blueprint=blueprint)
+    first = start(eligible_trainee, blueprint)
+    second = start(eligible_trainee, blueprint)
     assert first.pk == second.pk
     assert Attempt.objects.filter(status=AttemptStatus.IN_PROGRESS).count() == 1
 
 
 def test_waiting_time_between_attempts(blueprint, eligible_trainee):
-    attempt = services.attempt_start(user=eligible_trainee, blueprint=blueprint)
-    services.attempt_submit(attempt_id=attempt.pk, user=eligible_trainee)
-    with pytest.raises(ValidationError, match="try again after"):
-        services.attempt_start(user=eligible_trainee, blueprint=blueprint)
+    attempt = start(eligible_trainee, blueprint)
+    services.attempt_submit(attempt_id=attempt.pk, user_id=eligible_trainee.pk)
+    with pytest.raises(Conflict, match="try again after"):
+        start(eligible_trainee, blueprint)
     in_two_hours = timezone.now() + dt.timedelta(hours=2)
-    again = services.attempt_start(
-        user=eligible_trainee, blueprint=blueprint, now=in_two_hours
-    )
+    again = start(eligible_trainee, blueprint, now=in_two_hours)
     assert again.number == 2
 
 
@@ -90,43 +109,42 @@ def test_attempts_allowed_is_enforced(blueprint, eligible_trainee):
     now = timezone.now()
     for n in range(blueprint.attempts_allowed):
         at = now + dt.timedelta(hours=2 * n)
-        attempt = services.attempt_start(
-            user=eligible_trainee, blueprint=blueprint, now=at
+        attempt = start(eligible_trainee, blueprint, now=at)
+        services.attempt_submit(
+            attempt_id=attempt.pk, user_id=eligible_trainee.pk, now=at
         )
-        services.attempt_submit(attempt_id=attempt.pk, user=eligible_trainee, now=at)
-    with pytest.raises(ValidationError, match="all the attempts"):
-        services.attempt_start(
-            user=eligible_trainee, blueprint=blueprint, now=now + dt.timedelta(days=3)
-        )
+    with pytest.raises(Conflict, match="all the attempts"):
+        start(eligible_trainee, blueprint, now=now + dt.timedelta(days=3))
 
 
 def test_a_passed_exam_cannot_be_retaken(blueprint, eligible_trainee):
-    attempt = services.attempt_start(user=eligible_trainee, blueprint=blueprint)
+    attempt = start(eligible_trainee, blueprint)
     answer_all_correctly(attempt, eligible_trainee)
-    services.attempt_submit(attempt_id=attempt.pk, user=eligible_trainee)
-    with pytest.raises(ValidationError, match="already passed"):
-        services.attempt_start(
-            user=eligible_trainee,
-            blueprint=blueprint,
+    services.attempt_submit(attempt_id=attempt.pk, user_id=eligible_trainee.pk)
+    with pytest.raises(Conflict, match="already passed"):
+        start(
+            eligible_trainee,
+            blueprint,
             now=timezone.now() + dt.timedelta(days=2),
         )
 
 
 def test_answers_after_the_deadline_are_refused(blueprint, eligible_trainee):
-    attempt = services.attempt_start(user=eligible_trainee, blueprint=blueprint)
-    with pytest.raises(ValidationError, match="Time is up"):
+    attempt = start(eligible_trainee, blueprint)
+    with pytest.raises(Conflict, match="Time is up") as refused:
         services.attempt_answer_save(
             attempt_id=attempt.pk,
-            user=eligible_trainee,
+            user_id=eligible_trainee.pk,
             position=1,
             response=None,
             seq=1,
             now=later(attempt, 30),
         )
+    assert refused.value.code == "answers_closed"
 
 
 def test_the_task_submits_the_attempt_at_the_deadline(blueprint, eligible_trainee):
-    attempt = services.attempt_start(user=eligible_trainee, blueprint=blueprint)
+    attempt = start(eligible_trainee, blueprint)
     answer_all_correctly(attempt, eligible_trainee)
     assert tasks.attempt_auto_submit.call(attempt.pk) is False  # too early: no-op
     Attempt.objects.filter(pk=attempt.pk).update(
@@ -160,7 +178,7 @@ def test_starting_an_attempt_schedules_the_auto_submit_on_a_deferring_backend(
     reset()
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            attempt = services.attempt_start(user=eligible_trainee, blueprint=blueprint)
+            attempt = start(eligible_trainee, blueprint)
         job = DBTaskResult.objects.get()
         assert job.args_kwargs["args"] == [attempt.pk]
         assert job.run_after > attempt.deadline_at
@@ -170,7 +188,7 @@ def test_starting_an_attempt_schedules_the_auto_submit_on_a_deferring_backend(
 
 
 def test_the_overdue_sweep_submits_forgotten_attempts(blueprint, eligible_trainee):
-    attempt = services.attempt_start(user=eligible_trainee, blueprint=blueprint)
+    attempt = start(eligible_trainee, blueprint)
     Attempt.objects.filter(pk=attempt.pk).update(
         deadline_at=timezone.now() - dt.timedelta(minutes=5)
     )
@@ -180,11 +198,11 @@ def test_the_overdue_sweep_submits_forgotten_attempts(blueprint, eligible_traine
 
 
 def test_idempotent_answers_a_retry_changes_nothing(blueprint, eligible_trainee):
-    attempt = services.attempt_start(user=eligible_trainee, blueprint=blueprint)
+    attempt = start(eligible_trainee, blueprint)
     item = attempt.items.get(question__kind="short_answer")
     save = {
         "attempt_id": attempt.pk,
-        "user": eligible_trainee,
+        "user_id": eligible_trainee.pk,
         "position": item.position,
     }
     first = services.attempt_answer_save(**save, response="الضاغط", seq=10)
@@ -196,11 +214,11 @@ def test_idempotent_answers_a_retry_changes_nothing(blueprint, eligible_trainee)
 
 
 def test_a_newer_answer_replaces_the_older(blueprint, eligible_trainee):
-    attempt = services.attempt_start(user=eligible_trainee, blueprint=blueprint)
+    attempt = start(eligible_trainee, blueprint)
     item = attempt.items.get(question__kind="short_answer")
     save = {
         "attempt_id": attempt.pk,
-        "user": eligible_trainee,
+        "user_id": eligible_trainee.pk,
         "position": item.position,
     }
     services.attempt_answer_save(**save, response="المكثف", seq=1)
@@ -210,16 +228,17 @@ def test_a_newer_answer_replaces_the_older(blueprint, eligible_trainee):
 
 
 def test_an_invalid_answer_is_refused_and_loses_nothing(blueprint, eligible_trainee):
-    attempt = services.attempt_start(user=eligible_trainee, blueprint=blueprint)
+    attempt = start(eligible_trainee, blueprint)
     item = attempt.items.get(question__kind="numeric")
     save = {
         "attempt_id": attempt.pk,
-        "user": eligible_trainee,
+        "user_id": eligible_trainee.pk,
         "position": item.position,
     }
     services.attempt_answer_save(**save, response="68", seq=1)
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid) as refused:
         services.attempt_answer_save(**save, response="كثير", seq=2)
+    assert refused.value.code == "invalid_answer"
     item.refresh_from_db()
     assert item.response == "68"
 
@@ -227,11 +246,11 @@ def test_an_invalid_answer_is_refused_and_loses_nothing(blueprint, eligible_trai
 def test_another_trainee_cannot_answer_my_attempt(
     blueprint, eligible_trainee, make_user
 ):
-    attempt = services.attempt_start(user=eligible_trainee, blueprint=blueprint)
-    with pytest.raises(ValidationError, match="No such attempt"):
+    attempt = start(eligible_trainee, blueprint)
+    with pytest.raises(NotFound, match="No such attempt"):
         services.attempt_answer_save(
             attempt_id=attempt.pk,
-            user=make_user("trainee"),
+            user_id=make_user("trainee").pk,
             position=1,
             response=None,
             seq=1,
@@ -241,27 +260,29 @@ def test_another_trainee_cannot_answer_my_attempt(
 def test_submitting_grades_and_scores_by_topic(blueprint, eligible_trainee):
     from assessments.selectors import attempt_scores_by_topic
 
-    attempt = services.attempt_start(user=eligible_trainee, blueprint=blueprint)
+    attempt = start(eligible_trainee, blueprint)
     answer_all_correctly(attempt, eligible_trainee)
     safety = [i for i in attempt.items.all() if i.topic_name == "السلامة"]
     services.attempt_answer_save(
         attempt_id=attempt.pk,
-        user=eligible_trainee,
+        user_id=eligible_trainee.pk,
         position=next(i.position for i in safety if i.snapshot["kind"] == "true_false"),
         response=True,
         seq=2,
     )
-    attempt = services.attempt_submit(attempt_id=attempt.pk, user=eligible_trainee)
-    topics = {t.topic: t for t in attempt_scores_by_topic(attempt=attempt)}
+    attempt = services.attempt_submit(
+        attempt_id=attempt.pk, user_id=eligible_trainee.pk
+    )
+    topics = {t.topic: t for t in attempt_scores_by_topic(attempt_id=attempt.id)}
     assert topics["السلامة"].score == topics["السلامة"].max_score - 1
     assert topics["دورة التبريد"].score == topics["دورة التبريد"].max_score
     assert attempt.status == AttemptStatus.GRADED
 
 
 def test_submitting_twice_changes_nothing(blueprint, eligible_trainee):
-    attempt = services.attempt_start(user=eligible_trainee, blueprint=blueprint)
-    first = services.attempt_submit(attempt_id=attempt.pk, user=eligible_trainee)
-    second = services.attempt_submit(attempt_id=attempt.pk, user=eligible_trainee)
+    attempt = start(eligible_trainee, blueprint)
+    first = services.attempt_submit(attempt_id=attempt.pk, user_id=eligible_trainee.pk)
+    second = services.attempt_submit(attempt_id=attempt.pk, user_id=eligible_trainee.pk)
     assert first.submitted_at == second.submitted_at
 
 
@@ -278,26 +299,67 @@ def test_essays_wait_for_an_assessor_then_finalise(
     BlueprintRule.objects.create(
         blueprint=bp, topic=bank.topics.get(name="كتابة"), count=2
     )
-    attempt = services.attempt_start(user=eligible_trainee, blueprint=bp)
+    attempt = start(eligible_trainee, bp)
     answer_all_correctly(attempt, eligible_trainee)
     essay = attempt.items.get(question__kind="essay")
     services.attempt_answer_save(
         attempt_id=attempt.pk,
-        user=eligible_trainee,
+        user_id=eligible_trainee.pk,
         position=essay.position,
         response="شرح",
         seq=5,
     )
-    attempt = services.attempt_submit(attempt_id=attempt.pk, user=eligible_trainee)
-    assert attempt.status == AttemptStatus.AWAITING_GRADING
-    services.attempt_item_grade(item_id=essay.pk, grader=assessor, fraction=0.5)
+    submitted = services.attempt_submit(
+        attempt_id=attempt.pk, user_id=eligible_trainee.pk
+    )
+    assert submitted.status == AttemptStatus.AWAITING_GRADING
+    graded = services.attempt_item_grade(
+        item_id=essay.pk, grader_id=assessor.pk, fraction=0.5
+    )
+    assert graded.status == AttemptStatus.GRADED and graded.percent == 75
     attempt.refresh_from_db()
     assert attempt.status == AttemptStatus.GRADED and attempt.percent == 75
 
 
 def test_a_trainee_cannot_grade_an_essay(blueprint, eligible_trainee, make_user):
-    attempt = services.attempt_start(user=eligible_trainee, blueprint=blueprint)
-    with pytest.raises(ValidationError, match="Only assessors"):
+    attempt = start(eligible_trainee, blueprint)
+    with pytest.raises(Forbidden, match="Only assessors"):
         services.attempt_item_grade(
-            item_id=attempt.items.first().pk, grader=make_user("trainee"), fraction=1
+            item_id=attempt.items.first().pk,
+            grader_id=make_user("trainee").pk,
+            fraction=1,
         )
+
+
+def test_an_assessor_cannot_grade_their_own_exam(bank, make_question, assessor):
+    from assessments.models import ExamBlueprint
+
+    make_question("essay", topic="كتابة")
+    bp = ExamBlueprint.objects.create(
+        slug="own",
+        title="مقالي",
+        bank=bank,
+        occupation=bank.occupation,
+        skill_level=bank.skill_level,
+        requires_course_completion=False,
+    )
+    BlueprintRule.objects.create(
+        blueprint=bp, topic=bank.topics.get(name="كتابة"), count=1
+    )
+    attempt = start(assessor, bp)
+    services.attempt_submit(attempt_id=attempt.pk, user_id=assessor.pk)
+    with pytest.raises(Forbidden) as refused:
+        services.attempt_item_grade(
+            item_id=attempt.items.get().pk, grader_id=assessor.pk, fraction=1
+        )
+    assert refused.value.code == "own_exam"
+
+
+def test_a_graded_attempt_takes_no_second_grade(blueprint, eligible_trainee, assessor):
+    attempt = start(eligible_trainee, blueprint)
+    services.attempt_submit(attempt_id=attempt.pk, user_id=eligible_trainee.pk)
+    with pytest.raises(Conflict) as refused:
+        services.attempt_item_grade(
+            item_id=attempt.items.first().pk, grader_id=assessor.pk, fraction=1
+        )
+    assert refused.value.code == "not_awaiting_grading"

@@ -7,9 +7,9 @@ import importlib
 from django.apps import apps
 from django.utils import timezone
 
-from assessments import services
 from assessments.models import Attempt, PracticalAssessment
 from courses.models import CourseCompletion, CoursePage
+from tests.assessments.conftest import open_practical, start
 
 backfill = importlib.import_module("assessments.migrations.0003_credited_course")
 
@@ -29,7 +29,7 @@ def second_course(complete_course, occupation, level) -> CoursePage:
 def test_an_attempt_is_credited_to_the_course_the_trainee_completed(
     blueprint, eligible_trainee, complete_course
 ):
-    attempt = services.attempt_start(user=eligible_trainee, blueprint=blueprint)
+    attempt = start(eligible_trainee, blueprint)
     assert attempt.course_id == complete_course.course.pk
 
 
@@ -43,14 +43,14 @@ def test_the_last_completed_course_is_credited(
         course=later,
         completed_at=timezone.now() + dt.timedelta(minutes=1),
     )
-    attempt = services.attempt_start(user=trainee, blueprint=blueprint)
+    attempt = start(trainee, blueprint)
     assert attempt.course_id == later.pk
 
 
 def test_an_attempt_without_a_course_is_credited_to_none(blueprint, trainee):
     blueprint.requires_course_completion = False
     blueprint.save()
-    attempt = services.attempt_start(user=trainee, blueprint=blueprint)
+    attempt = start(trainee, blueprint)
     assert attempt.course_id is None
 
 
@@ -66,15 +66,13 @@ def test_a_course_of_another_level_is_not_credited(
     )
     blueprint.requires_course_completion = False
     blueprint.save()
-    assert services.attempt_start(user=trainee, blueprint=blueprint).course_id is None
+    assert start(trainee, blueprint).course_id is None
 
 
 def test_a_practical_test_is_credited_like_an_attempt(
     rubric, eligible_trainee, assessor, complete_course
 ):
-    practical = services.practical_assessment_create(
-        rubric=rubric, trainee=eligible_trainee, assessor=assessor
-    )
+    practical = open_practical(rubric, eligible_trainee, assessor)
     assert practical.course_id == complete_course.course.pk
 
 
@@ -83,14 +81,12 @@ def test_the_migration_credits_earlier_work_to_a_course_completed_before_it(
 ):
     """Attempts and practical tests recorded before the field existed."""
     complete_course(trainee)
-    attempt = services.attempt_start(user=trainee, blueprint=blueprint)
-    practical = services.practical_assessment_create(
-        rubric=rubric, trainee=trainee, assessor=assessor
-    )
+    attempt = start(trainee, blueprint)
+    practical = open_practical(rubric, trainee, assessor)
     # a trainee whose only completion came after their attempt started
     latecomer = make_user("trainee")
     complete_course(latecomer)
-    early = services.attempt_start(user=latecomer, blueprint=blueprint)
+    early = start(latecomer, blueprint)
     Attempt.objects.filter(pk=early.pk).update(
         started_at=timezone.now() - dt.timedelta(days=3)
     )

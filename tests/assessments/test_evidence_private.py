@@ -17,6 +17,7 @@ from django.urls import reverse
 from assessments import services
 from assessments.models import PracticalAssessment, PracticalEvidence
 from lms.kernel.private_files import private_storage
+from tests.assessments.conftest import open_practical
 from tests.assessments.test_practical_and_level import photo
 
 pytestmark = pytest.mark.django_db
@@ -26,19 +27,18 @@ UUID_NAME = re.compile(r"^assessments/evidence/[0-9a-f]{32}\.jpg$")
 
 @pytest.fixture
 def practical(rubric, trainee, assessor) -> PracticalAssessment:
-    return services.practical_assessment_create(
-        rubric=rubric, trainee=trainee, assessor=assessor
-    )
+    return open_practical(rubric, trainee, assessor)
 
 
 @pytest.fixture
 def evidence(practical, assessor) -> PracticalEvidence:
-    return services.practical_evidence_add(
+    added = services.practical_evidence_add(
         assessment_id=practical.pk,
-        assessor=assessor,
+        assessor_id=assessor.pk,
         image=photo("IMG_0001.jpg"),
         caption="اللحام",
     )
+    return PracticalEvidence.objects.get(pk=added.id)
 
 
 def _url(evidence: PracticalEvidence) -> str:

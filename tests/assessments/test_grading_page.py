@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from assessments import services
 from assessments.models import AttemptStatus, BlueprintRule, ExamBlueprint
+from tests.assessments.conftest import start
 
 
 @pytest.fixture
@@ -20,15 +21,17 @@ def essay_attempt(bank, make_question, occupation, level, eligible_trainee):
     BlueprintRule.objects.create(
         blueprint=bp, topic=bank.topics.get(name="كتابة"), count=1
     )
-    attempt = services.attempt_start(user=eligible_trainee, blueprint=bp)
+    attempt = start(eligible_trainee, bp)
     services.attempt_answer_save(
         attempt_id=attempt.pk,
-        user=eligible_trainee,
+        user_id=eligible_trainee.pk,
         position=1,
         response="قلة الهواء",
         seq=1,
     )
-    return services.attempt_submit(attempt_id=attempt.pk, user=eligible_trainee)
+    services.attempt_submit(attempt_id=attempt.pk, user_id=eligible_trainee.pk)
+    attempt.refresh_from_db()
+    return attempt
 
 
 def test_assessor_grades_an_essay_with_eastern_digits(client, assessor, essay_attempt):

@@ -6,14 +6,13 @@ import json
 import pytest
 from django.urls import reverse
 
-from assessments import services
 from assessments.question_types import get_kind
-from tests.assessments.conftest import answer_all_correctly
+from tests.assessments.conftest import answer_all_correctly, start
 
 
 @pytest.fixture
 def attempt(blueprint, eligible_trainee):
-    return services.attempt_start(user=eligible_trainee, blueprint=blueprint)
+    return start(eligible_trainee, blueprint)
 
 
 @pytest.fixture
@@ -126,7 +125,9 @@ def test_api_refuses_an_answer_of_the_wrong_shape(attempt, trainee_client):
         content_type="application/json",
     )
     assert response.status_code == 400
-    assert "Choose one of the options" in response.json()["detail"]
+    body = response.json()
+    assert body["code"] == "invalid_answer"
+    assert "Choose one of the options" in body["message"]
 
 
 def test_api_refuses_an_answer_without_seq(attempt, trainee_client):
@@ -134,6 +135,8 @@ def test_api_refuses_an_answer_without_seq(attempt, trainee_client):
         api(attempt, "answers/1/"), {"response": None}, content_type="application/json"
     )
     assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "invalid" and "seq" in body["fields"]
 
 
 def test_api_refuses_answers_after_submission(attempt, trainee_client):
@@ -144,6 +147,7 @@ def test_api_refuses_answers_after_submission(attempt, trainee_client):
         content_type="application/json",
     )
     assert response.status_code == 409
+    assert response.json()["code"] == "attempt_submitted"
 
 
 def test_posting_the_question_form_saves_and_moves_on(attempt, trainee_client):
@@ -192,11 +196,31 @@ def test_an_ineligible_trainee_sees_why(blueprint, client, trainee):
     )
     started = client.post(f"/api/v1/assessments/exams/{blueprint.slug}/start/")
     assert started.status_code == 409
+    body = started.json()
+    assert body["code"] == "course_not_completed"
+    assert "Complete the course" in body["message"] and body["fields"] == {}
+
+
+def test_starting_through_the_api_creates_once_then_resumes(blueprint, trainee_client):
+    url = f"/api/v1/assessments/exams/{blueprint.slug}/start/"
+    first = trainee_client.post(url)
+    again = trainee_client.post(url)
+    assert first.status_code == 201 and again.status_code == 200
+    assert first.json()["id"] == again.json()["id"]
+    assert first.json()["items"] == again.json()["items"]
+
+
+def test_an_exam_that_does_not_exist_answers_the_error_body(trainee_client):
+    response = trainee_client.post("/api/v1/assessments/exams/no-such-exam/start/")
+    assert response.status_code == 404
+    assert response.json()["code"] == "exam_not_found"
 
 
 def test_another_trainee_cannot_see_my_attempt(attempt, client, make_user):
     client.force_login(make_user("trainee"))
-    assert client.get(api(attempt)).status_code == 404
+    refused = client.get(api(attempt))
+    assert refused.status_code == 404
+    assert refused.json()["code"] == "not_found"
     url = reverse("assessments:attempt_question", args=[attempt.pk, 1])
     assert client.get(url).status_code == 404
     answer = client.put(
@@ -210,7 +234,8 @@ def test_another_trainee_cannot_see_my_attempt(attempt, client, make_user):
 @pytest.mark.parametrize("role", ["instructor", "assessor", "content_editor"])
 def test_non_trainees_are_refused_the_exam(attempt, client, make_user, role):
     client.force_login(make_user(role))
-    assert client.get(api(attempt)).status_code == 403
+    refused = client.get(api(attempt))
+    assert refused.status_code == 403 and refused.json()["code"] == "forbidden"
     assert client.get(reverse("assessments:exam_list")).status_code == 403
 
 

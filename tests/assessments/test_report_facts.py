@@ -14,7 +14,7 @@ from assessments.models import Attempt, AttemptStatus, BlueprintRule, ExamBluepr
 from assessments.selectors import report_facts
 from lms.reports.selectors import ReportFilters, ReportScope, report_table
 from lms.reports.services import facts_refresh
-from tests.assessments.conftest import answer_all_correctly
+from tests.assessments.conftest import answer_all_correctly, open_practical, start
 from tests.factories import fact_cells, make_national_id
 
 CAIRO = ZoneInfo("Africa/Cairo")
@@ -25,12 +25,14 @@ RANGE = {"date_from": "2025-01", "date_to": "2025-06"}
 def sit(user, blueprint, when: dt.datetime, *, correct: bool) -> Attempt:
     """One real attempt at `when`: drawn, answered (all right, or left blank) and
     submitted five minutes later."""
-    attempt = services.attempt_start(user=user, blueprint=blueprint, now=when)
+    attempt = start(user, blueprint, now=when)
     if correct:
         answer_all_correctly(attempt, user, now=when)
-    return services.attempt_submit(
-        attempt_id=attempt.pk, user=user, now=when + dt.timedelta(minutes=5)
+    services.attempt_submit(
+        attempt_id=attempt.pk, user_id=user.pk, now=when + dt.timedelta(minutes=5)
     )
+    attempt.refresh_from_db()
+    return attempt
 
 
 @pytest.fixture
@@ -87,25 +89,19 @@ def exam_world(
     assert waiting.status == AttemptStatus.AWAITING_GRADING
 
     late = trainee("01", "female")
-    services.attempt_start(
-        user=late, blueprint=blueprint, now=dt.datetime(2025, 4, 28, tzinfo=CAIRO)
-    )
+    start(late, blueprint, now=dt.datetime(2025, 4, 28, tzinfo=CAIRO))
 
-    done = services.practical_assessment_create(
-        rubric=rubric, trainee=women[0], assessor=assessor
-    )
+    done = open_practical(rubric, women[0], assessor)
     levels = {c.pk: c.levels.first().pk for c in rubric.criteria.all()}
     services.practical_assessment_score(
-        assessment_id=done.pk, assessor=assessor, levels=levels, submit=True
+        assessment_id=done.pk, assessor_id=assessor.pk, levels=levels, submit=True
     )
     type(done).objects.filter(pk=done.pk).update(
         submitted_at=dt.datetime(2025, 5, 15, 9, tzinfo=CAIRO)
     )
-    draft = services.practical_assessment_create(
-        rubric=rubric, trainee=giza, assessor=assessor
-    )
+    draft = open_practical(rubric, giza, assessor)
     services.practical_assessment_score(
-        assessment_id=draft.pk, assessor=assessor, levels=levels, submit=False
+        assessment_id=draft.pk, assessor_id=assessor.pk, levels=levels, submit=False
     )
     blueprint.course = complete_course.course  # every trainee here took it
     return blueprint
@@ -133,7 +129,7 @@ def test_a_pass_counts_once_and_only_when_graded(exam_world, level):
     }
     # Submitting the same attempt again changes nothing.
     attempt = Attempt.objects.filter(passed=True).first()
-    services.attempt_submit(attempt_id=attempt.pk, user=attempt.user)
+    services.attempt_submit(attempt_id=attempt.pk, user_id=attempt.user.pk)
     assert sum(cells("exam_passes").values()) == 7
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from virtual_classes import services
 from virtual_classes.models import AttendanceInterval
@@ -124,16 +126,41 @@ def test_ending_the_class_reports_everyone(
     assert not AttendanceInterval.objects.filter(left_at__isnull=True).exists()
 
 
+def exported_rows(response, live_class) -> list[list[str]]:
+    """The attendance CSV as a spreadsheet reads it: one list per line."""
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="attendance-{live_class.id}.csv"'
+    )
+    assert response.content.startswith("\ufeff".encode())  # Excel reads UTF-8 then
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
 def test_instructor_exports_attendance_as_csv(
     client, started_class, instructor, student
 ):
     interval(started_class, student, 0, 30)
     client.force_login(instructor)
     response = client.get(f"/classes/{started_class.id}/attendance.csv")
-    assert response.status_code == 200
-    text = response.content.decode("utf-8-sig")
-    assert student.display_name in text and ",30" in text
-    assert student.national_id not in text
+    rows = exported_rows(response, started_class)
+    with translation.override("ar"):
+        header = [
+            translation.gettext(label)
+            for label in ("name", "username", "first joined", "last left", "minutes")
+        ]
+    joined = started_class.starts_at
+    assert rows == [
+        header,
+        [
+            student.display_name,
+            student.username,
+            joined.isoformat(),
+            (joined + dt.timedelta(minutes=30)).isoformat(),
+            "30",
+        ],
+    ]
+    assert student.national_id not in response.content.decode("utf-8-sig")
 
 
 def test_instructor_reads_attendance_through_the_api(
@@ -158,6 +185,13 @@ def test_another_instructor_cannot_export_attendance(client, started_class, make
     assert client.get(f"/classes/{started_class.id}/attendance.csv").status_code == 403
 
 
-def test_ministry_staff_can_export_attendance(client, started_class, ministry_staff):
+def test_ministry_staff_can_export_attendance(
+    client, started_class, ministry_staff, student
+):
+    interval(started_class, student, 5, None)  # still in the class: no "last left"
     client.force_login(ministry_staff)
-    assert client.get(f"/classes/{started_class.id}/attendance.csv").status_code == 200
+    response = client.get(f"/classes/{started_class.id}/attendance.csv")
+    [_header, row] = exported_rows(response, started_class)
+    assert row[:2] == [student.display_name, student.username]
+    assert row[2] == (started_class.starts_at + dt.timedelta(minutes=5)).isoformat()
+    assert row[3] == "" and row[4] == "45"

@@ -42,7 +42,7 @@ class Command(BaseCommand):
             )
         except ValidationError as exc:
             raise CommandError(f"{path.name}: " + " ".join(exc.messages)) from None
-        report = questions_import(bank=bank, parsed=parsed)
+        report = questions_import(bank_id=bank.pk, parsed=parsed)
         for position, reason in report.skipped:
             self.stdout.write(f"  skipped  position {position}: {reason}")
         for position, reason in report.errors:

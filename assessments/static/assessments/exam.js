@@ -13,6 +13,22 @@
   function keep(p) { try { localStorage.setItem(KEY, JSON.stringify(p)); } catch (e) { /* private mode */ } }
   function say(text) { if (state) state.textContent = text; }
 
+  // Refusals answer {code, message, fields}: a closed attempt (submitted, or past
+  // its deadline) goes to the result; any other refusal is shown, and not retried.
+  var CLOSED = {attempt_submitted: true, answers_closed: true};
+
+  function refused(r) {
+    return r.json().catch(function () { return {}; }).then(function (error) {
+      if (CLOSED[error.code]) {
+        var clock = document.querySelector(".timer");
+        if (clock && clock.dataset.resultUrl) { location.href = clock.dataset.resultUrl; }
+        else { location.reload(); }
+      }
+      say(error.message || "!");
+      return false;
+    });
+  }
+
   function send(url, body) {
     return fetch(url, {
       method: "PUT", credentials: "same-origin",
@@ -22,8 +38,7 @@
       if (r.ok || r.status === 400 || r.status === 409 || r.status === 404) {
         var p = pending();
         if (p[url] && p[url].seq <= body.seq) { delete p[url]; keep(p); }
-        if (r.status === 409) { location.reload(); }
-        return r.ok;
+        return r.ok ? true : refused(r);
       }
       throw new Error("retry");
     });
@@ -62,7 +77,7 @@
     var url = form.dataset.saveUrl, body = {response: response, seq: nextSeq()};
     var p = pending(); p[url] = body; keep(p);
     say(form.dataset.saving || "…");
-    send(url, body).then(function (ok) { say(ok ? "✓" : "!"); })
+    send(url, body).then(function (ok) { if (ok) say("✓"); })
       .catch(function () { say("⟳"); });
   }
 

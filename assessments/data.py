@@ -1,0 +1,326 @@
+"""Plain data assessments hands to its pages, its API and other apps.
+
+Frozen dataclasses built by `assessments.selectors` (and returned by the services);
+nothing here imports the app or touches the database. Names that depend on the
+language (an occupation's title, a level's name) carry both and pick on read, like the
+registry's models do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import get_language
+
+
+# --- what tests are set for -----------------------------------------------------------
+@dataclass(frozen=True)
+class OccupationRef:
+    code: str
+    title_ar: str
+    title_en: str
+
+    @property
+    def title(self) -> str:
+        return self.title_en if get_language() == "en" else self.title_ar
+
+
+@dataclass(frozen=True)
+class LevelRef:
+    code: str
+    name_ar: str
+    name_en: str
+
+    @property
+    def name(self) -> str:
+        return self.name_en if get_language() == "en" else self.name_ar
+
+
+# --- exams and attempts ---------------------------------------------------------------
+@dataclass(frozen=True)
+class ExamData:
+    """A theory exam (an `ExamBlueprint`): how it is drawn, timed and passed."""
+
+    id: int
+    slug: str
+    title: str
+    occupation: OccupationRef
+    skill_level: LevelRef
+    time_limit_s: int
+    pass_mark_percent: Decimal
+    attempts_allowed: int
+    question_count: int
+    is_active: bool
+
+    @property
+    def time_limit_min(self) -> int:
+        return self.time_limit_s // 60
+
+
+@dataclass(frozen=True)
+class EligibilityProblem:
+    """Why a trainee may not start an exam now: `code` for clients, `message` for
+    people."""
+
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True)
+class ExamOffer:
+    """An open exam as one trainee sees it in the list."""
+
+    exam: ExamData
+    open_attempt_id: int | None
+    problems: tuple[EligibilityProblem, ...]
+
+
+@dataclass(frozen=True)
+class AttemptData:
+    id: int
+    user_id: int
+    blueprint_id: int
+    exam_slug: str
+    exam_title: str
+    number: int
+    status: str
+    started_at: dt.datetime
+    deadline_at: dt.datetime
+    submitted_at: dt.datetime | None
+    auto_submitted: bool
+    score: Decimal | None
+    max_score: Decimal
+    percent: Decimal | None
+    passed: bool | None
+    course_id: int | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "in_progress"
+
+
+@dataclass(frozen=True)
+class AttemptItemPublic:
+    """One question as the browser sees it: text, choices, the trainee's answer."""
+
+    position: int
+    kind: str
+    stem: str
+    stem_image_urls: tuple[str, ...]
+    stem_image_alts: tuple[str, ...]
+    choices: dict[str, Any]
+    points: str
+    response: Any
+    seq: int
+
+    @property
+    def stem_pictures(self) -> tuple[tuple[str, str], ...]:
+        """(URL, alt text) of each stem image, for the page."""
+        return tuple(zip(self.stem_image_urls, self.stem_image_alts, strict=True))
+
+    @property
+    def answered(self) -> bool:
+        return self.response not in (None, "", [], {})
+
+
+@dataclass(frozen=True)
+class AttemptPublic:
+    """An open attempt as the trainee sees it: never a key, never an explanation."""
+
+    id: int
+    exam_title: str
+    status: str
+    started_at: str
+    deadline_at: str
+    remaining_s: int
+    items: tuple[AttemptItemPublic, ...]
+
+    def item(self, position: int) -> AttemptItemPublic | None:
+        return next((i for i in self.items if i.position == position), None)
+
+
+@dataclass(frozen=True)
+class AnswerSaved:
+    position: int
+    seq: int
+    applied: bool
+
+
+@dataclass(frozen=True)
+class TopicScore:
+    topic: str
+    score: Decimal
+    max_score: Decimal
+
+    @property
+    def percent(self) -> Decimal:
+        if not self.max_score:
+            return Decimal(0)
+        return (self.score * 100 / self.max_score).quantize(Decimal("0.1"))
+
+
+@dataclass(frozen=True)
+class AttemptResult:
+    """A submitted attempt's outcome, by topic."""
+
+    id: int
+    exam_title: str
+    status: str
+    score: Decimal | None
+    max_score: Decimal
+    percent: Decimal | None
+    passed: bool | None
+    auto_submitted: bool
+    topics: tuple[TopicScore, ...]
+
+
+@dataclass(frozen=True)
+class GradingItem:
+    """An essay answer waiting for a person; the examinee is not named (blind)."""
+
+    id: int
+    exam_title: str
+    position: int
+    stem: str
+    grader_info: str
+    response: str
+
+
+# --- results --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SkillResultData:
+    id: int
+    user_id: int
+    occupation: OccupationRef
+    skill_level: LevelRef
+    attempt_id: int
+    practical_id: int | None
+    combined_percent: Decimal
+    passed: bool
+    certificate_id: int | None
+    created_at: dt.datetime
+
+
+# --- question banks -------------------------------------------------------------------
+@dataclass(frozen=True)
+class BankData:
+    id: int
+    slug: str
+    title: str
+    occupation: OccupationRef
+    skill_level: LevelRef
+
+
+@dataclass(frozen=True)
+class QuestionData:
+    id: int
+    bank_id: int
+    topic: str
+    kind: str
+    difficulty: str
+    name: str
+    version_id: int
+    version_number: int
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import did; `skipped` and `errors` hold (position, reason)."""
+
+    created: int = 0
+    unchanged: int = 0
+    skipped: tuple[tuple[int, str], ...] = ()
+    errors: tuple[tuple[int, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class ItemStats:
+    question_id: int
+    name: str
+    kind: str
+    topic: str
+    difficulty: str
+    taken: int
+    facility: float | None
+    discrimination: float | None
+
+    @property
+    def flagged(self) -> bool:
+        """Worth a look: almost nobody or everybody right, or it does not separate."""
+        if self.taken < 5 or self.facility is None:
+            return False
+        weak = self.discrimination is not None and self.discrimination < 0.2
+        return self.facility < 0.2 or self.facility > 0.95 or weak
+
+
+# --- practical tests ------------------------------------------------------------------
+@dataclass(frozen=True)
+class RubricData:
+    id: int
+    title: str
+    occupation: OccupationRef
+    skill_level: LevelRef
+
+
+@dataclass(frozen=True)
+class PracticalData:
+    """A practical test (a `PracticalAssessment`) as its assessor sees it."""
+
+    id: int
+    rubric_id: int
+    rubric_title: str
+    trainee_id: int
+    trainee_name: str
+    assessor_id: int
+    status: str
+    status_label: str
+    percent: Decimal | None
+    comments: str
+    course_id: int | None
+    submitted_at: dt.datetime | None
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == "draft"
+
+
+@dataclass(frozen=True)
+class LevelOption:
+    id: int
+    label: str
+
+
+@dataclass(frozen=True)
+class CriterionSheet:
+    """One criterion of the assessor's form, with the level chosen so far."""
+
+    id: int
+    title: str
+    weight: int
+    levels: tuple[LevelOption, ...]
+    chosen_level_id: int | None
+    comment: str
+
+
+@dataclass(frozen=True)
+class EvidenceData:
+    id: int
+    assessment_id: int
+    caption: str
+    file_name: str
+    uploaded_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class PracticalSheet:
+    """Everything the assessor's tablet form shows."""
+
+    practical: PracticalData
+    criteria: tuple[CriterionSheet, ...]
+    evidence: tuple[EvidenceData, ...]

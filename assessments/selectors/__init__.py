@@ -1,0 +1,50 @@
+"""Assessments reads: keyword arguments in, `assessments.data` objects out.
+
+One module per section (`exams`, `attempts`, `banks`, `practical`, `reports`);
+`build` turns rows into data, `people` holds the roles of each page and who is behind
+an id, `courses` the calls into courses. Every public read is importable from here.
+"""
+
+from assessments.selectors.attempts import (
+    attempt_public_get,
+    attempt_result_get,
+    attempt_scores_by_topic,
+    attempts_open_for_user,
+    essays_to_grade,
+    skill_results_for,
+)
+from assessments.selectors.banks import bank_get, banks_list, item_analysis
+from assessments.selectors.exams import (
+    attempt_open_for,
+    exam_eligibility_problems,
+    exam_get,
+    exam_offers_for_trainee,
+)
+from assessments.selectors.practical import (
+    practical_evidence_for_viewer,
+    practical_sheet_get,
+    practicals_for_assessor,
+    rubrics_active,
+)
+from assessments.selectors.reports import report_facts
+
+__all__ = [
+    "attempt_open_for",
+    "attempt_public_get",
+    "attempt_result_get",
+    "attempt_scores_by_topic",
+    "attempts_open_for_user",
+    "bank_get",
+    "banks_list",
+    "essays_to_grade",
+    "exam_eligibility_problems",
+    "exam_get",
+    "exam_offers_for_trainee",
+    "item_analysis",
+    "practical_evidence_for_viewer",
+    "practical_sheet_get",
+    "practicals_for_assessor",
+    "report_facts",
+    "rubrics_active",
+    "skill_results_for",
+]
