@@ -89,6 +89,8 @@ def directorate_of(*, user_id: int | None) -> DirectorateData | None:
 def directorate_list() -> list[DirectorateData]:
     """The head office first, then every governorate's directorate by code."""
     return [d.as_data() for d in Directorate.objects.all()]
+
+
 def user_id_by_username(*, username: str) -> int | None:
     """The id of the account with this username (a trainee's mobile number), if any."""
     from lms.accounts.models import User

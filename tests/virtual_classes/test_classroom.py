@@ -15,7 +15,7 @@ from virtual_classes.models import (
     ClassRemoval,
     LiveClass,
 )
-from virtual_classes.services import CloseCode
+from virtual_classes.protocol import CloseCode
 
 
 @pytest.fixture
