@@ -4,10 +4,11 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PY := .venv/bin/python
 
-.PHONY: setup setup-test run test bench lint typecheck format messages prod prod-down prod-status clean
+.PHONY: setup setup-test run test bench lint typecheck format lock messages prod prod-down prod-status clean
 
 # System packages (installed when run as root, else the command to run is printed),
-# the virtualenv from requirements.lock, translations, migrations. Detail: var/log/setup.log.
+# the virtualenv (requirements.lock to run; setup-test adds requirements-dev.lock),
+# translations, migrations. Detail: var/log/setup.log.
 setup:
 	@bash scripts/setup.sh run
 
@@ -20,7 +21,7 @@ run: setup
 test: setup-test
 	@.venv/bin/pytest $(PYTEST_ARGS)
 
-bench: setup
+bench: setup-test
 	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 # ruff, the layering contracts of DESIGN.md (.importlinter) and mypy over the apps'
@@ -37,6 +38,11 @@ typecheck:
 format:
 	@.venv/bin/ruff format .
 	@.venv/bin/ruff check --fix .
+
+# Regenerate both lock files from pyproject.toml (scripts/lock.sh: a pinned uv; keeps
+# the versions already locked unless ARGS="-P package" or ARGS=--upgrade).
+lock:
+	@bash scripts/lock.sh $(ARGS)
 
 # The production topology on this machine (README, "Production"): DEBUG=0, PostgreSQL,
 # Redis with append-only persistence, 2 web nodes behind nginx (TLS), worker + scheduler.

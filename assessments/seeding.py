@@ -20,7 +20,7 @@ from assessments.models import (
     RubricCriterion,
 )
 from assessments.services import questions_import
-from registry.models import Occupation, SkillLevel
+from registry.selectors import occupation_list, skill_level_list
 
 DATA = Path(settings.BASE_DIR) / "tests" / "assessments" / "data"
 POLICIES = Path(__file__).resolve().parent / "reference" / "level_policies.csv"
@@ -68,13 +68,14 @@ LEVELS = [("ممتاز", "1"), ("جيد", "0.75"), ("مقبول", "0.5"), ("غي
 
 
 def _policies() -> None:
+    occupations = {o.code: o for o in occupation_list()}
     with POLICIES.open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
-            occupation = Occupation.objects.filter(code=row["occupation_code"]).first()
+            occupation = occupations.get(row["occupation_code"])
             if occupation is None:
                 continue
             LevelPolicy.objects.get_or_create(
-                occupation=occupation,
+                occupation_id=occupation.id,
                 defaults={k: row[k] for k in row if k != "occupation_code"},
             )
 
@@ -82,17 +83,17 @@ def _policies() -> None:
 @transaction.atomic
 def seed_assessments(stdout) -> None:
     _policies()
-    level = SkillLevel.objects.filter(code=DEMO_LEVEL).first()
-    if level is None:
-        level = SkillLevel.objects.order_by("rank").first()
+    levels = skill_level_list()
+    level = next((lv for lv in levels if lv.code == DEMO_LEVEL), levels[0])
+    occupations = {o.code: o for o in occupation_list()}
     for demo in DEMO:
-        occupation = Occupation.objects.get(code=demo["occupation"])
+        occupation = occupations[demo["occupation"]]
         bank, _created = QuestionBank.objects.get_or_create(
             slug=demo["slug"],
             defaults={
                 "title": demo["title"],
-                "occupation": occupation,
-                "skill_level": level,
+                "occupation_id": occupation.id,
+                "skill_level_id": level.id,
             },
         )
         path = DATA / demo["file"]
@@ -106,8 +107,8 @@ def seed_assessments(stdout) -> None:
             defaults={
                 "title": demo["title"],
                 "bank": bank,
-                "occupation": occupation,
-                "skill_level": level,
+                "occupation_id": occupation.id,
+                "skill_level_id": level.id,
                 "time_limit_s": 30 * 60,
                 "attempts_allowed": 3,
                 "wait_between_attempts_s": 3600,
@@ -121,8 +122,8 @@ def seed_assessments(stdout) -> None:
                         blueprint=blueprint, topic=topic, count=max(1, count - 1)
                     )
         rubric, created = Rubric.objects.get_or_create(
-            occupation=occupation,
-            skill_level=level,
+            occupation_id=occupation.id,
+            skill_level_id=level.id,
             is_active=True,
             defaults={"title": f"الاختبار العملي — {occupation.title_ar}"},
         )

@@ -8,9 +8,55 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from lms.accounts.roles import Role, any_role
+from lms.kernel.navigation import NavEntry
 from lms.kernel.panels import DashboardPanel
+
+
+@hooks.register("maharat_nav_entries")
+def assessments_nav_entries() -> list[NavEntry]:
+    """Each entry shows to the roles of its page's ``role_required``."""
+    return [
+        NavEntry(
+            key="assessments.exams",
+            label=_("Skill tests"),
+            description=_("The theory exams you may sit, and your results"),
+            url_name="assessments:exam_list",
+            shown_to=any_role(Role.TRAINEE),
+            section="learning",
+            order=20,
+        ),
+        NavEntry(
+            key="assessments.practical",
+            label=_("Practical tests"),
+            description=_("Score a candidate against the rubric, with photos"),
+            url_name="assessments:practical_list",
+            shown_to=any_role(Role.ASSESSOR),
+            section="assessment",
+            order=10,
+        ),
+        NavEntry(
+            key="assessments.grading",
+            label=_("Essays to grade"),
+            description=_("Written answers waiting for a person, oldest first"),
+            url_name="assessments:grading_queue",
+            shown_to=any_role(Role.ASSESSOR),
+            section="assessment",
+            order=20,
+        ),
+        NavEntry(
+            key="assessments.banks",
+            label=_("Question banks"),
+            description=_("Questions by occupation and level, with item analysis"),
+            url_name="assessments:bank_list",
+            shown_to=any_role(Role.CONTENT_EDITOR, Role.CONTENT_REVIEWER),
+            section="content",
+            order=20,
+        ),
+    ]
 
 
 def _seed(stdout: Any) -> None:

@@ -339,6 +339,9 @@ def main() -> None:
             # Persistent connections leak per thread under ASGI: keep Django's default.
             "CONN_MAX_AGE": "0",
             "LOG_LEVEL": "WARNING",
+            # Production settings refuse to start without these (DEBUG off).
+            "SITE_URL": "http://127.0.0.1:8103",
+            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         }
         server = subprocess.Popen(
             [

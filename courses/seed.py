@@ -12,7 +12,7 @@ from wagtail.models import Page
 
 from courses.models import CatalogPage, CoursePage, LessonPage, ModulePage, TradePage
 from courses.seed_data import CURRICULA
-from registry.models import Occupation, SkillLevel
+from registry.selectors import occupation_get, skill_level_list
 
 # The demo exams (assessments' seed) test this level: the courses must match it,
 # or completing a course never makes its exam available.
@@ -102,22 +102,20 @@ def seed_courses(stdout) -> None:
         title="الدورات",
         intro="اختر حرفة، ثم دورة تناسب مستواك. كل الدورات مجانية.",
     )
-    level = (
-        SkillLevel.objects.filter(code=DEMO_LEVEL_CODE).first()
-        or SkillLevel.objects.order_by("rank").first()
-    )
+    levels = skill_level_list()
+    level = next((lv for lv in levels if lv.code == DEMO_LEVEL_CODE), levels[0])
     instructor = get_user_model().objects.filter(username="instructor").first()
     created_lessons = 0
     for curriculum in CURRICULA:
         trade_slug, occupation_code, trade_title, trade_code = curriculum["trade"]
-        occupation = Occupation.objects.get(code=occupation_code)
+        occupation = occupation_get(code=occupation_code)
         trade, _ = _child(
             catalog,
             TradePage,
             trade_slug,
             title=trade_title,
             trade=trade_code,
-            occupation=occupation,
+            occupation_id=occupation.id,
             intro=curriculum["intro"],
         )
         info = curriculum["course"]
@@ -127,8 +125,8 @@ def seed_courses(stdout) -> None:
             info["slug"],
             title=info["title"],
             summary=info["summary"],
-            occupation=occupation,
-            skill_level=level,
+            occupation_id=occupation.id,
+            skill_level_id=level.id,
             estimated_hours=info["hours"],
             audience=info["audience"],
             prerequisites=info["prerequisites"],

@@ -258,10 +258,10 @@ def _locale_pages(qs):
 def catalog_filter(*, params) -> dict:
     """Live courses filtered by trade, level and audience (unknown values ignored)."""
     from courses.models import Audience, TradePage
-    from registry.models import SkillLevel
+    from registry.selectors import skill_level_list
 
     trades = list(_locale_pages(TradePage.objects.live().public()).order_by("path"))
-    levels = list(SkillLevel.objects.order_by("rank"))
+    levels = skill_level_list()
     courses = _locale_pages(CoursePage.objects.live().public()).select_related(
         "skill_level", "occupation"
     )

@@ -2,9 +2,27 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from lms.accounts.roles import Role, any_role
+from lms.kernel.navigation import NavEntry
 from lms.kernel.panels import DashboardPanel
+
+
+@hooks.register("maharat_nav_entries")
+def courses_nav_entries() -> list[NavEntry]:
+    return [
+        NavEntry(
+            key="courses.teaching",
+            label=_("Courses I teach"),
+            description=_("Each cohort's progress, with a spreadsheet export"),
+            url_name="courses:instructor_courses",
+            shown_to=any_role(Role.INSTRUCTOR),
+            section="teaching",
+            order=10,
+        )
+    ]
 
 
 @hooks.register("maharat_dashboard_panels")

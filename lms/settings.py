@@ -2,10 +2,10 @@
 
 Defaults run the whole platform on a laptop (SQLite, in-memory channel layer, database
 task queue, local media). Production sets DATABASE_URL, REDIS_URL, SECRET_KEY, ... and
-nothing else changes.
+nothing else changes. The test suite runs `lms.settings_test`, which imports this
+module and replaces what tests need (hasher, task backend, cache).
 """
 
-import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -14,7 +14,6 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-TESTING = "pytest" in sys.modules
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
@@ -24,7 +23,7 @@ DEBUG = env.bool("DEBUG", default=True)
 # named in one ImproperlyConfigured at the end of this block (the SITE_URL ends up in
 # certificate PDFs and credentials; an unset e-mail backend would print password
 # resets to a log nobody reads).
-_PRODUCTION = not DEBUG and not TESTING
+_PRODUCTION = not DEBUG
 _missing: list[str] = []
 _DEV_SECRET = "dev-only-insecure-key-do-not-use-in-production-maharat-0000000000"
 SECRET_KEY = env.str("SECRET_KEY", default="" if _PRODUCTION else _DEV_SECRET)
@@ -107,11 +106,8 @@ INSTALLED_APPS = [
     "virtual_classes",
     "assessments",
     # wagtail
-    "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.simple_translation",
-    "wagtail.contrib.settings",
-    "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
     "wagtail.snippets",
@@ -173,6 +169,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "lms.context_processors.site",
+                "lms.home.context_processors.workplace",
             ],
         },
     },
@@ -237,36 +234,21 @@ if REDIS_URL:
     # cache: a per-process cache would keep a logged-out session alive elsewhere.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    if TESTING:
-        CACHES = {
-            "default": {
-                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                "LOCATION": "maharat",
-            }
+    # `make run` serves the site and runs the task worker as two processes: a cache
+    # both see keeps what one of them clears cleared for the other (an import run by
+    # the worker changes verification answers and statistics the site has cached).
+    # Production sets REDIS_URL instead.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env.path("CACHE_DIR", default=BASE_DIR / "var" / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 20000},
         }
-    else:
-        # `make run` serves the site and runs the task worker as two processes: a
-        # cache both see keeps what one of them clears cleared for the other (an
-        # import run by the worker changes verification answers and statistics the
-        # site has cached). Production sets REDIS_URL instead.
-        CACHES = {
-            "default": {
-                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-                "LOCATION": env.path("CACHE_DIR", default=BASE_DIR / "var" / "cache"),
-                "OPTIONS": {"MAX_ENTRIES": 20000},
-            }
-        }
+    }
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 TASK_QUEUES = ["default", "media"]
-if TESTING:
-    TASKS = {
-        "default": {
-            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-            "QUEUES": TASK_QUEUES,
-        }
-    }
-elif REDIS_URL:
+if REDIS_URL:
     INSTALLED_APPS += ["django_rq"]
     _sep = "&" if "?" in REDIS_URL else "?"
     RQ_QUEUES = {
@@ -297,8 +279,6 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
-if TESTING:
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation."
@@ -375,7 +355,7 @@ STORAGES = {
     "private": _private_storage,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG and not TESTING
+        if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
@@ -552,7 +532,7 @@ ASSESSMENTS_DEADLINE_GRACE_S = env.int("ASSESSMENTS_DEADLINE_GRACE_S", default=2
 # PostgreSQL connection, and bursts of examinees exhaust max_connections. Set
 # DATABASE_POOL_MAX_SIZE (connections per web process) to use psycopg's pool.
 DATABASE_POOL_MAX_SIZE = env.int("DATABASE_POOL_MAX_SIZE", default=0)
-if USING_POSTGRES and DATABASE_POOL_MAX_SIZE and not TESTING:
+if USING_POSTGRES and DATABASE_POOL_MAX_SIZE:
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": 1,
@@ -607,6 +587,10 @@ TASKS_SCRATCH_DIR = env.str("TASKS_SCRATCH_DIR", default="") or None
 # An RQ worker refreshes its registration every TTL - 15 s while idle: a killed worker
 # disappears from `rq.Worker.all()` (and so from /healthz) within TTL + 60 s.
 TASKS_RQ_WORKER_TTL_S = env.int("TASKS_RQ_WORKER_TTL_S", default=60)
+# How often an RQ worker runs RQ's maintenance (jobs of dead workers are failed) and
+# checks the scheduler lock: one held by a dead worker is released and taken over, so
+# deferred tasks run again within this long of a killed worker (lms/ops/rq_worker.py).
+TASKS_RQ_MAINTENANCE_S = env.int("TASKS_RQ_MAINTENANCE_S", default=60)
 # /healthz gives Redis this long to answer a PING before naming it down.
 HEALTHZ_REDIS_TIMEOUT_S = env.float("HEALTHZ_REDIS_TIMEOUT_S", default=1.0)
 # Registry imports: a run that stopped beating for this long is run again (a new run

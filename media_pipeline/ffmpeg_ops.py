@@ -1,4 +1,4 @@
-"""ffmpeg work on local files: probe and validate, the one-run ladder, progress parsing.
+"""ffmpeg work on local files: probe and validate, the one-run ladder, its output.
 
 Nothing here touches the database or the storage API: the job module (jobs.py) feeds
 it files it copied out of storage and publishes what it writes.
@@ -7,17 +7,19 @@ it files it copied out of storage and publishes what it writes.
 from __future__ import annotations
 
 import math
-import subprocess
-import threading
-from collections import deque
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
 import ffmpeg
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+# Running ffmpeg lives in ffmpeg_run; the job module reaches it through this one.
+from media_pipeline.ffmpeg_run import Progress as Progress
+from media_pipeline.ffmpeg_run import RunResult as RunResult
+from media_pipeline.ffmpeg_run import parse_progress as parse_progress
+from media_pipeline.ffmpeg_run import run as run
 
 # (height, video bits per second): the ladder trainees' phones choose from.
 LADDER: tuple[tuple[int, int], ...] = (
@@ -117,21 +119,6 @@ class Plan:
     poster_at_s: float
     poster_height: int
     segment_s: int
-
-
-@dataclass
-class Progress:
-    out_time_s: float = 0.0
-    speed: float | None = None
-    done: bool = False
-    fields: dict[str, str] = field(default_factory=dict)
-
-    def percent(self, duration_s: float) -> float:
-        if self.done:
-            return 100.0
-        if duration_s <= 0:
-            return 0.0
-        return max(0.0, min(99.9, 100.0 * self.out_time_s / duration_s))
 
 
 def _ffmpeg_detail(stderr: bytes | str | None) -> str:
@@ -350,6 +337,18 @@ def build_command(
     return cmd
 
 
+def hls_written_s(out_dir: str | Path, plan: Plan) -> float:
+    """Seconds of video the run has written so far: the complete segments of its
+    first rendition (the newest one may still be growing). ffmpeg's own reports are
+    withheld for most of a run (ffmpeg_run explains why); the segments are not."""
+    folder = Path(out_dir) / plan.renditions[0].name
+    try:
+        segments = sum(1 for p in folder.iterdir() if p.suffix == ".ts")
+    except FileNotFoundError:
+        return 0.0
+    return float(min(max(segments - 1, 0) * plan.segment_s, plan.duration_s))
+
+
 def _thumb_rate(duration_s: float) -> str:
     """Frames per second that spread THUMB_COUNT thumbnails over the whole video."""
     rate = Fraction(THUMB_COUNT) / Fraction(max(duration_s, 0.5)).limit_denominator(
@@ -358,83 +357,6 @@ def _thumb_rate(duration_s: float) -> str:
     return f"{rate.numerator}/{rate.denominator}"
 
 
-def parse_progress(lines: Iterable[str]) -> Iterable[Progress]:
-    """Turn `-progress pipe:1` key=value lines into one Progress per block."""
-    current: dict[str, str] = {}
-    for raw in lines:
-        line = raw.strip()
-        if "=" not in line:
-            continue
-        key, value = line.split("=", 1)
-        current[key] = value
-        if key != "progress":
-            continue
-        yield _progress_from(current)
-        current = {}
-
-
-def _progress_from(block: dict[str, str]) -> Progress:
-    out_us = block.get("out_time_us") or block.get("out_time_ms")  # both are µs
-    out_time = (_float(out_us) or 0.0) / 1_000_000
-    speed_text = block.get("speed", "").rstrip("x").strip()
-    return Progress(
-        out_time_s=max(out_time, 0.0),
-        speed=_float(speed_text),
-        done=block.get("progress") == "end",
-        fields=dict(block),
-    )
-
-
 def _tail(stderr: bytes | str | None, lines: int = 30) -> str:
     text = stderr.decode("utf-8", "replace") if isinstance(stderr, bytes) else stderr
     return "\n".join((text or "").strip().splitlines()[-lines:])
-
-
-@dataclass
-class RunResult:
-    returncode: int
-    stderr_tail: str
-    last: Progress
-
-
-def run(
-    cmd: list[str],
-    *,
-    duration_s: float,
-    on_progress: Callable[[Progress], None],
-) -> RunResult:
-    """Run ffmpeg, report progress blocks; `on_progress` may raise Cancelled to stop."""
-    proc = subprocess.Popen(  # noqa: S603 - argv list built from our own plan
-        cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
-    stderr_lines: deque[str] = deque(maxlen=200)
-    reader = threading.Thread(
-        target=_drain, args=(proc.stderr, stderr_lines), daemon=True
-    )
-    reader.start()
-    last = Progress()
-    try:
-        assert proc.stdout is not None
-        text = (raw.decode("utf-8", "replace") for raw in proc.stdout)
-        for progress in parse_progress(text):
-            last = progress
-            on_progress(progress)
-    except BaseException:
-        proc.kill()
-        proc.wait()
-        reader.join(timeout=5)
-        raise
-    proc.wait()
-    reader.join(timeout=5)
-    return RunResult(proc.returncode, _relevant(stderr_lines), last)
-
-
-def _drain(pipe, sink: deque[str]) -> None:
-    for raw in pipe:
-        sink.append(raw.decode("utf-8", "replace").rstrip())
-
-
-def _relevant(lines: Iterable[str], keep: int = 30) -> str:
-    """The last stderr lines worth showing an editor (no empty lines)."""
-    kept = [ln for ln in lines if ln.strip()]
-    return "\n".join(kept[-keep:])

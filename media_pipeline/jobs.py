@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from lms.kernel import scratch as kernel_scratch
 from media_pipeline import ffmpeg_ops, storage_ops
 from media_pipeline.ffmpeg_ops import Cancelled, MediaRejected, Plan, Progress
 from media_pipeline.models import VideoAsset
@@ -117,40 +118,23 @@ def scratch_sweep(*, older_than_s: float | None = None) -> int:
     Folders younger than `MEDIA_STALE_AFTER_S` are kept: a run that has just been
     claimed may be filling one.
     """
-    if older_than_s is None:
-        older_than_s = settings.MEDIA_STALE_AFTER_S
-    try:
-        folders = [
-            p
-            for p in scratch_root().iterdir()
-            if p.name.startswith(SCRATCH_PREFIX) and p.is_dir()
-        ]
-    except FileNotFoundError:
-        return 0
-    ids = {}
-    for folder in folders:
-        suffix = folder.name[len(SCRATCH_PREFIX) :]
-        ids[folder] = int(suffix) if suffix.isdigit() else None  # None: old temp dirs
-    running = set(
+    return kernel_scratch.scratch_sweep(
+        root=scratch_root(),
+        prefix=SCRATCH_PREFIX,
+        running=_running_assets,
+        older_than_s=settings.MEDIA_STALE_AFTER_S
+        if older_than_s is None
+        else older_than_s,
+        unnumbered=True,  # temp dirs of older releases: the prefix is ours alone
+    )
+
+
+def _running_assets(ids: set[int]) -> set[int]:
+    return set(
         VideoAsset.objects.filter(
-            pk__in=[i for i in ids.values() if i is not None],
-            status__in=VideoAsset.RUNNING,
+            pk__in=ids, status__in=VideoAsset.RUNNING
         ).values_list("pk", flat=True)
     )
-    removed = 0
-    for folder, asset_id in ids.items():
-        if asset_id in running or _age_s(folder) < older_than_s:
-            continue
-        shutil.rmtree(folder, ignore_errors=True)
-        removed += 1
-    return removed
-
-
-def _age_s(path: Path) -> float:
-    try:
-        return time.time() - path.stat().st_mtime
-    except FileNotFoundError:
-        return float("inf")
 
 
 @contextmanager
@@ -262,6 +246,7 @@ class _Reporter:
     token: str
     duration_s: float
     last_write: float = 0.0
+    percent: float = 0.0  # never shown going back (an estimate may lag a report)
 
     def __call__(self, progress: Progress) -> None:
         now = time.monotonic()
@@ -271,10 +256,11 @@ class _Reporter:
         ):
             return
         self.last_write = now
+        self.percent = max(self.percent, round(progress.percent(self.duration_s), 1))
         _guarded_update(
             self.asset_id,
             self.token,
-            progress_percent=round(progress.percent(self.duration_s), 1),
+            progress_percent=self.percent,
             progress_speed=progress.speed,
         )
 
@@ -300,7 +286,12 @@ def _process(asset: VideoAsset, token: str, work: Path) -> None:
         reporter = _Reporter(asset.pk, token, found.duration_s)
         out = work / "out"
         cmd = ffmpeg_ops.build_command(source, out, plan)
-        result = ffmpeg_ops.run(cmd, duration_s=found.duration_s, on_progress=reporter)
+        result = ffmpeg_ops.run(
+            cmd,
+            duration_s=found.duration_s,
+            on_progress=reporter,
+            written_s=lambda: ffmpeg_ops.hls_written_s(out, plan),
+        )
         if result.returncode != 0:
             raise MediaRejected(
                 "ffmpeg_failed",

@@ -6,3 +6,7 @@ class RegistryConfig(AppConfig):
     name = "registry"
     label = "registry"
     verbose_name = _("Registry")
+
+    def ready(self) -> None:
+        # The receiver that enqueues import runs (registry.jobs) lives with the task.
+        from registry import tasks  # noqa: F401

@@ -1,11 +1,50 @@
-"""Plain data the registry hands to other apps."""
+"""Plain data the registry hands to other apps and to its own pages and API.
+
+Frozen, built by registry.converters from the models; nothing here imports the app or
+touches the database.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from django.utils.translation import get_language
 
 from lms.accounts.national_id import mask_national_id, mask_national_id_public
+
+
+def _english() -> bool:
+    return get_language() == "en"
+
+
+@dataclass(frozen=True)
+class OccupationData:
+    id: int
+    code: str
+    title_ar: str
+    title_en: str
+    trade: str
+
+    @property
+    def title(self) -> str:
+        """In the current language."""
+        return self.title_en if _english() else self.title_ar
+
+
+@dataclass(frozen=True)
+class SkillLevelData:
+    id: int
+    code: str
+    rank: int
+    name_ar: str
+    name_en: str
+
+    @property
+    def name(self) -> str:
+        """In the current language."""
+        return self.name_en if _english() else self.name_ar
 
 
 @dataclass(frozen=True)
@@ -32,6 +71,8 @@ class CertificateData:
     legacy_number: str
     revoked_at: dt.datetime | None
     verify_path: str
+    created_by_id: int | None = None
+    source_label: str = ""  # the source's name, in the language it was read in
 
     @property
     def national_id_masked(self) -> str:
@@ -47,35 +88,108 @@ class CertificateData:
     def is_issued(self) -> bool:
         return self.status == "issued"
 
+    @property
+    def occupation_title(self) -> str:
+        return self.occupation_title_en if _english() else self.occupation_title_ar
 
-def certificate_data(certificate) -> CertificateData:
-    from registry.serials import serial_display
+    @property
+    def level_name(self) -> str:
+        return self.level_name_en if _english() else self.level_name_ar
 
-    occ, level = certificate.occupation, certificate.skill_level
-    return CertificateData(
-        id=certificate.pk,
-        serial=certificate.serial,
-        serial_display=serial_display(certificate.serial),
-        status=certificate.status,
-        source=certificate.source,
-        national_id=certificate.national_id,
-        holder_id=certificate.holder_id,
-        full_name_ar=certificate.full_name_ar,
-        full_name_en=certificate.full_name_en,
-        occupation_code=occ.code,
-        occupation_title_ar=occ.title_ar,
-        occupation_title_en=occ.title_en,
-        level_code=level.code,
-        level_rank=level.rank,
-        level_name_ar=level.name_ar,
-        level_name_en=level.name_en,
-        issue_date=certificate.issue_date,
-        governorate_code=certificate.governorate_code,
-        issuing_directorate=certificate.issuing_directorate,
-        legacy_number=certificate.legacy_number,
-        revoked_at=certificate.revoked_at,
-        verify_path=f"/verify/{serial_display(certificate.serial)}/",
-    )
+
+@dataclass(frozen=True)
+class CertificatePageData:
+    """One page of the registry list, newest first, and where the next ones start:
+    `next_before_id` (older) and `previous_after_id` (newer), None at either end."""
+
+    certificates: tuple[CertificateData, ...]
+    next_before_id: int | None
+    previous_after_id: int | None
+
+
+@dataclass(frozen=True)
+class CountData:
+    key: Any  # a code, a status, "YYYY-MM" or None (not recorded)
+    count: int
+
+
+@dataclass(frozen=True)
+class CertificateStatisticsData:
+    total: int
+    by_status: tuple[CountData, ...]
+    by_occupation: tuple[CountData, ...]
+    by_level: tuple[CountData, ...]
+    by_governorate: tuple[CountData, ...]
+    by_gender: tuple[CountData, ...]
+    by_month: tuple[CountData, ...]
+
+
+@dataclass(frozen=True)
+class ApiClientData:
+    id: int
+    name: str
+    scopes: tuple[str, ...]
+    is_active: bool
+
+
+@dataclass(frozen=True)
+class ImportRejectionData:
+    row: int
+    column: str
+    reason_en: str
+    reason_ar: str
+
+
+@dataclass(frozen=True)
+class ImportJobData:
+    id: int
+    original_name: str
+    status: str
+    status_label: str
+    percent: int
+    total_rows: int
+    processed_rows: int
+    inserted: int
+    updated: int
+    unchanged: int
+    rejected: int
+    rejections: tuple[ImportRejectionData, ...]  # the first ones, to show
+    rejection_report: str  # storage name of the full report ('' when none)
+    error: str
+    created_by_id: int | None
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+
+
+class PaperRecord(NamedTuple):
+    """A validated paper-era row, as `services.certificates_bulk_upsert` writes it.
+
+    A tuple, not a dataclass: an import builds a million of them."""
+
+    national_id: str
+    full_name_ar: str
+    full_name_en: str
+    birth_date: dt.date
+    gender: str
+    governorate_code: str
+    occupation_id: int
+    skill_level_id: int
+    issuing_directorate: str
+    issue_date: dt.date
+    legacy_number: str
+
+    def key(self) -> tuple[str, int, int, dt.date]:
+        """The record's identity: national ID + occupation + level + issue date."""
+        return self[0], self[6], self[7], self[9]
+
+
+@dataclass(frozen=True)
+class BulkWriteData:
+    """What one batch of paper records changed."""
+
+    inserted: int
+    updated: int
+    unchanged: int
 
 
 @dataclass(frozen=True)

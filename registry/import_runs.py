@@ -15,7 +15,6 @@ import datetime as dt
 import logging
 import shutil
 import tempfile
-import time
 import uuid
 from pathlib import Path
 
@@ -24,7 +23,8 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from lms.kernel.tasks import enqueue
+from lms.kernel import scratch as kernel_scratch
+from registry.jobs import import_run_request
 from registry.models import ImportJob, ImportJobStatus
 
 logger = logging.getLogger(__name__)
@@ -56,15 +56,8 @@ def import_job_enqueue(*, job_id: int) -> str:
     ImportJob.objects.filter(pk=job_id).update(
         status=ImportJobStatus.QUEUED, run_token=token, heartbeat_at=timezone.now()
     )
-    transaction.on_commit(lambda: _enqueue(job_id, token))
+    import_run_request(job_id=job_id, run_token=token)
     return token
-
-
-def _enqueue(job_id: int, token: str) -> None:
-    from registry.tasks import import_job_run
-
-    # A Redis outage is logged, not raised: the sweep re-enqueues a job never picked up.
-    enqueue(import_job_run, job_id=job_id, run_token=token)
 
 
 def import_job_claim(*, job_id: int, token: str) -> ImportJob | None:
@@ -209,34 +202,13 @@ def scratch_reset(job_id: int) -> Path:
 
 def scratch_sweep(*, older_than_s: float | None = None) -> int:
     """Remove scratch folders of jobs that are not running (dead runs' leftovers)."""
-    root = scratch_root()
     if older_than_s is None:
         older_than_s = settings.REGISTRY_IMPORT_STALE_AFTER_S
-    try:
-        folders = [p for p in root.iterdir() if p.name.startswith(SCRATCH_PREFIX)]
-    except FileNotFoundError:
-        return 0
-    by_id = {}
-    for folder in folders:
-        suffix = folder.name[len(SCRATCH_PREFIX) :]
-        if suffix.isdigit() and folder.is_dir():
-            by_id[int(suffix)] = folder
-    running = set(
-        ImportJob.objects.filter(
-            pk__in=by_id, status=ImportJobStatus.RUNNING
-        ).values_list("pk", flat=True)
+    return kernel_scratch.scratch_sweep(
+        root=scratch_root(),
+        prefix=SCRATCH_PREFIX,
+        running=lambda ids: ImportJob.objects.filter(
+            pk__in=ids, status=ImportJobStatus.RUNNING
+        ).values_list("pk", flat=True),
+        older_than_s=older_than_s,
     )
-    removed = 0
-    for job_id, folder in by_id.items():
-        if job_id in running or _age_s(folder) < older_than_s:
-            continue  # a run that has just been claimed may be filling it
-        shutil.rmtree(folder, ignore_errors=True)
-        removed += 1
-    return removed
-
-
-def _age_s(path: Path) -> float:
-    try:
-        return time.time() - path.stat().st_mtime
-    except FileNotFoundError:
-        return float("inf")

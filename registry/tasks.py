@@ -10,11 +10,14 @@ from __future__ import annotations
 import logging
 import shutil
 from pathlib import Path
+from typing import Any
 
 from django.core.files import File
 from django.db import transaction
+from django.dispatch import receiver
 from django_tasks import task
 
+from lms.kernel.tasks import enqueue
 from registry import import_runs
 from registry.import_runs import Superseded
 from registry.importer import (
@@ -23,6 +26,7 @@ from registry.importer import (
     RejectionReport,
     import_file,
 )
+from registry.jobs import import_run_requested
 from registry.models import ImportJob, ImportJobStatus
 
 logger = logging.getLogger(__name__)
@@ -42,6 +46,12 @@ def _counts(result: ImportResult, estimated: int) -> dict[str, int]:
         "unchanged": result.unchanged,
         "rejected": result.rejected,
     }
+
+
+@receiver(import_run_requested)
+def _enqueue_import_run(sender: Any, *, job_id: int, run_token: str, **_: Any) -> None:
+    # A Redis outage is logged, not raised: the sweep re-enqueues a job never picked up.
+    enqueue(import_job_run, job_id=job_id, run_token=run_token)
 
 
 @task()

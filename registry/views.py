@@ -9,31 +9,34 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
     JsonResponse,
 )
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lms.accounts.roles import Role, user_has_role
+from lms.kernel.errors import NotFound, ServiceError
 from lms.kernel.headers import private_answer
 from lms.kernel.private_files import private_file_response
-from registry import services, tasks
+from registry import services
 from registry.credentials import certificate_credential
-from registry.data import CertificateData, certificate_data
+from registry.data import CertificateData, ImportJobData
 from registry.forms import ImportUploadForm, RevokeForm, VerifyForm
-from registry.models import CertificateStatus, ImportJob
 from registry.pdf import certificate_pdf
 from registry.selectors import (
     certificate_get,
+    certificate_get_for_viewer,
     certificate_list_for_user,
     certificate_pending_list,
+    import_job_get,
+    import_job_list,
     verification_answer,
     verification_http_status,
     verification_token_state,
@@ -77,30 +80,39 @@ def verify(request: HttpRequest, serial: str) -> HttpResponse:
     )
 
 
+def _certificate(serial: str) -> CertificateData:
+    try:
+        return certificate_get(serial=serial)
+    except NotFound:
+        raise Http404 from None
+
+
 def _own_or_staff(request: HttpRequest, serial: str) -> CertificateData:
-    cert = certificate_get(serial=serial)
-    if cert is None:
-        raise Http404
-    is_holder = cert.holder_id == request.user.pk or (
-        request.user.national_id and cert.national_id == request.user.national_id
-    )
-    if not (is_holder or user_has_role(request.user, Role.MINISTRY_STAFF)):
-        raise Http404
-    if cert.status != CertificateStatus.ISSUED:
-        raise Http404
-    return certificate_data(cert)
+    try:
+        return certificate_get_for_viewer(serial=serial, viewer_id=request.user.pk)
+    except NotFound:
+        raise Http404 from None
+
+
+def _import_job(pk: int) -> ImportJobData:
+    try:
+        return import_job_get(job_id=pk)
+    except NotFound:
+        raise Http404 from None
 
 
 @login_required
 def holder_certificates(request: HttpRequest) -> HttpResponse:
     """A trainee's certificates: download the PDF, copy the verification link."""
-    certs = certificate_list_for_user(user=request.user)
+    certs = certificate_list_for_user(
+        user_id=request.user.pk, national_id=request.user.national_id
+    )
     rows = [
         {"cert": c, "verify_url": certificate_verify_url(c)}
         for c in certs
-        if c.status != CertificateStatus.PENDING
+        if c.status != "pending"
     ]
-    pending = [c for c in certs if c.status == CertificateStatus.PENDING]
+    pending = [c for c in certs if c.status == "pending"]
     return render(
         request, "registry/holder_certificates.html", {"rows": rows, "pending": pending}
     )
@@ -134,7 +146,7 @@ def pending_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "registry/pending_list.html",
-        {"certificates": certificate_pending_list()[:200]},
+        {"certificates": certificate_pending_list(limit=200)},
     )
 
 
@@ -142,15 +154,13 @@ def pending_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def certificate_approve(request: HttpRequest, serial: str) -> HttpResponse:
     _staff_required(request)
-    cert = certificate_get(serial=serial)
-    if cert is None:
-        raise Http404
+    cert = _certificate(serial)
     try:
         services.certificate_approve(
-            certificate_id=cert.pk, approver_id=request.user.pk
+            certificate_id=cert.id, approver_id=request.user.pk
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    except ServiceError as exc:
+        messages.error(request, exc.message)
     else:
         messages.success(
             request,
@@ -162,19 +172,17 @@ def certificate_approve(request: HttpRequest, serial: str) -> HttpResponse:
 @login_required
 def certificate_revoke(request: HttpRequest, serial: str) -> HttpResponse:
     _staff_required(request)
-    cert = certificate_get(serial=serial)
-    if cert is None:
-        raise Http404
+    cert = _certificate(serial)
     form = RevokeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.certificate_revoke(
-                certificate_id=cert.pk,
+                certificate_id=cert.id,
                 actor_id=request.user.pk,
                 reason=form.cleaned_data["reason"],
             )
-        except ValidationError as exc:
-            form.add_error(None, exc)
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
         else:
             messages.success(
                 request,
@@ -191,25 +199,27 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        job = ImportJob.objects.create(
-            file=upload, original_name=upload.name[:255], created_by=request.user
+        job = services.import_job_create(
+            file=upload, original_name=upload.name, created_by_id=request.user.pk
         )
-        tasks.import_job_enqueue(job_id=job.pk)
-        return redirect("registry:import_status", pk=job.pk)
-    jobs = ImportJob.objects.all()[:10]
-    return render(request, "registry/import_upload.html", {"form": form, "jobs": jobs})
+        return redirect("registry:import_status", pk=job.id)
+    return render(
+        request,
+        "registry/import_upload.html",
+        {"form": form, "jobs": import_job_list(limit=10)},
+    )
 
 
 @login_required
 def import_status(request: HttpRequest, pk: int) -> HttpResponse:
     _staff_required(request)
-    job = get_object_or_404(ImportJob, pk=pk)
+    job = _import_job(pk)
     return render(
         request,
         "registry/import_status.html",
         {
             "job": job,
-            "status_url": reverse("registry:import_status_json", args=[job.pk]),
+            "status_url": reverse("registry:import_status_json", args=[job.id]),
             "rejections": job.rejections[:200],
         },
     )
@@ -219,12 +229,12 @@ def import_status(request: HttpRequest, pk: int) -> HttpResponse:
 def import_rejections(request: HttpRequest, pk: int) -> HttpResponse:
     """Every rejected row of an upload (the page shows the first 200)."""
     _staff_required(request)
-    job = get_object_or_404(ImportJob, pk=pk)
+    job = _import_job(pk)
     if not job.rejection_report:
         raise Http404
     stem = job.original_name.rsplit(".", 1)[0] or "import"
     return private_file_response(
-        job.rejection_report.name,
+        job.rejection_report,
         download_name=f"{stem}-rejections.csv",
         as_attachment=True,
         content_type="text/csv; charset=utf-8",
@@ -234,7 +244,7 @@ def import_rejections(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def import_status_json(request: HttpRequest, pk: int) -> JsonResponse:
     _staff_required(request)
-    job = get_object_or_404(ImportJob, pk=pk)
+    job = _import_job(pk)
     return JsonResponse(
         {
             "status": job.status,

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make setup`: system packages, the virtualenv from the lock file, translations, schema.
+# `make setup`: system packages, the virtualenv from a lock file, translations, schema.
 # One calm line per step; the detail goes to var/log/setup.log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,14 +14,20 @@ fail() { echo "  failed: see $log" >&2; tail -15 "$log" | sed 's/^/  | /' >&2; e
 bash scripts/system_packages.sh "$purpose"
 python=${PYTHON:-python3.11}
 command -v "$python" >/dev/null 2>&1 || python=python3
+# Running the site needs the production lock; `make test` the development one (tests,
+# browsers, linters), which holds every production package at the same version.
 stamp=.venv/.installed
-lock_sum=$(sha256sum requirements.lock | cut -d' ' -f1)
-if [ ! -x .venv/bin/python ] || [ "$(cat "$stamp" 2>/dev/null)" != "$lock_sum" ]; then
-  step "Installing Python packages from requirements.lock (first run: a few minutes)"
+prod_sum=$(sha256sum requirements.lock | cut -d' ' -f1)
+dev_sum=$(cat requirements.lock requirements-dev.lock | sha256sum | cut -d' ' -f1)
+lock=requirements.lock want=$prod_sum
+if [ "$purpose" = test ]; then lock=requirements-dev.lock want=$dev_sum; fi
+have=$(cat "$stamp" 2>/dev/null || true)
+if [ ! -x .venv/bin/python ] || { [ "$have" != "$want" ] && [ "$have" != "$dev_sum" ]; }; then
+  step "Installing Python packages from $lock (first run: a few minutes)"
   { [ -x .venv/bin/python ] || "$python" -m venv .venv; } >>"$log" 2>&1 || fail
   .venv/bin/python -m pip install -q --upgrade pip >>"$log" 2>&1 || fail
-  .venv/bin/python -m pip install -q -r requirements.lock >>"$log" 2>&1 || fail
-  echo "$lock_sum" >"$stamp"
+  .venv/bin/python -m pip install -q -r "$lock" >>"$log" 2>&1 || fail
+  echo "$want" >"$stamp"
 fi
 step "Compiling translations and preparing the database"
 .venv/bin/python manage.py compile_translations >>"$log" 2>&1 || fail

@@ -6,16 +6,102 @@ import os
 
 import pytest
 from django.core.files.storage import FileSystemStorage
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from lms.kernel.private_files import private_storage
+from tests import reused_db
 from tests.factories import UserFactory
+
+TEST_SETTINGS = "lms.settings_test"
+
+# Property tests check answers, not speed: on a loaded 2-core CI machine Hypothesis'
+# per-example deadline and its "generation is slow" check fail healthy tests.
+hypothesis_settings.register_profile(
+    "maharat", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("maharat")
 
 
 def pytest_report_header(config):
     return [
+        f"settings: {os.environ.get('DJANGO_SETTINGS_MODULE')}",
         f"database: {os.environ.get('DATABASE_URL', 'sqlite (default)')}",
         f"redis: {os.environ.get('REDIS_URL', 'not set: in-memory channel layer')}",
     ]
+
+
+def pytest_configure(config):
+    # pytest-django prefers DJANGO_SETTINGS_MODULE from the environment to
+    # pyproject's: the production module would run the suite with Argon2, the
+    # real task queue and the file cache.
+    chosen = os.environ.get("DJANGO_SETTINGS_MODULE")
+    if chosen != TEST_SETTINGS:
+        raise pytest.UsageError(
+            f"DJANGO_SETTINGS_MODULE={chosen} in the environment: the tests run with "
+            f"{TEST_SETTINGS} (unset the variable or pass --ds={TEST_SETTINGS})."
+        )
+
+
+# --- the kept test database (--reuse-db; tests/reused_db.py) ------------------------
+
+
+@pytest.fixture(scope="session")
+def django_db_createdb(request, django_db_keepdb, django_db_blocker) -> bool:
+    """Build the test database afresh on --create-db, or when the kept one was
+    built from other migrations or left by a run that did not end."""
+    if request.config.getvalue("create_db") or not django_db_keepdb:
+        return bool(request.config.getvalue("create_db"))
+    from django.db import connection
+
+    if not reused_db.is_kept(connection):
+        return False
+    with django_db_blocker.unblock():
+        return not reused_db.reusable(connection)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_keepdb, django_db_blocker):
+    """pytest-django's set-up, with the kept database marked in use until the run
+    ends (its transactional tests then have restored what they flushed)."""
+    from django.db import connection
+
+    if not (django_db_keepdb and reused_db.is_kept(connection)):
+        yield
+        return
+    with django_db_blocker.unblock():
+        reused_db.record(connection, clean=False)
+    yield
+    with django_db_blocker.unblock():
+        reused_db.record(connection, clean=True)
+
+
+@pytest.fixture(scope="module")
+def committed_db(django_db_setup, django_db_blocker):
+    """For a module whose code under test reaches the database from other threads
+    (consumers, ASGI apps), which cannot see a test's open transaction: its writes
+    are committed, as in production, and the module restores the database once at
+    its end, not after each test as `transaction=True` does (a flush and a restore of
+    the migrated rows: seconds each on PostgreSQL). A module requests it by
+    overriding `db` with a fixture that uses it; its tests must not count rows they
+    did not create."""
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management import call_command
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        snapshot = connection.creation.serialize_db_to_string()
+        try:
+            yield
+        finally:
+            # Restoring saves rows whose signal handlers look content types up: from
+            # the cache, not created again before their own rows are back.
+            ContentType.objects.get_for_models(*apps.get_models())
+            call_command(
+                "flush", interactive=False, verbosity=0, inhibit_post_migrate=True
+            )
+            connection.creation.deserialize_db_from_string(snapshot)
 
 
 @pytest.fixture(autouse=True)

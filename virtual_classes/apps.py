@@ -6,3 +6,7 @@ class VirtualClassesConfig(AppConfig):
     name = "virtual_classes"
     label = "virtual_classes"
     verbose_name = _("Live classes")
+
+    def ready(self) -> None:
+        # the services' announcements become queued tasks (jobs.py)
+        from virtual_classes import jobs  # noqa: F401

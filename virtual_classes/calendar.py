@@ -7,7 +7,7 @@ import datetime as dt
 from django.conf import settings
 from django.utils import timezone
 
-from virtual_classes.models import LiveClass
+from virtual_classes.data import LiveClassData
 
 
 def _escape(text: str) -> str:
@@ -38,7 +38,7 @@ def _stamp(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def live_class_ics(*, live_class: LiveClass, url: str) -> str:
+def live_class_ics(*, live_class: LiveClassData, url: str) -> str:
     host = settings.SITE_URL.split("//", 1)[-1].split("/", 1)[0] or "maharat"
     lines = [
         "BEGIN:VCALENDAR",

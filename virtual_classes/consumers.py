@@ -1,7 +1,8 @@
 """The classroom over WebSocket: /ws/classes/<id>/ (protocol in README.md).
 
-Thin: parse and validate a frame, call a service through database_sync_to_async,
-broadcast the result to this class's group only.
+Thin: parse and validate a frame, call a service or selector through
+database_sync_to_async, broadcast the result to this class's group only. The rules
+and the database are theirs; the frames' shape and the close codes are this module's.
 """
 
 from __future__ import annotations
@@ -9,69 +10,33 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from channels.db import aclose_old_connections, database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from virtual_classes import services
-from virtual_classes.models import AttendanceInterval
-from virtual_classes.services import (
-    Admission,
-    ClassroomRefused,
+from lms.kernel.errors import ServiceError
+from virtual_classes import selectors, services
+from virtual_classes.data import Admission, AttendanceSource
+from virtual_classes.protocol import (
+    CLOSE_REASONS,
+    FLOOD_BURST,
+    FLOOD_RATE_PER_S,
+    MAX_FRAME_BYTES,
+    MESSAGE_SPECS,
+    REFUSAL_CLOSE_CODES,
     CloseCode,
-    ParticipantRole,
+    field_problem,
+    group_name,
+    moderators_group_name,
+    snapshot_frame,
+    wire,
 )
 
 logger = logging.getLogger(__name__)
-
-MAX_FRAME_BYTES = 4096
-FLOOD_BURST = 30
-FLOOD_RATE_PER_S = 5.0
-
-CLOSE_REASONS = {
-    CloseCode.NOT_AUTHENTICATED: "not_authenticated",
-    CloseCode.FORBIDDEN: "forbidden",
-    CloseCode.NOT_FOUND: "not_found",
-    CloseCode.FULL: "full",
-    CloseCode.FLOOD: "flood",
-    CloseCode.REMOVED: "removed",
-    CloseCode.ENDED: "ended",
-}
-
-# type -> (required fields, optional fields, instructor only)
-MESSAGE_SPECS: dict[str, tuple[dict[str, type], dict[str, type], bool]] = {
-    "ping": ({}, {}, False),
-    "snapshot.request": ({}, {"since": int}, False),
-    "chat.send": ({"text": str}, {}, False),
-    "hand.raise": ({}, {}, False),
-    "hand.lower": ({}, {"user_id": int}, False),
-    "hand.clear": ({}, {}, True),
-    "poll.open": ({"question": str, "options": list}, {}, True),
-    "poll.vote": ({"poll_id": int, "option": int}, {}, False),
-    "poll.close": ({"poll_id": int}, {}, True),
-    "chat.mute": ({"muted": bool}, {}, True),
-    "participant.remove": ({"user_id": int}, {}, True),
-    "class.end": ({}, {}, True),
-}
-
-
-def group_name(live_class_id: int) -> str:
-    return f"class.{live_class_id}"
-
-
-def moderators_group_name(live_class_id: int) -> str:
-    """Instructor and observers: they get live presence deltas (see README)."""
-    return f"class.{live_class_id}.moderators"
-
-
-def _type_ok(value: Any, expected: type) -> bool:
-    if expected is int:
-        return isinstance(value, int) and not isinstance(value, bool)
-    return isinstance(value, expected)
 
 
 class ClassroomConsumer(AsyncJsonWebsocketConsumer):
@@ -84,21 +49,22 @@ class ClassroomConsumer(AsyncJsonWebsocketConsumer):
         await self.accept()
         try:
             live_class_id = int(self.scope["url_route"]["kwargs"]["class_id"])
-            self.admission = await database_sync_to_async(services.classroom_admit)(
+            self.admission = await database_sync_to_async(selectors.classroom_admit)(
                 user=self.scope.get("user"), live_class_id=live_class_id
             )
-        except ClassroomRefused as refused:
-            await self._refuse(refused.code, refused.message)
+        except ServiceError as refused:
+            close_code = REFUSAL_CLOSE_CODES.get(refused.code, CloseCode.FORBIDDEN)
+            await self._refuse(close_code, refused.message)
             return
         self.group = group_name(live_class_id)
         self.moderators = moderators_group_name(live_class_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
-        if self._moderating:
+        if self.admission.is_moderating:
             await self.channel_layer.group_add(self.moderators, self.channel_name)
         first = await database_sync_to_async(services.attendance_join)(
             live_class_id=live_class_id,
             user_id=self.admission.user_id,
-            source=AttendanceInterval.Source.CLASSROOM,
+            source=AttendanceSource.CLASSROOM,
             connection_key=self.channel_name,
         )
         await self._send_snapshot(self._since_from_query())
@@ -123,7 +89,7 @@ class ClassroomConsumer(AsyncJsonWebsocketConsumer):
         gone = await database_sync_to_async(services.attendance_leave)(
             live_class_id=self.admission.live_class_id,
             user_id=self.admission.user_id,
-            source=AttendanceInterval.Source.CLASSROOM,
+            source=AttendanceSource.CLASSROOM,
             connection_key=self.channel_name,
         )
         if gone:
@@ -169,7 +135,7 @@ class ClassroomConsumer(AsyncJsonWebsocketConsumer):
             return
         required, optional, instructor_only = spec
         fields = {k: v for k, v in content.items() if k != "type"}
-        problem = self._field_problem(fields, required, optional)
+        problem = field_problem(fields, required, optional)
         if problem:
             await self._error("invalid", problem, kind)
             return
@@ -180,30 +146,11 @@ class ClassroomConsumer(AsyncJsonWebsocketConsumer):
         await aclose_old_connections()
         try:
             await handler(**fields)
-        except ValidationError as error:
-            code = getattr(error, "code", None) or "invalid"
-            await self._error(code, " ".join(error.messages), kind)
+        except ServiceError as error:
+            await self._error(error.code, error.message, kind)
         except Exception:
             logger.exception("classroom handler failed for %s", kind)
             await self._error("server_error", _("Something went wrong; try again."))
-
-    @staticmethod
-    def _field_problem(
-        fields: dict, required: dict[str, type], optional: dict[str, type]
-    ) -> str | None:
-        missing = [name for name in required if name not in fields]
-        if missing:
-            return _("Missing field(s): %(fields)s.") % {"fields": ", ".join(missing)}
-        allowed = {**required, **optional}
-        extra = sorted(name for name in fields if name not in allowed)
-        if extra:
-            return _("Unexpected field(s): %(fields)s.") % {"fields": ", ".join(extra)}
-        wrong = [n for n, v in fields.items() if not _type_ok(v, allowed[n])]
-        if wrong:
-            return _("Wrong type for field(s): %(fields)s.") % {
-                "fields": ", ".join(sorted(wrong))
-            }
-        return None
 
     # --- handlers ---------------------------------------------------------------------
 
@@ -215,13 +162,13 @@ class ClassroomConsumer(AsyncJsonWebsocketConsumer):
 
     async def on_chat_send(self, text: str) -> None:
         message = await self._call(
-            services.chat_post, user=self.scope["user"], text=text
+            services.chat_post, user_id=self.admission.user_id, text=text
         )
-        await self._broadcast({"type": "chat.message", "message": message})
+        await self._broadcast({"type": "chat.message", "message": wire(message)})
 
     async def on_hand_raise(self) -> None:
-        hands = await self._call(services.hand_raise, user=self.scope["user"])
-        await self._broadcast({"type": "hand.queue", "hands": hands})
+        hands = await self._call(services.hand_raise, user_id=self.admission.user_id)
+        await self._broadcast({"type": "hand.queue", "hands": wire(hands)})
 
     async def on_hand_lower(self, user_id: int | None = None) -> None:
         if user_id not in (None, self.admission.user_id):
@@ -233,28 +180,31 @@ class ClassroomConsumer(AsyncJsonWebsocketConsumer):
         hands = await self._call(
             services.hand_lower, user_id=user_id or self.admission.user_id
         )
-        await self._broadcast({"type": "hand.queue", "hands": hands})
+        await self._broadcast({"type": "hand.queue", "hands": wire(hands)})
 
     async def on_hand_clear(self) -> None:
         hands = await self._call(services.hand_lower, user_id=None)
-        await self._broadcast({"type": "hand.queue", "hands": hands})
+        await self._broadcast({"type": "hand.queue", "hands": wire(hands)})
 
     async def on_poll_open(self, question: str, options: list) -> None:
         poll = await self._call(services.poll_open, question=question, options=options)
-        await self._broadcast({"type": "poll.update", "poll": poll})
+        await self._broadcast({"type": "poll.update", "poll": wire(poll)})
 
     async def on_poll_vote(self, poll_id: int, option: int) -> None:
         poll = await self._call(
-            services.poll_vote, poll_id=poll_id, option=option, user=self.scope["user"]
+            services.poll_vote,
+            poll_id=poll_id,
+            option=option,
+            user_id=self.admission.user_id,
         )
         await self.send_json(
             {"type": "poll.voted", "poll_id": poll_id, "option": option}
         )
-        await self._broadcast({"type": "poll.update", "poll": poll})
+        await self._broadcast({"type": "poll.update", "poll": wire(poll)})
 
     async def on_poll_close(self, poll_id: int) -> None:
         poll = await self._call(services.poll_close, poll_id=poll_id)
-        await self._broadcast({"type": "poll.update", "poll": poll})
+        await self._broadcast({"type": "poll.update", "poll": wire(poll)})
 
     async def on_chat_mute(self, muted: bool) -> None:
         await self._call(services.chat_mute_set, muted=muted)
@@ -262,7 +212,9 @@ class ClassroomConsumer(AsyncJsonWebsocketConsumer):
 
     async def on_participant_remove(self, user_id: int) -> None:
         await self._call(
-            services.participant_remove, user_id=user_id, removed_by=self.scope["user"]
+            services.participant_remove,
+            user_id=user_id,
+            removed_by_id=self.admission.user_id,
         )
         await self._broadcast(
             {"type": "participant.removed", "user_id": user_id},
@@ -290,17 +242,14 @@ class ClassroomConsumer(AsyncJsonWebsocketConsumer):
 
     @property
     def _moderating(self) -> bool:
-        return self.admission is not None and self.admission.role in (
-            ParticipantRole.INSTRUCTOR,
-            ParticipantRole.OBSERVER,
-        )
+        return self.admission is not None and self.admission.is_moderating
 
     async def _leave_groups(self) -> None:
         await self.channel_layer.group_discard(self.group, self.channel_name)
         if self._moderating:
             await self.channel_layer.group_discard(self.moderators, self.channel_name)
 
-    async def _call(self, func, **kwargs):
+    async def _call(self, func: Callable[..., Any], **kwargs: Any) -> Any:
         return await database_sync_to_async(func)(
             live_class_id=self.admission.live_class_id, **kwargs
         )
@@ -322,12 +271,12 @@ class ClassroomConsumer(AsyncJsonWebsocketConsumer):
         await self.channel_layer.group_send(group or self.group, event)
 
     async def _send_snapshot(self, since: int | None) -> None:
-        snapshot = await database_sync_to_async(services.classroom_snapshot)(
+        snapshot = await database_sync_to_async(selectors.classroom_snapshot)(
             live_class_id=self.admission.live_class_id,
-            admission=self.admission,
+            user_id=self.admission.user_id,
             since_id=since,
         )
-        await self.send_json(snapshot)
+        await self.send_json(snapshot_frame(snapshot, self.admission))
 
     def _since_from_query(self) -> int | None:
         query = self.scope.get("query_string", b"").decode(errors="replace")

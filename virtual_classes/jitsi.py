@@ -9,7 +9,6 @@ import datetime as dt
 import hashlib
 import hmac
 import logging
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import jwt
@@ -17,20 +16,13 @@ import requests
 from django.conf import settings
 from django.utils import timezone
 
+from virtual_classes.data import RoomStatus
 from virtual_classes.models import LiveClass
 
 logger = logging.getLogger(__name__)
 
 TOKEN_GRACE_MIN = 15
 SIGNATURE_HEADER = "X-Maharat-Signature"
-
-
-@dataclass(frozen=True)
-class RoomStatus:
-    """What the classroom says about video: reachable or not, and how many are in."""
-
-    available: bool
-    participants: int | None
 
 
 def _text(value) -> str:

@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from virtual_classes.data import AttendanceSource
+
 
 def new_room_name() -> str:
     """Unguessable and lower-case (Prosody compares room names lower-cased)."""
@@ -197,8 +199,8 @@ class AttendanceInterval(models.Model):
     """A stretch of time someone was in the class, from one connection or Jitsi."""
 
     class Source(models.TextChoices):
-        CLASSROOM = "classroom", _("Classroom (WebSocket)")
-        JITSI = "jitsi", _("Jitsi video")
+        CLASSROOM = AttendanceSource.CLASSROOM, _("Classroom (WebSocket)")
+        JITSI = AttendanceSource.JITSI, _("Jitsi video")
 
     live_class = models.ForeignKey(
         LiveClass, on_delete=models.CASCADE, related_name="attendance"

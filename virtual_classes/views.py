@@ -7,35 +7,27 @@ import csv
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from courses.selectors import course_list_for_instructor
-from lms.accounts.roles import Role, user_has_role
+from lms.kernel.errors import Forbidden, NotFound, ServiceError
 from lms.kernel.headers import allow_conference
 from virtual_classes import calendar, selectors, services
+from virtual_classes.data import ClassPageData
 from virtual_classes.forms import LiveClassForm
-from virtual_classes.models import LiveClass
-from virtual_classes.services import ParticipantRole
 
 
-def _class_for(request, pk: int) -> tuple[LiveClass, str]:
-    live_class = get_object_or_404(
-        LiveClass.objects.select_related("instructor"), pk=pk
-    )
-    role = services.participant_role(user=request.user, live_class=live_class)
-    if role is None:
-        raise PermissionDenied(_("Only trainees enrolled in the course can see it."))
-    return live_class, role
-
-
-def can_see_attendance(user, live_class: LiveClass) -> bool:
-    return user.id == live_class.instructor_id or user_has_role(
-        user, Role.MINISTRY_STAFF
-    )
+def _page(request: HttpRequest, pk: int) -> ClassPageData:
+    """The class for this viewer; 404 / 403 with the selector's message."""
+    try:
+        return selectors.class_page_get(live_class_id=pk, user=request.user)
+    except NotFound as error:
+        raise Http404(error.message) from None
+    except Forbidden as error:
+        raise PermissionDenied(error.message) from None
 
 
 def classroom_strings() -> dict[str, str]:
@@ -56,36 +48,34 @@ def classroom_strings() -> dict[str, str]:
 
 
 @login_required
-def detail(request, pk: int):
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The classroom page: Jitsi video (when open), chat, hands, polls, presence."""
-    live_class, role = _class_for(request, pk)
-    is_open = live_class.is_open_at()
-    has_ended = live_class.ended_at is not None or live_class.ends_at <= timezone.now()
+    page = _page(request, pk)
     response = render(
         request,
         "virtual_classes/live_class_detail.html",
         {
-            "live_class": live_class,
-            "role": role,
-            "is_instructor": role == ParticipantRole.INSTRUCTOR,
-            "is_open": is_open,
-            "has_ended": has_ended,
+            "page": page,
+            "live_class": page.live_class,
+            "is_instructor": page.is_instructor,
+            "is_open": page.is_open,
+            "has_ended": page.has_ended,
             "jitsi_domain": settings.JITSI_DOMAIN,
-            "can_see_attendance": can_see_attendance(request.user, live_class),
-            "recordings": live_class.recordings.all(),
+            "can_see_attendance": page.may_see_attendance,
+            "recordings": page.recordings,
             "classroom_strings": classroom_strings(),
         },
     )
-    if is_open and not has_ended:
+    if page.is_open and not page.has_ended:
         # the one page that loads Jitsi's script and frame, with camera and mic
         allow_conference(response, origin=f"https://{settings.JITSI_DOMAIN}")
     return response
 
 
 @login_required
-def ics(request, pk: int):
-    live_class, _role = _class_for(request, pk)
-    url = request.build_absolute_uri(live_class_url(live_class))
+def ics(request: HttpRequest, pk: int) -> HttpResponse:
+    live_class = _page(request, pk).live_class
+    url = request.build_absolute_uri(live_class.url)
     response = HttpResponse(
         calendar.live_class_ics(live_class=live_class, url=url),
         content_type="text/calendar; charset=utf-8",
@@ -94,17 +84,14 @@ def ics(request, pk: int):
     return response
 
 
-def live_class_url(live_class: LiveClass) -> str:
-    from django.urls import reverse
-
-    return reverse("virtual_classes:detail", args=[live_class.id])
-
-
 @login_required
-def attendance_csv(request, pk: int):
-    live_class = get_object_or_404(LiveClass, pk=pk)
-    if not can_see_attendance(request.user, live_class):
-        raise PermissionDenied(_("Only the instructor and ministry staff see this."))
+def attendance_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        rows = selectors.attendance_rows(live_class_id=pk, user=request.user)
+    except NotFound as error:
+        raise Http404(error.message) from None
+    except Forbidden as error:
+        raise PermissionDenied(error.message) from None
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="attendance-{pk}.csv"'
     response.write("\ufeff")  # Excel reads UTF-8 Arabic names only with a BOM
@@ -112,26 +99,23 @@ def attendance_csv(request, pk: int):
     writer.writerow(
         [_("name"), _("username"), _("first joined"), _("last left"), _("minutes")]
     )
-    for row in selectors.attendance_rows(live_class=live_class):
+    for row in rows:
         writer.writerow(
             [
-                row["name"],
-                row["username"],
-                row["first_joined_at"].isoformat(),
-                row["last_left_at"].isoformat() if row["last_left_at"] else "",
-                row["minutes"],
+                row.name,
+                row.username,
+                row.first_joined_at.isoformat(),
+                row.last_left_at.isoformat() if row.last_left_at else "",
+                row.minutes,
             ]
         )
     return response
 
 
 @login_required
-def schedule(request):
+def schedule(request: HttpRequest) -> HttpResponse:
     """Instructors schedule a class for a course they teach."""
-    if not (
-        user_has_role(request.user, Role.INSTRUCTOR)
-        or user_has_role(request.user, Role.MINISTRY_STAFF)
-    ):
+    if not selectors.may_schedule(user=request.user):
         raise PermissionDenied(_("Only instructors can schedule live classes."))
     courses = course_list_for_instructor(user=request.user)
     form = LiveClassForm(request.POST or None, courses=courses)
@@ -140,11 +124,18 @@ def schedule(request):
         course_id = data.pop("course")
         try:
             live_class = services.live_class_create(
-                instructor=request.user, course_id=course_id, **data
+                user=request.user, course_id=course_id, **data
             )
-        except ValidationError as error:
-            form.add_error(None, error)
+        except ServiceError as error:
+            if error.fields:
+                for name, problems in error.fields.items():
+                    name = {"course_id": "course"}.get(name, name)
+                    field = name if name in form.fields else None
+                    for problem in problems:
+                        form.add_error(field, problem)
+            else:
+                form.add_error(None, error.message)
         else:
             messages.success(request, _("The class is scheduled."))
-            return redirect(live_class_url(live_class))
+            return redirect(live_class.url)
     return render(request, "virtual_classes/schedule.html", {"form": form})

@@ -3,12 +3,27 @@ and demo data, through the home and courses hooks."""
 
 from __future__ import annotations
 
-import datetime as dt
-
-from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from lms.accounts.roles import Role, any_role
+from lms.kernel.navigation import NavEntry
 from lms.kernel.panels import DashboardPanel
+
+
+@hooks.register("maharat_nav_entries")
+def classes_nav_entries() -> list[NavEntry]:
+    return [
+        NavEntry(
+            key="virtual_classes.schedule",
+            label=_("Schedule a live class"),
+            description=_("For a course you teach; the enrolled are reminded"),
+            url_name="virtual_classes:schedule",
+            shown_to=any_role(Role.INSTRUCTOR),
+            section="teaching",
+            order=20,
+        )
+    ]
 
 
 @hooks.register("maharat_dashboard_panels")
@@ -48,33 +63,18 @@ def live_classes_section(*, request, course_id: int):
 
 def seed_demo_class(stdout) -> None:
     """One class tomorrow at 18:00 Cairo time for the demo instructor's first course."""
-    from django.contrib.auth import get_user_model
+    from django.utils import timezone
 
-    from courses.selectors import course_list_for_instructor
-    from virtual_classes.models import LiveClass
+    from virtual_classes.services import demo_class_seed
 
-    instructor = get_user_model().objects.filter(username="instructor").first()
-    courses = course_list_for_instructor(user=instructor) if instructor else []
-    if not courses:
+    live_class, created = demo_class_seed(username="instructor")
+    if live_class is None:
         stdout.write("virtual_classes: no demo course with an instructor; no class.")
-        return
-    course = courses[0]
-    title = f"لقاء مباشر: {course.title}"
-    if LiveClass.objects.filter(course_id=course.id, title=title).exists():
-        return
-    local = timezone.localtime() + dt.timedelta(days=1)
-    starts_at = local.replace(hour=18, minute=0, second=0, microsecond=0)
-    LiveClass.objects.create(
-        course_id=course.id,
-        instructor=instructor,
-        title=title,
-        description="أسئلة وأجوبة مع المدرّب وتطبيق عملي.",
-        starts_at=starts_at,
-        duration_min=60,
-    )
-    stdout.write(
-        f"virtual_classes: demo class scheduled at {starts_at:%Y-%m-%d %H:%M}."
-    )
+    elif created:
+        starts_at = timezone.localtime(live_class.starts_at)
+        stdout.write(
+            f"virtual_classes: demo class scheduled at {starts_at:%Y-%m-%d %H:%M}."
+        )
 
 
 seed_demo_class.order = 60
@@ -85,9 +85,6 @@ hooks.register("maharat_seed_demo", seed_demo_class)
 def virtual_classes_send_due_reminders():
     """Reminders now due are sent; each class is claimed once, so reruns send nothing
     twice and a reminder whose deferred task was lost still goes out."""
-    from django.conf import settings
+    from virtual_classes.services import class_reminders_send, reminder_lead_min
 
-    from virtual_classes.services import REMINDER_MIN, class_reminders_send
-
-    lead = getattr(settings, "VIRTUAL_CLASSES_REMINDER_MIN", REMINDER_MIN)
-    return class_reminders_send(within_min=lead)
+    return class_reminders_send(within_min=reminder_lead_min())

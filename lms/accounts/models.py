@@ -4,14 +4,79 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from lms.accounts.data import DirectorateData
 from lms.accounts.national_id import mask_national_id, parse_national_id
 
 
 class Gender(models.TextChoices):
     MALE = "male", _("Male")
     FEMALE = "female", _("Female")
+
+
+class Directorate(models.Model):
+    """Where a ministry staff account works: one governorate's labour directorate, or
+    the ministry's head office (which sees every directorate's work).
+
+    Rows come from the reference data (migration 0003: the head office and one
+    directorate per governorate of lms/accounts/data/governorates.csv)."""
+
+    HEAD_OFFICE_CODE = "HQ"
+
+    code = models.CharField(_("code"), max_length=4, unique=True)
+    governorate_code = models.CharField(
+        _("governorate"),
+        max_length=2,
+        blank=True,
+        help_text=_("Empty for the head office."),
+    )
+    is_head_office = models.BooleanField(_("head office"), default=False)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120)
+
+    class Meta:
+        verbose_name = _("directorate")
+        verbose_name_plural = _("directorates")
+        ordering = ["-is_head_office", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_head_office=True, governorate_code="")
+                | (Q(is_head_office=False) & ~Q(governorate_code="")),
+                name="directorate_head_office_or_governorate",
+            ),
+            models.UniqueConstraint(
+                fields=["is_head_office"],
+                condition=Q(is_head_office=True),
+                name="directorate_one_head_office",
+            ),
+            models.UniqueConstraint(
+                fields=["governorate_code"],
+                condition=~Q(governorate_code=""),
+                name="directorate_one_per_governorate",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        """In the language of the page (Arabic unless English was chosen)."""
+        if (get_language() or "ar").startswith("en"):
+            return self.name_en or self.name_ar
+        return self.name_ar
+
+    def as_data(self) -> DirectorateData:
+        return DirectorateData(
+            code=self.code,
+            governorate_code=self.governorate_code,
+            is_head_office=self.is_head_office,
+            name_ar=self.name_ar,
+            name_en=self.name_en,
+        )
 
 
 class User(AbstractUser):
@@ -37,6 +102,18 @@ class User(AbstractUser):
     )
     governorate_code = models.CharField(_("governorate"), max_length=2, blank=True)
     has_disability = models.BooleanField(_("has a disability"), default=False)
+    directorate = models.ForeignKey(
+        Directorate,
+        verbose_name=_("directorate"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff_accounts",
+        help_text=_(
+            "Ministry staff only: the directorate whose work the account sees "
+            "(the head office sees every directorate)."
+        ),
+    )
 
     objects = UserManager()
 

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import BooleanField, Exists, F, OuterRef, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
+from lms.accounts.data import DirectorateData, StaffScope
+from lms.accounts.models import Directorate, User
 from lms.accounts.national_id import mask_national_id_public
 from lms.accounts.roles import Role, user_has_role
+from lms.kernel.errors import Forbidden
+
+HEAD_OFFICE_SCOPE = StaffScope(head_office=True, governorate_codes=frozenset())
 
 
 def national_id_for_viewer(*, national_id: str | None, viewer: Any) -> str:
@@ -24,12 +31,64 @@ def national_id_for_viewer(*, national_id: str | None, viewer: Any) -> str:
 def user_has_disability_expression(*, via: str) -> Coalesce:
     """An ORM expression for statistics: whether the account reached through the
     foreign key `via` declared a disability (no account counts as no)."""
-    from django.db.models import BooleanField, F, Value
-    from django.db.models.functions import Coalesce
-
     return Coalesce(
         F(f"{via}__has_disability"), Value(False), output_field=BooleanField()
     )
+
+
+def staff_scope(*, user_id: int | None) -> StaffScope:
+    """The boundary every staff list, export, API answer and statistic is scoped by:
+    the head office sees all, a directorate its governorate only.
+
+    Refuses (Forbidden) anyone who is not active ministry staff (code
+    ``not_staff``) and staff not yet assigned to a directorate (``no_directorate``).
+    Superusers see all. One query.
+    """
+    user = None
+    if user_id is not None:
+        user = (
+            User.objects.select_related("directorate")
+            .filter(pk=user_id, is_active=True)
+            .annotate(
+                is_ministry_staff=Exists(
+                    User.groups.through.objects.filter(
+                        user_id=OuterRef("pk"), group__name=Role.MINISTRY_STAFF
+                    )
+                )
+            )
+            .first()
+        )
+    if user is None or not (user.is_superuser or user.is_ministry_staff):
+        raise Forbidden(_("Only ministry staff may do this."), code="not_staff")
+    if user.is_superuser:
+        return HEAD_OFFICE_SCOPE
+    directorate = user.directorate
+    if directorate is None:
+        raise Forbidden(
+            _(
+                "Your account is not assigned to a directorate yet: "
+                "ask an administrator to assign it."
+            ),
+            code="no_directorate",
+        )
+    if directorate.is_head_office:
+        return HEAD_OFFICE_SCOPE
+    return StaffScope(
+        head_office=False, governorate_codes=frozenset({directorate.governorate_code})
+    )
+
+
+def directorate_of(*, user_id: int | None) -> DirectorateData | None:
+    """The directorate a staff account belongs to (None: none assigned)."""
+    if user_id is None:
+        return None
+    directorate = Directorate.objects.filter(staff_accounts__pk=user_id).first()
+    return directorate.as_data() if directorate else None
+
+
+def directorate_list() -> list[DirectorateData]:
+    """The head office first, then every governorate's directorate by code."""
+    return [d.as_data() for d in Directorate.objects.all()]
 
 
 def user_id_by_username(*, username: str) -> int | None:

@@ -1,4 +1,5 @@
-"""Account use cases: registering trainees, granting roles."""
+"""Account use cases: registering trainees, granting roles, placing staff in their
+directorate."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from lms.accounts.models import User
+from lms.accounts.data import DirectorateData
+from lms.accounts.models import Directorate, User
 from lms.accounts.national_id import parse_national_id
 from lms.accounts.phone import normalize_phone
-from lms.accounts.roles import Role
+from lms.accounts.roles import Role, user_has_role
+from lms.kernel.errors import Invalid, NotFound
 
 
 @transaction.atomic
@@ -59,3 +62,28 @@ def role_grant(*, user: User, role: Role | str) -> None:
     """Add the user to the role's group (created by migration)."""
     user.groups.add(Group.objects.get(name=str(role)))
     user.__dict__.pop("_role_names", None)
+
+
+@transaction.atomic
+def staff_directorate_assign(*, user_id: int, directorate_code: str) -> DirectorateData:
+    """Place a ministry staff account in a directorate ("HQ": the head office, else
+    a governorate's code); the account then sees that directorate's work only."""
+    directorate = Directorate.objects.filter(code=directorate_code).first()
+    if directorate is None:
+        raise NotFound(
+            _("There is no directorate with the code %(code)s.")
+            % {"code": directorate_code},
+            code="unknown_directorate",
+        )
+    user = User.objects.select_for_update().filter(pk=user_id).first()
+    if user is None:
+        raise NotFound(_("There is no such account."), code="unknown_user")
+    if not user_has_role(user, Role.MINISTRY_STAFF):
+        raise Invalid(
+            _("Only ministry staff accounts belong to a directorate."),
+            code="not_staff",
+        )
+    if user.directorate_id != directorate.pk:
+        user.directorate = directorate
+        user.save(update_fields=["directorate"])
+    return directorate.as_data()

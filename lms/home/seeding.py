@@ -26,6 +26,7 @@ class DemoUser:
     phone: str | None = None
     is_staff: bool = False
     is_superuser: bool = False
+    directorate: str = ""  # ministry staff: "HQ" (head office) or a governorate code
 
 
 DEMO_USERS = [
@@ -36,6 +37,7 @@ DEMO_USERS = [
         "Platform admin",
         is_staff=True,
         is_superuser=True,
+        directorate="HQ",
     ),
     DemoUser(
         "01000000001",
@@ -70,8 +72,17 @@ DEMO_USERS = [
         "Nadia Kamal",
         national_id="28507070101286",
         is_staff=True,
+        directorate="HQ",
     ),
-    DemoUser("staff2", "ministry_staff", "طارق سليم", "Tarek Selim", is_staff=True),
+    # Sharqia: the governorate of Karim's demo certificate, which staff2 approves
+    DemoUser(
+        "staff2",
+        "ministry_staff",
+        "طارق سليم",
+        "Tarek Selim",
+        is_staff=True,
+        directorate="13",
+    ),
 ]
 
 
@@ -80,6 +91,8 @@ def seed_users(stdout) -> None:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import Group
+
+    from lms.accounts.services import staff_directorate_assign
 
     User = get_user_model()
     # Hashed once for all: the demo users share one password, and each hash costs
@@ -102,6 +115,8 @@ def seed_users(stdout) -> None:
             user.password = password_hash
             user.save(update_fields=["password"])
         user.groups.add(Group.objects.get(name=demo.role))
+        if demo.directorate:
+            staff_directorate_assign(user_id=user.pk, directorate_code=demo.directorate)
 
 
 def run_seed_hooks(stdout) -> None:

@@ -1,24 +1,52 @@
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseBadRequest, HttpResponseRedirect
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+)
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language, get_language_from_path
 from django.views.decorators.http import require_POST
 
-from lms.kernel.panels import dashboard_panels_for
+from lms.accounts.roles import Role, user_has_role
+from lms.accounts.selectors import directorate_of, staff_scope
+from lms.home.workplace import workplace_for
+from lms.kernel.errors import Forbidden
+from lms.kernel.panels import SLOTS, dashboard_panels_for
 
 
 @login_required
-def dashboard(request):
-    """The trainee's own page: my courses, upcoming live classes, my certificates."""
-    return render(
-        request, "home/dashboard.html", {"panels": dashboard_panels_for(request)}
-    )
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Each person's own page: the tools of their roles (with what waits there), the
+    staff's directorate, and a trainee's courses, classes and certificates."""
+    workplace = workplace_for(request)
+    panels = dashboard_panels_for(request)
+    context = {
+        "workplace": workplace,
+        "panels": panels,
+        # a trainee's slots, or any slot an app filled (an instructor's classes)
+        "slots_shown": {s: workplace.is_trainee or bool(panels.get(s)) for s in SLOTS},
+    }
+    if user_has_role(request.user, Role.MINISTRY_STAFF):
+        context.update(_directorate_context(request.user))
+    return render(request, "home/dashboard.html", context)
+
+
+def _directorate_context(user: Any) -> dict[str, Any]:
+    try:
+        scope = staff_scope(user_id=user.pk)
+    except Forbidden as refusal:
+        return {"scope_problem": refusal.message}
+    return {"scope": scope, "directorate": directorate_of(user_id=user.pk)}
 
 
 @require_POST
-def set_language(request):
+def set_language(request: HttpRequest) -> HttpResponse:
     """Switch language, staying on the page: `/en/x/` ↔ `/x/` (Arabic is unprefixed)."""
     language = request.POST.get("language", "")
     if not check_for_language(language) or language not in dict(settings.LANGUAGES):

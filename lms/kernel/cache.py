@@ -134,6 +134,6 @@ class SharedRedisCache(RedisCache):
         delete_many = super().delete_many
         self._guarded(lambda: delete_many(keys, version), None, write=True)
 
-    def clear(self) -> None:
-        clear = super().clear
-        self._guarded(clear, None, write=True)
+    def clear(self) -> bool:  # type: ignore[override]  # Django's returns a bool
+        clear: Callable[[], bool] = super().clear  # type: ignore[assignment]
+        return self._guarded(clear, False, write=True)

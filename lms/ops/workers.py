@@ -2,7 +2,8 @@
 
 The RQ backend's jobs only run with django-tasks' job class (without it every job
 fails with "'Task' object is not callable") and deferred tasks (`run_after`) only
-with RQ's scheduler; both are set here so no deployment can forget them.
+with RQ's scheduler; both are set here so no deployment can forget them, with the
+worker class that takes over the scheduler lock of a killed worker (rq_worker.py).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from django.core.management.base import CommandError
 from django_tasks import task_backends
 
 RQ_JOB_CLASS = "django_tasks_rq.backend.Job"
+# RQ's worker, plus a scheduler lock that follows its holder's death (rq_worker.py).
+RQ_WORKER_CLASS = "lms.ops.rq_worker.TaskWorker"
 
 
 def backend_kind(alias: str = "default") -> str:
@@ -49,6 +52,7 @@ def worker_run(queues: list[str], *, verbosity: int = 1, alias: str = "default")
             "rqworker",
             *queues,
             job_class=RQ_JOB_CLASS,
+            worker_class=RQ_WORKER_CLASS,
             with_scheduler=True,
             worker_ttl=settings.TASKS_RQ_WORKER_TTL_S,
             verbosity=verbosity,

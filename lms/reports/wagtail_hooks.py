@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from lms.accounts.roles import Role, user_has_role
+from lms.accounts.roles import Role, any_role, user_has_role
+from lms.kernel.navigation import NavEntry
 
 
 class StatisticsMenuItem(MenuItem):
@@ -20,6 +21,46 @@ def statistics_menu_item():
     return StatisticsMenuItem(
         _("Statistics"), reverse("reports:dashboard"), icon_name="table", order=900
     )
+
+
+def _teaching_instructor(user) -> bool:
+    """An instructor (not staff, who have the full entry) with a course to count:
+    their figures are their courses' only."""
+    if not user_has_role(user, Role.INSTRUCTOR) or user_has_role(
+        user, Role.MINISTRY_STAFF
+    ):
+        return False
+    from courses.selectors import course_list_for_instructor
+
+    return bool(course_list_for_instructor(user=user))
+
+
+@hooks.register("maharat_nav_entries")
+def reports_nav_entries() -> list[NavEntry]:
+    """The statistics: every figure for staff, their own courses' for instructors
+    (the page's own rule, lms.reports.access)."""
+    return [
+        NavEntry(
+            key="reports.statistics",
+            label=_("Statistics"),
+            description=_("Figures by governorate, trade, level, gender and month"),
+            url_name="reports:dashboard",
+            shown_to=any_role(Role.MINISTRY_STAFF),
+            section="follow_up",
+            order=10,
+        ),
+        NavEntry(
+            key="reports.course_statistics",
+            label=_("My courses' statistics"),
+            description=_(
+                "Enrolments, completions and passes in the courses you teach"
+            ),
+            url_name="reports:dashboard",
+            shown_to=_teaching_instructor,
+            section="teaching",
+            order=30,
+        ),
+    ]
 
 
 def seed_report_figures(stdout) -> None:

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+import base64
+import binascii
+from dataclasses import asdict
+
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import ValidationError
-from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
-from lms.accounts.national_id import parse_national_id
+from lms.kernel.api.schema import ERROR_RESPONSE
+from lms.kernel.errors import Invalid
 from lms.kernel.headers import private_answer
 from registry import services
 from registry.api.permissions import HasRegistryScope
@@ -25,22 +29,18 @@ from registry.api.serializers import (
     LookupSerializer,
     RevokeSerializer,
 )
-from registry.data import certificate_data
-from registry.models import ApiScope, Certificate
+from registry.models import ApiScope
 from registry.selectors import (
-    certificate_filter,
+    PAGE_SIZE,
     certificate_get,
-    certificate_list_for_holder,
+    certificate_lookup,
+    certificate_page,
     certificate_statistics,
     verification_answer,
     verification_http_status,
 )
 from registry.signing import public_jwk
 from registry.throttling import VerifyThrottle
-
-
-def _django_error(exc: DjangoValidationError) -> ValidationError:
-    return ValidationError({"detail": exc.messages})
 
 
 class VerifyView(APIView):
@@ -73,66 +73,115 @@ class KeysView(APIView):
         return response
 
 
-class RegistryCursor(CursorPagination):
-    """Keyset pagination on the primary key: constant time at any depth."""
+# The list's cursor: where the next page starts, opaque to clients ("b" older than,
+# "a" newer than an id), keyset on the primary key: constant time at any depth.
 
-    ordering = "-id"
-    page_size = 100
-    page_size_query_param = "page_size"
-    max_page_size = 1000
+
+def _cursor_encode(kind: str, position: int) -> str:
+    return base64.urlsafe_b64encode(f"{kind}{position}".encode()).decode().rstrip("=")
+
+
+def _cursor_decode(text: str | None) -> tuple[int | None, int | None]:
+    """(before_id, after_id) of a cursor; (None, None) for the first page."""
+    if not text:
+        return None, None
+    try:
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
+        kind, position = raw[0], int(raw[1:])
+    except (binascii.Error, UnicodeDecodeError, IndexError, ValueError):
+        kind, position = "", 0
+    if not 0 <= position < 2**63:  # a primary key (bigint): beyond, no such page
+        kind = ""
+    if kind == "b":
+        return position, None
+    if kind == "a":
+        return None, position
+    raise Invalid(
+        _("The page cursor is not valid; start again from the first page."),
+        code="cursor",
+        fields={"cursor": [_("Not a valid cursor.")]},
+    )
+
+
+def _page_size(request: Request) -> int:
+    try:
+        size = int(request.query_params.get("page_size", PAGE_SIZE))
+    except ValueError:
+        return PAGE_SIZE
+    return size if size > 0 else PAGE_SIZE
+
+
+def _page_url(request: Request, kind: str, position: int | None) -> str | None:
+    if position is None:
+        return None
+    return replace_query_param(
+        request.build_absolute_uri(), "cursor", _cursor_encode(kind, position)
+    )
 
 
 class CertificateListView(APIView):
-    """GET: list with filters (scope registry:read). POST: submit for approval
-    (scope registry:issue, header Idempotency-Key: a retried request issues once)."""
+    """GET: list with filters (scope registry:read), 100 per page newest first, `next`
+    and `previous` by cursor. POST: submit for approval (scope registry:issue, header
+    Idempotency-Key: a retried request issues once and answers 200)."""
 
     permission_classes = [HasRegistryScope]
     required_scopes = {"GET": ApiScope.READ, "POST": ApiScope.ISSUE}
 
     @extend_schema(
-        parameters=[ListFilterSerializer], responses=CertificateSerializer(many=True)
+        parameters=[
+            ListFilterSerializer,
+            OpenApiParameter("cursor", str, description="From `next` or `previous`."),
+            OpenApiParameter("page_size", int, description="1–1000 (default 100)."),
+        ],
+        responses=CertificateSerializer(many=True),
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         filters = ListFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        paginator = RegistryCursor()
-        page = paginator.paginate_queryset(
-            certificate_filter(**filters.validated_data), request, view=self
+        before_id, after_id = _cursor_decode(request.query_params.get("cursor"))
+        page = certificate_page(
+            **filters.validated_data,
+            before_id=before_id,
+            after_id=after_id,
+            size=_page_size(request),
         )
-        data = [certificate_data(c) for c in page]
-        return paginator.get_paginated_response(
-            CertificateSerializer(data, many=True).data
+        return Response(
+            {
+                "next": _page_url(request, "b", page.next_before_id),
+                "previous": _page_url(request, "a", page.previous_after_id),
+                "results": CertificateSerializer(page.certificates, many=True).data,
+            }
         )
 
     @extend_schema(
         request=IssueSerializer,
-        responses={201: CertificateSerializer, 200: CertificateSerializer},
+        responses={
+            201: CertificateSerializer,
+            200: CertificateSerializer,
+            409: ERROR_RESPONSE,
+        },
         parameters=[
             OpenApiParameter("Idempotency-Key", location="header", required=True)
         ],
     )
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         key = (request.headers.get("Idempotency-Key") or "").strip()
         if not key or len(key) > 100:
-            raise ValidationError(
-                {"Idempotency-Key": "Send an Idempotency-Key header (1–100 chars)."}
+            message = _("Send an Idempotency-Key header (1–100 characters).")
+            raise Invalid(
+                message, code="idempotency", fields={"Idempotency-Key": [message]}
             )
         body = IssueSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        scoped_key = f"api:{request.user.pk}:{key}"
-        replay = Certificate.objects.filter(idempotency_key=scoped_key).exists()
-        try:
-            cert = services.certificate_create_pending(
-                user_id=None,
-                created_by_id=request.user.pk,
-                idempotency_key=scoped_key,
-                **body.validated_data,
-            )
-        except DjangoValidationError as exc:
-            raise _django_error(exc) from exc
+        cert, created = services.certificate_submit(
+            user_id=None,
+            created_by_id=request.user.pk,
+            idempotency_key=f"api:{request.user.pk}:{key}",
+            **body.validated_data,
+        )
         return Response(
             CertificateSerializer(cert).data,
-            status=status.HTTP_200_OK if replay else status.HTTP_201_CREATED,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
 
@@ -145,14 +194,10 @@ class LookupView(APIView):
     @extend_schema(
         request=LookupSerializer, responses=CertificateWithIdSerializer(many=True)
     )
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         body = LookupSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            nid = parse_national_id(body.validated_data["national_id"]).value
-        except DjangoValidationError as exc:
-            raise ValidationError({"national_id": exc.messages}) from exc
-        certs = certificate_list_for_holder(national_id=nid)
+        certs = certificate_lookup(national_id=body.validated_data["national_id"])
         return Response({"results": CertificateWithIdSerializer(certs, many=True).data})
 
 
@@ -161,32 +206,27 @@ class CertificateDetailView(APIView):
     required_scopes = {"GET": ApiScope.READ}
 
     @extend_schema(responses=CertificateSerializer)
-    def get(self, request, serial: str):
-        cert = certificate_get(serial=serial)
-        if cert is None:
-            raise Http404
-        return Response(CertificateSerializer(certificate_data(cert)).data)
+    def get(self, request: Request, serial: str) -> Response:
+        return Response(CertificateSerializer(certificate_get(serial=serial)).data)
 
 
 class RevokeView(APIView):
     permission_classes = [HasRegistryScope]
     required_scopes = {"POST": ApiScope.REVOKE}
 
-    @extend_schema(request=RevokeSerializer, responses=CertificateSerializer)
-    def post(self, request, serial: str):
+    @extend_schema(
+        request=RevokeSerializer,
+        responses={200: CertificateSerializer, 409: ERROR_RESPONSE},
+    )
+    def post(self, request: Request, serial: str) -> Response:
         cert = certificate_get(serial=serial)
-        if cert is None:
-            raise Http404
         body = RevokeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            revoked = services.certificate_revoke(
-                certificate_id=cert.pk,
-                actor_id=request.user.pk,
-                reason=body.validated_data["reason"],
-            )
-        except DjangoValidationError as exc:
-            raise _django_error(exc) from exc
+        revoked = services.certificate_revoke(
+            certificate_id=cert.id,
+            actor_id=request.user.pk,
+            reason=body.validated_data["reason"],
+        )
         return Response(CertificateSerializer(revoked).data)
 
 
@@ -197,7 +237,7 @@ class StatisticsView(APIView):
     required_scopes = {"GET": ApiScope.STATS}
 
     @extend_schema(parameters=[ListFilterSerializer], responses=OpenApiTypes.OBJECT)
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         filters = ListFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        return Response(certificate_statistics(**filters.validated_data))
+        return Response(asdict(certificate_statistics(**filters.validated_data)))

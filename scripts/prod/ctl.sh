@@ -43,18 +43,41 @@ start() {
   local name=$1 cmd
   cmd=$(command_of "$name")
   if alive "$name"; then return 0; fi
-  # Its own session: stop/kill reach the whole group (uvicorn, RQ's work horse, ffmpeg).
+  # Its own session: stop/kill reach all of it (uvicorn, RQ's work horse, ffmpeg).
   setsid bash -c "exec $cmd" >>"$log/$name.log" 2>&1 </dev/null &
   echo $! >"$run/$name.pid"
+}
+
+# Every process of the session NAME leads: `kill -- -PGID` misses RQ's work horse, which
+# moves to a process group of its own (os.setpgrp), and the ffmpeg it runs.
+session_pids() {
+  local sid=$1 f line rest s
+  for f in /proc/[0-9]*/stat; do
+    { read -r line <"$f"; } 2>/dev/null || continue
+    rest=${line##*) }  # after "(comm)": state ppid pgrp session ...
+    read -r _ _ _ s _ <<<"$rest"
+    if [ "$s" = "$sid" ]; then f=${f#/proc/}; echo "${f%/stat}"; fi
+  done
+}
+
+kill_session() {
+  local pids
+  pids=$(session_pids "$1")
+  if [ -n "$pids" ]; then kill -KILL $pids 2>/dev/null || true; fi
 }
 
 signal() {
   local name=$1 sig=$2 pid
   pid=$(pid_of "$name")
   [ -n "$pid" ] || return 0
-  kill "-$sig" -- "-$pid" 2>/dev/null || true
-  for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  if kill -0 "$pid" 2>/dev/null; then kill -KILL -- "-$pid" 2>/dev/null || true; fi
+  if [ "$sig" = KILL ]; then
+    kill_session "$pid"  # a lost machine: nothing of it goes on
+  else
+    kill "-$sig" -- "-$pid" 2>/dev/null || true
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  fi
+  kill_session "$pid"  # what is left: a work horse that outlived its worker, its ffmpeg
+  for _ in $(seq 50); do [ -z "$(session_pids "$pid")" ] && break; sleep 0.1; done
   rm -f "$run/$name.pid"
 }
 

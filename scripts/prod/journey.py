@@ -200,10 +200,9 @@ def enrol_and_open_lesson(trainee: Browser, course_url: str, course_id: int) -> 
     raise JourneyFailed("no lesson of the course shows a ready video")
 
 
-@step("the player's HLS master playlist, a segment, a caption and the offline MP4")
-def hls(trainee: Browser, lesson_html: str) -> None:
-    master_url = re.search(r'data-master="([^"]+)"', lesson_html).group(1)
-    master = trainee.get(urljoin(SITE, master_url), timeout=30)
+def hls_served(browser: Browser, master_url: str) -> None:
+    """The master playlist, a variant playlist and a segment, with their types."""
+    master = browser.get(urljoin(SITE, master_url), timeout=30)
     check(master.status_code == 200, f"master {master.status_code}")
     check(
         master.headers["Content-Type"].startswith("application/vnd.apple.mpegurl"),
@@ -211,13 +210,20 @@ def hls(trainee: Browser, lesson_html: str) -> None:
     )
     variant = next(line for line in master.text.splitlines() if line.endswith(".m3u8"))
     variant_url = urljoin(urljoin(SITE, master_url), variant)
-    playlist = trainee.get(variant_url, timeout=30)
+    playlist = browser.get(variant_url, timeout=30)
+    check(playlist.status_code == 200, f"variant {playlist.status_code}")
     segment = next(line for line in playlist.text.splitlines() if line.endswith(".ts"))
-    ts = trainee.get(urljoin(variant_url, segment), timeout=30)
+    ts = browser.get(urljoin(variant_url, segment), timeout=30)
     check(ts.status_code == 200, f"segment {ts.status_code}")
     check(
         ts.headers["Content-Type"] == "video/mp2t", f"ts {ts.headers['Content-Type']}"
     )
+
+
+@step("the player's HLS master playlist, a segment, a caption and the offline MP4")
+def hls(trainee: Browser, lesson_html: str) -> None:
+    master_url = re.search(r'data-master="([^"]+)"', lesson_html).group(1)
+    hls_served(trainee, master_url)
     track = re.search(r'<track[^>]+src="([^"]+)"', lesson_html)
     check(track, "no caption track on the lesson")
     vtt = trainee.get(urljoin(SITE, track.group(1)), timeout=30)
@@ -361,6 +367,24 @@ def asset_state(editor: Browser, asset_id: int) -> dict:
     return body["assets"][0]
 
 
+# Long enough that the kill lands mid-transcode (the run beats every second, so it is
+# seen running at once), short enough that the rerun keeps the stage within minutes.
+DRILL_CLIP_S = 16
+
+
+def runs_in(folder: Path) -> set[str]:
+    """The runs (job tokens) that have a sub-folder in an asset's scratch folder."""
+    try:
+        return {p.name for p in folder.iterdir() if p.is_dir()}
+    except FileNotFoundError:
+        return set()
+
+
+def output_of(folder: Path) -> list[tuple[str, int]]:
+    """Every file under `folder` with its size: a live ffmpeg makes it grow."""
+    return sorted((str(p), p.stat().st_size) for p in folder.rglob("*") if p.is_file())
+
+
 @step("the worker is killed mid-transcode; after its restart the video is ready")
 def transcode_survives_a_killed_worker(editor: Browser) -> None:
     created = manage_shell(
@@ -368,13 +392,16 @@ def transcode_survives_a_killed_worker(editor: Browser) -> None:
         "from media_pipeline.services import video_asset_ingest\n"
         "d = tempfile.mkdtemp(); f = os.path.join(d, 'long.mp4')\n"
         "subprocess.run(['ffmpeg', '-v', 'error', '-f', 'lavfi', '-i',"
-        " 'testsrc2=size=1280x720:rate=25:duration=120', '-f', 'lavfi', '-i',"
-        " 'sine=frequency=440:duration=120', '-c:v', 'libx264', '-preset', 'ultrafast',"
-        " '-c:a', 'aac', '-shortest', f], check=True)\n"
+        f" 'testsrc2=size=1280x720:rate=25:duration={DRILL_CLIP_S}', '-f', 'lavfi',"
+        f" '-i', 'sine=frequency=440:duration={DRILL_CLIP_S}', '-c:v', 'libx264',"
+        " '-preset', 'ultrafast', '-c:a', 'aac', '-shortest', f], check=True)\n"
         "a = video_asset_ingest(file_path=f, title='درس طويل (اختبار الإنتاج)')\n"
         "print(json.dumps({'id': a.id}))"
     )
     asset_id = created["id"]
+    scratch = (
+        Path(os.environ.get("MEDIA_WORK_DIR", "/tmp")) / f"maharat-media-{asset_id}"
+    )
 
     def transcoding():
         state = asset_state(editor, asset_id)
@@ -382,24 +409,56 @@ def transcode_survives_a_killed_worker(editor: Browser) -> None:
             state if state["status"] == "transcoding" and state["percent"] > 5 else None
         )
 
-    wait_until("the transcode to start", transcoding, timeout_s=90)
+    wait_until("the transcode to start", transcoding, timeout_s=120)
     ctl("kill", "media-worker")
-    time.sleep(1)  # the work horse and ffmpeg die with the group
+    killed = time.monotonic()
+    time.sleep(1)  # the work horse and ffmpeg die with the session
     killed_at = asset_state(editor, asset_id)
-    check(killed_at["status"] != "ready", f"finished before the kill: {killed_at}")
+    check(killed_at["status"] == "transcoding", f"not mid-transcode: {killed_at}")
+    dead = runs_in(scratch)
+    check(
+        len(dead) == 1 and any((scratch / next(iter(dead))).rglob("*.ts")),
+        f"the killed run left no partial output in {scratch}: {dead}",
+    )
+    written = output_of(scratch)
     time.sleep(2)
     later = asset_state(editor, asset_id)
     check(later == killed_at, f"the run went on with no worker: {killed_at} → {later}")
+    check(output_of(scratch) == written, "ffmpeg went on writing with no worker")
     ctl("start", "media-worker")
+
+    def rerun_or_ready():
+        runs = runs_in(scratch)
+        if runs - dead:
+            return {"runs": runs}
+        return (
+            {"ready": True}
+            if asset_state(editor, asset_id)["status"] == "ready"
+            else None
+        )
+
+    seen = wait_until("the sweep to run the transcode again", rerun_or_ready, 120)
+    if "runs" in seen:  # the new run wiped the killed run's half-written output
+        check(not seen["runs"] & dead, f"the killed run's scratch was kept: {seen}")
     wait_until(
         "the transcode to complete after the restart",
         lambda: asset_state(editor, asset_id)["status"] == "ready",
-        timeout_s=240,
+        timeout_s=180,
     )
-    scratch = list(
-        Path(os.environ.get("MEDIA_WORK_DIR", "/tmp")).glob("maharat-media-*")
+    print(f"      kill → ready {time.monotonic() - killed:.1f} s", flush=True)
+    done = manage_shell(
+        "import json\n"
+        "from media_pipeline.models import VideoAsset\n"
+        "from media_pipeline.selectors import video_asset_get\n"
+        f"a = video_asset_get(asset_id={asset_id})\n"
+        f"n = VideoAsset.objects.get(pk={asset_id}).attempts\n"
+        "print(json.dumps({'master': a.hls_master_url, 'attempts': n}))"
     )
-    check(not scratch, f"scratch folders left behind: {scratch}")
+    check(done["attempts"] == 2, f"ran {done['attempts']} times, not twice")
+    check(done["master"], "the ready video has no HLS master playlist")
+    hls_served(editor, done["master"])
+    left = list(scratch.parent.glob("maharat-media-*"))
+    check(not left, f"scratch folders left behind: {left}")
 
 
 @step("Redis restarts with jobs queued; none is lost")
@@ -461,13 +520,11 @@ def main() -> int:
         private_evidence(owner, stranger, setup["evidence_url"])
         instructor.log_in("instructor")
         chat_across_nodes(trainee, instructor, setup["class_id"])
-        if os.environ.get("PROD_JOURNEY_TRANSCODE_DRILL") == "1":
-            # Not yet green (issue #14): on the loaded CI machine the run is declared
-            # stale although ffmpeg is working; kept out of CI until that is found.
+        if os.environ.get("PROD_JOURNEY_TRANSCODE_DRILL", "1") == "1":
             editor.log_in("editor")
             transcode_survives_a_killed_worker(editor)
         else:
-            print("  skip the killed-worker transcode drill (opt in: =1)")
+            print("  skip the killed-worker transcode drill (asked: =0)")
         redis_restart_loses_no_job()
         logs_hold_no_national_id()
     except JourneyFailed as failure:

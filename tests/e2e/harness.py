@@ -3,11 +3,12 @@
 The server runs in a subprocess with its own database so that what the browser does
 is committed exactly as in production: on PostgreSQL (`DATABASE_URL`, as CI does) a
 database named `<name>_e2e` is created and dropped; otherwise a temporary SQLite file.
+Either starts as a copy of one migrated by an earlier run from the same migrations
+(`<name>_e2e_migrated_<digest>`, or var/e2e/): migrating takes a minute.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import socket
@@ -20,6 +21,8 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
+
+from tests.reused_db import migrations_digest
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -112,19 +115,35 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout_s: float = 60) ->
     raise RuntimeError(f"the server did not answer on {url} within {timeout_s} s")
 
 
-def migrations_digest() -> str:
-    """Changes whenever a migration (ours or a locked dependency's) could change."""
-    digest = hashlib.sha256((ROOT / "requirements.lock").read_bytes())
-    for path in sorted(ROOT.glob("**/migrations/*.py")):
-        if ".venv" not in path.parts:
-            digest.update(str(path.relative_to(ROOT)).encode() + path.read_bytes())
-    return digest.hexdigest()[:16]
+def _migrate_postgres(env: dict[str, str], database_url: str) -> None:
+    """Copy the database migrated by an earlier run from the same migrations (kept as
+    a template: CREATE DATABASE ... TEMPLATE copies files), else migrate and keep it."""
+    name = urlsplit(database_url).path.lstrip("/")
+    prefix = f"{name}_migrated_"
+    template = prefix + migrations_digest()
+    with _postgres_admin(database_url) as conn:
+        if conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [template]
+        ).fetchone():
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+            return
+    manage(env, "migrate", "--noinput", "-v", "0")
+    with _postgres_admin(database_url) as conn:
+        stale = conn.execute(
+            "SELECT datname FROM pg_database WHERE left(datname, %s) = %s",
+            [len(prefix), prefix],
+        ).fetchall()
+        for (old,) in stale:
+            conn.execute(f'DROP DATABASE IF EXISTS "{old}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{template}" TEMPLATE "{name}"')
 
 
 def migrate(env: dict[str, str], database_url: str) -> None:
-    """Migrate; a local SQLite database is copied from a cache of same migrations."""
-    if not database_url.startswith("sqlite:///"):
-        manage(env, "migrate", "--noinput", "-v", "0")
+    """Migrate, or copy a database migrated from the same migrations by an earlier
+    run (PostgreSQL: a template database; SQLite: a file under var/e2e/)."""
+    if database_url.startswith("postgres"):
+        _migrate_postgres(env, database_url)
         return
     target = Path(database_url.removeprefix("sqlite:///"))
     cached = ROOT / "var" / "e2e" / f"migrated-{migrations_digest()}.sqlite3"

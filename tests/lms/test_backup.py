@@ -374,6 +374,7 @@ def test_encryption_detects_truncation_and_reordering():
 def _drill(tmp_path, restore_name: str) -> subprocess.CompletedProcess:
     env = {
         **os.environ,
+        "DJANGO_SETTINGS_MODULE": "lms.settings",  # as an operator runs it
         "DATABASE_URL": _pg_url(connection.settings_dict["NAME"]),
         "RESTORE_DATABASE_NAME": restore_name,
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),

@@ -21,8 +21,10 @@ PRODUCTION_ENV = {
     "EMAIL_URL": "smtp://maharat:secret@mail.example.gov.eg:587?tls=True",
     "DATABASE_URL": "sqlite:////tmp/maharat-deploy-check.sqlite3",
 }
-# What the production settings read: none may leak in from the machine running tests.
+# What the production settings read: none may leak in from the machine running tests
+# (nor pytest's test settings module: manage.py's default is the production one).
 _SETTINGS_ENV = {
+    "DJANGO_SETTINGS_MODULE",
     "DATABASE_URL",
     "REDIS_URL",
     "SITE_URL",

@@ -49,9 +49,9 @@ def _wait_until_up(base: str, process: subprocess.Popen) -> None:
 def test_uvicorn_access_log_masks_national_ids_in_urls(tmp_path):
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {
-        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}
-    }
+    # the server's own settings (lms.settings), not the test suite's
+    unset = {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
+    env = {k: v for k, v in os.environ.items() if k not in unset}
     env.update(
         DEBUG="1",
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",

@@ -49,6 +49,18 @@ def test_no_vendored_script_names_a_source_map_that_is_not_there():
             assert (script.parent / target).exists(), script
 
 
+def test_collectstatic_publishes_no_test_tool():
+    """axe-core serves the browser tests (tests/e2e/vendor/), not the site: what the
+    finders list is what collectstatic copies into STATIC_ROOT."""
+    from django.contrib.staticfiles import finders
+
+    published = [
+        path for finder in finders.get_finders() for path, _storage in finder.list([])
+    ]
+    assert any(path.endswith("hls.light.min.js") for path in published)
+    assert [path for path in published if "axe" in path.rsplit("/", 1)[-1]] == []
+
+
 def test_hls_and_caption_types_are_registered_at_start_up():
     code = (
         "import django, mimetypes; django.setup();"

@@ -193,12 +193,12 @@ def test_cancel_during_transcode_stops_ffmpeg_and_publishes_nothing(clips, monke
     token = services.video_asset_enqueue(asset_id=asset.pk, run_now=True)
     real_run = ffmpeg_ops.run
 
-    def run_then_cancel(cmd, *, duration_s, on_progress):
+    def run_then_cancel(cmd, *, duration_s, on_progress, **options):
         def report(progress):
             services.video_asset_cancel(asset_id=asset.pk)
             on_progress(progress)
 
-        return real_run(cmd, duration_s=duration_s, on_progress=report)
+        return real_run(cmd, duration_s=duration_s, on_progress=report, **options)
 
     monkeypatch.setattr(ffmpeg_ops, "run", run_then_cancel)
     jobs.run_job(asset_id=asset.pk, job_token=token)

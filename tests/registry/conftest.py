@@ -1,4 +1,5 @@
 import itertools
+import uuid
 
 import pytest
 
@@ -27,7 +28,8 @@ def make_pending(db, ministry_staff):
             "source": "platform_test",
             "evidence": {"attempt_id": counter["n"]},
             "created_by_id": ministry_staff.pk,
-            "idempotency_key": f"test:{counter['n']}",
+            # unique beyond the test: some modules commit (committed_db)
+            "idempotency_key": f"test:{uuid.uuid4().hex}",
         }
         kwargs.update(overrides)
         return certificate_create_pending(**kwargs)

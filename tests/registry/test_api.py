@@ -1,8 +1,12 @@
+import base64
+import threading
+
 import pytest
 from rest_framework.test import APIClient
 
 from registry.models import ApiScope, Certificate
 from registry.services import api_client_create
+from tests.conftest import requires_postgres
 from tests.factories import make_national_id
 
 ENDPOINTS = {
@@ -221,11 +225,8 @@ def test_statistics_are_counted_once_until_the_registry_changes(
         assert certificate_statistics(occupation="7531") == first
     certificate_revoke(certificate_id=cert.id, actor_id=ministry_staff.pk, reason="x")
     after = certificate_statistics(occupation="7531")
-    assert {r["key"]: r["count"] for r in after["by_status"]} == {
-        "issued": 1,
-        "revoked": 1,
-    }
-    assert certificate_statistics(occupation="7422")["total"] == 0
+    assert {r.key: r.count for r in after.by_status} == {"issued": 1, "revoked": 1}
+    assert certificate_statistics(occupation="7422").total == 0
 
 
 def test_statistics_follow_an_import(make_issued, tmp_path):
@@ -233,7 +234,7 @@ def test_statistics_follow_an_import(make_issued, tmp_path):
     from registry.selectors import certificate_statistics
 
     make_issued()
-    assert certificate_statistics()["total"] == 1
+    assert certificate_statistics().total == 1
     path = tmp_path / "paper.csv"
     path.write_text(
         "national_id,full_name_ar,full_name_en,occupation_code,skill_level,"
@@ -242,4 +243,117 @@ def test_statistics_follow_an_import(make_issued, tmp_path):
         encoding="utf-8",
     )
     assert import_file(path).inserted == 1
-    assert certificate_statistics()["total"] == 2
+    assert certificate_statistics().total == 2
+
+
+def test_refusals_answer_the_one_error_body_with_their_status(make_issued):
+    cert = make_issued()
+    api = _client_with([ApiScope.READ, ApiScope.REVOKE, ApiScope.ISSUE])
+    revoke = f"/api/v1/registry/certificates/{cert.serial}/revoke/"
+    assert api.post(revoke, {"reason": "Forged"}, format="json").status_code == 200
+    again = api.post(revoke, {"reason": "Forged"}, format="json")
+    assert again.status_code == 409 and again.json()["code"] == "not_issued"
+    unknown = api.get("/api/v1/registry/certificates/AAAA-AAAA-AAA/")
+    assert unknown.status_code == 404 and unknown.json()["code"] == "not_found"
+    lookup = api.post(
+        "/api/v1/registry/certificates/lookup/", {"national_id": "123"}, format="json"
+    )
+    assert lookup.status_code == 400 and lookup.json()["code"] == "length"
+    assert "14" in lookup.json()["fields"]["national_id"][0]
+    no_key = api.post("/api/v1/registry/certificates/", _issue_body(), format="json")
+    assert no_key.status_code == 400 and "Idempotency-Key" in no_key.json()["fields"]
+    bad_cursor = api.get("/api/v1/registry/certificates/", {"cursor": "zz"})
+    assert bad_cursor.status_code == 400 and bad_cursor.json()["code"] == "cursor"
+    huge = base64.urlsafe_b64encode(f"b{2**63}".encode()).decode()
+    beyond = api.get("/api/v1/registry/certificates/", {"cursor": huge})
+    assert beyond.status_code == 400 and beyond.json()["code"] == "cursor"
+    for body in (again, unknown, lookup, no_key, bad_cursor):
+        assert set(body.json()) == {"code", "message", "fields"}
+        assert body.json()["message"]
+
+
+def test_pages_walk_forward_and_back_by_cursor(make_issued):
+    made = [make_issued(national_id=make_national_id()) for _ in range(5)]
+    api = _client_with([ApiScope.READ])
+    first = api.get("/api/v1/registry/certificates/", {"page_size": 2}).json()
+    assert first["previous"] is None
+    second = api.get(first["next"]).json()
+    third = api.get(second["next"]).json()
+    assert third["next"] is None
+    newest_first = [c.serial_display for c in reversed(made)]
+    pages = [first, second, third]
+    assert [r["serial"] for p in pages for r in p["results"]] == newest_first
+    back = api.get(third["previous"]).json()
+    assert back["results"] == second["results"]
+    assert api.get(back["previous"]).json()["results"] == first["results"]
+    assert api.get(back["previous"]).json()["previous"] is None
+
+
+def test_a_replayed_submission_answers_the_first_one_and_200(db):
+    from registry.services import certificate_submit
+
+    body = {
+        "user_id": None,
+        "full_name_en": "",
+        "source": "in_person_test",
+        "evidence": {},
+        "created_by_id": None,
+        "idempotency_key": "replay-1",
+        **{k: v for k, v in _issue_body().items() if k != "evidence"},
+    }
+    first, created = certificate_submit(**body)
+    again, created_again = certificate_submit(**body)
+    assert (created, created_again) == (True, False)
+    assert again == first
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_concurrent_first_requests_create_one_and_only_one_answers_201(
+    monkeypatch,
+):
+    """Both requests look for the key before either inserts (held at a barrier), on
+    two connections: the one whose insert commits answers 201, the other 200."""
+    from django.db import connection
+
+    from registry.services import certificates as service
+
+    real = service._by_idempotency_key
+    barrier = threading.Barrier(2, timeout=20)
+    local = threading.local()
+
+    def looked_then_wait(key):
+        found = real(key)
+        if not getattr(local, "waited", False):
+            local.waited = True
+            barrier.wait()
+        return found
+
+    monkeypatch.setattr(service, "_by_idempotency_key", looked_then_wait)
+    _client, token = api_client_create(name="racer", scopes=[ApiScope.ISSUE])
+    body = _issue_body()
+    answers = []
+
+    def post():
+        try:
+            api = APIClient()
+            api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+            answers.append(
+                api.post(
+                    "/api/v1/registry/certificates/",
+                    body,
+                    format="json",
+                    HTTP_IDEMPOTENCY_KEY="race-1",
+                )
+            )
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(a.status_code for a in answers) == [200, 201]
+    assert answers[0].json()["serial"] == answers[1].json()["serial"]
+    assert Certificate.objects.count() == 1

@@ -1,6 +1,6 @@
 import pytest
-from django.core.exceptions import ValidationError
 
+from lms.kernel.errors import Conflict, Forbidden, Invalid
 from registry.models import AuditEntry, Certificate
 from registry.selectors import certificate_list_for_holder, verification_answer
 from registry.services import (
@@ -47,7 +47,7 @@ def test_create_pending_accepts_eastern_arabic_digits(make_pending):
     ],
 )
 def test_create_pending_refuses_bad_input(make_pending, field, value):
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid):
         make_pending(**{field: value})
     assert Certificate.objects.count() == 0
 
@@ -61,7 +61,7 @@ def test_another_staff_member_approves_and_issues(make_pending, second_staff):
 
 def test_creator_cannot_approve_own_certificate(make_pending, ministry_staff):
     pending = make_pending(created_by_id=ministry_staff.pk)
-    with pytest.raises(ValidationError) as err:
+    with pytest.raises(Forbidden) as err:
         certificate_approve(certificate_id=pending.id, approver_id=ministry_staff.pk)
     assert err.value.code == "same_person"
     assert Certificate.objects.get(pk=pending.id).status == "pending"
@@ -70,14 +70,14 @@ def test_creator_cannot_approve_own_certificate(make_pending, ministry_staff):
 @pytest.mark.parametrize("role", ["trainee", "assessor", "instructor"])
 def test_non_staff_cannot_approve(make_pending, make_user, role):
     pending = make_pending()
-    with pytest.raises(ValidationError):
+    with pytest.raises(Forbidden):
         certificate_approve(certificate_id=pending.id, approver_id=make_user(role).pk)
     assert Certificate.objects.get(pk=pending.id).status == "pending"
 
 
 def test_issued_certificate_cannot_be_approved_twice(make_issued, make_user):
     cert = make_issued()
-    with pytest.raises(ValidationError):
+    with pytest.raises(Conflict):
         certificate_approve(
             certificate_id=cert.id,
             approver_id=make_user("ministry_staff").pk,
@@ -86,7 +86,7 @@ def test_issued_certificate_cannot_be_approved_twice(make_issued, make_user):
 
 def test_revocation_needs_a_reason(make_issued, ministry_staff):
     cert = make_issued()
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid):
         certificate_revoke(
             certificate_id=cert.id, actor_id=ministry_staff.pk, reason=" "
         )
@@ -95,7 +95,7 @@ def test_revocation_needs_a_reason(make_issued, ministry_staff):
 
 def test_trainee_cannot_revoke(make_issued, trainee):
     cert = make_issued()
-    with pytest.raises(ValidationError):
+    with pytest.raises(Forbidden):
         certificate_revoke(certificate_id=cert.id, actor_id=trainee.pk, reason="x")
     assert Certificate.objects.get(pk=cert.id).status == "issued"
 

@@ -14,7 +14,12 @@ from registry.services import certificate_revoke
 from registry.throttling import VerifyThrottle
 from registry.verify_asgi import VerifyFastPath
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+@pytest.fixture
+def db(committed_db):
+    """The fast path and Django's ASGI handler reach the database from other threads,
+    so what a test writes is committed; the module cleans up once at its end
+    (tests/conftest.py committed_db)."""
 
 
 class _Django:

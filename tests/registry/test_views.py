@@ -158,7 +158,7 @@ def test_seed_demo_hook_is_idempotent(db):
 def test_the_whole_rejection_report_downloads_beyond_the_rows_listed(
     client, ministry_staff, trainee, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr("registry.importer.MAX_STORED_REJECTIONS", 1)
+    monkeypatch.setattr("registry.importer.run.MAX_STORED_REJECTIONS", 1)
     upload = _csv_upload([["x", "", "", "", ""], ["12", "علي", "7531", "1", "bad"]])
     client.force_login(ministry_staff)
     with django_capture_on_commit_callbacks(execute=True):

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 
 import pytest
 from django.utils import timezone
 
-from virtual_classes import services
+from virtual_classes import selectors, services
 from virtual_classes.models import AttendanceInterval
+from virtual_classes.services import attendance as attendance_services
 
 CLASSROOM = AttendanceInterval.Source.CLASSROOM
 
@@ -34,17 +37,19 @@ def test_overlapping_intervals_count_once(started_class, student):
     interval(started_class, student, 0, 20)
     interval(started_class, student, 10, 30)  # a second tab
     interval(started_class, student, 25, 35, source="jitsi")
-    assert services.attendance_minutes(live_class=started_class)[student.id] == 35
+    assert (
+        selectors.attendance_minutes(live_class_id=started_class.id)[student.id] == 35
+    )
 
 
 def test_time_before_the_start_does_not_count(started_class, student):
     interval(started_class, student, -10, 5)
-    assert services.attendance_minutes(live_class=started_class)[student.id] == 5
+    assert selectors.attendance_minutes(live_class_id=started_class.id)[student.id] == 5
 
 
 def test_an_open_interval_counts_up_to_now(started_class, student):
     interval(started_class, student, 40, None)
-    minutes = services.attendance_minutes(live_class=started_class)[student.id]
+    minutes = selectors.attendance_minutes(live_class_id=started_class.id)[student.id]
     assert minutes == 10
 
 
@@ -54,20 +59,22 @@ def test_time_after_the_instructor_ended_the_class_does_not_count(
     started_class.ended_at = started_class.starts_at + dt.timedelta(minutes=15)
     started_class.save()
     interval(started_class, student, 0, 45)
-    assert services.attendance_minutes(live_class=started_class)[student.id] == 15
+    assert (
+        selectors.attendance_minutes(live_class_id=started_class.id)[student.id] == 15
+    )
 
 
 @pytest.fixture
 def reported(monkeypatch):
     """Record what reaches courses.services.live_attendance_set (still calling it)."""
     calls = []
-    real = services.live_attendance_set
+    real = attendance_services.live_attendance_set
 
     def spy(**kwargs):
         calls.append(kwargs)
         real(**kwargs)
 
-    monkeypatch.setattr(services, "live_attendance_set", spy)
+    monkeypatch.setattr(attendance_services, "live_attendance_set", spy)
     return calls
 
 
@@ -124,15 +131,38 @@ def test_ending_the_class_reports_everyone(
     assert not AttendanceInterval.objects.filter(left_at__isnull=True).exists()
 
 
+def exported_rows(response, live_class) -> list[list[str]]:
+    """The attendance CSV as a spreadsheet reads it: one list per line."""
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="attendance-{live_class.id}.csv"'
+    )
+    assert response.content.startswith("\ufeff".encode())  # Excel reads UTF-8 then
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
 def test_instructor_exports_attendance_as_csv(
     client, started_class, instructor, student
 ):
-    interval(started_class, student, 0, 30)
+    row = interval(started_class, student, 0, 30)
+    interval(started_class, instructor, 0, None, key="teaching")
     client.force_login(instructor)
     response = client.get(f"/classes/{started_class.id}/attendance.csv")
     assert response.status_code == 200
+    assert response.content.startswith("\ufeff".encode())  # a BOM for Excel
     text = response.content.decode("utf-8-sig")
-    assert student.display_name in text and ",30" in text
+    lines = list(csv.reader(io.StringIO(text)))
+    assert len(lines) == 3  # the header, then one row per person by name
+    by_name = {line[0]: line for line in lines[1:]}
+    assert by_name[student.display_name] == [
+        student.display_name,
+        student.username,
+        row.joined_at.isoformat(),
+        row.left_at.isoformat(),
+        "30",
+    ]
+    assert by_name[instructor.display_name][3] == ""  # still here: no last leave
     assert student.national_id not in text
 
 
@@ -148,9 +178,17 @@ def test_instructor_reads_attendance_through_the_api(
 def test_trainee_cannot_export_attendance(client, started_class, student):
     client.force_login(student)
     assert client.get(f"/classes/{started_class.id}/attendance.csv").status_code == 403
-    assert (
-        client.get(f"/api/v1/classes/{started_class.id}/attendance/").status_code == 403
-    )
+    response = client.get(f"/api/v1/classes/{started_class.id}/attendance/")
+    assert response.status_code == 403
+    assert response.json()["code"] == "forbidden" and response.json()["message"]
+
+
+def test_attendance_of_an_unknown_class_is_404(client, started_class, instructor):
+    client.force_login(instructor)
+    missing = started_class.id + 999
+    assert client.get(f"/classes/{missing}/attendance.csv").status_code == 404
+    response = client.get(f"/api/v1/classes/{missing}/attendance/")
+    assert response.status_code == 404 and response.json()["code"] == "not_found"
 
 
 def test_another_instructor_cannot_export_attendance(client, started_class, make_user):
@@ -158,6 +196,13 @@ def test_another_instructor_cannot_export_attendance(client, started_class, make
     assert client.get(f"/classes/{started_class.id}/attendance.csv").status_code == 403
 
 
-def test_ministry_staff_can_export_attendance(client, started_class, ministry_staff):
+def test_ministry_staff_can_export_attendance(
+    client, started_class, ministry_staff, student
+):
+    interval(started_class, student, 5, None)  # still in the class: no "last left"
     client.force_login(ministry_staff)
-    assert client.get(f"/classes/{started_class.id}/attendance.csv").status_code == 200
+    response = client.get(f"/classes/{started_class.id}/attendance.csv")
+    [_header, row] = exported_rows(response, started_class)
+    assert row[:2] == [student.display_name, student.username]
+    assert row[2] == (started_class.starts_at + dt.timedelta(minutes=5)).isoformat()
+    assert row[3] == "" and row[4] == "45"

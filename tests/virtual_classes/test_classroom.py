@@ -15,11 +15,18 @@ from virtual_classes.models import (
     ClassRemoval,
     LiveClass,
 )
-from virtual_classes.services import CloseCode
+from virtual_classes.protocol import CloseCode
 
-# serialized_rollback: every transactional test in the suite restores the migrated
-# reference data (role groups, occupations, levels) instead of re-running post_migrate.
-pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+@pytest.fixture
+def db(committed_db):
+    """The consumer reaches the database from other threads, so what a test writes is
+    committed; the module cleans up once at its end (tests/conftest.py committed_db).
+    Each test counts only the rows of its own class."""
+
+
+def _messages_in(live_class):
+    return ChatMessage.objects.filter(live_class=live_class)
 
 
 async def test_enrolled_trainee_gets_a_snapshot_on_connect(
@@ -127,7 +134,7 @@ async def test_chat_rate_limit_answers_an_error_and_keeps_the_connection(
     assert error["code"] == "rate_limited" and error["ref"] == "chat.send"
     await ws.send_json_to({"type": "ping"})
     assert (await receive_until(ws, "pong"))["type"] == "pong"
-    assert await database_sync_to_async(ChatMessage.objects.count)() == 2
+    assert await database_sync_to_async(_messages_in(live_class).count)() == 2
 
 
 async def test_chat_longer_than_the_limit_is_refused(open_socket, live_class, student):
@@ -135,7 +142,7 @@ async def test_chat_longer_than_the_limit_is_refused(open_socket, live_class, st
     await receive_until(ws, "snapshot")
     await ws.send_json_to({"type": "chat.send", "text": "x" * 501})
     assert (await receive_until(ws, "error"))["code"] == "too_long"
-    assert await database_sync_to_async(ChatMessage.objects.count)() == 0
+    assert await database_sync_to_async(_messages_in(live_class).count)() == 0
 
 
 async def test_hand_queue_keeps_the_order_hands_were_raised(
@@ -274,7 +281,8 @@ async def test_removed_participant_is_disconnected_and_cannot_return(
     assert await closed_with(victim) == CloseCode.REMOVED
     leave = await receive_until(teacher, "presence.leave")
     assert leave["user_id"] == student.id
-    assert await database_sync_to_async(ClassRemoval.objects.count)() == 1
+    removals = ClassRemoval.objects.filter(live_class=live_class)
+    assert await database_sync_to_async(removals.count)() == 1
     back = await open_socket(student, live_class.id)
     assert await closed_with(back) == CloseCode.REMOVED
     await bystander.send_json_to({"type": "ping"})
@@ -292,7 +300,9 @@ async def test_ending_the_class_closes_everyone_and_the_attendance(
     assert await closed_with(a) == CloseCode.ENDED
     assert await closed_with(teacher) == CloseCode.ENDED
     open_intervals = await database_sync_to_async(
-        AttendanceInterval.objects.filter(left_at__isnull=True).count
+        AttendanceInterval.objects.filter(
+            live_class=live_class, left_at__isnull=True
+        ).count
     )()
     assert open_intervals == 0
     again = await open_socket(student, live_class.id)

@@ -106,6 +106,32 @@ def test_trainee_not_enrolled_cannot_join(client, live_class, trainee):
     assert response.status_code == 403 and response.json()["code"] == "forbidden"
 
 
+def test_unknown_class_answers_404_with_the_error_body(client, live_class, student):
+    client.force_login(student)
+    response = client.get(f"/api/v1/classes/{live_class.id + 999}/join/")
+    assert response.status_code == 404
+    assert response.json() == {
+        "code": "not_found",
+        "message": response.json()["message"],
+        "fields": {},
+    }
+    assert response.json()["message"]
+
+
+def test_someone_the_instructor_removed_gets_no_room_token(
+    client, live_class, student, instructor
+):
+    from virtual_classes import services
+
+    services.participant_remove(
+        live_class_id=live_class.id, user_id=student.id, removed_by_id=instructor.id
+    )
+    client.force_login(student)
+    response = client.get(join_url(live_class))
+    assert response.status_code == 403
+    assert response.json()["code"] == "removed" and "jwt" not in response.json()
+
+
 def test_anonymous_visitor_cannot_join(client, live_class):
     assert client.get(join_url(live_class)).status_code in (401, 403)
 
@@ -130,7 +156,8 @@ def test_join_before_the_window_opens_is_refused(client, make_class, student):
     client.force_login(student)
     response = client.get(join_url(later))
     assert response.status_code == 403
-    assert response.json()["code"] == "outside_window"
+    body = response.json()
+    assert body["code"] == "outside_window" and "15" in body["message"]
 
 
 def test_join_inside_the_early_window_is_allowed(client, make_class, student):

@@ -133,6 +133,7 @@ def test_notification_with_a_bad_signature_is_refused(post, live_class, fake_jit
     payload = recording_payload(live_class, fake_jitsi.base_url + "/recordings/x.mp4")
     response = post(payload, secret="wrong")
     assert response.status_code == 403
+    assert response.json()["code"] == "bad_signature"
     assert not JitsiEvent.objects.exists()
 
 
@@ -182,7 +183,9 @@ def test_recording_that_cannot_be_downloaded_is_marked_failed(
 
 def test_malformed_notification_is_refused_with_a_reason(post):
     response = post({"eventType": "RECORDING_UPLOADED", "data": {}})
-    assert response.status_code == 400 and "idempotencyKey" in response.json()["detail"]
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "invalid" and "idempotencyKey" in body["message"]
 
 
 def test_body_that_is_not_json_is_refused(client):
@@ -194,6 +197,7 @@ def test_body_that_is_not_json_is_refused(client):
         headers={jitsi.SIGNATURE_HEADER: jitsi.sign_body(body, SECRET)},
     )
     assert response.status_code == 400
+    assert response.json()["code"] == "malformed_json"
 
 
 def test_participant_joined_and_left_become_a_jitsi_attendance_interval(

@@ -52,7 +52,22 @@ def test_instructor_cannot_schedule_for_a_course_they_do_not_teach(
         {"course_id": course.id, "title": "x", "starts_at": future()},
         content_type="application/json",
     )
+    assert response.status_code == 403
+    body = response.json()
+    assert body["code"] == "forbidden" and body["message"] and body["fields"] == {}
+    assert not LiveClass.objects.exists()
+
+
+def test_scheduling_for_an_unknown_course_names_the_field(client, instructor, course):
+    client.force_login(instructor)
+    response = client.post(
+        API,
+        {"course_id": course.id + 999, "title": "x", "starts_at": future()},
+        content_type="application/json",
+    )
     assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "unknown_course" and list(body["fields"]) == ["course_id"]
     assert not LiveClass.objects.exists()
 
 
@@ -64,6 +79,7 @@ def test_trainee_cannot_schedule_a_class(client, student, course):
         content_type="application/json",
     )
     assert response.status_code == 403
+    assert response.json()["code"] == "forbidden"
 
 
 def test_class_in_the_past_is_refused(client, instructor, course):
@@ -74,6 +90,28 @@ def test_class_in_the_past_is_refused(client, instructor, course):
         content_type="application/json",
     )
     assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "starts_in_past" and list(body["fields"]) == ["starts_at"]
+    assert not LiveClass.objects.exists()
+
+
+def test_schedule_form_shows_a_refusal_on_its_field(client, instructor, course):
+    client.force_login(instructor)
+    past = timezone.localtime() - dt.timedelta(hours=1)
+    response = client.post(
+        "/classes/new/",
+        {
+            "course": str(course.id),
+            "title": "لقاء",
+            "starts_at": past.strftime("%Y-%m-%dT%H:%M"),
+            "duration_min": "60",
+            "capacity": "100",
+            "join_early_min": "15",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["starts_at"]
+    assert not LiveClass.objects.exists()
 
 
 def test_schedule_form_accepts_eastern_arabic_digits(client, instructor, course):
@@ -134,6 +172,7 @@ def test_reminders_go_once_to_enrolled_trainees_and_the_instructor(
     assert outsider.email not in recipients
     call_command("send_class_reminders", "--within", "60", stdout=out)
     assert len(mail.outbox) == 2
+    assert "لقاء مباشر: 2 reminder(s) sent" in out.getvalue()
 
 
 DEFERRING_QUEUE = {

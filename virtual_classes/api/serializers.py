@@ -52,3 +52,9 @@ class AttendanceRowSerializer(serializers.Serializer):
     last_left_at = serializers.DateTimeField(allow_null=True)
     minutes = serializers.IntegerField()
     instructor = serializers.BooleanField()
+
+
+class JitsiEventReceiptSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    duplicate = serializers.BooleanField()

@@ -2,9 +2,9 @@
 
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from lms.kernel.errors import ServiceError
 from registry.services import occupations_load_csv
 
 
@@ -19,8 +19,8 @@ class Command(BaseCommand):
             raise CommandError(f"No such file: {file}")
         try:
             counts = occupations_load_csv(path=file)
-        except ValidationError as exc:
-            raise CommandError(" ".join(exc.messages)) from exc
+        except ServiceError as exc:
+            raise CommandError(exc.message) from exc
         self.stdout.write(
             f"Occupations: {counts['created']} created, {counts['updated']} updated."
         )

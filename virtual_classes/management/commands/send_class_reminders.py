@@ -19,7 +19,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, within: int, **options):
         sent = class_reminders_send(within_min=within)
-        for title, count in sent:
-            self.stdout.write(f"{title}: {count} reminder(s) sent")
+        for reminder in sent:
+            self.stdout.write(
+                f"{reminder.title}: {reminder.recipients} reminder(s) sent"
+            )
         if not sent:
             self.stdout.write("No class needs a reminder now.")

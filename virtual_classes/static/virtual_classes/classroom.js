@@ -105,7 +105,13 @@
   function videoUnavailable() { $("[data-video-unavailable]").hidden = false; }
   function startVideo(button) {
     button.disabled = true;
-    fetch(root.dataset.joinUrl, { credentials: "same-origin" }).then(function (r) { return r.ok ? r.json() : Promise.reject(r); }).then(function (join) {
+    // a refusal answers {code, message, fields} (lms.kernel.api.errors): say why
+    fetch(root.dataset.joinUrl, { credentials: "same-origin" }).then(function (r) {
+      return r.json().catch(function () { return {}; }).then(function (body) {
+        if (!r.ok) throw { code: body.code || "server_error", message: body.message || "" };
+        return body;
+      });
+    }).then(function (join) {
       if (!join.video.available) videoUnavailable();
       var s = document.createElement("script");
       s.src = "https://" + join.domain + "/external_api.js";
@@ -119,7 +125,12 @@
         });
       };
       document.head.appendChild(s);
-    }).catch(function () { videoUnavailable(); button.disabled = false; });
+    }).catch(function (error) {
+      var refused = !!(error && typeof error.code === "string" && error.code !== "server_error" && error.message);
+      if (refused) status(error.message); else videoUnavailable();
+      // the class ended or the person was removed: trying again cannot help
+      button.disabled = refused && ["ended", "removed"].indexOf(error.code) >= 0;
+    });
   }
   connect();
 })();

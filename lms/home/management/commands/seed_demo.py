@@ -18,4 +18,7 @@ class Command(BaseCommand):
             self.style.SUCCESS("Demo data ready. Log in at /accounts/login/ with:")
         )
         for demo in DEMO_USERS:
-            self.stdout.write(f"  {demo.role:<17} {demo.username:<12} {DEMO_PASSWORD}")
+            where = f"  directorate {demo.directorate}" if demo.directorate else ""
+            self.stdout.write(
+                f"  {demo.role:<17} {demo.username:<12} {DEMO_PASSWORD}{where}"
+            )

@@ -1,11 +1,12 @@
-"""Registry use cases that write: create pending, approve, revoke, load occupations.
+"""One certificate at a time: submit for approval, approve (maker-checker), revoke.
 
 Every change is recorded in the hash-chained audit log inside the same transaction.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import hashlib
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -15,11 +16,12 @@ from django.utils.translation import gettext as _
 
 from lms.accounts.national_id import parse_national_id
 from lms.accounts.roles import Role, user_has_role
+from lms.kernel.errors import Conflict, Forbidden, Invalid, NotFound
 from registry.audit import audit_append
 from registry.cache import verification_cache_clear
-from registry.data import CertificateData, certificate_data
+from registry.converters import certificate_data
+from registry.data import CertificateData
 from registry.models import (
-    ApiClient,
     ApiScope,
     Certificate,
     CertificateSource,
@@ -32,7 +34,7 @@ from registry.serials import serial_generate
 _SERIAL_ATTEMPTS = 5
 
 
-def _user(user_id: int | None):
+def _user(user_id: int | None) -> Any:
     if user_id is None:
         return None
     return get_user_model().objects.filter(pk=user_id).first()
@@ -41,8 +43,10 @@ def _user(user_id: int | None):
 def _resolve_level(level: str) -> SkillLevel:
     found = SkillLevel.objects.filter(code=level).first()
     if found is None:
-        raise ValidationError(
-            _("Unknown skill level “%(level)s”.") % {"level": level}, code="level"
+        raise Invalid(
+            _("Unknown skill level “%(level)s”.") % {"level": level},
+            code="level",
+            fields={"level_code": [_("Unknown skill level.")]},
         )
     return found
 
@@ -50,18 +54,20 @@ def _resolve_level(level: str) -> SkillLevel:
 def _resolve_occupation(code: str) -> Occupation:
     found = Occupation.objects.filter(code=code).first()
     if found is None:
-        raise ValidationError(
+        raise Invalid(
             _("Unknown occupation code “%(code)s”.") % {"code": code},
             code="occupation",
+            fields={"occupation_code": [_("Unknown occupation code.")]},
         )
     return found
 
 
-def _audit_snapshot(cert: Certificate) -> dict:
+def _audit_snapshot(cert: Certificate) -> dict[str, Any]:
     return {
         "serial": cert.serial,
         "status": cert.status,
-        "national_id_sha256": _nid_digest(cert.national_id),
+        # The log proves which record changed without holding the ID itself.
+        "national_id_sha256": hashlib.sha256(cert.national_id.encode()).hexdigest(),
         "occupation": cert.occupation.code,
         "level": cert.skill_level.code,
         "issue_date": cert.issue_date.isoformat() if cert.issue_date else None,
@@ -69,14 +75,7 @@ def _audit_snapshot(cert: Certificate) -> dict:
     }
 
 
-def _nid_digest(national_id: str) -> str:
-    # The log proves which record changed without holding the ID itself.
-    import hashlib
-
-    return hashlib.sha256(national_id.encode()).hexdigest()
-
-
-def certificate_create_pending(
+def certificate_submit(
     *,
     user_id: int | None,
     national_id: str,
@@ -85,21 +84,35 @@ def certificate_create_pending(
     occupation_code: str,
     level_code: str,
     source: str,
-    evidence: dict,
+    evidence: dict[str, Any],
     created_by_id: int | None,
     idempotency_key: str,
-) -> CertificateData:
-    """Record a certificate awaiting a ministry approver; a retry returns the same."""
+) -> tuple[CertificateData, bool]:
+    """Record a certificate awaiting a ministry approver: (certificate, created).
+
+    A retry with the same key answers the first call's certificate and False, also
+    when the two race: only the call whose insert commits answers True."""
     if not idempotency_key:
-        raise ValidationError(_("An idempotency key is required."), code="idempotency")
+        raise Invalid(_("An idempotency key is required."), code="idempotency")
     existing = _by_idempotency_key(idempotency_key)
     if existing is not None:
-        return existing
-    holder = parse_national_id(national_id)
+        return existing, False
+    try:
+        holder = parse_national_id(national_id)
+    except ValidationError as exc:
+        raise Invalid(
+            " ".join(exc.messages),
+            code=exc.code or "national_id",
+            fields={"national_id": exc.messages},
+        ) from None
     if not (full_name_ar or "").strip():
-        raise ValidationError(_("The holder's Arabic name is required."), code="name")
+        raise Invalid(
+            _("The holder's Arabic name is required."),
+            code="name",
+            fields={"full_name_ar": [_("The holder's Arabic name is required.")]},
+        )
     if source not in CertificateSource.values:
-        raise ValidationError(
+        raise Invalid(
             _("Unknown certificate source “%(source)s”.") % {"source": source},
             code="source",
         )
@@ -132,12 +145,42 @@ def certificate_create_pending(
                 data=_audit_snapshot(cert),
             )
     except IntegrityError:
-        # A concurrent retry with the same key won the race.
+        # A concurrent call with the same key committed first: it created, not us.
         existing = _by_idempotency_key(idempotency_key)
         if existing is None:
             raise
-        return existing
-    return certificate_data(cert)
+        return existing, False
+    return certificate_data(cert), True
+
+
+def certificate_create_pending(
+    *,
+    user_id: int | None,
+    national_id: str,
+    full_name_ar: str,
+    full_name_en: str,
+    occupation_code: str,
+    level_code: str,
+    source: str,
+    evidence: dict[str, Any],
+    created_by_id: int | None,
+    idempotency_key: str,
+) -> CertificateData:
+    """certificate_submit for callers that need only the certificate (the hand-off
+    from assessments): idempotent by key all the same."""
+    certificate, _created = certificate_submit(
+        user_id=user_id,
+        national_id=national_id,
+        full_name_ar=full_name_ar,
+        full_name_en=full_name_en,
+        occupation_code=occupation_code,
+        level_code=level_code,
+        source=source,
+        evidence=evidence,
+        created_by_id=created_by_id,
+        idempotency_key=idempotency_key,
+    )
+    return certificate
 
 
 def _by_idempotency_key(key: str) -> CertificateData | None:
@@ -170,7 +213,7 @@ def _locked(certificate_id: int) -> Certificate:
             .get(pk=certificate_id)
         )
     except Certificate.DoesNotExist:
-        raise ValidationError(_("No such certificate."), code="not_found") from None
+        raise NotFound(_("No such certificate."), code="not_found") from None
 
 
 @transaction.atomic
@@ -178,18 +221,18 @@ def certificate_approve(*, certificate_id: int, approver_id: int) -> Certificate
     """Issue a pending certificate (maker-checker: approver ≠ creator, both staff)."""
     approver = _user(approver_id)
     if approver is None or not user_has_role(approver, Role.MINISTRY_STAFF):
-        raise ValidationError(
+        raise Forbidden(
             _("Only ministry staff can approve certificates."), code="not_staff"
         )
     cert = _locked(certificate_id)
     if cert.status != CertificateStatus.PENDING:
-        raise ValidationError(
+        raise Conflict(
             _("Only a pending certificate can be approved; this one is %(status)s.")
             % {"status": cert.get_status_display()},
             code="not_pending",
         )
     if cert.created_by_id is not None and cert.created_by_id == approver.pk:
-        raise ValidationError(
+        raise Forbidden(
             _("You created this certificate; another staff member must approve it."),
             code="same_person",
         )
@@ -201,7 +244,7 @@ def certificate_approve(*, certificate_id: int, approver_id: int) -> Certificate
         with transaction.atomic():
             cert.save()
     except IntegrityError:
-        raise ValidationError(
+        raise Conflict(
             _(
                 "This holder already has a certificate for this occupation and level "
                 "issued today."
@@ -219,7 +262,7 @@ def certificate_approve(*, certificate_id: int, approver_id: int) -> Certificate
     return certificate_data(cert)
 
 
-def _may_revoke(actor) -> bool:
+def _may_revoke(actor: Any) -> bool:
     if user_has_role(actor, Role.MINISTRY_STAFF):
         return True
     client = getattr(actor, "api_client", None)
@@ -233,15 +276,19 @@ def certificate_revoke(
     """Revoke an issued certificate; verification shows it at once."""
     actor = _user(actor_id)
     if actor is None or not _may_revoke(actor):
-        raise ValidationError(
+        raise Forbidden(
             _("Only ministry staff can revoke certificates."), code="not_staff"
         )
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError(_("Give the reason for revoking."), code="reason")
+        raise Invalid(
+            _("Give the reason for revoking."),
+            code="reason",
+            fields={"reason": [_("Give the reason for revoking.")]},
+        )
     cert = _locked(certificate_id)
     if cert.status != CertificateStatus.ISSUED:
-        raise ValidationError(
+        raise Conflict(
             _("Only an issued certificate can be revoked; this one is %(status)s.")
             % {"status": cert.get_status_display()},
             code="not_issued",
@@ -261,64 +308,3 @@ def certificate_revoke(
     verification_cache_clear(serial=cert.serial)
     transaction.on_commit(lambda: verification_cache_clear(serial=cert.serial))
     return certificate_data(cert)
-
-
-@transaction.atomic
-def occupations_load_csv(*, path: Path, actor_id: int | None = None) -> dict[str, int]:
-    """Insert or update occupations from a CSV shaped like data/occupations.csv."""
-    from registry.reference_data import read_occupations
-
-    try:
-        rows = read_occupations(path)
-    except (KeyError, UnicodeDecodeError) as exc:
-        raise ValidationError(
-            _(
-                "The occupations file needs the columns code, title_en and title_ar "
-                "(UTF-8)."
-            )
-        ) from exc
-    created = updated = 0
-    for row in rows:
-        code = row.pop("code")
-        if not code or not row["title_ar"] or not row["title_en"]:
-            raise ValidationError(
-                _("Every occupation needs a code and Arabic and English titles.")
-            )
-        _obj, was_created = Occupation.objects.update_or_create(code=code, defaults=row)
-        created += was_created
-        updated += not was_created
-    audit_append(
-        action="occupation.load",
-        actor_id=actor_id,
-        object_ref=path.name,
-        data={"created": created, "updated": updated},
-    )
-    return {"created": created, "updated": updated}
-
-
-@transaction.atomic
-def api_client_create(*, name: str, scopes: list[str]) -> tuple[ApiClient, str]:
-    """A service account for another system: (client, DRF token key)."""
-    from rest_framework.authtoken.models import Token
-
-    unknown = set(scopes) - set(ApiScope.values)
-    if unknown:
-        raise ValidationError(
-            _("Unknown scope(s): %(scopes)s") % {"scopes": ", ".join(sorted(unknown))}
-        )
-    user, _created = get_user_model().objects.get_or_create(
-        username=f"api:{name}"[:150], defaults={"full_name_en": name}
-    )
-    user.set_unusable_password()
-    user.save()
-    client, _created = ApiClient.objects.update_or_create(
-        name=name, defaults={"user": user, "scopes": sorted(set(scopes))}
-    )
-    token, _created = Token.objects.get_or_create(user=user)
-    audit_append(
-        action="api_client.save",
-        actor_id=None,
-        object_ref=name[:60],
-        data={"scopes": client.scopes},
-    )
-    return client, token.key

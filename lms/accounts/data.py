@@ -1,0 +1,44 @@
+"""Plain data the accounts app hands to other apps (no model, no database)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import get_language
+
+
+@dataclass(frozen=True)
+class DirectorateData:
+    """A labour directorate (one governorate) or the ministry's head office."""
+
+    code: str
+    governorate_code: str
+    is_head_office: bool
+    name_ar: str
+    name_en: str
+
+    @property
+    def name(self) -> str:
+        """In the language of the page (Arabic unless English was chosen)."""
+        if (get_language() or "ar").startswith("en"):
+            return self.name_en or self.name_ar
+        return self.name_ar
+
+
+@dataclass(frozen=True)
+class StaffScope:
+    """What one ministry staff account may see and act on.
+
+    The head office sees every governorate's work (``governorate_codes`` is then
+    empty: filter nothing); a directorate sees only its ``governorate_codes``. A
+    caller that forgets ``head_office`` and filters by the empty set shows nothing,
+    never too much.
+    """
+
+    head_office: bool
+    governorate_codes: frozenset[str]
+
+    def covers(self, governorate_code: str | None) -> bool:
+        """Whether a record of that governorate is within the scope (a record
+        without a governorate belongs to the head office alone)."""
+        return self.head_office or (governorate_code or "") in self.governorate_codes

@@ -1,0 +1,60 @@
+"""Registry reads other apps (and the registry's own pages and API) use.
+
+Every function takes keyword arguments and returns registry.data objects; a refusal
+is a coded error (lms.kernel.errors). `verification_answer` is the public answer's
+JSON body (a dict, as served).
+"""
+
+from registry.selectors.certificates import (
+    MAX_PAGE_SIZE,
+    PAGE_SIZE,
+    certificate_get,
+    certificate_get_for_viewer,
+    certificate_list_for_holder,
+    certificate_list_for_user,
+    certificate_lookup,
+    certificate_page,
+    certificate_pending_list,
+)
+from registry.selectors.imports import import_job_get, import_job_list
+from registry.selectors.reference import (
+    occupation_get,
+    occupation_list,
+    skill_level_get,
+    skill_level_list,
+)
+from registry.selectors.statistics import certificate_statistics, report_facts
+from registry.selectors.verification import (
+    signing_keys_export,
+    verification_answer,
+    verification_http_status,
+    verification_probe_get,
+    verification_serial_parse,
+    verification_token_state,
+)
+
+__all__ = [
+    "MAX_PAGE_SIZE",
+    "PAGE_SIZE",
+    "certificate_get",
+    "certificate_get_for_viewer",
+    "certificate_list_for_holder",
+    "certificate_list_for_user",
+    "certificate_lookup",
+    "certificate_page",
+    "certificate_pending_list",
+    "certificate_statistics",
+    "import_job_get",
+    "import_job_list",
+    "occupation_get",
+    "occupation_list",
+    "report_facts",
+    "signing_keys_export",
+    "skill_level_get",
+    "skill_level_list",
+    "verification_answer",
+    "verification_http_status",
+    "verification_probe_get",
+    "verification_serial_parse",
+    "verification_token_state",
+]

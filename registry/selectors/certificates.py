@@ -1,0 +1,145 @@
+"""Certificates: by serial, by holder, pending, and the registry list by pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from lms.accounts.national_id import normalize_national_id, parse_national_id
+from lms.accounts.roles import Role, user_has_role
+from lms.kernel.errors import Invalid, NotFound
+from registry.converters import certificate_data
+from registry.data import CertificateData, CertificatePageData
+from registry.models import Certificate, CertificateStatus
+from registry.selectors.filtering import certificates_filtered
+from registry.serials import InvalidSerial, serial_normalize
+
+PAGE_SIZE = 100
+MAX_PAGE_SIZE = 1000
+
+
+def _with_refs(qs: QuerySet[Certificate]) -> QuerySet[Certificate]:
+    return qs.select_related("occupation", "skill_level")
+
+
+def _not_found() -> NotFound:
+    return NotFound(_("No certificate has this serial number."), code="not_found")
+
+
+def certificate_get(*, serial: str) -> CertificateData:
+    """By serial in any typed form; NotFound if malformed or unknown."""
+    try:
+        compact = serial_normalize(serial)
+    except InvalidSerial:
+        raise _not_found() from None
+    cert = _with_refs(Certificate.objects.filter(serial=compact)).first()
+    if cert is None:
+        raise _not_found()
+    return certificate_data(cert)
+
+
+def certificate_get_for_viewer(*, serial: str, viewer_id: int) -> CertificateData:
+    """An issued certificate its holder (by account or national ID) or ministry staff
+    may download; NotFound for anyone else, as for an unknown serial."""
+    cert = certificate_get(serial=serial)
+    viewer = get_user_model().objects.filter(pk=viewer_id).first()
+    if viewer is None or cert.status != CertificateStatus.ISSUED:
+        raise _not_found()
+    national_id = getattr(viewer, "national_id", "") or ""
+    is_holder = cert.holder_id == viewer.pk or (
+        bool(national_id) and cert.national_id == national_id
+    )
+    if not (is_holder or user_has_role(viewer, Role.MINISTRY_STAFF)):
+        raise _not_found()
+    return cert
+
+
+def certificate_list_for_holder(*, national_id: str) -> list[CertificateData]:
+    """Every certificate held under this national ID, newest first."""
+    nid = normalize_national_id(national_id)
+    if not nid:
+        return []
+    qs = _with_refs(Certificate.objects.filter(national_id=nid)).order_by(
+        "-issue_date", "-id"
+    )
+    return [certificate_data(c) for c in qs]
+
+
+def certificate_lookup(*, national_id: str) -> list[CertificateData]:
+    """As certificate_list_for_holder, for another system: a malformed ID is refused
+    (Invalid, naming the field) rather than answered with nothing."""
+    try:
+        nid = parse_national_id(national_id).value
+    except ValidationError as exc:
+        raise Invalid(
+            " ".join(exc.messages),
+            code=exc.code or "national_id",
+            fields={"national_id": exc.messages},
+        ) from None
+    return certificate_list_for_holder(national_id=nid)
+
+
+def certificate_list_for_user(
+    *, user_id: int, national_id: str | None
+) -> list[CertificateData]:
+    """The holder view: by the user's national ID, or linked to their account."""
+    query = Q(holder_id=user_id)
+    if national_id:
+        query |= Q(national_id=national_id)
+    qs = _with_refs(Certificate.objects.filter(query)).order_by("-issue_date", "-id")
+    return [certificate_data(c) for c in qs]
+
+
+def certificate_pending_list(*, limit: int = 200) -> list[CertificateData]:
+    """Awaiting a second person's approval, oldest first."""
+    qs = _with_refs(
+        Certificate.objects.filter(status=CertificateStatus.PENDING)
+    ).order_by("created_at")
+    return [certificate_data(c) for c in qs[:limit]]
+
+
+def certificate_page(
+    *,
+    occupation: str | None = None,
+    level: str | None = None,
+    governorate: str | None = None,
+    status: str | None = None,
+    issued_from: dt.date | None = None,
+    issued_to: dt.date | None = None,
+    before_id: int | None = None,
+    after_id: int | None = None,
+    size: int = PAGE_SIZE,
+) -> CertificatePageData:
+    """One page of the filtered registry, newest first, by keyset on the primary key
+    (constant time at any depth): older than `before_id`, or the page just newer
+    than `after_id`; the first page without either."""
+    size = max(1, min(size, MAX_PAGE_SIZE))
+    qs = certificates_filtered(
+        occupation=occupation,
+        level=level,
+        governorate=governorate,
+        status=status,
+        issued_from=issued_from,
+        issued_to=issued_to,
+    )
+    if after_id is not None:
+        rows = list(qs.filter(id__gt=after_id).order_by("id")[: size + 1])
+        more_newer = len(rows) > size
+        rows = rows[:size][::-1]
+        more_older = True
+    else:
+        if before_id is not None:
+            qs = qs.filter(id__lt=before_id)
+        rows = list(qs.order_by("-id")[: size + 1])
+        more_older = len(rows) > size
+        rows = rows[:size]
+        more_newer = before_id is not None
+    return CertificatePageData(
+        certificates=tuple(certificate_data(c) for c in rows),
+        next_before_id=rows[-1].pk if rows and more_older else None,
+        previous_after_id=rows[0].pk if rows and more_newer else None,
+    )

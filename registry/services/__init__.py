@@ -1,0 +1,31 @@
+"""Registry use cases that write: certificates one at a time (submit, approve, revoke),
+paper-era records by the batch (the import), reference data, API clients, imports.
+
+Every function takes keyword arguments and returns registry.data objects; a refusal is
+a coded error (lms.kernel.errors). Every change is in the audit log.
+"""
+
+from registry.services.bulk import (
+    certificates_bulk_upsert,
+    certificates_planner_refresh,
+)
+from registry.services.certificates import (
+    certificate_approve,
+    certificate_create_pending,
+    certificate_revoke,
+    certificate_submit,
+)
+from registry.services.imports import import_job_create
+from registry.services.reference import api_client_create, occupations_load_csv
+
+__all__ = [
+    "api_client_create",
+    "certificate_approve",
+    "certificate_create_pending",
+    "certificate_revoke",
+    "certificate_submit",
+    "certificates_bulk_upsert",
+    "certificates_planner_refresh",
+    "import_job_create",
+    "occupations_load_csv",
+]
