@@ -1,13 +1,12 @@
 """StreamField blocks the content team writes lessons with.
 
 A knowledge check's correct answers live only in the stored block value: the
-template renders prompts and choices, and answers are scored on the server by
-`score_knowledge_check`.
+template renders prompts and choices, and courses scores answers on the server
+(`courses.services.knowledge_check_score`). Blocks only: reads live in
+`content.selectors`.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +15,8 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
+
+from content.selectors import video_get
 
 RICH_TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link", "h3", "h4"]
 
@@ -61,18 +62,9 @@ class VideoBlock(blocks.StructBlock):
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
         video = value.get("video")
-        context["asset"] = video_asset_data(video.pk) if video else None
+        context["asset"] = video_get(asset_id=video.pk) if video else None
         context["asset_id"] = video.pk if video else None
         return context
-
-
-def video_asset_data(asset_id: int):
-    """The player's data for an asset, through media_pipeline's public selector."""
-    try:
-        from media_pipeline.selectors import video_asset_get
-    except ImportError:  # the media pipeline's selectors have not landed yet
-        return None
-    return video_asset_get(asset_id=asset_id)
 
 
 class DocumentBlock(blocks.StructBlock):
@@ -222,51 +214,3 @@ class LessonStreamBlock(blocks.StreamBlock):
     tools = ToolsBlock()
     glossary = GlossaryBlock()
     knowledge_check = KnowledgeCheckBlock()
-
-
-@dataclass(frozen=True)
-class QuestionResult:
-    index: int
-    correct: bool
-    explanation: str
-
-
-@dataclass(frozen=True)
-class CheckScore:
-    score_pct: int
-    results: tuple[QuestionResult, ...]
-
-
-def score_knowledge_check(*, value: dict, answers: dict[int, list[int]]) -> CheckScore:
-    """Score answers `{question index: [choice indexes]}` against a stored check.
-
-    A question is right when the chosen set equals the correct set; a missing
-    answer counts as wrong. Raises ValidationError for indexes outside the check.
-    """
-    questions = list(value["questions"])
-    for q_index, choices in answers.items():
-        if not 0 <= q_index < len(questions):
-            raise ValidationError(
-                _("This answer refers to a question that does not exist.")
-            )
-        n = len(questions[q_index]["choices"])
-        if any(not 0 <= c < n for c in choices):
-            raise ValidationError(
-                _("This answer refers to a choice that does not exist.")
-            )
-    results = []
-    for q_index, question in enumerate(questions):
-        expected = {i for i, c in enumerate(question["choices"]) if c["correct"]}
-        chosen = set(answers.get(q_index, []))
-        results.append(
-            QuestionResult(
-                index=q_index,
-                correct=chosen == expected,
-                explanation=question.get("explanation") or "",
-            )
-        )
-    right = sum(1 for r in results if r.correct)
-    return CheckScore(
-        score_pct=round(100 * right / len(results)) if results else 0,
-        results=tuple(results),
-    )

@@ -6,3 +6,10 @@ class CoursesConfig(AppConfig):
     name = "courses"
     label = "courses"
     verbose_name = _("Courses")
+
+    def ready(self) -> None:
+        # The page models reach their context builders through this registration,
+        # never by importing them (courses/models/rendering.py).
+        from courses import page_views
+
+        page_views.register()

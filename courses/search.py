@@ -1,13 +1,15 @@
-"""Arabic-normalised search over published courses and lessons.
+"""Search text: what courses and lessons index, folded the platform's Arabic way.
 
-The Arabic folding itself (`normalise_arabic`, `normalise_query`) lives in
-`lms.kernel.text`, shared with assessments' answer matching.
+What courses and lessons index for search (`stream_text`: a lesson body's text, never
+knowledge-check answers). The Arabic folding itself (`normalise_arabic`,
+`normalise_query`) lives in `lms.kernel.text`, shared with assessments' answer
+matching; the search is `courses.selectors.search_pages`.
 """
 
 from __future__ import annotations
 
 from lms.kernel.text import normalise_arabic as normalise_arabic
-from lms.kernel.text import normalise_query
+from lms.kernel.text import normalise_query as normalise_query
 
 
 def stream_text(stream) -> str:
@@ -33,17 +35,3 @@ def _strings(value) -> list[str]:
     if isinstance(value, list):
         return [s for v in value for s in _strings(v)]
     return []
-
-
-def search_pages(*, query: str, limit: int = 30) -> list:
-    """Published, public courses and lessons matching an Arabic-normalised query."""
-    from courses.models import CoursePage, LessonPage
-
-    normalised = normalise_query(query)
-    if not normalised:
-        return []
-    results = []
-    for model in (CoursePage, LessonPage):
-        qs = model.objects.live().public()
-        results.extend(qs.search(normalised, operator="and")[:limit])
-    return results[:limit]

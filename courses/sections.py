@@ -1,30 +1,25 @@
 """Sections that apps above courses add to the course page (live classes, ...).
 
 An app registers a Wagtail hook named ``maharat_course_sections``: a callable taking
-``request`` and ``course_id`` (keywords) and returning a `CourseSection` or None. The
-course page renders each section's template in `order`; it never imports those apps
-(they sit above courses), the same way the dashboard takes its panels
-(`lms.kernel.panels`).
+``request`` and ``course_id`` (keywords) and returning a `courses.data.CourseSection`
+or None. The course page renders each section's template in `order`; it never
+imports those apps (they sit above courses), the same way the dashboard takes its
+panels (`lms.kernel.panels`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
-
+from django.http import HttpRequest
 from wagtail import hooks
+
+from courses.data import CourseSection
 
 HOOK_NAME = "maharat_course_sections"
 
-
-@dataclass(frozen=True)
-class CourseSection:
-    template: str
-    context: dict[str, Any] = field(default_factory=dict)
-    order: int = 100
+__all__ = ["HOOK_NAME", "CourseSection", "course_sections_for"]
 
 
-def course_sections_for(*, request, course_id: int) -> list[CourseSection]:
+def course_sections_for(*, request: HttpRequest, course_id: int) -> list[CourseSection]:
     """Every registered section for this viewer and course, in order."""
     sections = [
         section

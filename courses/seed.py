@@ -154,9 +154,9 @@ def seed_courses(stdout) -> None:
 
 def _attach_demo_video(stdout) -> None:
     """Put the media pipeline's demo clip in the first lesson, once, if it is ready."""
-    from media_pipeline.selectors import video_asset_demo_get
+    from content.selectors import video_demo_get
 
-    asset = video_asset_demo_get()
+    asset = video_demo_get()
     first = CURRICULA[0]
     course_slug = first["course"]["slug"]
     module_slug, _title, lessons = first["modules"][0]

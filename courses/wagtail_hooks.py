@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import date
+from typing import Any, TextIO
+
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
@@ -26,7 +31,7 @@ def courses_nav_entries() -> list[NavEntry]:
 
 
 @hooks.register("maharat_dashboard_panels")
-def my_courses_panel(request):
+def my_courses_panel(request: HttpRequest) -> DashboardPanel | None:
     if not request.user.is_authenticated:
         return None
     from courses.selectors import my_courses
@@ -43,7 +48,7 @@ def my_courses_panel(request):
 
 
 @hooks.register("maharat_seed_demo")
-def seed_courses(stdout):
+def seed_courses(stdout: TextIO) -> None:
     from courses.seed import seed_courses as run
 
     run(stdout)
@@ -53,7 +58,7 @@ seed_courses.order = 30
 
 
 @hooks.register("maharat_report_facts")
-def course_report_facts(*, since=None):
+def course_report_facts(*, since: date | None = None) -> Iterator[dict[str, Any]]:
     """Courses' figures for the statistics (lms.reports refresh)."""
     from courses.selectors import report_facts
 

@@ -3,22 +3,23 @@ download of an original (private: it may show people)."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import PurePosixPath
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from wagtail.permissions import policy_registry
 
+from lms.kernel.errors import ServiceError
 from lms.kernel.private_files import private_file_response
-from media_pipeline import services
+from media_pipeline import selectors, services
 from media_pipeline.models import VideoAsset
-from media_pipeline.selectors import video_asset_progress_list
 
 CHANGE_PERM = "media_pipeline.change_videoasset"
 # what opens the "Videos" snippet list (Wagtail's IndexView.any_permission_required)
@@ -47,7 +48,15 @@ def progress(request: HttpRequest) -> JsonResponse:
         ids = [int(x) for x in request.GET.get("ids", "").split(",") if x.strip()]
     except ValueError:
         return JsonResponse({"error": _("ids must be numbers")}, status=400)
-    return JsonResponse({"assets": video_asset_progress_list(asset_ids=ids)})
+    rows = selectors.video_asset_progress_list(asset_ids=ids)
+    return JsonResponse({"assets": [asdict(row) for row in rows]})
+
+
+def _title(asset_id: int) -> str:
+    title = selectors.video_asset_title_get(asset_id=asset_id)
+    if title is None:
+        raise Http404
+    return title
 
 
 def _back(request: HttpRequest) -> HttpResponse:
@@ -60,26 +69,26 @@ def _back(request: HttpRequest) -> HttpResponse:
 @require_POST
 def retry(request: HttpRequest, asset_id: int) -> HttpResponse:
     _require_change(request)
-    asset = get_object_or_404(VideoAsset, pk=asset_id)
+    title = _title(asset_id)
     try:
-        services.video_asset_retry(asset_id=asset.pk)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        services.video_asset_retry(asset_id=asset_id)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
     else:
-        messages.success(request, _("“%(title)s” is queued again.") % {"title": asset})
+        messages.success(request, _("“%(title)s” is queued again.") % {"title": title})
     return _back(request)
 
 
 @require_POST
 def cancel(request: HttpRequest, asset_id: int) -> HttpResponse:
     _require_change(request)
-    asset = get_object_or_404(VideoAsset, pk=asset_id)
+    title = _title(asset_id)
     try:
-        services.video_asset_cancel(asset_id=asset.pk)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        services.video_asset_cancel(asset_id=asset_id)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
     else:
-        messages.success(request, _("Cancelling “%(title)s”.") % {"title": asset})
+        messages.success(request, _("Cancelling “%(title)s”.") % {"title": title})
     return _back(request)
 
 
@@ -88,11 +97,11 @@ def original(request: HttpRequest, asset_id: int) -> HttpResponse:
     """The uploaded original as a download, only for those who may see the Videos."""
     if not may_see_videos(request.user):
         raise PermissionDenied
-    asset = get_object_or_404(VideoAsset.objects.only("title", "original"), pk=asset_id)
-    if not asset.original:
+    original = selectors.video_asset_original_get(asset_id=asset_id)
+    if original is None:
         raise Http404
-    suffix = PurePosixPath(asset.original.name).suffix
-    stem = slugify(asset.title, allow_unicode=True) or f"video-{asset.pk}"
+    suffix = PurePosixPath(original.name).suffix
+    stem = slugify(original.title, allow_unicode=True) or f"video-{asset_id}"
     return private_file_response(
-        asset.original.name, download_name=f"{stem}{suffix}", as_attachment=True
+        original.name, download_name=f"{stem}{suffix}", as_attachment=True
     )

@@ -39,3 +39,32 @@ class OfflineFileData:
 
     url: str
     size_bytes: int
+
+
+@dataclass(frozen=True)
+class CaptionData:
+    """One caption track of an asset."""
+
+    language: str
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class AssetProgressData:
+    """Where one asset's run stands, for the admin's live progress bars."""
+
+    id: int
+    status: str
+    status_label: str
+    percent: float
+    speed: float | None
+    error: str
+
+
+@dataclass(frozen=True)
+class OriginalFileData:
+    """The stored original of an asset (private: served only through a check)."""
+
+    name: str  # its name in the private store
+    title: str

@@ -15,8 +15,8 @@ from django.conf import settings
 
 from media_pipeline import services
 from media_pipeline.models import VideoAsset
+from media_pipeline.selectors import DEMO_VIDEO_TITLE
 
-DEMO_VIDEO_TITLE = "عرض توضيحي: ماكينة الخياطة"
 DEMO_VIDEO_DURATION_S = 6
 DEMO_CAPTIONS_AR = """WEBVTT
 

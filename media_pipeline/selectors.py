@@ -9,11 +9,19 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.files.storage import default_storage
 from django.templatetags.static import static
 
-from media_pipeline.data import OfflineFileData, RenditionData, VideoAssetData
+from media_pipeline.data import (
+    AssetProgressData,
+    OfflineFileData,
+    OriginalFileData,
+    RenditionData,
+    VideoAssetData,
+)
 from media_pipeline.ffmpeg_ops import MASTER_PLAYLIST
 from media_pipeline.models import VideoAsset
 
 PLAYER_STATIC_FILES = ("media_pipeline/player.js",)
+# The clip `seed_demo` makes (seeding.py) is found by its title.
+DEMO_VIDEO_TITLE = "عرض توضيحي: ماكينة الخياطة"
 
 
 def video_asset_data(asset: VideoAsset) -> VideoAssetData:
@@ -52,8 +60,6 @@ def video_asset_get(*, asset_id: int) -> VideoAssetData | None:
 
 def video_asset_demo_get() -> VideoAssetData | None:
     """The demo clip `seed_demo` made, once it is ready (for other apps' demo data)."""
-    from media_pipeline.seeding import DEMO_VIDEO_TITLE
-
     asset = (
         VideoAsset.objects.prefetch_related("captions")
         .filter(title=DEMO_VIDEO_TITLE, status=VideoAsset.Status.READY)
@@ -63,20 +69,36 @@ def video_asset_demo_get() -> VideoAssetData | None:
     return video_asset_data(asset) if asset else None
 
 
-def video_asset_progress_list(*, asset_ids: list[int]) -> list[dict]:
-    """Status and progress of some assets, for the admin's live progress bars."""
+def video_asset_progress_list(*, asset_ids: list[int]) -> list[AssetProgressData]:
+    """Status and progress of some assets (200 at most), for the admin's live
+    progress bars."""
     rows = VideoAsset.objects.filter(pk__in=asset_ids[:200])
     return [
-        {
-            "id": a.pk,
-            "status": a.status,
-            "status_label": str(a.get_status_display()),
-            "percent": round(a.progress_percent, 1),
-            "speed": a.progress_speed,
-            "error": a.error_message,
-        }
+        AssetProgressData(
+            id=a.pk,
+            status=a.status,
+            status_label=str(a.get_status_display()),
+            percent=round(a.progress_percent, 1),
+            speed=a.progress_speed,
+            error=a.error_message,
+        )
         for a in rows
     ]
+
+
+def video_asset_original_get(*, asset_id: int) -> OriginalFileData | None:
+    """The stored original of an asset (None if the asset or its file is gone)."""
+    asset = VideoAsset.objects.only("title", "original").filter(pk=asset_id).first()
+    if asset is None or not asset.original:
+        return None
+    return OriginalFileData(name=asset.original.name, title=asset.title)
+
+
+def video_asset_title_get(*, asset_id: int) -> str | None:
+    """An asset's title, or None for an unknown asset."""
+    return (
+        VideoAsset.objects.filter(pk=asset_id).values_list("title", flat=True).first()
+    )
 
 
 def _stored_size(name: str) -> int:

@@ -1,4 +1,8 @@
-"""Use cases that write: ingest, enqueue, retry, cancel, requeue stale, captions."""
+"""Use cases that write: ingest, enqueue, retry, cancel, requeue stale, captions.
+
+Refusals are coded errors from `lms.kernel.errors` (Invalid: a file or value that is
+wrong, with the reason as its code; Conflict: not in a state to do it; NotFound).
+"""
 
 from __future__ import annotations
 
@@ -14,10 +18,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lms.kernel.errors import Conflict, Invalid, NotFound
 from lms.kernel.tasks import enqueue_on_commit
 from media_pipeline import ffmpeg_ops, jobs, storage_ops
 from media_pipeline.captions import caption_text_to_webvtt
-from media_pipeline.data import VideoAssetData
+from media_pipeline.data import CaptionData, VideoAssetData
 from media_pipeline.models import Caption, VideoAsset
 from media_pipeline.selectors import video_asset_get
 
@@ -28,12 +33,22 @@ def _new_token() -> str:
     return uuid.uuid4().hex
 
 
+def _asset(asset_id: int, *, lock: bool = False) -> VideoAsset:
+    assets = VideoAsset.objects.all()
+    if lock:
+        assets = assets.select_for_update()
+    asset = assets.filter(pk=asset_id).first()
+    if asset is None:
+        raise NotFound(_("This video does not exist."), code="asset_not_found")
+    return asset
+
+
 @transaction.atomic
 def video_asset_enqueue(*, asset_id: int, run_now: bool = False) -> str:
     """Start a fresh run (new job token); the task is enqueued once this commits."""
     from media_pipeline.tasks import process_video_asset
 
-    asset = VideoAsset.objects.select_for_update().get(pk=asset_id)
+    asset = _asset(asset_id, lock=True)
     token = _new_token()
     asset.job_token = token
     asset.status = Status.UPLOADED
@@ -53,20 +68,17 @@ def video_asset_ingest(
 ) -> VideoAssetData:
     """Probe a local file, store it privately as a new asset, and run its pipeline.
 
-    A refused file raises ValidationError (code = the refusal reason) and creates
-    nothing.
+    A refused file raises Invalid (code = the refusal reason) and creates nothing.
     """
     path = Path(file_path)
     if not path.is_file():
-        raise ValidationError(
-            _("No such file: %(path)s") % {"path": file_path}, code="missing"
-        )
+        raise Invalid(_("No such file: %(path)s") % {"path": file_path}, code="missing")
     if not title.strip():
-        raise ValidationError(_("A title is required."), code="title")
+        raise Invalid(_("A title is required."), code="title")
     try:
         ffmpeg_ops.probe(path)
     except ffmpeg_ops.MediaRejected as exc:
-        raise ValidationError(exc.message, code=exc.code) from exc
+        raise Invalid(exc.message, code=exc.code) from exc
     with transaction.atomic():
         asset = VideoAsset(title=title.strip()[:255])
         with path.open("rb") as fh:
@@ -82,9 +94,9 @@ def video_asset_ingest(
 
 def video_asset_retry(*, asset_id: int, run_now: bool = False) -> str:
     """Run a failed, cancelled or stuck asset again from a clean slate."""
-    asset = VideoAsset.objects.get(pk=asset_id)
+    asset = _asset(asset_id)
     if asset.status in VideoAsset.RUNNING and not _is_stale(asset):
-        raise ValidationError(
+        raise Conflict(
             _("This video is being processed now; cancel it first."), code="running"
         )
     token = video_asset_enqueue(asset_id=asset_id, run_now=run_now)
@@ -96,7 +108,7 @@ def video_asset_retry(*, asset_id: int, run_now: bool = False) -> str:
 @transaction.atomic
 def video_asset_cancel(*, asset_id: int) -> None:
     """Cancel a queued run at once, or ask a running one to stop (it cleans up)."""
-    asset = VideoAsset.objects.select_for_update().get(pk=asset_id)
+    asset = _asset(asset_id, lock=True)
     if asset.status == Status.UPLOADED:
         asset.status = Status.CANCELLED
         asset.error_code = "cancelled"
@@ -104,7 +116,7 @@ def video_asset_cancel(*, asset_id: int) -> None:
         asset.save()
         return
     if asset.status not in VideoAsset.RUNNING:
-        raise ValidationError(
+        raise Conflict(
             _("Only a queued or running video can be cancelled."), code="not_running"
         )
     asset.cancel_requested = True
@@ -165,15 +177,19 @@ def video_asset_delete(*, asset_id: int) -> None:
 @transaction.atomic
 def caption_set(
     *, asset_id: int, language: str, label: str, file_name: str, data: bytes
-) -> Caption:
-    """Add or replace the caption track of one language (SRT becomes WebVTT)."""
+) -> CaptionData:
+    """Add or replace the caption track of one language (SRT becomes WebVTT).
+
+    Raises Invalid for a bad language code or caption file (code = the reason).
+    """
     language = language.strip().lower()
     if not language or len(language) > 16:
-        raise ValidationError(
-            _("Give a language code such as ar or en."), code="language"
-        )
-    vtt = caption_text_to_webvtt(name=file_name, data=data)
-    asset = VideoAsset.objects.get(pk=asset_id)
+        raise Invalid(_("Give a language code such as ar or en."), code="language")
+    try:
+        vtt = caption_text_to_webvtt(name=file_name, data=data)
+    except ValidationError as exc:  # the admin form's validator: the same reasons
+        raise Invalid.from_validation_error(exc) from exc
+    asset = _asset(asset_id)
     caption = Caption.objects.filter(asset=asset, language=language).first()
     caption = caption or Caption(asset=asset, language=language)
     caption.label = (label or language).strip()[:64]
@@ -186,4 +202,6 @@ def caption_set(
     caption.save()
     if old:
         transaction.on_commit(lambda: storage_ops.default_storage.delete(old))
-    return caption
+    return CaptionData(
+        language=caption.language, label=caption.label, url=caption.file.url
+    )

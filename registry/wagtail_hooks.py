@@ -36,9 +36,9 @@ def my_certificates_panel(request) -> DashboardPanel | None:
 
 
 def _pending_count(user) -> int:
-    from registry.selectors import certificate_pending_list
+    from registry.selectors import certificate_pending_count
 
-    return certificate_pending_list().count()
+    return certificate_pending_count()
 
 
 @hooks.register("maharat_nav_entries")

@@ -44,7 +44,7 @@ def upcoming_classes_panel(request) -> DashboardPanel | None:
 @hooks.register("maharat_course_sections")
 def live_classes_section(*, request, course_id: int):
     """Upcoming classes (join button when open) and the recordings one may watch."""
-    from courses.sections import CourseSection
+    from courses.data import CourseSection
     from virtual_classes.selectors import (
         course_playable_recordings,
         course_upcoming_classes,

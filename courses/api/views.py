@@ -1,103 +1,91 @@
-"""Progress API: thin views that validate input and call courses.services."""
+"""Progress API: thin views that validate input and call courses' services and
+selectors. Refusals are the services' coded errors, answered by the one API error
+handler (`lms.kernel.api.errors`: `{"code", "message", "fields"}`)."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from courses import offline, selectors, services
+from courses import selectors, services
 from courses.api.serializers import (
     CheckAnswerSerializer,
     HeartbeatSerializer,
     ProgressBatchSerializer,
     ProgressEventSerializer,
 )
-from courses.models import CoursePage, LessonPage, ModulePage
+from lms.kernel.api.schema import ERROR_RESPONSE
+from lms.kernel.errors import Conflict
 
-
-def _refusal(exc: ValidationError) -> Response:
-    return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_409_CONFLICT)
+REFUSED = {409: ERROR_RESPONSE}
 
 
 class EnrollmentView(APIView):
-    """POST enrols the current user in a course; DELETE leaves it."""
+    """POST enrols the current user in a course (201, or 200 when already enrolled);
+    DELETE leaves it."""
 
-    @extend_schema(request=None, responses={201: None, 409: None})
-    def post(self, request, course_id: int):
-        try:
-            enrollment = services.enrollment_create(
-                user=request.user, course_id=course_id
-            )
-        except ValidationError as exc:
-            return _refusal(exc)
+    @extend_schema(request=None, responses={200: None, 201: None, **REFUSED})
+    def post(self, request: Request, course_id: int) -> Response:
+        enrollment, created = services.enrollment_create(
+            user=request.user, course_id=course_id
+        )
         return Response(
             {"course_id": course_id, "status": enrollment.status},
-            status=status.HTTP_201_CREATED,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
-    @extend_schema(request=None, responses={204: None, 409: None})
-    def delete(self, request, course_id: int):
-        try:
-            services.enrollment_leave(user=request.user, course_id=course_id)
-        except ValidationError as exc:
-            return _refusal(exc)
+    @extend_schema(request=None, responses={204: None, **REFUSED})
+    def delete(self, request: Request, course_id: int) -> Response:
+        services.enrollment_leave(user=request.user, course_id=course_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class HeartbeatView(APIView):
     """The player's heartbeat for one lesson video (idempotent, checked)."""
 
-    @extend_schema(request=HeartbeatSerializer, responses={200: None, 409: None})
-    def post(self, request, lesson_id: int):
+    @extend_schema(request=HeartbeatSerializer, responses={200: None, **REFUSED})
+    def post(self, request: Request, lesson_id: int) -> Response:
         serializer = HeartbeatSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         if data.get("event_id"):
             event = {**data, "id": data["event_id"], "kind": "heartbeat"}
             event.update(lesson_id=lesson_id, at=timezone.now())
-            result = services.progress_events_apply(user=request.user, events=[event])[
-                0
-            ]
-            if not result.accepted:
-                return Response(
-                    {"detail": result.detail}, status=status.HTTP_409_CONFLICT
-                )
-            return Response({"accepted": True, "detail": result.detail})
-        try:
-            result = services.video_heartbeat_record(
-                user=request.user,
-                lesson_id=lesson_id,
-                asset_id=data["asset_id"],
-                watched_s=data["watched_s"],
-                position_s=data["position_s"],
-                duration_s=data.get("duration_s"),
+            [outcome] = services.progress_events_apply(
+                user=request.user, events=[event]
             )
-        except ValidationError as exc:
-            return _refusal(exc)
+            if not outcome.accepted:  # refused now or before: the stored reason
+                raise Conflict(outcome.detail, code="progress_refused")
+            return Response({"accepted": True, "detail": outcome.detail})
+        result = services.video_heartbeat_record(
+            user=request.user,
+            lesson_id=lesson_id,
+            asset_id=data["asset_id"],
+            watched_s=data["watched_s"],
+            position_s=data["position_s"],
+            duration_s=data.get("duration_s"),
+        )
         return Response({"accepted": True, "watched_s": result.watched_s})
 
 
 class CheckAnswerView(APIView):
     """Score a knowledge check on the server; answers never reach the page."""
 
-    @extend_schema(request=CheckAnswerSerializer, responses={200: None, 409: None})
-    def post(self, request, lesson_id: int, block_id: str):
+    @extend_schema(request=CheckAnswerSerializer, responses={200: None, **REFUSED})
+    def post(self, request: Request, lesson_id: int, block_id: str) -> Response:
         serializer = CheckAnswerSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            submission = services.knowledge_check_submit(
-                user=request.user,
-                lesson_id=lesson_id,
-                block_id=block_id,
-                answers=serializer.validated_data["answers"],
-            )
-        except ValidationError as exc:
-            return _refusal(exc)
+        submission = services.knowledge_check_submit(
+            user=request.user,
+            lesson_id=lesson_id,
+            block_id=block_id,
+            answers=serializer.validated_data["answers"],
+        )
         return Response(
             {
                 "score_pct": submission.score_pct,
@@ -115,10 +103,14 @@ class CheckAnswerView(APIView):
 
 
 class ProgressBatchView(APIView):
-    """A batch of offline progress events; each is idempotent by its client id."""
+    """A batch of offline progress events; each is idempotent by its client id.
+
+    Each event is answered in its own shape, `{id, accepted, detail, replayed}`: a
+    refused event never fails the batch.
+    """
 
     @extend_schema(request=ProgressBatchSerializer, responses={200: None})
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         batch = ProgressBatchSerializer(data=request.data)
         batch.is_valid(raise_exception=True)
         valid, outcome = [], {}
@@ -151,55 +143,38 @@ class ProgressBatchView(APIView):
         return Response({"results": response})
 
 
-class _OfflineManifestView(APIView):
-    """The offline manifest of a page, for its course's trainees and staff only."""
+class LessonOfflineManifestView(APIView):
+    """The offline manifest of a lesson, for its course's trainees and staff only."""
 
-    model = None
-
-    def manifest(self, page, request):
-        raise NotImplementedError
-
-    @extend_schema(responses={200: None, 403: None, 404: None})
-    def get(self, request, page_id: int):
-        page = self.model.objects.live().public().filter(pk=page_id).first()
-        course = CoursePage.objects.ancestor_of(page).first() if page else None
-        if course is None:
-            return Response(status=status.HTTP_404_NOT_FOUND)
-        if not offline.offline_save_allowed(user=request.user, course=course):
-            return Response(
-                {"detail": _("Enrol in the course to save its lessons for offline.")},
-                status=status.HTTP_403_FORBIDDEN,
-            )
-        response = Response(self.manifest(page, request).as_json())
+    @extend_schema(responses={200: None})
+    def get(self, request: Request, page_id: int) -> Response:
+        manifest = selectors.lesson_offline_manifest(
+            user=request.user, lesson_id=page_id
+        )
+        response = Response(manifest.as_json())
         response["Cache-Control"] = "private, no-cache"
         return response
 
 
-class LessonOfflineManifestView(_OfflineManifestView):
-    model = LessonPage
+class ModuleOfflineManifestView(APIView):
+    """The offline manifest of a module: its page and every live lesson in it."""
 
-    def manifest(self, page, request):
-        return offline.lesson_offline_manifest(lesson=page, request=request)
-
-
-class ModuleOfflineManifestView(_OfflineManifestView):
-    model = ModulePage
-
-    def manifest(self, page, request):
-        return offline.module_offline_manifest(module=page, request=request)
+    @extend_schema(responses={200: None})
+    def get(self, request: Request, page_id: int) -> Response:
+        manifest = selectors.module_offline_manifest(
+            user=request.user, module_id=page_id
+        )
+        response = Response(manifest.as_json())
+        response["Cache-Control"] = "private, no-cache"
+        return response
 
 
 class CourseProgressView(APIView):
     """The current user's progress in one course (for offline clients to sync)."""
 
-    @extend_schema(responses={200: None, 404: None})
-    def get(self, request, course_id: int):
-        course = CoursePage.objects.live().filter(pk=course_id).first()
-        if course is None or not selectors.enrollment_exists(
-            user=request.user, course_id=course_id
-        ):
-            return Response(status=status.HTTP_404_NOT_FOUND)
-        outline = selectors.course_outline_get(course=course, user=request.user)
+    @extend_schema(responses={200: None})
+    def get(self, request: Request, course_id: int) -> Response:
+        outline = selectors.course_progress_get(user=request.user, course_id=course_id)
         return Response(
             {
                 "course_id": course_id,

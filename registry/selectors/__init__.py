@@ -14,6 +14,7 @@ from registry.selectors.certificates import (
     certificate_list_for_user,
     certificate_lookup,
     certificate_page,
+    certificate_pending_count,
     certificate_pending_list,
 )
 from registry.selectors.imports import import_job_get, import_job_list
@@ -42,6 +43,7 @@ __all__ = [
     "certificate_list_for_user",
     "certificate_lookup",
     "certificate_page",
+    "certificate_pending_count",
     "certificate_pending_list",
     "certificate_statistics",
     "import_job_get",

@@ -94,6 +94,11 @@ def certificate_list_for_user(
     return [certificate_data(c) for c in qs]
 
 
+def certificate_pending_count() -> int:
+    """How many certificates await a second person's approval (the workplace badge)."""
+    return Certificate.objects.filter(status=CertificateStatus.PENDING).count()
+
+
 def certificate_pending_list(*, limit: int = 200) -> list[CertificateData]:
     """Awaiting a second person's approval, oldest first."""
     qs = _with_refs(

@@ -35,14 +35,37 @@ def test_anonymous_cannot_enrol(course):
 
 
 def test_trainee_enrols_and_leaves_through_the_api(api, course, trainee):
-    assert api.post(f"/api/v1/courses/{course.pk}/enrollment/").status_code == 201
+    url = f"/api/v1/courses/{course.pk}/enrollment/"
+    first = api.post(url)
+    assert first.status_code == 201 and first.json()["status"] == "active"
     assert Enrollment.objects.get(user=trainee).status == "active"
-    assert api.delete(f"/api/v1/courses/{course.pk}/enrollment/").status_code == 204
+    assert api.post(url).status_code == 200  # already enrolled: a replay
+    assert api.delete(url).status_code == 204
     assert Enrollment.objects.get(user=trainee).status == "left"
 
 
-def test_enrolling_in_a_missing_course_is_refused(api, db):
-    assert api.post("/api/v1/courses/999999/enrollment/").status_code == 409
+def test_leaving_a_course_one_is_not_in_is_a_conflict(api, course):
+    response = api.delete(f"/api/v1/courses/{course.pk}/enrollment/")
+    assert response.status_code == 409
+    body = response.json()
+    assert body["code"] == "not_enrolled" and body["message"]
+
+
+def test_enrolling_in_a_missing_course_is_not_found(api, db):
+    response = api.post("/api/v1/courses/999999/enrollment/")
+    assert response.status_code == 404
+    assert response.json()["code"] == "course_not_found"
+
+
+def test_a_man_enrolling_in_a_women_only_course_is_forbidden(tree, make_user):
+    course = tree.course(audience="women")
+    course.save_revision().publish()
+    client = APIClient()
+    client.force_authenticate(make_user("trainee", national_id="29001010100013"))
+    response = client.post(f"/api/v1/courses/{course.pk}/enrollment/")
+    assert response.status_code == 403
+    assert response.json()["code"] == "women_only"
+    assert not Enrollment.objects.exists()
 
 
 def test_anonymous_heartbeat_is_refused(course, asset):
@@ -63,7 +86,9 @@ def test_heartbeat_with_bad_input_is_refused_with_a_reason(api, course):
         format="json",
     )
     assert response.status_code == 400
-    assert "watched_s" in response.json()
+    body = response.json()
+    assert body["code"] == "invalid"
+    assert {"asset_id", "watched_s"} <= set(body["fields"])
 
 
 def test_heartbeat_not_enrolled_is_refused(api, course, asset):
@@ -74,7 +99,24 @@ def test_heartbeat_not_enrolled_is_refused(api, course, asset):
         format="json",
     )
     assert response.status_code == 409
+    assert response.json()["code"] == "not_enrolled"
     assert not VideoProgress.objects.exists()
+
+
+def test_heartbeat_with_an_event_id_answers_the_stored_refusal(
+    api, course, asset, trainee
+):
+    services.enrollment_create(user=trainee, course_id=course.pk)
+    lesson = lessons_of(course)[0]
+    beat = {"asset_id": asset.pk, "watched_s": 50, "event_id": "hb-1"}
+    url = f"/api/v1/lessons/{lesson.pk}/heartbeat/"
+    first = api.post(url, beat, format="json")  # lesson never opened
+    assert first.status_code == 409
+    assert first.json()["code"] == "progress_refused" and first.json()["message"]
+    again = api.post(url, beat, format="json")
+    assert again.status_code == 409
+    assert again.json()["message"] == first.json()["message"]
+    assert ProgressEvent.objects.filter(client_event_id="hb-1").count() == 1
 
 
 def test_check_answer_is_scored_through_the_api(api, course, trainee):
@@ -99,6 +141,20 @@ def test_check_answer_with_bad_shape_is_refused(api, course, trainee):
         format="json",
     )
     assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+
+
+def test_answer_to_a_check_not_in_the_lesson_is_not_found(api, course, trainee):
+    services.enrollment_create(user=trainee, course_id=course.pk)
+    lesson = lessons_of(course)[0]
+    response = api.post(
+        f"/api/v1/lessons/{lesson.pk}/checks/nope/",
+        {"answers": {"0": [0]}},
+        format="json",
+    )
+    assert response.status_code == 404
+    assert response.json()["code"] == "check_not_found"
+    assert not CheckResult.objects.exists()
 
 
 def _events(lesson, asset, start):
@@ -184,4 +240,15 @@ def test_offline_event_dated_in_the_future_is_refused(api, course, trainee):
 
 
 def test_progress_of_another_users_course_is_not_shown(api, course):
-    assert api.get(f"/api/v1/courses/{course.pk}/progress/").status_code == 404
+    response = api.get(f"/api/v1/courses/{course.pk}/progress/")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_enrolled"
+
+
+def test_progress_of_my_course_lists_its_lessons(api, course, trainee):
+    services.enrollment_create(user=trainee, course_id=course.pk)
+    lesson = lessons_of(course)[0]
+    services.lesson_open(user=trainee, lesson_id=lesson.pk)
+    body = api.get(f"/api/v1/courses/{course.pk}/progress/").json()
+    assert body["percent"] == 0
+    assert body["lessons"] == [{"id": lesson.pk, "completed": False, "opened": True}]

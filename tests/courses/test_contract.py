@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from django.core.exceptions import ValidationError
 
 from courses import selectors, services
+from courses.data import CourseData
 from courses.models import CourseCompletion
 from courses.signals import course_completed
+from lms.kernel.errors import Forbidden, Invalid, NotFound
 from tests.courses.conftest import lessons_of
 
 
@@ -60,7 +61,7 @@ def test_live_attendance_completes_course_once_and_signals_once(
     course_completed.connect(handler)
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            services.lesson_open(user=trainee, lesson=lesson)
+            services.lesson_open(user=trainee, lesson_id=lesson.pk)
             services.live_attendance_set(
                 user_id=trainee.pk,
                 course_id=course.pk,
@@ -105,7 +106,40 @@ def test_live_attendance_set_is_idempotent_per_source(course, trainee):
 
 
 def test_live_attendance_refuses_negative_minutes(course, trainee):
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid) as err:
         services.live_attendance_set(
             user_id=trainee.pk, course_id=course.pk, source_key="class:7", minutes=-1
         )
+    assert err.value.code == "negative_minutes"
+    assert selectors.live_minutes_total(user_id=trainee.pk, course_id=course.pk) == 0
+
+
+def test_live_attendance_for_an_unknown_course_is_not_found(trainee, db):
+    with pytest.raises(NotFound):
+        services.live_attendance_set(
+            user_id=trainee.pk, course_id=999999, source_key="class:7", minutes=5
+        )
+
+
+def test_course_get_of_an_unknown_or_unpublished_course_is_not_found(tree, db):
+    draft = tree.course(slug="draft", live=False)
+    assert isinstance(selectors.course_get(course_id=draft.pk), CourseData)
+    with pytest.raises(NotFound) as err:
+        selectors.course_get(course_id=draft.pk, published=True)
+    assert err.value.code == "course_not_found"
+    with pytest.raises(NotFound):
+        selectors.course_get(course_id=999999)
+
+
+def test_cohort_is_for_the_course_instructors_and_ministry_staff(
+    course, instructor, make_user
+):
+    assert selectors.cohort_course_get(user=instructor, course_id=course.pk).id
+    staff = make_user("ministry_staff")
+    assert selectors.cohort_course_get(user=staff, course_id=course.pk).id
+    other = make_user("instructor")
+    with pytest.raises(Forbidden):
+        selectors.cohort_course_get(user=other, course_id=course.pk)
+    with pytest.raises(Forbidden):
+        selectors.course_list_taught(user=make_user("trainee"))
+    assert selectors.course_list_taught(user=other) == []

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from wagtail import hooks
 
-from courses.sections import HOOK_NAME, CourseSection
+from courses.data import CourseSection
+from courses.sections import HOOK_NAME
 
 
 @pytest.fixture

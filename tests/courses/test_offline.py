@@ -167,7 +167,8 @@ def test_trainee_not_enrolled_gets_no_manifest(api, course):
     lesson = lessons_of(course)[0]
     response = api.get(lesson_manifest_url(lesson))
     assert response.status_code == 403
-    assert response.json()["detail"]
+    body = response.json()
+    assert body["code"] == "not_enrolled" and "سجّل في الدورة" in body["message"]
     module = ModulePage.objects.child_of(course).get()
     assert api.get(f"/api/v1/modules/{module.pk}/offline-manifest/").status_code == 403
 

@@ -12,7 +12,9 @@ from courses.models import LessonProgress
 from tests.courses.conftest import check_block, lessons_of, text_block
 
 # Wagtail's routing costs a few queries per tree level; nothing may cost per lesson.
-LESSON_PAGE_MAX_QUERIES = 36
+# 36 → 38: the boundary passes ids (the visit and the outline read their page by id)
+# and the workplace menu reads its entries; issue #19 brings the lesson view to ≤ 8.
+LESSON_PAGE_MAX_QUERIES = 38
 
 
 def body():

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from courses import services
@@ -16,11 +16,19 @@ from courses.models import (
     LessonProgress,
     VideoProgress,
 )
-from courses.services import ProgressRefused
+from lms.kernel.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
 from media_pipeline.models import VideoAsset
 from tests.courses.conftest import check_block, lessons_of, text_block, video_block
 
 T0 = timezone.now() - dt.timedelta(hours=2)
+
+
+@contextmanager
+def refused(kind: type[ServiceError], code: str):
+    """The service refuses with this coded error (its status and its code)."""
+    with pytest.raises(kind) as err:
+        yield
+    assert err.value.code == code and err.value.message
 
 
 def at(seconds: float) -> dt.datetime:
@@ -45,7 +53,7 @@ def video_course(tree, asset):
 def enrolled_lesson(video_course, trainee):
     services.enrollment_create(user=trainee, course_id=video_course.pk)
     lesson = lessons_of(video_course)[0]
-    services.lesson_open(user=trainee, lesson=lesson, at=at(0))
+    assert services.lesson_open(user=trainee, lesson_id=lesson.pk, at=at(0))
     return lesson
 
 
@@ -71,7 +79,7 @@ def test_heartbeat_claiming_more_seconds_than_elapsed_is_refused(
     enrolled_lesson, trainee, asset
 ):
     beat(trainee, enrolled_lesson, asset, watched=10, when=10)
-    with pytest.raises(ProgressRefused):
+    with refused(Conflict, "faster_than_time"):
         beat(trainee, enrolled_lesson, asset, watched=60, when=20)
     assert VideoProgress.objects.get(user=trainee).watched_s == 10
 
@@ -79,7 +87,7 @@ def test_heartbeat_claiming_more_seconds_than_elapsed_is_refused(
 def test_first_heartbeat_is_measured_from_lesson_opening(
     enrolled_lesson, trainee, asset
 ):
-    with pytest.raises(ProgressRefused):
+    with refused(Conflict, "faster_than_time"):
         beat(trainee, enrolled_lesson, asset, watched=90, when=30)
     assert not VideoProgress.objects.exists()
 
@@ -105,7 +113,7 @@ def test_heartbeat_going_backwards_does_not_lower_progress(
 
 
 def test_heartbeat_longer_than_the_video_is_refused(enrolled_lesson, trainee, asset):
-    with pytest.raises(ProgressRefused):
+    with refused(Conflict, "longer_than_video"):
         beat(trainee, enrolled_lesson, asset, watched=500, when=1000, duration=100)
 
 
@@ -113,7 +121,7 @@ def test_heartbeat_for_a_video_not_in_the_lesson_is_refused(
     enrolled_lesson, trainee, db
 ):
     other = VideoAsset.objects.create(title="x", original="videos/y.mp4")
-    with pytest.raises(ProgressRefused):
+    with refused(Conflict, "video_not_in_lesson"):
         beat(trainee, enrolled_lesson, other, watched=5, when=10)
 
 
@@ -122,12 +130,12 @@ def test_heartbeat_from_a_trainee_not_enrolled_is_refused(
 ):
     stranger = make_user("trainee")
     lesson = lessons_of(video_course)[0]
-    with pytest.raises(ProgressRefused):
+    with refused(Conflict, "not_enrolled"):
         beat(stranger, lesson, asset, watched=5, when=10)
 
 
 def test_heartbeat_dated_in_the_future_is_refused(enrolled_lesson, trainee, asset):
-    with pytest.raises(ProgressRefused):
+    with refused(Conflict, "future_report"):
         services.video_heartbeat_record(
             user=trainee,
             lesson_id=enrolled_lesson.pk,
@@ -201,14 +209,17 @@ def test_replayed_answer_changes_nothing(check_course, trainee):
 
 def test_answer_to_unknown_check_is_refused(check_course, trainee):
     lesson = lessons_of(check_course)[0]
-    with pytest.raises(ProgressRefused):
+    with refused(NotFound, "check_not_found"):
         submit(trainee, lesson, {0: [0]}, block_id="nope")
 
 
 def test_answer_with_a_choice_out_of_range_is_refused(check_course, trainee):
     lesson = lessons_of(check_course)[0]
-    with pytest.raises(ValidationError):
+    with refused(Invalid, "unknown_choice"):
         submit(trainee, lesson, {0: [9]})
+    with refused(Invalid, "unknown_question"):
+        submit(trainee, lesson, {5: [0]})
+    assert not CheckResult.objects.exists()
 
 
 def test_course_completes_only_when_every_required_lesson_is_done(
@@ -258,23 +269,25 @@ def test_pass_mark_comes_from_the_course(tree, trainee):
 
 def test_cannot_enrol_in_an_unpublished_course(tree, trainee):
     course = tree.course(live=False)
-    with pytest.raises(ValidationError):
+    with refused(NotFound, "course_not_found"):
         services.enrollment_create(user=trainee, course_id=course.pk)
+    assert not Enrollment.objects.exists()
 
 
 def test_man_cannot_enrol_in_a_women_only_cohort(tree, make_user):
     course = tree.course(audience="women")
     course.save_revision().publish()
     man = make_user("trainee", national_id="29001010100013")
-    with pytest.raises(ValidationError):
+    with refused(Forbidden, "women_only"):
         services.enrollment_create(user=man, course_id=course.pk)
     woman = make_user("trainee", national_id="29001010100024")
-    assert services.enrollment_create(user=woman, course_id=course.pk)
+    enrollment, created = services.enrollment_create(user=woman, course_id=course.pk)
+    assert created and enrollment.status == "active"
 
 
 def test_leaving_twice_is_refused(check_course, trainee):
     services.enrollment_leave(user=trainee, course_id=check_course.pk)
-    with pytest.raises(ValidationError):
+    with refused(Conflict, "not_enrolled"):
         services.enrollment_leave(user=trainee, course_id=check_course.pk)
 
 
@@ -282,5 +295,34 @@ def test_reenrolling_resumes_progress(check_course, trainee):
     first, _second = lessons_of(check_course)
     submit(trainee, first, {0: [0], 1: [0, 1]})
     services.enrollment_leave(user=trainee, course_id=check_course.pk)
-    services.enrollment_create(user=trainee, course_id=check_course.pk)
+    _enrollment, created = services.enrollment_create(
+        user=trainee, course_id=check_course.pk
+    )
+    assert created  # back in the course: counted as a new enrolment
     assert LessonProgress.objects.get(user=trainee, lesson=first).completed_at
+
+
+def test_enrolling_twice_is_a_replay(check_course, trainee):
+    enrollment, created = services.enrollment_create(
+        user=trainee, course_id=check_course.pk
+    )
+    assert not created and enrollment.course_id == check_course.pk
+    assert Enrollment.objects.filter(user=trainee).count() == 1
+
+
+def test_negative_seconds_are_invalid(enrolled_lesson, trainee, asset):
+    with refused(Invalid, "negative_seconds"):
+        beat(trainee, enrolled_lesson, asset, watched=-1, when=10)
+
+
+def test_heartbeat_before_the_lesson_is_opened_is_refused(video_course, trainee, asset):
+    services.enrollment_create(user=trainee, course_id=video_course.pk)
+    lesson = lessons_of(video_course)[0]
+    with refused(Conflict, "lesson_not_opened"):
+        beat(trainee, lesson, asset, watched=5, when=10)
+
+
+def test_opening_a_lesson_without_an_enrolment_records_nothing(video_course, trainee):
+    lesson = lessons_of(video_course)[0]
+    assert not services.lesson_open(user=trainee, lesson_id=lesson.pk)
+    assert not LessonProgress.objects.exists()

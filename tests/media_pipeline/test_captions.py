@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from lms.kernel.errors import Invalid
 from media_pipeline import services
 from media_pipeline.captions import caption_text_to_webvtt, srt_to_webvtt
 from media_pipeline.models import Caption, VideoAsset
@@ -78,6 +79,30 @@ def test_caption_set_stores_webvtt_and_the_selector_lists_it():
     assert (language, label) == ("ar", "العربية") and url.endswith(".vtt")
     caption = Caption.objects.get()
     assert caption.file.read().decode().startswith("WEBVTT")
+
+
+@pytest.mark.django_db
+def test_caption_set_returns_the_track_and_refuses_a_bad_file_with_its_reason():
+    asset = VideoAsset.objects.create(title="T", original="videos/originals/x.mp4")
+    track = services.caption_set(
+        asset_id=asset.pk, language="en", label="English", file_name="e.srt",
+        data=SRT.encode(),
+    )  # fmt: skip
+    assert (track.language, track.label) == ("en", "English")
+    assert track.url.endswith(".vtt")
+    with pytest.raises(Invalid) as err:
+        services.caption_set(
+            asset_id=asset.pk, language="ar", label="x", file_name="x.srt",
+            data=b"just some text\n",
+        )  # fmt: skip
+    assert err.value.code == "no_cues" and err.value.message
+    with pytest.raises(Invalid) as err:
+        services.caption_set(
+            asset_id=asset.pk, language="", label="x", file_name="x.srt",
+            data=SRT.encode(),
+        )  # fmt: skip
+    assert err.value.code == "language"
+    assert Caption.objects.count() == 1
 
 
 @pytest.mark.django_db

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from lms.kernel.errors import Conflict, Invalid, NotFound
 from media_pipeline import ffmpeg_ops, jobs, services, storage_ops
 from media_pipeline.models import VideoAsset
 from media_pipeline.selectors import video_asset_get
@@ -63,9 +63,9 @@ def test_a_silent_tiny_clip_gets_one_rendition_and_no_audio_only(clips):
 
 @pytest.mark.parametrize("clip", ["empty", "text", "cut", "audio"])
 def test_ingest_refuses_a_bad_file_and_creates_nothing(clips, clip):
-    with pytest.raises(ValidationError) as err:
+    with pytest.raises(Invalid) as err:
         services.video_asset_ingest(file_path=str(clips[clip]), title="x", run_now=True)
-    assert err.value.messages[0]
+    assert err.value.code in ffmpeg_ops.REASONS and err.value.message
     assert VideoAsset.objects.count() == 0
 
 
@@ -219,8 +219,9 @@ def test_cancel_of_a_queued_job_makes_the_queued_task_a_no_op(clips):
 def test_cancel_refuses_a_finished_video(clips):
     asset = _stored_asset(clips["tiny"])
     VideoAsset.objects.filter(pk=asset.pk).update(status=VideoAsset.Status.READY)
-    with pytest.raises(ValidationError):
+    with pytest.raises(Conflict) as err:
         services.video_asset_cancel(asset_id=asset.pk)
+    assert err.value.code == "not_running"
 
 
 def test_retry_refuses_a_video_that_is_running(clips):
@@ -228,8 +229,16 @@ def test_retry_refuses_a_video_that_is_running(clips):
     VideoAsset.objects.filter(pk=asset.pk).update(
         status=VideoAsset.Status.TRANSCODING, heartbeat_at=timezone.now()
     )
-    with pytest.raises(ValidationError):
+    with pytest.raises(Conflict) as err:
         services.video_asset_retry(asset_id=asset.pk)
+    assert err.value.code == "running"
+
+
+def test_retry_and_cancel_of_an_unknown_video_are_not_found():
+    for action in (services.video_asset_retry, services.video_asset_cancel):
+        with pytest.raises(NotFound) as err:
+            action(asset_id=999_999)
+        assert err.value.code == "asset_not_found"
 
 
 def test_ffmpeg_failure_keeps_its_stderr_for_the_admin(clips, monkeypatch):

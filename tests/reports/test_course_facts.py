@@ -52,10 +52,8 @@ def world(db, make_user):
     lesson_s = LessonPage.objects.descendant_of(sewing).first()
     lesson_p = LessonPage.objects.descendant_of(phones).first()
     for user in cairo_women:
-        services.lesson_open(user=user, lesson=lesson_s, course=sewing, at=at(2025, 3))
-    services.lesson_open(
-        user=cairo_women[0], lesson=lesson_p, course=phones, at=at(2025, 3)
-    )
+        services.lesson_open(user=user, lesson_id=lesson_s.pk, at=at(2025, 3))
+    services.lesson_open(user=cairo_women[0], lesson_id=lesson_p.pk, at=at(2025, 3))
     CourseCompletion.objects.create(
         user=giza_man, course=sewing, completed_at=at(2025, 4)
     )

@@ -11,9 +11,9 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from assessments import selectors, services
 from assessments.importers import FORMATS, parse_file
-from assessments.models import QuestionBank
-from assessments.services import questions_import
+from lms.kernel.errors import NotFound
 
 
 class Command(BaseCommand):
@@ -30,19 +30,20 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
-        bank = QuestionBank.objects.filter(slug=options["bank"]).first()
-        if bank is None:
-            slugs = ", ".join(QuestionBank.objects.values_list("slug", flat=True))
+        try:
+            bank = selectors.bank_get(slug=options["bank"])
+        except NotFound:
+            slugs = ", ".join(b.slug for b in selectors.banks_list())
             raise CommandError(
                 f"No question bank “{options['bank']}”. Existing banks: {slugs or '—'}"
-            )
+            ) from None
         try:
             parsed = parse_file(
                 name=path.name, content=path.read_bytes(), fmt=options["format"]
             )
         except ValidationError as exc:
             raise CommandError(f"{path.name}: " + " ".join(exc.messages)) from None
-        report = questions_import(bank_id=bank.pk, parsed=parsed)
+        report = services.questions_import(bank_id=bank.id, parsed=parsed)
         for position, reason in report.skipped:
             self.stdout.write(f"  skipped  position {position}: {reason}")
         for position, reason in report.errors:

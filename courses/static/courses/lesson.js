@@ -54,7 +54,8 @@
   Array.prototype.forEach.call(root.querySelectorAll("form.kc"), function (form) {
     var score = form.querySelector(".score");
     function show(ok, data) {
-      if (!ok) { score.textContent = data.detail || ""; return; }
+      /* A refusal is the API's one error body {code, message, fields}. */
+      if (!ok) { score.textContent = data.message || ""; score.dataset.code = data.code || ""; return; }
       data.results.forEach(function (q) {
         var fb = form.querySelector('fieldset[data-q="' + q.index + '"] .fb');
         fb.textContent = (q.correct ? "✔ " + form.dataset.ok : "✘ " + form.dataset.no) +

@@ -67,9 +67,21 @@
   }
   function absolute(url) { return new URL(url, location.href).href; }
 
+  /* An API refusal ({code, message, fields}, lms/kernel/api/errors.py) as an Error
+     whose .code and .serverMessage say why; anything else keeps the status. */
+  async function refusal(response) {
+    var body = null;
+    try { body = await response.json(); } catch (error) { body = null; }
+    var error = new Error("manifest " + response.status);
+    error.status = response.status;
+    error.code = (body && body.code) || "";
+    error.serverMessage = (body && typeof body.message === "string") ? body.message : "";
+    return error;
+  }
+
   async function fetchManifest(manifestUrl) {
     var response = await fetch(manifestUrl, { credentials: "same-origin", headers: { Accept: "application/json" } });
-    if (!response.ok) throw new Error("manifest " + response.status);
+    if (!response.ok) throw await refusal(response);
     var data = await response.json();
     if (!data || !data.key || !Array.isArray(data.urls) || typeof data.size_bytes !== "number") {
       throw new Error("manifest shape");
@@ -206,7 +218,7 @@
         show("confirm", fill(msg.msgSize, formatSize(pending.size_bytes)));
         confirmBtn.focus();
       } catch (error) {
-        show("idle", msg.msgFailed);
+        show("idle", error.serverMessage || msg.msgFailed);
       } finally {
         saveBtn.disabled = false;
       }

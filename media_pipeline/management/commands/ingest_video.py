@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from lms.kernel.errors import ServiceError
 from media_pipeline.models import VideoAsset
+from media_pipeline.selectors import video_asset_progress_list
 from media_pipeline.services import video_asset_ingest
 
 
@@ -19,12 +20,12 @@ class Command(BaseCommand):
     def handle(self, *args, path: str, title: str, **options) -> None:
         try:
             data = video_asset_ingest(file_path=path, title=title, run_now=True)
-        except ValidationError as exc:
-            raise CommandError(f"refused {path}: {' '.join(exc.messages)}") from exc
+        except ServiceError as exc:
+            raise CommandError(f"refused {path}: {exc.message}") from exc
         self.stdout.write(f"asset {data.id}: {data.status}")
         if data.status != VideoAsset.Status.READY:
-            asset = VideoAsset.objects.get(pk=data.id)
-            raise CommandError(f"asset {data.id} {data.status}: {asset.error_message}")
+            [run] = video_asset_progress_list(asset_ids=[data.id])
+            raise CommandError(f"asset {data.id} {data.status}: {run.error}")
         for r in data.renditions:
             self.stdout.write(f"  {r.name}: {r.bandwidth // 1000} kbit/s {r.url}")
         if data.audio_only_url:

@@ -4,22 +4,26 @@ A manifest (the shape lms/static/lms/offline.js expects, see lms/pwa/README.md) 
 every URL the page needs without a connection: the page itself, the lesson page's own
 CSS and JS, the WebP renditions its images use (every width of their `srcset`, since
 the phone picks one at display time), the documents it offers for download, and for
-each video the small offline MP4, its poster and caption tracks (from media_pipeline's
-selectors), with their total size.
+each video the small offline MP4, its poster and caption tracks (from content's
+selectors: the video block is where lessons meet media assets), with their total size.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.staticfiles import finders
 from django.templatetags.static import static
+from django.utils.translation import gettext as _
+from wagtail.models import Page
 
+from content.selectors import video_offline_files
+from courses.data import OfflineManifest
 from courses.models import CoursePage, LessonPage, ModulePage
-from courses.selectors import enrollment_exists
+from courses.selectors.courses import enrollment_exists
 from lms.accounts.roles import Role, user_has_role
-from media_pipeline.selectors import video_asset_offline_files
+from lms.kernel.errors import Forbidden, NotFound
 
 # The lesson page's own files; base.html's shell files are precached by the worker.
 LESSON_STATIC_FILES = ("courses/lesson.css", "courses/lesson.js")
@@ -30,33 +34,30 @@ PAGE_HTML_ESTIMATE_BYTES = 30_000
 IMAGE_WIDTHS = {"image": (360, 720, 1080), "procedure": (360, 720)}
 
 
-@dataclass(frozen=True)
-class OfflineManifest:
-    key: str
-    title: str
-    page_url: str
-    files: dict[str, int]  # URL → size in bytes, in saving order
-
-    def as_json(self) -> dict:
-        return {
-            "key": self.key,
-            "title": self.title,
-            "page_url": self.page_url,
-            "urls": list(self.files),
-            "size_bytes": sum(self.files.values()),
-        }
-
-
-def offline_save_allowed(*, user, course: CoursePage) -> bool:
+def offline_save_allowed(*, user: Any, course_id: int) -> bool:
     """Who may save a course's lessons: its enrolled trainees, its instructors,
     the content team (Django staff) and ministry staff."""
     if not getattr(user, "is_authenticated", False):
         return False
     if user.is_staff or user_has_role(user, Role.MINISTRY_STAFF):
         return True
-    if course.instructors.filter(pk=user.pk).exists():
+    if CoursePage.objects.filter(pk=course_id, instructors=user).exists():
         return True
-    return enrollment_exists(user=user, course_id=course.pk)
+    return enrollment_exists(user=user, course_id=course_id)
+
+
+def _saveable(model: type[Page], page_id: int, user: Any) -> Any:
+    """The live page, once the user may save its course's lessons."""
+    page = model.objects.live().public().filter(pk=page_id).first()
+    course = CoursePage.objects.ancestor_of(page).first() if page else None
+    if page is None or course is None:
+        raise NotFound(_("This page does not exist or is not published."))
+    if not offline_save_allowed(user=user, course_id=course.pk):
+        raise Forbidden(
+            _("Enrol in the course to save its lessons for offline."),
+            code="not_enrolled",
+        )
+    return page
 
 
 def _static_size(name: str) -> int:
@@ -96,43 +97,47 @@ def _document_files(lesson: LessonPage) -> dict[str, int]:
     return files
 
 
-def _file_size(field_file) -> int:
+def _file_size(field_file: Any) -> int:
     try:
         return field_file.size
     except (OSError, ValueError):
         return 0
 
 
-def _lesson_files(lesson: LessonPage, request) -> dict[str, int]:
-    files = {lesson.get_url(request): PAGE_HTML_ESTIMATE_BYTES}
+def _lesson_files(lesson: LessonPage) -> dict[str, int]:
+    files = {lesson.get_url() or "": PAGE_HTML_ESTIMATE_BYTES}
     files.update({static(name): _static_size(name) for name in LESSON_STATIC_FILES})
     files.update(_image_files(lesson))
     files.update(_document_files(lesson))
     for asset_id in lesson.video_asset_ids():
         files.update(
-            {f.url: f.size_bytes for f in video_asset_offline_files(asset_id=asset_id)}
+            {f.url: f.size_bytes for f in video_offline_files(asset_id=asset_id)}
         )
     return files
 
 
-def lesson_offline_manifest(*, lesson: LessonPage, request) -> OfflineManifest:
+def lesson_offline_manifest(*, user: Any, lesson_id: int) -> OfflineManifest:
+    """What saving one lesson stores. Raises NotFound unless the lesson is live,
+    Forbidden unless the user may save its course (`offline_save_allowed`)."""
+    lesson = _saveable(LessonPage, lesson_id, user)
     return OfflineManifest(
         key=f"lesson:{lesson.pk}",
         title=lesson.title,
-        page_url=lesson.get_url(request),
-        files=_lesson_files(lesson, request),
+        page_url=lesson.get_url() or "",
+        files=_lesson_files(lesson),
     )
 
 
-def module_offline_manifest(*, module: ModulePage, request) -> OfflineManifest:
-    """The module page and every live lesson in it."""
-    files = {module.get_url(request): PAGE_HTML_ESTIMATE_BYTES}
+def module_offline_manifest(*, user: Any, module_id: int) -> OfflineManifest:
+    """The module page and every live lesson in it (same refusals as a lesson's)."""
+    module = _saveable(ModulePage, module_id, user)
+    files = {module.get_url() or "": PAGE_HTML_ESTIMATE_BYTES}
     lessons = LessonPage.objects.child_of(module).live().public().order_by("path")
     for lesson in lessons:
-        files.update(_lesson_files(lesson, request))
+        files.update(_lesson_files(lesson))
     return OfflineManifest(
         key=f"module:{module.pk}",
         title=module.title,
-        page_url=module.get_url(request),
+        page_url=module.get_url() or "",
         files=files,
     )

@@ -1,10 +1,13 @@
-"""Course content as Wagtail pages, and each trainee's enrolment and progress.
+"""Course content as Wagtail pages.
 
-Tree: CatalogPage → TradePage → CoursePage → ModulePage → LessonPage. Progress rows
-point at pages by id; completion is recorded once per (user, course).
+Tree: CatalogPage → TradePage → CoursePage → ModulePage → LessonPage. What a page
+shows beyond its own fields (outline, progress, enrolment) comes from
+`courses.page_views` through `rendering`: the models import nothing above them.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -18,6 +21,8 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from content.blocks import LessonStreamBlock
+from courses.models import rendering
+from courses.search import normalise_arabic, stream_text
 
 
 class Audience(models.TextChoices):
@@ -41,10 +46,8 @@ class CatalogPage(Page):
         verbose_name = _("course catalog")
 
     def get_context(self, request, *args, **kwargs):
-        from courses.selectors import catalog_filter
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(catalog_filter(params=request.GET))
+        context.update(rendering.page_context(self, request))
         return context
 
 
@@ -174,18 +177,12 @@ class CoursePage(Page):
         verbose_name = _("course")
 
     def get_context(self, request, *args, **kwargs):
-        from courses.sections import course_sections_for
-        from courses.selectors import course_page_state
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(course_page_state(course=self, request=request))
-        context["sections"] = course_sections_for(request=request, course_id=self.pk)
+        context.update(rendering.page_context(self, request))
         return context
 
     @property
     def search_text(self) -> str:
-        from courses.search import normalise_arabic
-
         return normalise_arabic(f"{self.title} {self.summary}")
 
 
@@ -200,13 +197,8 @@ class ModulePage(Page):
         verbose_name = _("module")
 
     def get_context(self, request, *args, **kwargs):
-        from courses.selectors import enrollment_exists
-
         context = super().get_context(request, *args, **kwargs)
-        course = CoursePage.objects.ancestor_of(self).first()
-        context["enrolled"] = course is not None and enrollment_exists(
-            user=request.user, course_id=course.pk
-        )
+        context.update(rendering.page_context(self, request))
         return context
 
 
@@ -239,20 +231,11 @@ class LessonPage(Page):
         verbose_name = _("lesson")
 
     def serve(self, request, *args, **kwargs):
-        """POST answers a knowledge check without JavaScript (same server scoring)."""
-        if request.method == "POST" and "check" in request.POST:
-            from courses.views import lesson_check_post
-
-            return lesson_check_post(request, lesson=self)
-        saving = "X-Offline-Save" in request.headers  # stored for later, not read now
-        if (
-            request.user.is_authenticated
-            and not saving
-            and not getattr(request, "is_preview", False)
-        ):
-            from courses.services import lesson_open
-
-            lesson_open(user=request.user, lesson=self, course=self.course)
+        """A knowledge check answered without JavaScript, or the visit recorded, then
+        the page (`courses.page_views.lesson_serve`)."""
+        response = rendering.page_serve(self, request)
+        if response is not None:
+            return response
         return super().serve(request, *args, **kwargs)
 
     @cached_property
@@ -260,18 +243,12 @@ class LessonPage(Page):
         return CoursePage.objects.ancestor_of(self).first()
 
     def get_context(self, request, *args, **kwargs):
-        from courses.selectors import lesson_page_state
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(
-            lesson_page_state(lesson=self, request=request, course=self.course)
-        )
+        context.update(rendering.page_context(self, request))
         return context
 
     @property
     def search_text(self) -> str:
-        from courses.search import normalise_arabic, stream_text
-
         return normalise_arabic(f"{self.title} {self.summary} {stream_text(self.body)}")
 
     def video_asset_ids(self) -> list[int]:
@@ -289,166 +266,9 @@ class LessonPage(Page):
             if item["type"] == "knowledge_check"
         ]
 
-    def knowledge_check_value(self, block_id: str):
+    def knowledge_check_value(self, block_id: str) -> Any:
+        """The stored value of one knowledge check of the lesson (None if absent)."""
         for block in self.body:
             if block.block_type == "knowledge_check" and block.id == block_id:
                 return block.value
         return None
-
-
-# --- Enrolment and progress --------------------------------------------------------
-
-
-class Enrollment(models.Model):
-    class Status(models.TextChoices):
-        ACTIVE = "active", _("Active")
-        COMPLETED = "completed", _("Completed")
-        LEFT = "left", _("Left")
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments"
-    )
-    course = models.ForeignKey(
-        CoursePage, on_delete=models.CASCADE, related_name="enrollments"
-    )
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
-    )
-    enrolled_at = models.DateTimeField(_("enrolled at"), auto_now_add=True)
-    left_at = models.DateTimeField(_("left at"), null=True, blank=True)
-    last_lesson = models.ForeignKey(
-        LessonPage, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-
-    class Meta:
-        verbose_name = _("enrolment")
-        verbose_name_plural = _("enrolments")
-        constraints = [
-            models.UniqueConstraint(fields=["user", "course"], name="uniq_enrollment")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user_id} → {self.course_id} ({self.status})"
-
-
-class LessonProgress(models.Model):
-    """One trainee's progress through one lesson."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
-    lesson = models.ForeignKey(
-        LessonPage, on_delete=models.CASCADE, related_name="progress"
-    )
-    course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="+")
-    opened_at = models.DateTimeField(_("first opened"))
-    last_opened_at = models.DateTimeField(_("last opened"))
-    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("lesson progress")
-        constraints = [
-            models.UniqueConstraint(fields=["user", "lesson"], name="uniq_lesson_prog")
-        ]
-        indexes = [models.Index(fields=["course", "user"])]
-
-
-class VideoProgress(models.Model):
-    """Seconds of one lesson video a trainee actually watched (monotonic)."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
-    lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="+")
-    asset_id = models.PositiveIntegerField(_("video asset id"))
-    watched_s = models.PositiveIntegerField(_("seconds watched"), default=0)
-    duration_s = models.PositiveIntegerField(_("video duration (s)"), default=0)
-    position_s = models.PositiveIntegerField(_("last position (s)"), default=0)
-    last_accepted_at = models.DateTimeField(_("last accepted heartbeat"))
-
-    class Meta:
-        verbose_name = _("video progress")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "lesson", "asset_id"], name="uniq_video_prog"
-            )
-        ]
-
-
-class CheckResult(models.Model):
-    """The best score a trainee reached on one knowledge check."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
-    lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="+")
-    block_id = models.CharField(_("check block id"), max_length=64)
-    best_score_pct = models.PositiveSmallIntegerField(_("best score (%)"), default=0)
-    passed_at = models.DateTimeField(_("passed at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("knowledge-check result")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "lesson", "block_id"], name="uniq_check_result"
-            )
-        ]
-
-
-class ProgressEvent(models.Model):
-    """A client event already applied: replaying its id changes nothing."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
-    client_event_id = models.CharField(_("client event id"), max_length=64)
-    kind = models.CharField(_("kind"), max_length=20)
-    accepted = models.BooleanField(_("accepted"))
-    detail = models.CharField(_("detail"), max_length=200, blank=True)
-    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("progress event")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "client_event_id"], name="uniq_progress_event"
-            )
-        ]
-
-
-class LiveAttendance(models.Model):
-    """Minutes a trainee attended one live class (reported by virtual_classes)."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
-    course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="+")
-    source_key = models.CharField(_("source"), max_length=100)
-    minutes = models.PositiveIntegerField(_("minutes"))
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = _("live-class attendance")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "course", "source_key"], name="uniq_live_attendance"
-            )
-        ]
-
-
-class CourseCompletion(models.Model):
-    """A course completed: recorded exactly once per trainee and course."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
-    course = models.ForeignKey(
-        CoursePage, on_delete=models.CASCADE, related_name="completions"
-    )
-    completed_at = models.DateTimeField(_("completed at"))
-
-    class Meta:
-        verbose_name = _("course completion")
-        constraints = [
-            models.UniqueConstraint(fields=["user", "course"], name="uniq_completion")
-        ]

@@ -1,0 +1,27 @@
+"""Reads about what lessons are made of: the media assets of their video blocks.
+
+The video block is the one place a lesson meets a media asset (DESIGN.md: content uses
+media assets, courses uses content). Courses asks here for a lesson video's player
+data (its duration bounds a heartbeat), the files it needs offline and the demo clip
+for its demo lesson; only this module and the block call media_pipeline.
+"""
+
+from __future__ import annotations
+
+from content.data import OfflineFileData, VideoAssetData
+from media_pipeline import selectors as media
+
+
+def video_get(*, asset_id: int) -> VideoAssetData | None:
+    """The player's data for a lesson video (None for an unknown asset)."""
+    return media.video_asset_get(asset_id=asset_id)
+
+
+def video_offline_files(*, asset_id: int) -> tuple[OfflineFileData, ...]:
+    """What playing a lesson video with no connection needs (empty until ready)."""
+    return media.video_asset_offline_files(asset_id=asset_id)
+
+
+def video_demo_get() -> VideoAssetData | None:
+    """The media pipeline's demo clip once it is ready (for courses' demo lesson)."""
+    return media.video_asset_demo_get()

@@ -1,0 +1,105 @@
+"""The catalog: published courses by trade, level and audience, and search."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from wagtail.models import Locale
+from wagtail.query import PageQuerySet
+
+from courses.data import (
+    CatalogData,
+    CatalogPageData,
+    CourseCardData,
+    Option,
+    SearchHitData,
+)
+from courses.models import Audience, CatalogPage, CoursePage, LessonPage, TradePage
+from lms.kernel.text import normalise_query
+
+
+def _locale_pages(qs: PageQuerySet) -> PageQuerySet:
+    """Pages in the active language, falling back to the default (Arabic) source."""
+    active = Locale.get_active()
+    localised = qs.filter(locale=active)
+    if active.language_code != Locale.get_default().language_code and (
+        not localised.exists()
+    ):
+        return qs.filter(locale=Locale.get_default())
+    return localised
+
+
+def catalog_page_get() -> CatalogPageData | None:
+    """The published catalog page's title and introduction, if there is one."""
+    page = CatalogPage.objects.live().public().first()
+    return CatalogPageData(title=page.title, intro=page.intro) if page else None
+
+
+def _card(course: CoursePage) -> CourseCardData:
+    return CourseCardData(
+        id=course.pk,
+        title=course.title,
+        url=course.get_url() or "",
+        summary=course.summary,
+        level_name=course.skill_level.name,
+        estimated_hours=course.estimated_hours,
+        audience=course.audience,
+        audience_label=str(course.get_audience_display()),
+    )
+
+
+def catalog_filter(*, params: Mapping[str, str]) -> CatalogData:
+    """Live courses filtered by trade, level and audience (unknown values ignored)."""
+    from registry.selectors import skill_level_list
+
+    trades = list(_locale_pages(TradePage.objects.live().public()).order_by("path"))
+    levels = skill_level_list()
+    courses = _locale_pages(CoursePage.objects.live().public()).select_related(
+        "skill_level", "occupation"
+    )
+    selected = {
+        "trade": params.get("trade", ""),
+        "level": params.get("level", ""),
+        "audience": params.get("audience", ""),
+    }
+    trade = next((t for t in trades if t.trade == selected["trade"]), None)
+    if trade is not None:
+        courses = courses.descendant_of(trade)
+    else:
+        selected["trade"] = ""
+    if selected["level"] in {level.code for level in levels}:
+        courses = courses.filter(skill_level__code=selected["level"])
+    else:
+        selected["level"] = ""
+    if selected["audience"] in Audience.values:
+        courses = courses.filter(audience=selected["audience"])
+    else:
+        selected["audience"] = ""
+    return CatalogData(
+        courses=tuple(_card(c) for c in courses.order_by("path")),
+        trades=tuple(Option(value=t.trade, label=t.title) for t in trades),
+        levels=tuple(Option(value=level.code, label=level.name) for level in levels),
+        audiences=tuple(
+            Option(value=value, label=str(label)) for value, label in Audience.choices
+        ),
+        selected=selected,
+    )
+
+
+def search_pages(*, query: str, limit: int = 30) -> list[SearchHitData]:
+    """Published, public courses and lessons matching an Arabic-normalised query."""
+    normalised = normalise_query(query)
+    if not normalised:
+        return []
+    hits: list[SearchHitData] = []
+    for model in (CoursePage, LessonPage):
+        qs = model.objects.live().public()
+        hits.extend(
+            SearchHitData(
+                title=page.title,
+                url=page.get_url() or "",
+                kind=str(page.get_verbose_name()),
+            )
+            for page in qs.search(normalised, operator="and")[:limit]
+        )
+    return hits[:limit]
