@@ -591,6 +591,16 @@ TASKS_RQ_WORKER_TTL_S = env.int("TASKS_RQ_WORKER_TTL_S", default=60)
 # checks the scheduler lock: one held by a dead worker is released and taken over, so
 # deferred tasks run again within this long of a killed worker (lms/ops/rq_worker.py).
 TASKS_RQ_MAINTENANCE_S = env.int("TASKS_RQ_MAINTENANCE_S", default=60)
+# Statistics (lms.reports): the sweep refreshes the summary every
+# REPORTS_REFRESH_EVERY_S (the months from last month on; all of it every
+# REPORTS_FULL_REFRESH_EVERY_S), and sooner once REPORTS_REFRESH_AFTER_CHANGES facts
+# changed, but not within REPORTS_REFRESH_MIN_GAP_S of the last one. Staff may ask
+# for a refresh once every REPORTS_REFRESH_NOW_EVERY_S.
+REPORTS_REFRESH_EVERY_S = env.int("REPORTS_REFRESH_EVERY_S", default=3600)
+REPORTS_FULL_REFRESH_EVERY_S = env.int("REPORTS_FULL_REFRESH_EVERY_S", default=86400)
+REPORTS_REFRESH_AFTER_CHANGES = env.int("REPORTS_REFRESH_AFTER_CHANGES", default=100)
+REPORTS_REFRESH_MIN_GAP_S = env.int("REPORTS_REFRESH_MIN_GAP_S", default=120)
+REPORTS_REFRESH_NOW_EVERY_S = env.int("REPORTS_REFRESH_NOW_EVERY_S", default=60)
 # /healthz gives Redis this long to answer a PING before naming it down.
 HEALTHZ_REDIS_TIMEOUT_S = env.float("HEALTHZ_REDIS_TIMEOUT_S", default=1.0)
 # Registry imports: a run that stopped beating for this long is run again (a new run

@@ -207,3 +207,31 @@ class VerificationProbeData:
 
     serial: str
     token: str
+
+
+@dataclass(frozen=True)
+class DirectorateWorkloadData:
+    """One directorate's queue and speed (registry.selectors.workload).
+
+    `pending_by_age`: pending certificates by days waiting, in the buckets of
+    `WORKLOAD_AGE_BUCKETS`; `median_days`/`p90_days`: from the certificate's
+    creation (the passed test handed over) to its issue, for those issued in the
+    period (paper-era records excluded: they were never waiting); None when none."""
+
+    governorate_code: str
+    pending_by_age: tuple[int, ...]
+    issued: int
+    median_days: float | None
+    p90_days: float | None
+
+    @property
+    def pending(self) -> int:
+        return sum(self.pending_by_age)
+
+
+@dataclass(frozen=True)
+class WorkloadData:
+    directorates: tuple[DirectorateWorkloadData, ...]
+    bucket_days: tuple[int, ...]  # upper bounds of the age buckets; the last open
+    issued_from: dt.date
+    issued_to: dt.date

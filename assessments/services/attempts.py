@@ -31,6 +31,7 @@ from assessments.selectors.exams import eligibility_problems
 from assessments.selectors.people import person
 from assessments.services.grading import finalise, grade_items
 from lms.kernel.errors import Conflict, NotFound
+from lms.kernel.report_rows import report_facts_changed
 
 
 def _draw(blueprint: ExamBlueprint, rng: random.Random) -> list[Question]:
@@ -201,6 +202,7 @@ def _submit(
     attempt.auto_submitted = auto
     attempt.status = AttemptStatus.AWAITING_GRADING
     attempt.save(update_fields=["submitted_at", "auto_submitted", "status"])
+    report_facts_changed(month=timezone.localdate(attempt.submitted_at))
     if grade_items(attempt):
         finalise(attempt)
     return attempt

@@ -26,6 +26,7 @@ from assessments.selectors.people import ASSESSORS, has_any_role, person
 from assessments.services.questions import q2
 from assessments.services.results import skill_result_evaluate
 from lms.kernel.errors import Conflict, Forbidden, Invalid, NotFound
+from lms.kernel.report_rows import report_facts_changed
 
 MAX_EVIDENCE_BYTES = 8 * 1024 * 1024
 
@@ -112,6 +113,7 @@ def _submit_scores(assessment: PracticalAssessment, criteria: dict[int, Any]) ->
     assessment.percent = q2(earned * 100 / total_weight)
     assessment.status = PracticalStatus.SUBMITTED
     assessment.submitted_at = timezone.now()
+    report_facts_changed()
 
 
 @transaction.atomic

@@ -23,6 +23,7 @@ from courses.models import (
     VideoProgress,
 )
 from lms.kernel.errors import Invalid, NotFound
+from lms.kernel.report_rows import report_facts_changed
 
 
 @transaction.atomic
@@ -81,6 +82,7 @@ def evaluate_lesson(
             return
     progress.completed_at = timezone.now()
     progress.save(update_fields=["completed_at"])
+    report_facts_changed()
     evaluate_course(user_id=user.pk, course=course)
 
 
@@ -122,6 +124,7 @@ def evaluate_course(*, user_id: int, course: CoursePage) -> CourseCompletion | N
     enrollment.status = Enrollment.Status.COMPLETED
     enrollment.save(update_fields=["status"])
     if created:
+        report_facts_changed()
         transaction.on_commit(
             lambda: signals.course_completed.send(
                 sender=CourseCompletion,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from courses.data import EnrollmentData
 from courses.models import Audience, CourseCompletion, CoursePage, Enrollment
 from lms.kernel.errors import Conflict, Forbidden, NotFound
+from lms.kernel.report_rows import report_facts_changed
 
 
 def _data(enrollment: Enrollment) -> EnrollmentData:
@@ -54,6 +55,8 @@ def enrollment_create(*, user: Any, course_id: int) -> tuple[EnrollmentData, boo
         enrollment.left_at = None
         enrollment.save(update_fields=["status", "left_at"])
         created = True
+    if created:
+        report_facts_changed()
     return _data(enrollment), created
 
 

@@ -1,8 +1,10 @@
 """Who may see which figures. One place, so pages, exports and the API agree.
 
-Ministry staff see everything; instructors only the courses they teach; every other
-role (trainees, assessors, content team) is refused. Other government systems reach
-the API with a token whose API client carries the scope ``reports:read``.
+Head-office staff see everything and compare directorates; a directorate's staff see
+their directorate's governorates only (lms.accounts.selectors.staff_scope, the one
+rule of every staff list); instructors only the courses they teach; every other role
+(trainees, assessors, content team) is refused. Other government systems reach the
+API with a token whose API client carries the scope ``reports:read``.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from django.core.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission
 
 from lms.accounts.roles import Role, user_has_role
+from lms.accounts.selectors import staff_scope
+from lms.kernel.errors import Forbidden
 from lms.reports.selectors import ReportScope
 
 READ_SCOPE = "reports:read"
@@ -44,8 +48,8 @@ def report_scope_for(user) -> ReportScope:
         if has_scope(user, READ_SCOPE):
             return ReportScope()
         raise PermissionDenied
-    if user_has_role(user, Role.MINISTRY_STAFF):
-        return ReportScope()
+    if user_has_role(user, Role.MINISTRY_STAFF) or user.is_superuser:
+        return staff_report_scope(user)
     if user_has_role(user, Role.INSTRUCTOR):
         from courses.selectors import course_list_for_instructor
 
@@ -53,6 +57,26 @@ def report_scope_for(user) -> ReportScope:
             course_ids=tuple(c.id for c in course_list_for_instructor(user=user))
         )
     raise PermissionDenied
+
+
+def staff_report_scope(user) -> ReportScope:
+    """A staff member's figures: all (head office) or their directorate's; staff not
+    assigned to a directorate yet are refused, as by every staff tool."""
+    try:
+        scope = staff_scope(user_id=user.pk)
+    except Forbidden as refusal:
+        raise PermissionDenied(refusal.message) from None
+    if scope.head_office:
+        return ReportScope()
+    return ReportScope(governorate_codes=tuple(sorted(scope.governorate_codes)))
+
+
+def is_staff_viewer(user) -> bool:
+    """Staff (not an instructor's or an API client's view): may ask for a refresh
+    and open the directorate workload."""
+    if not getattr(user, "is_authenticated", False) or api_client_of(user):
+        return False
+    return bool(user.is_superuser or user_has_role(user, Role.MINISTRY_STAFF))
 
 
 class CanReadReports(BasePermission):

@@ -13,6 +13,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 WIDTH = 640
+LRI, PDI = "\u2066", "\u2069"  # a left-to-right isolate inside an Arabic line
 BAR_H = 18
 GAP = 6
 FONT = 'font-family="Tahoma, Arial, sans-serif" font-size="12"'
@@ -64,7 +65,7 @@ def bar_chart(
             f'<rect x="{bar_x}" y="{y}" width="{w}" height="{BAR_H}" '
             f'fill="{COLORS[0]}"></rect>'
             f'<text x="{value_x}" y="{text_y}" text-anchor="{anchor_value}">'
-            f"{escape(bar.display)}</text>"
+            f"{escape(ltr(bar.display))}</text>"
         )
     return _svg(height, title, desc, body, rtl)
 
@@ -134,6 +135,14 @@ def line_chart(
             f'<text x="{text_x}" y="15" text-anchor="start">{escape(name)}</text>'
         )
     return _svg(height, title, desc, body, rtl)
+
+
+def ltr(text: str) -> str:
+    """A figure kept left to right in a right-to-left line ("<5" stays "<5", "+12%"
+    stays "+12%"); already isolated text is left as it is."""
+    if not text or text.startswith(LRI):
+        return text
+    return f"{LRI}{text}{PDI}"
 
 
 def _fmt(value: float) -> str:

@@ -23,6 +23,9 @@ from lms.reports.models import ReportFact, ReportRefresh
 
 SMALL_CELL = 5
 SUPPRESSED = "<5"
+# Shown in a page or a chart: isolated left-to-right (LRI … PDI). Bare in an
+# Arabic line, "<" takes the line's direction and is mirrored: readers saw "5>".
+SUPPRESSED_DISPLAY = "\u2066<5\u2069"
 
 DIMENSIONS: dict[str, str] = {
     "governorate": "governorate_code",
@@ -76,13 +79,28 @@ class ReportFilters:
 
 @dataclass(frozen=True)
 class ReportScope:
-    """Which facts a viewer may see: every fact (None) or these courses only."""
+    """Which facts a viewer may see: every course (`course_ids` None) or these only;
+    every governorate (`governorate_codes` None: the head office, API clients) or a
+    directorate's governorates only (a fact belongs to the directorate of its
+    governorate; facts with no governorate recorded to the head office alone)."""
 
     course_ids: tuple[int, ...] | None = None
+    governorate_codes: tuple[str, ...] | None = None
 
     @property
     def everything(self) -> bool:
+        """Every course's facts (instructors see their courses only)."""
         return self.course_ids is None
+
+    @property
+    def directorate(self) -> bool:
+        """Limited to a directorate's governorates."""
+        return self.governorate_codes is not None
+
+    def covers(self, governorate_code: str) -> bool:
+        return self.governorate_codes is None or (
+            governorate_code in self.governorate_codes
+        )
 
 
 @dataclass(frozen=True)
@@ -99,7 +117,7 @@ class Cell:
     @property
     def display(self) -> str:
         if self.value is None:
-            return SUPPRESSED
+            return SUPPRESSED_DISPLAY
         return formats.number_format(self.value, force_grouping=True)
 
     @property
@@ -166,6 +184,8 @@ def _filtered(qs: QuerySet, filters: ReportFilters, scope: ReportScope) -> Query
         qs = qs.filter(level_code=filters.level)
     if not scope.everything:
         qs = qs.filter(course_id__in=scope.course_ids)
+    if scope.governorate_codes is not None:
+        qs = qs.filter(governorate_code__in=scope.governorate_codes)
     return qs
 
 

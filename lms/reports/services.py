@@ -5,13 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from itertools import islice
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from lms.reports.facts import fact_sources, iter_facts
 from lms.reports.models import ReportFact, ReportRefresh
 
 BATCH = 5000
+# Two refreshes at once (the sweep's and a staff member's) would each delete what the
+# other had not yet committed and insert their rows: every figure doubled. On
+# PostgreSQL they queue on this lock; SQLite serialises writers anyway.
+_LOCK_KEY = 0x5245504F  # "REPO"
 
 
 def facts_refresh(*, since: dt.date | None = None) -> ReportRefresh:
@@ -27,6 +31,9 @@ def facts_refresh(*, since: dt.date | None = None) -> ReportRefresh:
     total = 0
     owners: dict[str, str] = {}
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
         stale = ReportFact.objects.all()
         if since is not None:
             stale = stale.filter(month__gte=since)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -35,6 +36,19 @@ def _teaching_instructor(user) -> bool:
     return bool(course_list_for_instructor(user=user))
 
 
+def _staff_with_scope(user) -> bool:
+    """Staff whose account has a directorate (or the head office): the page's rule."""
+    from lms.reports.access import is_staff_viewer, staff_report_scope
+
+    if not is_staff_viewer(user):
+        return False
+    try:
+        staff_report_scope(user)
+    except PermissionDenied:
+        return False
+    return True
+
+
 @hooks.register("maharat_nav_entries")
 def reports_nav_entries() -> list[NavEntry]:
     """The statistics: every figure for staff, their own courses' for instructors
@@ -50,6 +64,17 @@ def reports_nav_entries() -> list[NavEntry]:
             order=10,
         ),
         NavEntry(
+            key="reports.workload",
+            label=_("Directorate workload"),
+            description=_(
+                "Pending certificates by days waiting; days from pass to issue"
+            ),
+            url_name="reports:workload",
+            shown_to=_staff_with_scope,
+            section="follow_up",
+            order=20,
+        ),
+        NavEntry(
             key="reports.course_statistics",
             label=_("My courses' statistics"),
             description=_(
@@ -61,6 +86,14 @@ def reports_nav_entries() -> list[NavEntry]:
             order=30,
         ),
     ]
+
+
+@hooks.register("maharat_periodic")
+def reports_refresh_if_due():
+    """The summary is refreshed on a schedule and after many changed facts."""
+    from lms.reports.schedule import refresh_if_due
+
+    return refresh_if_due()
 
 
 def seed_report_figures(stdout) -> None:

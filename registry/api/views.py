@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
+from lms.accounts.selectors import staff_scope
 from lms.kernel.api.schema import ERROR_RESPONSE
 from lms.kernel.errors import Invalid
 from lms.kernel.headers import private_answer
@@ -240,4 +241,14 @@ class StatisticsView(APIView):
     def get(self, request: Request) -> Response:
         filters = ListFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        return Response(asdict(certificate_statistics(**filters.validated_data)))
+        codes = None  # API clients: every governorate; staff: their directorate's
+        if getattr(request.user, "api_client", None) is None:
+            scope = staff_scope(user_id=request.user.pk)
+            codes = None if scope.head_office else scope.governorate_codes
+        return Response(
+            asdict(
+                certificate_statistics(
+                    **filters.validated_data, governorate_codes=codes
+                )
+            )
+        )

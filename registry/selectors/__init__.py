@@ -33,6 +33,7 @@ from registry.selectors.verification import (
     verification_serial_parse,
     verification_token_state,
 )
+from registry.selectors.workload import directorate_workload
 
 __all__ = [
     "MAX_PAGE_SIZE",
@@ -46,6 +47,7 @@ __all__ = [
     "certificate_pending_count",
     "certificate_pending_list",
     "certificate_statistics",
+    "directorate_workload",
     "import_job_get",
     "import_job_list",
     "occupation_get",

@@ -18,8 +18,10 @@ from django.db.models import (
 )
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lms.accounts.selectors import user_has_disability_expression
+from lms.kernel.errors import Forbidden
 from lms.kernel.report_rows import fact_rows
 from registry.cache import STATS_TTL_S, statistics_cache_key
 from registry.data import CertificateStatisticsData, CountData
@@ -35,11 +37,19 @@ def certificate_statistics(
     status: str | None = None,
     issued_from: dt.date | None = None,
     issued_to: dt.date | None = None,
+    governorate_codes: Iterable[str] | None = None,
 ) -> CertificateStatisticsData:
     """Counts by status, occupation, level, governorate, gender and month of issue.
 
+    `governorate_codes`: a directorate's staff count their governorates only (None:
+    every governorate); asking for another governorate is refused (Forbidden).
     Cached until the registry next changes (registry.cache.statistics_cache_key)."""
-    filters = {
+    codes = None if governorate_codes is None else sorted(set(governorate_codes))
+    if codes is not None and governorate and governorate not in codes:
+        raise Forbidden(
+            _("These figures belong to another directorate."), code="other_directorate"
+        )
+    filters: dict[str, Any] = {
         name: value
         for name, value in (
             ("occupation", occupation),
@@ -51,6 +61,8 @@ def certificate_statistics(
         )
         if value
     }
+    if codes is not None:
+        filters["governorate_codes"] = codes
     key = statistics_cache_key(filters)
     answer = cache.get(key)
     if not isinstance(answer, CertificateStatisticsData):
@@ -62,6 +74,8 @@ def certificate_statistics(
             issued_from=issued_from,
             issued_to=issued_to,
         )
+        if codes is not None:
+            qs = qs.filter(governorate_code__in=codes)
         answer = _statistics(qs)
         cache.set(key, answer, STATS_TTL_S)
     return answer

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from lms.kernel.report_rows import report_facts_changed
 from registry.audit import audit_append
 from registry.cache import verification_cache_clear_many
 from registry.data import BulkWriteData, PaperRecord
@@ -65,6 +66,8 @@ def certificates_bulk_upsert(
             if attempt == _SERIAL_ATTEMPTS - 1:
                 raise
     verification_cache_clear_many(serials=updated)
+    oldest = min((r.issue_date for r in unique), default=None)
+    report_facts_changed(count=inserted + len(updated), month=oldest)
     return BulkWriteData(
         inserted=inserted,
         updated=len(updated),

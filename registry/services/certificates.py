@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from lms.accounts.national_id import parse_national_id
 from lms.accounts.roles import Role, user_has_role
 from lms.kernel.errors import Conflict, Forbidden, Invalid, NotFound
+from lms.kernel.report_rows import report_facts_changed
 from registry.audit import audit_append
 from registry.cache import verification_cache_clear
 from registry.converters import certificate_data
@@ -259,6 +260,7 @@ def certificate_approve(*, certificate_id: int, approver_id: int) -> Certificate
     )
     verification_cache_clear(serial=cert.serial)
     transaction.on_commit(lambda: verification_cache_clear(serial=cert.serial))
+    report_facts_changed(month=cert.issue_date)
     return certificate_data(cert)
 
 
@@ -307,4 +309,5 @@ def certificate_revoke(
     # Now, and again after commit: a reader in between may have cached the old state.
     verification_cache_clear(serial=cert.serial)
     transaction.on_commit(lambda: verification_cache_clear(serial=cert.serial))
+    report_facts_changed(month=timezone.localdate())
     return certificate_data(cert)

@@ -198,6 +198,10 @@ def test_statistics_count_by_dimension(make_issued, make_pending):
 
 
 def test_ministry_staff_session_may_use_the_api(ministry_staff, make_issued):
+    from lms.accounts.services import staff_directorate_assign
+
+    # statistics are scoped by directorate (tests/registry/test_statistics_scope.py)
+    staff_directorate_assign(user_id=ministry_staff.pk, directorate_code="HQ")
     make_issued()
     api = APIClient()
     api.force_authenticate(ministry_staff)

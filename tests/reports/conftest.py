@@ -8,6 +8,7 @@ import pytest
 from django.utils import translation
 from wagtail import hooks
 
+from lms.accounts.services import staff_directorate_assign
 from lms.reports.facts import HOOK_NAME
 from lms.reports.selectors import ReportFilters, ReportScope
 from lms.reports.services import facts_refresh
@@ -72,6 +73,23 @@ def known_facts(c1: int, c2: int) -> list[dict]:
             "certificates_issued", "2025-01-01", "01", "7531", a, "female", 0, None, 12
         ),
     ]
+
+
+@pytest.fixture
+def ministry_staff(make_user):
+    """Head-office staff: every directorate's figures (staff with no directorate
+    are refused by every staff tool, lms.accounts.selectors.staff_scope)."""
+    user = make_user("ministry_staff", is_staff=True)
+    staff_directorate_assign(user_id=user.pk, directorate_code="HQ")
+    return user
+
+
+@pytest.fixture
+def directorate_staff(make_user):
+    """Staff of Dakahlia's directorate (governorate 12)."""
+    user = make_user("ministry_staff", is_staff=True)
+    staff_directorate_assign(user_id=user.pk, directorate_code="12")
+    return user
 
 
 @pytest.fixture

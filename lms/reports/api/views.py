@@ -40,7 +40,8 @@ class _ReportsView(APIView):
         data = request.query_params.copy()
         if metric:
             data["metric"] = metric
-        form = ReportFilterForm(data, metrics=metrics_for(self.report_scope))
+        scope = self.report_scope
+        form = ReportFilterForm(data, metrics=metrics_for(scope), scope=scope)
         if not form.is_valid():
             raise Invalid.from_form(form)
         return form.filters(), form.cleaned_data["metric"]
