@@ -406,9 +406,11 @@ def run() -> None:
     from django.contrib.auth.models import Group
 
     from lms.accounts.models import User
+    from lms.accounts.services import staff_directorate_assign
 
     staff = User.objects.create(username="bench-staff", is_staff=True)
     staff.groups.add(Group.objects.get(name="ministry_staff"))
+    staff_directorate_assign(user_id=staff.pk, directorate_code="HQ")
     client = Client()
     client.force_login(staff)
     for metric in ("enrolments", "active_trainees", "certificates_issued"):

@@ -235,3 +235,14 @@ class WorkloadData:
     bucket_days: tuple[int, ...]  # upper bounds of the age buckets; the last open
     issued_from: dt.date
     issued_to: dt.date
+
+
+class IssueWaitRow(NamedTuple):
+    """Certificates issued in `month` in a governorate after `days` whole days of
+    waiting (registry.selectors.issue_wait_histogram). A tuple: the reports' refresh
+    reads tens of thousands."""
+
+    month: dt.date
+    governorate_code: str
+    days: int
+    certificates: int

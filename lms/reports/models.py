@@ -55,3 +55,23 @@ class ReportRefresh(models.Model):
 
     def __str__(self) -> str:
         return f"{self.started_at:%Y-%m-%d %H:%M} ({self.rows} rows)"
+
+
+class IssueWaitFact(models.Model):
+    """Certificates issued in a month in a governorate after `days` whole days of
+    waiting (registry.selectors.issue_wait_histogram), refreshed with the facts:
+    the workload page's median and 90th percentile over 60 months come from these
+    few thousand rows instead of every certificate."""
+
+    month = models.DateField(_("month"))
+    governorate_code = models.CharField(_("governorate"), max_length=4, blank=True)
+    days = models.PositiveIntegerField(_("days waited"))
+    count = models.BigIntegerField(_("certificates"))
+
+    class Meta:
+        verbose_name = _("issue wait")
+        verbose_name_plural = _("issue waits")
+        indexes = [models.Index(fields=["month"], name="reports_wait_month")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.governorate_code}: {self.days} d"

@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from lms.reports.facts import fact_sources, iter_facts
-from lms.reports.models import ReportFact, ReportRefresh
+from lms.reports.models import IssueWaitFact, ReportFact, ReportRefresh
 
 BATCH = 5000
 # Two refreshes at once (the sweep's and a staff member's) would each delete what the
@@ -45,6 +45,7 @@ def facts_refresh(*, since: dt.date | None = None) -> ReportRefresh:
                     ReportFact(**fact.__dict__) for fact in batch
                 )
                 total += len(batch)
+        total += _waits_refresh(since)
         refresh = ReportRefresh.objects.create(
             started_at=started,
             finished_at=timezone.now(),
@@ -53,3 +54,27 @@ def facts_refresh(*, since: dt.date | None = None) -> ReportRefresh:
             errors=errors[:100],
         )
     return refresh
+
+
+def _waits_refresh(since: dt.date | None) -> int:
+    """The registry's issue waits (the workload page's percentiles), same months."""
+    from registry.selectors import issue_wait_histogram
+
+    stale = IssueWaitFact.objects.all()
+    if since is not None:
+        stale = stale.filter(month__gte=since)
+    stale.delete()
+    rows = issue_wait_histogram(since=since)
+    total = 0
+    while batch := list(islice(rows, BATCH)):
+        IssueWaitFact.objects.bulk_create(
+            IssueWaitFact(
+                month=r.month,
+                governorate_code=r.governorate_code,
+                days=r.days,
+                count=r.certificates,
+            )
+            for r in batch
+        )
+        total += len(batch)
+    return total

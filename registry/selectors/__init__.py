@@ -33,7 +33,7 @@ from registry.selectors.verification import (
     verification_serial_parse,
     verification_token_state,
 )
-from registry.selectors.workload import directorate_workload
+from registry.selectors.workload import directorate_workload, issue_wait_histogram
 
 __all__ = [
     "MAX_PAGE_SIZE",
@@ -49,6 +49,7 @@ __all__ = [
     "certificate_statistics",
     "directorate_workload",
     "import_job_get",
+    "issue_wait_histogram",
     "import_job_list",
     "occupation_get",
     "occupation_list",

@@ -11,6 +11,8 @@ from django.db import connection
 from django.utils import timezone
 
 from lms.kernel.navigation import nav_entries
+from lms.reports.services import facts_refresh
+from lms.reports.speeds import issue_speeds
 from registry.models import Certificate
 from registry.selectors import directorate_workload
 from registry.services import certificate_approve, certificate_create_pending
@@ -46,7 +48,9 @@ def queue(db, ministry_staff, make_user):
         certificate_approve(certificate_id=cert.id, approver_id=approver.pk)
         issued_at = NOW - 0.5 * DAY
         Certificate.objects.filter(pk=cert.id).update(
-            approved_at=issued_at, created_at=issued_at - waited * DAY
+            # a minute over the whole days: truncated to them in the summary
+            approved_at=issued_at,
+            created_at=issued_at - waited * DAY - dt.timedelta(minutes=1),
         )
 
     for age in (2, 10, 100):
@@ -60,6 +64,7 @@ def queue(db, ministry_staff, make_user):
     Certificate.objects.filter(created_at__lt=NOW - 800 * DAY).update(
         source="paper_import"
     )
+    facts_refresh()  # the page's days to issue come from the summary
 
 
 def _period():
@@ -87,6 +92,18 @@ def test_percentile_cont_and_the_window_fallback_agree(queue):
     fast = directorate_workload(**_period(), now=NOW)
     portable = directorate_workload(**_period(), percentiles="window", now=NOW)
     assert fast == portable
+
+
+def test_the_summary_gives_the_same_percentiles_as_the_database(queue):
+    exact = _rows(directorate_workload(**_period(), now=NOW))
+    summary = issue_speeds(**_period())
+    assert set(summary) == {"01", "12"}
+    for code, (issued, median, p90) in summary.items():
+        assert (issued, median, p90) == (
+            exact[code].issued,
+            exact[code].median_days,
+            exact[code].p90_days,
+        )
 
 
 def test_workload_of_one_directorate_holds_nothing_of_another(queue):
