@@ -299,6 +299,24 @@ AXES_LOCKOUT_CALLABLE = "lms.accounts.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_SENSITIVE_PARAMETERS = ["password", "national_id"]
 
+# Sign-up attempts per client IP and per national ID typed ("N/s|m|h|d"; a fixed
+# window in the cache). Over the limit the form answers 429.
+ACCOUNTS_SIGNUP_RATE_IP = env.str("ACCOUNTS_SIGNUP_RATE_IP", default="20/h")
+ACCOUNTS_SIGNUP_RATE_NATIONAL_ID = env.str(
+    "ACCOUNTS_SIGNUP_RATE_NATIONAL_ID", default="5/d"
+)
+
+# Identity provider (OpenID Connect, e.g. the national digital-ID service) that
+# verifies a trainee's national-ID claim: off unless OIDC_ISSUER and OIDC_CLIENT_ID
+# are set. Authorization code flow with PKCE; the ID token's OIDC_NATIONAL_ID_CLAIM
+# carries the national ID.
+OIDC_ISSUER = env.str("OIDC_ISSUER", default="")
+OIDC_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
+OIDC_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="")
+OIDC_NATIONAL_ID_CLAIM = env.str("OIDC_NATIONAL_ID_CLAIM", default="national_id")
+OIDC_SCOPES = env.str("OIDC_SCOPES", default="openid")
+OIDC_TIMEOUT_S = env.float("OIDC_TIMEOUT_S", default=10.0)
+
 
 # --- Language: Arabic first -----------------------------------------------------------
 LANGUAGE_CODE = "ar"

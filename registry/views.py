@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lms.accounts.roles import Role, user_has_role
+from lms.accounts.selectors import national_id_verified_for
 from lms.kernel.errors import NotFound, ServiceError
 from lms.kernel.headers import private_answer
 from lms.kernel.private_files import private_file_response
@@ -104,9 +105,7 @@ def _import_job(pk: int) -> ImportJobData:
 @login_required
 def holder_certificates(request: HttpRequest) -> HttpResponse:
     """A trainee's certificates: download the PDF, copy the verification link."""
-    certs = certificate_list_for_user(
-        user_id=request.user.pk, national_id=request.user.national_id
-    )
+    certs = certificate_list_for_user(user_id=request.user.pk)
     rows = [
         {"cert": c, "verify_url": certificate_verify_url(c)}
         for c in certs
@@ -114,7 +113,15 @@ def holder_certificates(request: HttpRequest) -> HttpResponse:
     ]
     pending = [c for c in certs if c.status == "pending"]
     return render(
-        request, "registry/holder_certificates.html", {"rows": rows, "pending": pending}
+        request,
+        "registry/holder_certificates.html",
+        {
+            "rows": rows,
+            "pending": pending,
+            "identity_unverified": not national_id_verified_for(
+                user_id=request.user.pk
+            ),
+        },
     )
 
 

@@ -19,11 +19,7 @@ def my_certificates_panel(request) -> DashboardPanel | None:
     if not user.is_authenticated:
         return None
     certificates = [
-        c
-        for c in certificate_list_for_user(
-            user_id=user.pk, national_id=getattr(user, "national_id", "")
-        )
-        if c.status != "pending"
+        c for c in certificate_list_for_user(user_id=user.pk) if c.status != "pending"
     ]
     if not certificates:
         return None

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from lms.accounts.national_id import normalize_national_id, parse_national_id
 from lms.accounts.roles import Role, user_has_role
+from lms.accounts.selectors import national_id_verified_for
 from lms.kernel.errors import Invalid, NotFound
 from registry.converters import certificate_data
 from registry.data import CertificateData, CertificatePageData
@@ -43,17 +44,19 @@ def certificate_get(*, serial: str) -> CertificateData:
 
 
 def certificate_get_for_viewer(*, serial: str, viewer_id: int) -> CertificateData:
-    """An issued certificate its holder (by account or national ID) or ministry staff
-    may download; NotFound for anyone else, as for an unknown serial."""
+    """An issued certificate its holder or ministry staff may download; NotFound for
+    anyone else, as for an unknown serial.
+
+    The holder is the account the certificate was issued to (its own course and
+    test), or the account whose claim to the certificate's national ID is verified:
+    typing an ID at sign-up does not make a paper-era record one's own."""
     cert = certificate_get(serial=serial)
     viewer = get_user_model().objects.filter(pk=viewer_id).first()
     if viewer is None or cert.status != CertificateStatus.ISSUED:
         raise _not_found()
-    national_id = getattr(viewer, "national_id", "") or ""
-    is_holder = cert.holder_id == viewer.pk or (
-        bool(national_id) and cert.national_id == national_id
-    )
-    if not (is_holder or user_has_role(viewer, Role.MINISTRY_STAFF)):
+    if cert.holder_id == viewer.pk or user_has_role(viewer, Role.MINISTRY_STAFF):
+        return cert
+    if cert.national_id != national_id_verified_for(user_id=viewer.pk):
         raise _not_found()
     return cert
 
@@ -83,13 +86,14 @@ def certificate_lookup(*, national_id: str) -> list[CertificateData]:
     return certificate_list_for_holder(national_id=nid)
 
 
-def certificate_list_for_user(
-    *, user_id: int, national_id: str | None
-) -> list[CertificateData]:
-    """The holder view: by the user's national ID, or linked to their account."""
+def certificate_list_for_user(*, user_id: int) -> list[CertificateData]:
+    """The holder view: the certificates issued to this account, and those recorded
+    under its national ID once its claim to the ID is verified (imports, other
+    centres); an unverified, contested or rejected claim shows none of those."""
     query = Q(holder_id=user_id)
-    if national_id:
-        query |= Q(national_id=national_id)
+    verified_id = national_id_verified_for(user_id=user_id)
+    if verified_id:
+        query |= Q(national_id=verified_id)
     qs = _with_refs(Certificate.objects.filter(query)).order_by("-issue_date", "-id")
     return [certificate_data(c) for c in qs]
 

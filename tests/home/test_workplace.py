@@ -12,7 +12,12 @@ from lms.kernel.navigation import nav_entries, nav_items_for
 
 pytestmark = pytest.mark.django_db
 
-STAFF_TOOLS = {"registry.pending", "registry.import", "reports.statistics"}
+STAFF_TOOLS = {
+    "registry.pending",
+    "registry.import",
+    "reports.statistics",
+    "accounts.claims",
+}
 EXPECTED = {
     "head_office_staff": STAFF_TOOLS,
     "directorate_staff": STAFF_TOOLS,
@@ -27,7 +32,11 @@ EXPECTED = {
     "assessor": {"assessments.practical", "assessments.grading"},
     "content_editor": {"home.cms", "assessments.banks"},
     "content_reviewer": {"home.cms", "assessments.banks"},
-    "trainee": {"registry.my_certificates", "assessments.exams"},
+    "trainee": {
+        "registry.my_certificates",
+        "assessments.exams",
+        "accounts.identity",
+    },
 }
 KINDS = [*EXPECTED, "superuser"]
 

@@ -12,7 +12,7 @@ def test_trainee_sees_own_certificates_with_link_and_downloads(
     client, make_issued, make_user
 ):
     trainee = make_user("trainee")
-    cert = make_issued(national_id=trainee.national_id)
+    cert = make_issued(national_id=trainee.national_id, user_id=trainee.pk)
     other = make_issued()
     client.force_login(trainee)
     body = client.get(reverse("registry:holder_certificates")).content.decode()
@@ -44,7 +44,7 @@ def test_anonymous_is_sent_to_login_for_holder_view(client, db):
 
 def test_dashboard_shows_my_certificates_panel(client, make_issued, make_user):
     trainee = make_user("trainee")
-    cert = make_issued(national_id=trainee.national_id)
+    cert = make_issued(national_id=trainee.national_id, user_id=trainee.pk)
     client.force_login(trainee)
     body = client.get(reverse("home:dashboard")).content.decode()
     assert cert.serial_display in body
