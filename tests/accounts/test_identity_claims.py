@@ -202,3 +202,28 @@ def test_the_workplace_shows_staff_the_claims_waiting(client, staff_in):
     assert item.url == reverse("accounts:claims")
     cairo = {i.key: i for i in nav_items_for(staff_in(CAIRO))}["accounts.claims"]
     assert cairo.count == 0
+
+
+def test_a_contested_claim_reads_to_its_owner_as_not_verified_yet(client):
+    """Its owner learns nothing about another account holding the ID."""
+    nid = make_national_id()
+    first = register(nid, "01011111111")
+    client.force_login(first)
+    alone = client.get(reverse("accounts:identity")).content.decode()
+    register(nid, "01022222222")
+    contested = client.get(reverse("accounts:identity")).content.decode()
+    assert claim_of(first).state == "contested"
+    assert 'data-claim="unverified"' in alone and 'data-claim="unverified"' in contested
+    assert "contested" not in contested.lower() and "متنازع" not in contested
+
+
+def test_claim_decisions_never_log_the_national_id(caplog, staff_in):
+    nid = make_national_id(governorate=SHARQIA)
+    with caplog.at_level("DEBUG"):
+        squatter = register(nid, "01011111111")
+        holder = register(nid, "01022222222")
+        staff = staff_in(SHARQIA)
+        national_id_claim_verify(claim_id=claim_of(holder).pk, staff_id=staff.pk)
+        national_id_claim_reject(claim_id=claim_of(squatter).pk, staff_id=staff.pk)
+    assert caplog.records
+    assert nid not in caplog.text
