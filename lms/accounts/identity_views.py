@@ -7,12 +7,14 @@ callback carries only `code` and `state`.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -38,7 +40,11 @@ def identity(request: HttpRequest) -> HttpResponse:
 
 
 def _callback_uri(request: HttpRequest) -> str:
-    return request.build_absolute_uri(reverse("accounts:identity_provider_callback"))
+    """One redirect URI to register with the provider, whatever the page language
+    (providers compare it exactly)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        path = reverse("accounts:identity_provider_callback")
+    return request.build_absolute_uri(path)
 
 
 @login_required

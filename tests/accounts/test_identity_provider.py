@@ -163,3 +163,16 @@ def test_the_provider_is_off_when_not_configured(client, trainee_with_claim, set
 def test_anonymous_visitors_cannot_start(client, provider):
     response = client.post(reverse("accounts:identity_provider_start"))
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_the_redirect_uri_is_the_same_in_english(client, provider, trainee_with_claim):
+    """Providers compare the redirect URI exactly: one URI to register."""
+    provider.national_id = trainee_with_claim.national_id
+    client.force_login(trainee_with_claim)
+    english = client.post("/en" + reverse("accounts:identity_provider_start"))
+    arabic = client.post(reverse("accounts:identity_provider_start"))
+    uris = {
+        parse_qs(urlsplit(r["Location"]).query)["redirect_uri"][0]
+        for r in (english, arabic)
+    }
+    assert uris == {"http://testserver/accounts/identity/provider/callback/"}
