@@ -106,3 +106,23 @@ def test_certificates_earned_through_the_account_need_no_verification(
     page = client.get(reverse("registry:holder_certificates")).content.decode()
     assert own.serial_display in page
     assert all(client.get(url).status_code == 200 for url in urls(own))
+
+
+def test_the_registry_api_gives_a_trainee_session_nothing_either(client, imported):
+    """The API is for ministry staff and other systems' tokens: a squatter's session
+    cannot look the holder up there instead."""
+    squatter = register(imported.national_id, "01012345678")
+    client.force_login(squatter)
+    lookup = client.post(
+        "/api/v1/registry/certificates/lookup/",
+        {"national_id": imported.national_id},
+        content_type="application/json",
+    )
+    detail = client.get(f"/api/v1/registry/certificates/{imported.serial_display}/")
+    listing = client.get("/api/v1/registry/certificates/")
+    assert (lookup.status_code, detail.status_code, listing.status_code) == (
+        403,
+        403,
+        403,
+    )
+    assert imported.full_name_ar not in lookup.content.decode()
