@@ -597,6 +597,9 @@ HEALTHZ_REDIS_TIMEOUT_S = env.float("HEALTHZ_REDIS_TIMEOUT_S", default=1.0)
 # token; rows already written count as unchanged), at most this many times.
 REGISTRY_IMPORT_STALE_AFTER_S = env.int("REGISTRY_IMPORT_STALE_AFTER_S", default=120)
 REGISTRY_IMPORT_MAX_ATTEMPTS = env.int("REGISTRY_IMPORT_MAX_ATTEMPTS", default=3)
+# Two people for every revocation; when on, head-office staff may also revoke alone
+# with a reason (audited as an emergency).
+REGISTRY_EMERGENCY_REVOCATION = env.bool("REGISTRY_EMERGENCY_REVOCATION", default=False)
 # Uploaded import files hold full national IDs: deleted when the job ends (0) or
 # this many seconds later by the sweep; rejection reports after this many days.
 REGISTRY_IMPORT_FILE_RETENTION_S = env.int(

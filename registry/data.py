@@ -7,7 +7,7 @@ touches the database.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from django.utils.translation import get_language
@@ -26,6 +26,7 @@ class OccupationData:
     title_ar: str
     title_en: str
     trade: str
+    introduced_on: dt.date | None = None  # no certificate is dated before it
 
     @property
     def title(self) -> str:
@@ -73,6 +74,9 @@ class CertificateData:
     verify_path: str
     created_by_id: int | None = None
     source_label: str = ""  # the source's name, in the language it was read in
+    # What the approver weighs (exam and rubric scores, assessor, photos), as the
+    # issuing app recorded it; never shown publicly.
+    evidence: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def national_id_masked(self) -> str:
@@ -159,6 +163,7 @@ class ImportJobData:
     created_by_id: int | None
     created_at: dt.datetime
     finished_at: dt.datetime | None
+    import_batch_id: int | None = None  # the pending batch it wrote
 
 
 class PaperRecord(NamedTuple):
@@ -190,6 +195,7 @@ class BulkWriteData:
     inserted: int
     updated: int
     unchanged: int
+    conflicts: int = 0  # rows listed for the batch's reviewer
 
 
 @dataclass(frozen=True)
@@ -207,3 +213,56 @@ class VerificationProbeData:
 
     serial: str
     token: str
+
+
+@dataclass(frozen=True)
+class ImportBatchData:
+    """An import's pending certificates as their reviewer sees them."""
+
+    id: int
+    label: str
+    status: str
+    status_label: str
+    governorate_code: str  # the uploader's directorate ('' for the head office)
+    job_id: int | None
+    created_by_id: int | None
+    created_at: dt.datetime
+    rows: int
+    pending: int
+    conflicts_count: int
+    reviewed_by_id: int | None
+    reviewed_at: dt.datetime | None
+    issued: int
+    rows_rejected: int
+
+    @property
+    def in_review(self) -> bool:
+        return self.status == "review"
+
+
+@dataclass(frozen=True)
+class ImportConflictData:
+    id: int
+    certificate_id: int | None
+    serial_display: str
+    row: int | None
+    kind: str
+    kind_label: str
+    imported: str
+    known: str
+    known_ref: str
+
+
+@dataclass(frozen=True)
+class RevocationRequestData:
+    id: int
+    certificate_id: int
+    serial_display: str
+    holder_name: str
+    governorate_code: str
+    reason: str
+    status: str
+    emergency: bool
+    requested_by_id: int | None
+    requested_at: dt.datetime
+    decided_by_id: int | None

@@ -37,6 +37,23 @@ class RevokeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=1000,
     )
+    emergency = forms.BooleanField(
+        label=_("Emergency: revoke now without a second person (audited)"),
+        required=False,
+    )
+
+    def __init__(self, *args, emergency_allowed: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not emergency_allowed:
+            del self.fields["emergency"]
+
+
+class BatchRejectForm(forms.Form):
+    note = forms.CharField(
+        label=_("Why is the batch rejected?"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+    )
 
 
 class ImportUploadForm(forms.Form):

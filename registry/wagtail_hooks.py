@@ -35,17 +35,61 @@ def my_certificates_panel(request) -> DashboardPanel | None:
     )
 
 
-def _pending_count(user) -> int:
-    from registry.selectors import certificate_pending_count
+def _scope_or_none(user):
+    """The staff member's directorate scope, or None (not staff, or not assigned to
+    a directorate: the pages refuse them, so the menu does not offer them)."""
+    from lms.accounts.roles import user_has_role
+    from lms.accounts.selectors import staff_scope
+    from lms.kernel.errors import Forbidden
 
-    return certificate_pending_count()
+    if not user_has_role(user, Role.MINISTRY_STAFF):
+        return None
+    cached = getattr(user, "_registry_scope", False)
+    if cached is not False:
+        return cached
+    try:
+        scope = staff_scope(user_id=user.pk)
+    except Forbidden:
+        scope = None
+    user._registry_scope = scope
+    return scope
+
+
+def _scoped_staff(user) -> bool:
+    return _scope_or_none(user) is not None
+
+
+def _pending_count(user) -> int:
+    from registry.selectors import certificate_pending_scoped_count
+
+    scope = _scope_or_none(user)
+    return certificate_pending_scoped_count(scope=scope) if scope else 0
+
+
+def _batches_count(user) -> int:
+    from registry.selectors import import_batch_review_count
+
+    scope = _scope_or_none(user)
+    if scope is None:
+        return 0
+    return import_batch_review_count(scope=scope, exclude_user_id=user.pk)
+
+
+def _revocations_count(user) -> int:
+    from registry.selectors import revocation_request_count
+
+    scope = _scope_or_none(user)
+    if scope is None:
+        return 0
+    return revocation_request_count(scope=scope, exclude_user_id=user.pk)
 
 
 @hooks.register("maharat_nav_entries")
 def registry_nav_entries() -> list[NavEntry]:
     """The holder's certificates; the staff's approvals and imports (the pages'
-    own role checks: login for the holder, ministry staff for the rest)."""
-    staff = any_role(Role.MINISTRY_STAFF)
+    own role checks: login for the holder, ministry staff placed in a directorate
+    for the rest, each seeing that directorate's work)."""
+    staff = _scoped_staff
     return [
         NavEntry(
             key="registry.my_certificates",
@@ -74,6 +118,26 @@ def registry_nav_entries() -> list[NavEntry]:
             shown_to=staff,
             section="registry",
             order=20,
+        ),
+        NavEntry(
+            key="registry.batches",
+            label=_("Import batches to review"),
+            description=_("Imported records waiting for a second person's review"),
+            url_name="registry:batch_list",
+            shown_to=staff,
+            section="registry",
+            count=_batches_count,
+            order=15,
+        ),
+        NavEntry(
+            key="registry.revocations",
+            label=_("Revocation requests"),
+            description=_("Revocations waiting for a second person's confirmation"),
+            url_name="registry:revocations",
+            shown_to=staff,
+            section="registry",
+            count=_revocations_count,
+            order=25,
         ),
     ]
 

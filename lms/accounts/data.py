@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.utils.translation import get_language
@@ -42,3 +43,12 @@ class StaffScope:
         """Whether a record of that governorate is within the scope (a record
         without a governorate belongs to the head office alone)."""
         return self.head_office or (governorate_code or "") in self.governorate_codes
+
+
+@dataclass(frozen=True)
+class AccountIdentityData:
+    """What an account says about its holder, for the registry's conflict checks."""
+
+    national_id: str
+    full_name_ar: str
+    birth_date: dt.date | None

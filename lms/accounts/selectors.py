@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import BooleanField, Exists, F, OuterRef, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from lms.accounts.data import DirectorateData, StaffScope
+from lms.accounts.data import AccountIdentityData, DirectorateData, StaffScope
 from lms.accounts.models import Directorate, User
 from lms.accounts.national_id import mask_national_id_public
 from lms.accounts.roles import Role, user_has_role
@@ -96,3 +97,19 @@ def user_id_by_username(*, username: str) -> int | None:
     from lms.accounts.models import User
 
     return User.objects.filter(username=username).values_list("pk", flat=True).first()
+
+
+def account_identities(
+    *, national_ids: Iterable[str]
+) -> dict[str, AccountIdentityData]:
+    """The name and birth date of the accounts holding these national IDs (one query;
+    IDs without an account are absent): the registry's import compares them."""
+    ids = list(national_ids)
+    if not ids:
+        return {}
+    rows = User.objects.filter(national_id__in=ids).values_list(
+        "national_id", "full_name_ar", "birth_date"
+    )
+    return {
+        nid: AccountIdentityData(nid, name, born) for nid, name, born in rows if nid
+    }

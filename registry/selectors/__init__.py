@@ -5,6 +5,19 @@ is a coded error (lms.kernel.errors). `verification_answer` is the public answer
 JSON body (a dict, as served).
 """
 
+from registry.selectors.batches import (
+    certificate_pending_scoped,
+    certificate_pending_scoped_count,
+    import_batch_by_status,
+    import_batch_conflicts,
+    import_batch_get,
+    import_batch_list,
+    import_batch_review_count,
+    import_batch_rows,
+    revocation_request_count,
+    revocation_request_get,
+    revocation_request_list,
+)
 from registry.selectors.certificates import (
     MAX_PAGE_SIZE,
     PAGE_SIZE,
@@ -45,12 +58,23 @@ __all__ = [
     "certificate_page",
     "certificate_pending_count",
     "certificate_pending_list",
+    "certificate_pending_scoped",
+    "certificate_pending_scoped_count",
     "certificate_statistics",
+    "import_batch_by_status",
+    "import_batch_conflicts",
+    "import_batch_get",
+    "import_batch_list",
+    "import_batch_review_count",
+    "import_batch_rows",
     "import_job_get",
     "import_job_list",
     "occupation_get",
     "occupation_list",
     "report_facts",
+    "revocation_request_count",
+    "revocation_request_get",
+    "revocation_request_list",
     "signing_keys_export",
     "skill_level_get",
     "skill_level_list",

@@ -1,4 +1,5 @@
-"""One certificate at a time: submit for approval, approve (maker-checker), revoke.
+"""One certificate at a time: submit for approval, approve (maker-checker), revoke
+(the two-person paths are in services.revocations).
 
 Every change is recorded in the hash-chained audit log inside the same transaction.
 """
@@ -22,7 +23,6 @@ from registry.cache import verification_cache_clear
 from registry.converters import certificate_data
 from registry.data import CertificateData
 from registry.models import (
-    ApiScope,
     Certificate,
     CertificateSource,
     CertificateStatus,
@@ -262,30 +262,11 @@ def certificate_approve(*, certificate_id: int, approver_id: int) -> Certificate
     return certificate_data(cert)
 
 
-def _may_revoke(actor: Any) -> bool:
-    if user_has_role(actor, Role.MINISTRY_STAFF):
-        return True
-    client = getattr(actor, "api_client", None)
-    return bool(client and client.has_scope(ApiScope.REVOKE))
-
-
-@transaction.atomic
-def certificate_revoke(
-    *, certificate_id: int, actor_id: int, reason: str
+def certificate_revoke_apply(
+    *, certificate_id: int, actor_id: int, reason: str, action: str, data: dict
 ) -> CertificateData:
-    """Revoke an issued certificate; verification shows it at once."""
-    actor = _user(actor_id)
-    if actor is None or not _may_revoke(actor):
-        raise Forbidden(
-            _("Only ministry staff can revoke certificates."), code="not_staff"
-        )
-    reason = (reason or "").strip()
-    if not reason:
-        raise Invalid(
-            _("Give the reason for revoking."),
-            code="reason",
-            fields={"reason": [_("Give the reason for revoking.")]},
-        )
+    """Revoke an issued certificate now (verification shows it at once). Internal:
+    callers are the two-person and emergency paths of services.revocations."""
     cert = _locked(certificate_id)
     if cert.status != CertificateStatus.ISSUED:
         raise Conflict(
@@ -294,15 +275,15 @@ def certificate_revoke(
             code="not_issued",
         )
     cert.status = CertificateStatus.REVOKED
-    cert.revoked_by = actor
+    cert.revoked_by_id = actor_id
     cert.revoked_at = timezone.now()
     cert.revocation_reason = reason
     cert.save()
     audit_append(
-        action="certificate.revoke",
-        actor_id=actor.pk,
+        action=action,
+        actor_id=actor_id,
         object_ref=cert.serial,
-        data={**_audit_snapshot(cert), "reason": reason},
+        data={**_audit_snapshot(cert), "reason": reason, **data},
     )
     # Now, and again after commit: a reader in between may have cached the old state.
     verification_cache_clear(serial=cert.serial)
