@@ -111,7 +111,7 @@ def test_staff_asks_for_a_revocation_and_another_confirms_it(
     confirm = reverse("registry:revocation_confirm", args=[asked.pk])
     refused = client.post(confirm)
     assert refused.status_code == 403
-    assert "another staff member must confirm" in refused.content.decode()
+    assert "يجب أن يؤكده موظف آخر" in refused.content.decode()
     assert Certificate.objects.get(pk=cert.id).status == "issued"
     client.force_login(second_staff)
     assert (
