@@ -140,9 +140,39 @@ def skill_result_evaluate(
     return skill_result_data(result)
 
 
+def _practical_evidence(practical: Any) -> dict[str, Any]:
+    """What the registry's approver weighs of the practical test: the assessor, each
+    criterion's score and the photos (links staff may open)."""
+    from django.urls import reverse
+
+    scores = practical.scores.select_related("criterion", "level").order_by(
+        "criterion__position"
+    )
+    return {
+        "assessor": practical.assessor.display_name,
+        "rubric": [
+            {
+                "criterion": s.criterion.title,
+                "level": s.level.label,
+                "score": str(
+                    (s.level.fraction * s.criterion.weight).quantize(Decimal("0.01"))
+                ),
+                "max": s.criterion.weight,
+            }
+            for s in scores
+        ],
+        "photos": [
+            reverse("assessments:evidence_photo", args=[e.pk])
+            for e in practical.evidence.order_by("pk")
+        ],
+    }
+
+
 def _evidence(result: SkillResult, policy: LevelPolicy) -> dict[str, Any]:
     practical = result.practical
+    extra = _practical_evidence(practical) if practical else {}
     return {
+        **extra,
         "skill_result_id": result.pk,
         "attempt_id": result.attempt_id,
         "theory_percent": str(result.attempt.percent),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import connection
 from django.db.models import BooleanField, Exists, F, OuterRef, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -103,13 +104,26 @@ def account_identities(
     *, national_ids: Iterable[str]
 ) -> dict[str, AccountIdentityData]:
     """The name and birth date of the accounts holding these national IDs (one query;
-    IDs without an account are absent): the registry's import compares them."""
+    IDs without an account are absent): the registry's import compares them, ten
+    thousand at a time (on PostgreSQL as one array parameter, not 10,000 IN
+    placeholders)."""
     ids = list(national_ids)
     if not ids:
         return {}
-    rows = User.objects.filter(national_id__in=ids).values_list(
-        "national_id", "full_name_ar", "birth_date"
-    )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT national_id, full_name_ar, birth_date FROM "
+                f"{User._meta.db_table} WHERE national_id = ANY(%s)",
+                [ids],
+            )
+            rows = cursor.fetchall()
+    else:
+        rows = list(
+            User.objects.filter(national_id__in=ids).values_list(
+                "national_id", "full_name_ar", "birth_date"
+            )
+        )
     return {
         nid: AccountIdentityData(nid, name, born) for nid, name, born in rows if nid
     }

@@ -213,14 +213,12 @@ class RowValidator:
             values = [*values, *[None] * (self.width - len(values))]
         p = self.positions
         problems: list[Rejection] = []
-        for column, position in zip(COLUMNS, p, strict=False):
-            raw = values[position]
+        for raw in values:
             if type(raw) is str and raw and raw[0] in "=#":
-                code = _spreadsheet_artefact(raw)
-                if code:
-                    problems.append(Rejection.of(number, column, code))
-        if problems:
-            return problems
+                problems = self._artefacts(number, values)
+                if problems:
+                    return problems
+                break
         raw = values[p[0]]
         nid = raw.strip() if type(raw) is str else _text(raw)
         holder = self._ids.fields(nid)
@@ -302,6 +300,16 @@ class RowValidator:
                 legacy,
             )
         )
+
+    def _artefacts(self, number: int, values: list[Any]) -> list[Rejection]:
+        """Each mapped cell holding a spreadsheet error value or a formula."""
+        problems = []
+        for column, position in zip(COLUMNS, self.positions, strict=True):
+            raw = values[position]
+            code = _spreadsheet_artefact(raw) if type(raw) is str else ""
+            if code:
+                problems.append(Rejection.of(number, column, code))
+        return problems
 
     def _national_id(
         self, number: int, text: str, problems: list[Rejection]
