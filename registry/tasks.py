@@ -102,6 +102,7 @@ def _run(job: ImportJob, token: str, scratch: Path) -> None:
                 local,
                 actor_id=job.created_by_id,
                 job_id=job.pk,
+                name=job.original_name,
                 on_progress=beat,
                 on_rejection=report.add,
             )

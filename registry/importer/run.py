@@ -53,6 +53,7 @@ def import_file(
     *,
     actor_id: int | None = None,
     job_id: int | None = None,
+    name: str | None = None,
     batch_size: int = BATCH_SIZE,
     writers: int = WRITER_THREADS,
     on_progress: Callable[[ImportResult, int], None] | None = None,
@@ -66,9 +67,10 @@ def import_file(
     validate = RowValidator(
         columns, governorates_allowed=_allowed_governorates(actor_id)
     ).validate
-    label = f"import:{path.name}"
+    shown = name or path.name  # the upload's own name, not its storage copy's
+    label = f"import:{shown}"
     import_batch_id = import_batch_open(
-        label=path.name, created_by_id=actor_id, job_id=job_id
+        label=shown, created_by_id=actor_id, job_id=job_id
     ).id
     result = ImportResult(import_batch_id=import_batch_id)
     batch: list[PaperRecord] = []

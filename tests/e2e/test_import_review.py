@@ -72,7 +72,7 @@ def test_an_import_is_valid_only_after_another_staff_member_approves_it(
     uploader.get_by_role("link", name="فتح الدفعة").click()
     uploader.wait_for_url(re.compile(r".*/registry/batches/\d+/$"))
     body = uploader.locator("main").inner_text()
-    assert all(name in body for name in NAMES)
+    assert all(name in body for name in NAMES) and "sharqia-1998.csv" in body
     assert "يجب أن يراجعها ويعتمدها موظف آخر" in body  # not the uploader's to approve
     assert uploader.locator("form[action$='/approve/']").count() == 0
     batch_url = uploader.url

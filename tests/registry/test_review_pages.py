@@ -11,7 +11,7 @@ from django.urls import reverse
 from lms.kernel.errors import Forbidden
 from lms.kernel.navigation import nav_items_for
 from registry.importer import import_file
-from registry.models import Certificate, RevocationRequest
+from registry.models import Certificate, ImportBatch, RevocationRequest
 from registry.services import (
     certificate_revoke_emergency,
     revocation_request_confirm,
@@ -91,6 +91,7 @@ def test_staff_of_another_directorate_neither_see_nor_approve_a_batch(
     approve = reverse("registry:batch_approve", args=[batch_id])
     assert client.post(approve, {"confirm": "yes"}).status_code == 404
     assert Certificate.objects.get().status == "pending"
+    assert ImportBatch.objects.get().label == "paper.csv"  # the upload's name
 
 
 def test_trainees_and_unplaced_staff_are_refused_the_review_pages(
@@ -276,3 +277,4 @@ def test_uploading_through_the_page_makes_a_batch_to_review(
     status = client.get(response["Location"]).content.decode()
     assert "فتح الدفعة" in status
     assert Certificate.objects.get().status == "pending"
+    assert ImportBatch.objects.get().label == "paper.csv"  # the upload's name
