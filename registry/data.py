@@ -7,6 +7,7 @@ touches the database.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -105,6 +106,53 @@ class CertificatePageData:
     certificates: tuple[CertificateData, ...]
     next_before_id: int | None
     previous_after_id: int | None
+
+
+@dataclass(frozen=True)
+class CertificateSearchData:
+    """A staff search's criteria (each optional; "" or None means any). Kept on the
+    server under a search id: the national ID never travels in a URL."""
+
+    text: str = ""  # a serial in any typed form, or words of a name
+    national_id: str = ""
+    occupation: str = ""
+    level: str = ""
+    governorate: str = ""
+    status: str = ""
+    issued_from: dt.date | None = None
+    issued_to: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class HistoryEntryData:
+    """One audit entry about a certificate, as staff read its history."""
+
+    seq: int
+    created_at: dt.datetime
+    action: str
+    actor_id: int | None
+    actor_name: str
+    data: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class CertificateDetailData:
+    """A certificate as ministry staff open it: its record, the evidence it was
+    issued on, its history and what this viewer may do with it."""
+
+    certificate: CertificateData
+    birth_date: dt.date
+    gender: str
+    evidence: Mapping[str, Any]
+    history: tuple[HistoryEntryData, ...]
+    created_by_name: str
+    approved_by_name: str
+    approved_at: dt.datetime | None
+    revoked_by_name: str
+    revocation_reason: str
+    can_approve: bool
+    can_revoke: bool
+    refusal: str  # why this viewer may not approve ('' if they may, or not pending)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import BooleanField, Exists, F, OuterRef, Value
@@ -96,3 +97,11 @@ def user_id_by_username(*, username: str) -> int | None:
     from lms.accounts.models import User
 
     return User.objects.filter(username=username).values_list("pk", flat=True).first()
+
+
+def display_names(*, user_ids: Iterable[int]) -> dict[int, str]:
+    """Each account's display name by id (one query), for lists of who did what."""
+    wanted = {i for i in user_ids if i is not None}
+    if not wanted:
+        return {}
+    return {user.pk: user.display_name for user in User.objects.filter(pk__in=wanted)}
