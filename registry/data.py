@@ -13,7 +13,11 @@ from typing import Any, NamedTuple
 
 from django.utils.translation import get_language
 
-from lms.accounts.national_id import mask_national_id, mask_national_id_public
+from lms.accounts.national_id import (
+    governorates,
+    mask_national_id,
+    mask_national_id_public,
+)
 
 
 def _english() -> bool:
@@ -88,6 +92,14 @@ class CertificateData:
     @property
     def is_issued(self) -> bool:
         return self.status == "issued"
+
+    @property
+    def governorate_name(self) -> str:
+        """In the current language (the code when it is not a known governorate)."""
+        found = governorates().get(self.governorate_code)
+        if found is None:
+            return self.governorate_code
+        return found.name_en if _english() else found.name_ar
 
     @property
     def occupation_title(self) -> str:
