@@ -5,24 +5,27 @@ Kept apart from `bulk` so the import's writer stays readable: `bulk` asks for a
 `BatchWrite`, puts `stamp` on the rows it inserts or updates, reports them here and
 merges `audit_data()` into the batch's entry (registry/audit_state.py explains why).
 
-Cost at volume: an inserted row's digest is computed here from the record already
-in hand (~1 µs); PostgreSQL computes digests only for the few rows an upsert updates
-(in SQL, ~8 µs a row, and it had to probe the table again for the old values).
+Cost at volume (measured on the shared 2-core machine, load ~7): an inserted row's
+digest is computed here from the record in hand, ~4.6 µs; in SQL it took ~8.5 µs of
+a backend, and a join for the old values probed the table a second time for every
+staged row (~127 ms per 10,000). PostgreSQL now digests only the rows an upsert
+updates, reading their old values through a sub-select in RETURNING.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from registry.audit_state import (
+    MOD,
     Replaced,
     RowSet,
     batch_state,
     new_stamp,
     state_digest,
-    state_digest_of,
     state_digest_sql,
 )
 from registry.data import PaperRecord
@@ -37,15 +40,21 @@ class BatchWrite:
     replaced: Replaced = field(default_factory=Replaced)
 
     def inserted(self, serials: list[str], records: Mapping[str, PaperRecord]) -> None:
-        """Rows inserted from `records` (by their serial), in this batch's status."""
+        """Rows inserted from `records` (by their serial), in this batch's status.
+
+        The reference digest (audit_state.state_digest_of) spelled out for a record:
+        a million rows pass here, and the general one cost ~10x more."""
         status = str(self.status)
+        sha256, from_bytes = hashlib.sha256, int.from_bytes
+        total = 0
         for serial in serials:
             r = records[serial]
-            self.rows.add(
-                state_digest_of(
-                    (serial, status, r[0], r[1], r[2], r[3], r[6], r[7], r[9])
-                )
+            text = (
+                f"{serial}\x1f{status}\x1f{r[0]}\x1f{r[1]}\x1f{r[2]}"
+                f"\x1f{r[3].isoformat()}\x1f{r[6]}\x1f{r[7]}\x1f{r[9].isoformat()}"
             )
+            total += from_bytes(sha256(text.encode()).digest(), "big")
+        self.rows.merge(RowSet(count=len(serials), total=total % MOD))
 
     def written(self, digests: list[str]) -> None:
         for digest in digests:

@@ -14,6 +14,7 @@ from registry.checkpoints import audit_checkpoint_write, checkpoint_list, storag
 from registry.importer import import_file
 from registry.models import AuditEntry, Certificate
 from registry.services import certificate_revoke
+from tests.conftest import requires_postgres
 from tests.factories import make_national_id
 
 
@@ -204,3 +205,42 @@ def test_the_checkpoint_job_is_registered_with_the_sweep():
 
     names = [job_name(job) for job in periodic_jobs()]
     assert "registry.wagtail_hooks.registry_audit_checkpoint" in names
+
+
+@requires_postgres
+def test_postgres_computes_the_same_state_digest_as_the_reference(make_pending):
+    """The bulk path and verify_audit_log use PostgreSQL's digest, the services the
+    Python one: one pending (no issue date) and one issued row with Arabic names."""
+    from registry.audit_state import state_digest, state_digest_sql
+
+    make_pending(full_name_en="")
+    make_pending(full_name_ar="هدى «السيد» | حسن")
+    Certificate.objects.filter(full_name_en="").update(status="issued")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT c.id, {state_digest_sql('c')} FROM registry_certificate c"
+        )
+        by_sql = dict(cursor.fetchall())
+    assert by_sql == {c.pk: state_digest(c) for c in Certificate.objects.all()}
+    assert len(by_sql) == 2
+
+
+def test_the_bulk_digest_of_a_record_is_the_reference_digest():
+    """The import's spelled-out digest (a million rows) agrees with the reference."""
+    from registry.audit_state import RowSet, state_digest_of
+    from registry.data import PaperRecord
+    from registry.services.bulk_state import BatchWrite
+
+    record = PaperRecord(
+        "29001010112345", "هدى «السيد»", "Hoda", dt.date(1990, 1, 1), "female",
+        "01", 3, 2, "01", dt.date(2015, 6, 30), "P-1",
+    )  # fmt: skip
+    batch = BatchWrite(status="issued")
+    batch.inserted(["ABCDEFGHJK1"], {"ABCDEFGHJK1": record})
+    reference = RowSet()
+    reference.add(
+        state_digest_of(
+            ("ABCDEFGHJK1", "issued", *record[:4], record[6], record[7], record[9])
+        )
+    )
+    assert batch.rows == reference
