@@ -80,15 +80,17 @@ def _name(seq: int) -> str:
     return f"{_PREFIX}{seq:012d}.json"
 
 
-def checkpoint_list() -> list[Checkpoint]:
-    """Every checkpoint in the storage, oldest first; unreadable files are named."""
+def checkpoint_list(*, newest: int | None = None) -> list[Checkpoint]:
+    """The checkpoints in the storage, oldest first (only the `newest` few when
+    given: the page and the public list need no more); unreadable files are named."""
     store = storage()
     try:
         _dirs, files = store.listdir("")
     except FileNotFoundError:
         return []
+    names = sorted(f for f in files if f.startswith(_PREFIX))
     found = []
-    for name in sorted(f for f in files if f.startswith(_PREFIX)):
+    for name in names[-newest:] if newest else names:
         with store.open(name) as fh:
             raw = fh.read()
         try:
@@ -130,7 +132,7 @@ def audit_checkpoint_write(*, force: bool = False) -> Checkpoint | None:
     head = AuditEntry.objects.order_by("-seq").first()
     if head is None:
         return None
-    existing = checkpoint_list()
+    existing = checkpoint_list(newest=1)
     last = existing[-1] if existing else None
     if last is not None and last.seq >= head.seq:
         return None

@@ -123,13 +123,13 @@ def _checkpoint_data(cp: Checkpoint) -> AuditCheckpointData:
 
 def audit_checkpoints_published(*, limit: int = 100) -> list[AuditCheckpointData]:
     """The newest checkpoints, newest first (the public list)."""
-    return [_checkpoint_data(cp) for cp in reversed(checkpoint_list()[-limit:])]
+    return [_checkpoint_data(cp) for cp in reversed(checkpoint_list(newest=limit))]
 
 
 def audit_chain_state() -> AuditChainStateData:
     head = AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first()
     status = status_read() or {}
-    checkpoints = checkpoint_list()
+    checkpoints = checkpoint_list(newest=1)
     return AuditChainStateData(
         head_seq=head or 0,
         verified_seq=status.get("verified_seq"),
