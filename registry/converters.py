@@ -63,6 +63,7 @@ def certificate_data(certificate: Certificate) -> CertificateData:
         verify_path=f"/verify/{shown}/",
         created_by_id=certificate.created_by_id,
         source_label=str(certificate.get_source_display()),
+        approved_by_id=certificate.approved_by_id,
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registry import staff_views, views
+from registry import staff_views, views, views_audit
 
 app_name = "registry"
 
@@ -34,6 +34,13 @@ urlpatterns = [
         "registry/certificates/<str:serial>/revoke/",
         views.certificate_revoke,
         name="revoke",
+    ),
+    path("registry/audit/", views_audit.audit_log, name="audit_log"),
+    path("registry/audit/export.csv", views_audit.audit_export, name="audit_export"),
+    path(
+        "registry/audit/checkpoints.json",
+        views_audit.audit_checkpoints_json,
+        name="audit_checkpoints",
     ),
     path("registry/import/", views.import_upload, name="import_upload"),
     path("registry/import/<int:pk>/", views.import_status, name="import_status"),

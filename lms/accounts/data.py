@@ -42,3 +42,13 @@ class StaffScope:
         """Whether a record of that governorate is within the scope (a record
         without a governorate belongs to the head office alone)."""
         return self.head_office or (governorate_code or "") in self.governorate_codes
+
+
+@dataclass(frozen=True)
+class SignatoryData:
+    """Whom a certificate names as its approver: name and job title, both languages."""
+
+    name_ar: str
+    name_en: str
+    title_ar: str
+    title_en: str

@@ -6,7 +6,7 @@ from types import MappingProxyType
 
 from django.utils.translation import gettext as _
 
-from lms.accounts.selectors import display_names, staff_scope
+from lms.accounts.selectors import staff_scope, user_display_names
 from lms.kernel.errors import Forbidden, NotFound
 from registry.converters import certificate_data
 from registry.data import CertificateDetailData, HistoryEntryData
@@ -45,7 +45,7 @@ def certificate_detail_for_staff(
             :HISTORY_LIMIT
         ]
     )
-    names = display_names(
+    names = user_display_names(
         user_ids=[e.actor_id for e in entries if e.actor_id]
         + [
             i

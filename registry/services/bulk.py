@@ -17,10 +17,12 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from registry.audit import audit_append
+from registry.audit_state import STATE_FIELDS, state_digest
 from registry.cache import verification_cache_clear_many
 from registry.data import BulkWriteData, PaperRecord
 from registry.models import Certificate, CertificateSource, CertificateStatus
 from registry.serials import serials_generate
+from registry.services.bulk_state import RETURNING_SQL, BatchWrite
 
 # A fresh serial may collide with an existing one (1 in ~10^14 per pair): draw again.
 _SERIAL_ATTEMPTS = 3
@@ -43,10 +45,11 @@ def certificates_bulk_upsert(
     for attempt in range(_SERIAL_ATTEMPTS):
         try:
             with transaction.atomic():
+                audit = BatchWrite(status=CertificateStatus.ISSUED)
                 if connection.vendor == "postgresql":
-                    inserted, updated = _upsert_postgres(unique, actor_id)
+                    inserted, updated = _upsert_postgres(unique, actor_id, audit)
                 else:
-                    inserted, updated = _upsert_generic(unique, actor_id)
+                    inserted, updated = _upsert_generic(unique, actor_id, audit)
                 # Last, so the chain's lock is held only for the commit.
                 audit_append(
                     action="import.batch",
@@ -58,6 +61,7 @@ def certificates_bulk_upsert(
                         "inserted": inserted,
                         "updated": len(updated),
                         "sha256": _digest(unique),
+                        **audit.audit_data(),
                     },
                 )
             break
@@ -113,42 +117,47 @@ _STAGE_TABLE_SQL = (
     " issuing_directorate text, issue_date date, legacy_number text)"
     " ON COMMIT DELETE ROWS"
 )
-# One statement per batch; it answers with one row: (inserted, [updated serials]).
-_UPSERT_SQL = """
+# One statement per batch; it answers with one row: (inserted, [updated serials],
+# [inserted serials], [updated rows' digests], [their audit_ref:digest before]).
+_UPSERT_SQL = f"""
 WITH upserted AS (
 INSERT INTO registry_certificate (
     serial, national_id, full_name_ar, full_name_en, birth_date, gender,
     governorate_code, occupation_id, skill_level_id, issuing_directorate, issue_date,
     legacy_number, source, evidence, status, created_by_id, approved_by_id,
-    approved_at, revocation_reason, created_at, updated_at)
+    approved_at, revocation_reason, created_at, updated_at, audit_ref)
 SELECT serial, national_id, full_name_ar, full_name_en, birth_date, gender,
     governorate_code, occupation_id, skill_level_id, issuing_directorate, issue_date,
     legacy_number, %(source)s, %(evidence)s::jsonb, %(status)s, %(actor)s, %(actor)s,
-    %(now)s, '', %(now)s, %(now)s
+    %(now)s, '', %(now)s, %(now)s, %(stamp)s
 FROM registry_import_stage
 ON CONFLICT (national_id, occupation_id, skill_level_id, issue_date) DO UPDATE SET
     full_name_ar = EXCLUDED.full_name_ar,
     full_name_en = EXCLUDED.full_name_en,
     issuing_directorate = EXCLUDED.issuing_directorate,
     legacy_number = EXCLUDED.legacy_number,
-    updated_at = EXCLUDED.updated_at
+    updated_at = EXCLUDED.updated_at,
+    audit_ref = EXCLUDED.audit_ref
 WHERE registry_certificate.source = %(source)s
   AND (registry_certificate.full_name_ar, registry_certificate.full_name_en,
        registry_certificate.issuing_directorate, registry_certificate.legacy_number)
       IS DISTINCT FROM
       (EXCLUDED.full_name_ar, EXCLUDED.full_name_en, EXCLUDED.issuing_directorate,
        EXCLUDED.legacy_number)
-RETURNING (xmax = 0) AS inserted, serial
+RETURNING {RETURNING_SQL}
 )
 SELECT count(*) FILTER (WHERE inserted),
-       coalesce(array_agg(serial) FILTER (WHERE NOT inserted), '{}')
+       coalesce(array_agg(serial) FILTER (WHERE NOT inserted), '{{}}'),
+       coalesce(array_agg(serial) FILTER (WHERE inserted), '{{}}'),
+       coalesce(array_agg(digest) FILTER (WHERE NOT inserted), '{{}}'),
+       coalesce(array_agg(before) FILTER (WHERE NOT inserted), '{{}}')
 FROM upserted
 """
 # COPY's text format: backslash, tab, newline and carriage return are escaped.
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
-def _copy_lines(rows: list[PaperRecord]) -> str:
+def _copy_lines(rows: list[PaperRecord], serials: list[str]) -> str:
     """The batch as COPY text, a fresh serial first on every line."""
     esc = _COPY_ESCAPES
     return "".join(
@@ -156,14 +165,15 @@ def _copy_lines(rows: list[PaperRecord]) -> str:
             f"{serial}\t{r[0]}\t{r[1].translate(esc)}\t{r[2].translate(esc)}"
             f"\t{r[3]}\t{r[4]}\t{r[5]}\t{r[6]}\t{r[7]}\t{r[8].translate(esc)}"
             f"\t{r[9]}\t{r[10].translate(esc)}\n"
-            for serial, r in zip(serials_generate(len(rows)), rows, strict=True)
+            for serial, r in zip(serials, rows, strict=True)
         ]
     )
 
 
 def _upsert_postgres(
-    rows: list[PaperRecord], actor_id: int | None
+    rows: list[PaperRecord], actor_id: int | None, audit: BatchWrite
 ) -> tuple[int, list[str]]:
+    serials = serials_generate(len(rows))
     with connection.cursor() as cursor:
         cursor.execute(_STAGE_TABLE_SQL)
         # Foreign keys checked by the INSERT itself, not at commit: a concurrent
@@ -173,7 +183,7 @@ def _upsert_postgres(
         with raw.copy(
             f"COPY registry_import_stage ({', '.join(_STAGE_COLUMNS)}) FROM STDIN"
         ) as copy:
-            copy.write(_copy_lines(rows))
+            copy.write(_copy_lines(rows, serials))
         cursor.execute(
             _UPSERT_SQL,
             {
@@ -182,14 +192,18 @@ def _upsert_postgres(
                 "status": CertificateStatus.ISSUED,
                 "actor": actor_id,
                 "now": timezone.now(),
+                "stamp": audit.stamp,
             },
         )
-        inserted, updated = cursor.fetchone()
+        inserted, updated, fresh, digests, before = cursor.fetchone()
+    audit.inserted(fresh, dict(zip(serials, rows, strict=True)))
+    audit.written(digests)
+    audit.took_over(before)
     return inserted, list(updated)
 
 
 def _upsert_generic(
-    rows: list[PaperRecord], actor_id: int | None
+    rows: list[PaperRecord], actor_id: int | None, audit: BatchWrite
 ) -> tuple[int, list[str]]:
     existing = {
         (c.national_id, c.occupation_id, c.skill_level_id, c.issue_date): c
@@ -201,6 +215,8 @@ def _upsert_generic(
             "skill_level_id",
             "issue_date",
             "source",
+            "audit_ref",
+            *STATE_FIELDS,
             *_TEXT_FIELDS,
         )
     }
@@ -216,6 +232,7 @@ def _upsert_generic(
             created_by_id=actor_id,
             approved_by_id=actor_id,
             approved_at=now,
+            audit_ref=audit.stamp,
         )
         for serial, r in zip(serials_generate(len(fresh_rows)), fresh_rows, strict=True)
     ]
@@ -226,12 +243,15 @@ def _upsert_generic(
             continue
         fresh = (r[1], r[2], r[8], r[10])
         if fresh != tuple(getattr(current, f) for f in _TEXT_FIELDS):
+            audit.took_over([f"{current.audit_ref}:{state_digest(current)}"])
+            current.audit_ref = audit.stamp
             for name, value in zip(_TEXT_FIELDS, fresh, strict=True):
                 setattr(current, name, value)
             current.updated_at = now
             changed.append(current)
     Certificate.objects.bulk_create(new, batch_size=2000)
     Certificate.objects.bulk_update(
-        changed, [*_TEXT_FIELDS, "updated_at"], batch_size=2000
+        changed, [*_TEXT_FIELDS, "updated_at", "audit_ref"], batch_size=2000
     )
+    audit.written_rows([*new, *changed])
     return len(new), [c.serial for c in changed]
