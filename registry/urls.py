@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registry import views, views_audit
+from registry import staff_views, views, views_audit
 
 app_name = "registry"
 
@@ -17,6 +17,12 @@ urlpatterns = [
         "certificates/<str:serial>/credential.json",
         views.certificate_credential_download,
         name="certificate_credential",
+    ),
+    path("registry/search/", staff_views.certificate_search_page, name="search"),
+    path(
+        "registry/certificates/<str:serial>/",
+        staff_views.certificate_detail,
+        name="certificate_detail",
     ),
     path("registry/pending/", views.pending_list, name="pending"),
     path(

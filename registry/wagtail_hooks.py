@@ -77,6 +77,17 @@ def registry_nav_entries() -> list[NavEntry]:
             order=10,
         ),
         NavEntry(
+            key="registry.search",
+            label=_("Registry search"),
+            description=_(
+                "Find a certificate by serial, national ID, name, occupation or date"
+            ),
+            url_name="registry:search",
+            shown_to=staff,
+            section="registry",
+            order=5,
+        ),
+        NavEntry(
             key="registry.audit",
             label=_("Audit log"),
             description=_("Who changed what in the registry, and the chain's state"),

@@ -12,7 +12,12 @@ from lms.kernel.navigation import nav_entries, nav_items_for
 
 pytestmark = pytest.mark.django_db
 
-STAFF_TOOLS = {"registry.pending", "registry.import", "reports.statistics"}
+STAFF_TOOLS = {
+    "registry.pending",
+    "registry.import",
+    "registry.search",
+    "reports.statistics",
+}
 EXPECTED = {
     "head_office_staff": STAFF_TOOLS,
     "directorate_staff": STAFF_TOOLS,
