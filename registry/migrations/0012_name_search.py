@@ -38,5 +38,5 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("registry", "0009_move_import_files_to_private_storage")]
+    dependencies = [("registry", "0011_certificate_audit_baseline")]
     operations = [migrations.RunPython(forwards, backwards)]
