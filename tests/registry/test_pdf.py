@@ -144,3 +144,27 @@ def test_the_page_draws_the_emblem_and_the_stamp(signed_certificate):
     assert emblem.startswith("<svg") and "<image" not in emblem  # drawn, no raster
     sharqia = next(d for d in directorate_list() if d.code == "13")
     assert "مديرية العمل بمحافظة الشرقية" in directorate_stamp_svg(sharqia)
+
+
+
+
+def test_qr_modules_are_large_enough_to_scan_from_paper(signed_certificate, make_issued):
+    """A cheap phone's camera needs modules of about half a millimetre. The token
+    carries the Arabic name: as \\u escapes (PyJWT's encoder) it grew the code to
+    version 17, 0.36 mm modules, and a whole page at 144 dpi no longer scanned."""
+    import pypdfium2
+    import zxingcpp
+
+    from registry.tokens import certificate_verify_url
+
+    long_name = "عبد الرحمن محمد عبد العزيز مصطفى الشناوي"
+    for cert in (signed_certificate, make_issued(full_name_ar=long_name)):
+        page = pypdfium2.PdfDocument(certificate_pdf(cert))[0]
+        [code] = zxingcpp.read_barcodes(page.render(scale=2).to_pil())
+        assert code.text == certificate_verify_url(cert, with_token=True)
+        [fine] = zxingcpp.read_barcodes(page.render(scale=4).to_pil())
+        modules = 17 + 4 * int(fine.extra["Version"])
+        corners = fine.position
+        width_px = abs(corners.top_right.x - corners.top_left.x)
+        module_mm = width_px / modules / (4 * 72) * 25.4
+        assert module_mm >= 0.45, (fine.extra["Version"], module_mm)
