@@ -146,9 +146,9 @@ def test_the_page_draws_the_emblem_and_the_stamp(signed_certificate):
     assert "مديرية العمل بمحافظة الشرقية" in directorate_stamp_svg(sharqia)
 
 
-
-
-def test_qr_modules_are_large_enough_to_scan_from_paper(signed_certificate, make_issued):
+def test_qr_modules_are_large_enough_to_scan_from_paper(
+    signed_certificate, make_issued
+):
     """A cheap phone's camera needs modules of about half a millimetre. The token
     carries the Arabic name: as \\u escapes (PyJWT's encoder) it grew the code to
     version 17, 0.36 mm modules, and a whole page at 144 dpi no longer scanned."""
