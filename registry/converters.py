@@ -77,6 +77,7 @@ def certificate_data(certificate: Certificate) -> CertificateData:
         created_by_id=certificate.created_by_id,
         source_label=str(certificate.get_source_display()),
         evidence=dict(certificate.evidence or {}),
+        approved_by_id=certificate.approved_by_id,
     )
 
 

@@ -176,6 +176,10 @@ class Certificate(models.Model):
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
     revocation_reason = models.TextField(_("revocation reason"), blank=True)
+    # Which audit entry last changed this row: its entry_hash, or for a row written
+    # by a bulk batch the stamp that batch's entry records (registry/audit_state.py).
+    # No index: verify_audit_log reads the table once, in order.
+    audit_ref = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registry import review_views, views
+from registry import review_views, staff_views, views, views_audit
 
 app_name = "registry"
 
@@ -23,6 +23,12 @@ urlpatterns = [
         "registry/pending/confirm/",
         review_views.pending_confirm,
         name="pending_confirm",
+    ),
+    path("registry/search/", staff_views.certificate_search_page, name="search"),
+    path(
+        "registry/certificates/<str:serial>/",
+        staff_views.certificate_detail,
+        name="certificate_detail",
     ),
     path(
         "registry/certificates/<str:serial>/approve/",
@@ -61,6 +67,13 @@ urlpatterns = [
         "registry/revocations/<int:pk>/cancel/",
         review_views.revocation_cancel,
         name="revocation_cancel",
+    ),
+    path("registry/audit/", views_audit.audit_log, name="audit_log"),
+    path("registry/audit/export.csv", views_audit.audit_export, name="audit_export"),
+    path(
+        "registry/audit/checkpoints.json",
+        views_audit.audit_checkpoints_json,
+        name="audit_checkpoints",
     ),
     path("registry/import/", views.import_upload, name="import_upload"),
     path("registry/import/<int:pk>/", views.import_status, name="import_status"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
-from lms.accounts.roles import Role, any_role
+from lms.accounts.roles import Role, any_role, user_has_role
 from lms.kernel.navigation import NavEntry
 from lms.kernel.panels import DashboardPanel
 
@@ -84,6 +84,16 @@ def _revocations_count(user) -> int:
     return revocation_request_count(scope=scope, exclude_user_id=user.pk)
 
 
+def _audit_log_visible(user) -> bool:
+    """The audit page's own rule (lms.accounts' staff_scope), without its query:
+    ministry staff assigned to a directorate, or a superuser."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return user_has_role(user, Role.MINISTRY_STAFF) and user.directorate_id is not None
+
+
 @hooks.register("maharat_nav_entries")
 def registry_nav_entries() -> list[NavEntry]:
     """The holder's certificates; the staff's approvals and imports (the pages'
@@ -109,6 +119,26 @@ def registry_nav_entries() -> list[NavEntry]:
             section="registry",
             count=_pending_count,
             order=10,
+        ),
+        NavEntry(
+            key="registry.search",
+            label=_("Registry search"),
+            description=_(
+                "Find a certificate by serial, national ID, name, occupation or date"
+            ),
+            url_name="registry:search",
+            shown_to=staff,
+            section="registry",
+            order=5,
+        ),
+        NavEntry(
+            key="registry.audit",
+            label=_("Audit log"),
+            description=_("Who changed what in the registry, and the chain's state"),
+            url_name="registry:audit_log",
+            shown_to=_audit_log_visible,
+            section="registry",
+            order=90,
         ),
         NavEntry(
             key="registry.import",
@@ -214,3 +244,12 @@ def registry_import_scratch_sweep():
     from registry.import_runs import scratch_sweep
 
     return scratch_sweep()
+
+
+@hooks.register("maharat_periodic")
+def registry_audit_checkpoint():
+    """The audit chain's head is signed and written outside the database when due."""
+    from registry.checkpoints import audit_checkpoint_write
+
+    checkpoint = audit_checkpoint_write()
+    return f"checkpoint at #{checkpoint.seq}" if checkpoint else None

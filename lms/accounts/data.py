@@ -52,3 +52,13 @@ class AccountIdentityData:
     national_id: str
     full_name_ar: str
     birth_date: dt.date | None
+
+
+@dataclass(frozen=True)
+class SignatoryData:
+    """Whom a certificate names as its approver: name and job title, both languages."""
+
+    name_ar: str
+    name_en: str
+    title_ar: str
+    title_en: str

@@ -10,7 +10,12 @@ from django.db.models import BooleanField, Exists, F, OuterRef, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from lms.accounts.data import AccountIdentityData, DirectorateData, StaffScope
+from lms.accounts.data import (
+    AccountIdentityData,
+    DirectorateData,
+    SignatoryData,
+    StaffScope,
+)
 from lms.accounts.models import Directorate, User
 from lms.accounts.national_id import mask_national_id_public
 from lms.accounts.roles import Role, user_has_role
@@ -127,3 +132,24 @@ def account_identities(
     return {
         nid: AccountIdentityData(nid, name, born) for nid, name, born in rows if nid
     }
+
+
+def user_display_names(*, user_ids: Iterable[int]) -> dict[int, str]:
+    """Names to show for accounts named by id (an audit log's actors), one query."""
+    ids = {i for i in user_ids if i is not None}
+    if not ids:
+        return {}
+    return {user.pk: user.display_name for user in User.objects.filter(pk__in=ids)}
+
+
+def signatory_of(*, user_id: int | None) -> SignatoryData | None:
+    """The approver a certificate names: name and job title (None: no account)."""
+    user = User.objects.filter(pk=user_id).first() if user_id is not None else None
+    if user is None:
+        return None
+    return SignatoryData(
+        name_ar=user.full_name_ar or user.display_name,
+        name_en=user.full_name_en or user.get_full_name() or user.display_name,
+        title_ar=user.job_title_ar,
+        title_en=user.job_title_en,
+    )

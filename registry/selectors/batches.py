@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from lms.accounts.data import StaffScope
 from lms.kernel.errors import NotFound
+from registry.cache import STATS_TTL_S, statistics_cache_key
 from registry.converters import (
     certificate_data,
     import_batch_data,
@@ -147,9 +149,19 @@ def certificate_pending_scoped(
 
 
 def certificate_pending_scoped_count(*, scope: StaffScope) -> int:
+    """The workplace badge, on every staff page: counted once per directorate, then
+    cached until the registry changes (every change appends to the audit log, which
+    moves the statistics' version)."""
+    codes = None if scope.head_office else sorted(scope.governorate_codes)
+    key = statistics_cache_key({"badge": "pending", "governorates": codes})
+    cached = cache.get(key)
+    if isinstance(cached, int):
+        return cached
     qs = Certificate.objects.filter(
         Q(status=CertificateStatus.PENDING) & Q(import_batch__isnull=True)
     )
-    if not scope.head_office:
-        qs = qs.filter(governorate_code__in=scope.governorate_codes)
-    return qs.count()
+    if codes is not None:
+        qs = qs.filter(governorate_code__in=codes)
+    count = qs.count()
+    cache.set(key, count, STATS_TTL_S)
+    return count

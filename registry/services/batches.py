@@ -4,7 +4,10 @@ by a staff member who is not the uploader and whose directorate covers the batch
 
 Every change is in the audit log: a batch of up to PER_CERTIFICATE_AUDIT rows has one
 entry per certificate issued besides the batch's entry; a larger one has the batch's
-entry only, carrying the count and a SHA-256 of its serials in order.
+entry only, carrying the count and a SHA-256 of its serials in order. The batch's
+entries also bind the rows to the chain (registry/audit_state.py): an approval stamps
+every row it issues and records their new digests and the pending ones they replace;
+a rejection records the rows it removed, so the chain's books still balance.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +24,7 @@ from lms.accounts.selectors import staff_scope
 from lms.kernel.errors import Conflict, Forbidden, Invalid, NotFound
 from lms.kernel.generations import generation_bump
 from registry.audit import audit_append
+from registry.audit_state import STATE_FIELDS, state_digest, state_digest_sql
 from registry.cache import GENERATION, verification_cache_clear_many
 from registry.converters import import_batch_data
 from registry.data import ImportBatchData
@@ -31,6 +35,7 @@ from registry.models import (
     ImportBatchStatus,
     ImportConflict,
 )
+from registry.services.bulk_state import BatchWrite
 from registry.services.conflicts import batch_conflicts_recheck
 from registry.services.scope import scope_check, scope_governorate
 
@@ -148,15 +153,57 @@ def _blocking(batch: ImportBatch) -> int:
     )
 
 
+_ISSUE_SQL = f"""
+UPDATE registry_certificate c SET status = %(issued)s, approved_by_id = %(reviewer)s,
+    approved_at = %(now)s, updated_at = %(now)s, audit_ref = %(stamp)s
+WHERE c.import_batch_id = %(batch)s AND c.status = %(pending)s
+RETURNING c.serial, {state_digest_sql("c")},
+    (SELECT o.audit_ref || ':' || {state_digest_sql("o")}
+     FROM registry_certificate o WHERE o.id = c.id)
+"""
+
+
+def _issue_rows(batch: ImportBatch, reviewer_id: int, audit: BatchWrite) -> list[str]:
+    """Issue the batch's pending rows under the approval's stamp; their serials."""
+    now = timezone.now()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _ISSUE_SQL,
+                {
+                    "issued": CertificateStatus.ISSUED,
+                    "pending": CertificateStatus.PENDING,
+                    "reviewer": reviewer_id,
+                    "now": now,
+                    "stamp": audit.stamp,
+                    "batch": batch.pk,
+                },
+            )
+            rows = cursor.fetchall()
+        audit.written([digest for _serial, digest, _before in rows])
+        audit.took_over([before for _serial, _digest, before in rows])
+        return sorted(serial for serial, _digest, _before in rows)
+    certs = list(_pending(batch))
+    for cert in certs:
+        audit.took_over([f"{cert.audit_ref}:{state_digest(cert)}"])
+        cert.status = CertificateStatus.ISSUED
+        cert.approved_by_id = reviewer_id
+        cert.approved_at = cert.updated_at = now
+        cert.audit_ref = audit.stamp
+    Certificate.objects.bulk_update(
+        certs,
+        ["status", "approved_by_id", "approved_at", "updated_at", "audit_ref"],
+        batch_size=2000,
+    )
+    audit.written_rows(certs)
+    return sorted(cert.serial for cert in certs)
+
+
 def _issue(batch: ImportBatch, reviewer_id: int) -> ImportBatchData:
     now = timezone.now()
-    serials = list(_pending(batch).order_by("serial").values_list("serial", flat=True))
-    issued = _pending(batch).update(
-        status=CertificateStatus.ISSUED,
-        approved_by_id=reviewer_id,
-        approved_at=now,
-        updated_at=now,
-    )
+    audit = BatchWrite(status=CertificateStatus.ISSUED)
+    serials = _issue_rows(batch, reviewer_id, audit)
+    issued = len(serials)
     if issued <= PER_CERTIFICATE_AUDIT:
         for serial in serials:
             audit_append(
@@ -174,6 +221,7 @@ def _issue(batch: ImportBatch, reviewer_id: int) -> ImportBatchData:
             "uploaded_by": batch.created_by_id,
             "issued": issued,
             "serials_sha256": _serials_digest(serials),
+            **audit.audit_data(),
         },
     )
     batch.status = ImportBatchStatus.APPROVED
@@ -232,7 +280,10 @@ def _remove(
     action: str,
     note: str,
 ) -> int:
-    serials = list(rows.order_by("serial").values_list("serial", flat=True))
+    gone = BatchWrite(status="removed")  # records no rows: only what left the chain
+    removed = list(rows.order_by("serial").only("audit_ref", *STATE_FIELDS))
+    serials = [cert.serial for cert in removed]
+    gone.took_over([f"{cert.audit_ref}:{state_digest(cert)}" for cert in removed])
     rows.delete()  # their conflicts go with them (cascade)
     audit_append(
         action=action,
@@ -243,6 +294,7 @@ def _remove(
             "rows": len(serials),
             "serials_sha256": _serials_digest(serials),
             "note": note[:500],
+            **gone.audit_data(),
         },
     )
     _clear_answers(serials)

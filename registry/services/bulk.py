@@ -9,7 +9,9 @@ overwritten: the same details count as unchanged (so re-running a file changes
 nothing), other details are a conflict listed for the reviewer, as is a national ID
 the registry or the holder's account knows under another name or birth date. On
 PostgreSQL via COPY into a temporary table and one INSERT ... ON CONFLICT DO NOTHING;
-elsewhere via bulk_create.
+elsewhere via bulk_create. Every row carries the batch's audit stamp and the entry
+records the digests of the rows it wrote (registry/audit_state.py), so a row changed
+behind the services' back no longer matches the chain.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from registry.audit import audit_append
 from registry.data import BulkWriteData, PaperRecord
 from registry.models import Certificate, CertificateSource, CertificateStatus
 from registry.serials import serials_generate
+from registry.services.bulk_state import BatchWrite
 from registry.services.conflicts import ConflictFound, batch_conflicts, conflicts_save
 
 # A fresh serial may collide with an existing one (1 in ~10^14 per pair): draw again.
@@ -53,10 +56,11 @@ def certificates_bulk_upsert(
                     records=records, numbers=numbers, import_batch_id=import_batch_id
                 )
                 fresh = [r for r in records if r.key() not in known]
+                audit = BatchWrite(status=CertificateStatus.PENDING)
                 if connection.vendor == "postgresql":
-                    inserted = _insert_postgres(fresh, actor_id, import_batch_id)
+                    inserted = _insert_postgres(fresh, actor_id, import_batch_id, audit)
                 else:
-                    inserted = _insert_generic(fresh, actor_id, import_batch_id)
+                    inserted = _insert_generic(fresh, actor_id, import_batch_id, audit)
                 conflicts_save(import_batch_id=import_batch_id, found=found)
                 # Last, so the chain's lock is held only for the commit.
                 audit_append(
@@ -70,6 +74,7 @@ def certificates_bulk_upsert(
                         "inserted_pending": inserted,
                         "conflicts": len(found),
                         "sha256": _digest(fresh),
+                        **audit.audit_data(),
                     },
                 )
             break
@@ -130,47 +135,51 @@ _STAGE_TABLE_SQL = (
     " issuing_directorate text, issue_date date, legacy_number text)"
     " ON COMMIT DELETE ROWS"
 )
-# One statement per batch; it answers with the number of records inserted (a record
-# already in the registry was sorted out before: only a concurrent insert meets it).
+# One statement per batch; it answers with the serials it inserted (a record already
+# in the registry was sorted out before: only a concurrent insert meets it).
 _INSERT_SQL = """
 WITH inserted AS (
 INSERT INTO registry_certificate (
     serial, national_id, full_name_ar, full_name_en, birth_date, gender,
     governorate_code, occupation_id, skill_level_id, issuing_directorate, issue_date,
     legacy_number, source, evidence, status, created_by_id, import_batch_id,
-    revocation_reason, created_at, updated_at)
+    revocation_reason, created_at, updated_at, audit_ref)
 SELECT serial, national_id, full_name_ar, full_name_en, birth_date, gender,
     governorate_code, occupation_id, skill_level_id, issuing_directorate, issue_date,
     legacy_number, %(source)s, %(evidence)s::jsonb, %(status)s, %(actor)s, %(batch)s,
-    '', %(now)s, %(now)s
+    '', %(now)s, %(now)s, %(stamp)s
 FROM registry_import_stage
 ON CONFLICT (national_id, occupation_id, skill_level_id, issue_date) DO NOTHING
-RETURNING 1
+RETURNING serial
 )
-SELECT count(*) FROM inserted
+SELECT coalesce(array_agg(serial), '{}') FROM inserted
 """
 # COPY's text format: backslash, tab, newline and carriage return are escaped.
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
-def _copy_lines(rows: list[PaperRecord]) -> str:
-    """The batch as COPY text, a fresh serial first on every line."""
+def _copy_lines(rows: list[PaperRecord], serials: list[str]) -> str:
+    """The batch as COPY text, its fresh serial first on every line."""
     esc = _COPY_ESCAPES
     return "".join(
         [
             f"{serial}\t{r[0]}\t{r[1].translate(esc)}\t{r[2].translate(esc)}"
             f"\t{r[3]}\t{r[4]}\t{r[5]}\t{r[6]}\t{r[7]}\t{r[8].translate(esc)}"
             f"\t{r[9]}\t{r[10].translate(esc)}\n"
-            for serial, r in zip(serials_generate(len(rows)), rows, strict=True)
+            for serial, r in zip(serials, rows, strict=True)
         ]
     )
 
 
 def _insert_postgres(
-    rows: list[PaperRecord], actor_id: int | None, import_batch_id: int
+    rows: list[PaperRecord],
+    actor_id: int | None,
+    import_batch_id: int,
+    audit: BatchWrite,
 ) -> int:
     if not rows:
         return 0
+    serials = serials_generate(len(rows))
     with connection.cursor() as cursor:
         cursor.execute(_STAGE_TABLE_SQL)
         # Foreign keys checked by the INSERT itself, not at commit: a concurrent
@@ -180,7 +189,7 @@ def _insert_postgres(
         with raw.copy(
             f"COPY registry_import_stage ({', '.join(_STAGE_COLUMNS)}) FROM STDIN"
         ) as copy:
-            copy.write(_copy_lines(rows))
+            copy.write(_copy_lines(rows, serials))
         cursor.execute(
             _INSERT_SQL,
             {
@@ -190,14 +199,19 @@ def _insert_postgres(
                 "actor": actor_id,
                 "batch": import_batch_id,
                 "now": timezone.now(),
+                "stamp": audit.stamp,
             },
         )
         (inserted,) = cursor.fetchone()
-    return inserted
+    audit.inserted(list(inserted), dict(zip(serials, rows, strict=True)))
+    return len(inserted)
 
 
 def _insert_generic(
-    rows: list[PaperRecord], actor_id: int | None, import_batch_id: int
+    rows: list[PaperRecord],
+    actor_id: int | None,
+    import_batch_id: int,
+    audit: BatchWrite,
 ) -> int:
     new = [
         Certificate(
@@ -208,8 +222,10 @@ def _insert_generic(
             status=CertificateStatus.PENDING,
             created_by_id=actor_id,
             import_batch_id=import_batch_id,
+            audit_ref=audit.stamp,
         )
         for serial, r in zip(serials_generate(len(rows)), rows, strict=True)
     ]
     Certificate.objects.bulk_create(new, batch_size=2000)
+    audit.written_rows(new)
     return len(new)

@@ -17,6 +17,7 @@ STAFF_TOOLS = {
     "registry.batches",
     "registry.import",
     "registry.revocations",
+    "registry.search",
     "reports.statistics",
 }
 EXPECTED = {

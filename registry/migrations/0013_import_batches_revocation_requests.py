@@ -20,7 +20,7 @@ def set_introduced(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0009_move_import_files_to_private_storage'),
+        ('registry', '0012_name_search'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
