@@ -35,7 +35,7 @@ class UserAdmin(BaseUserAdmin):
                 )
             },
         ),
-        (_("Ministry"), {"fields": ("directorate",)}),
+        (_("Ministry"), {"fields": ("directorate", "job_title_ar", "job_title_en")}),
     )
     readonly_fields = ("birth_date", "gender", "governorate_code")
 

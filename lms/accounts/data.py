@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -70,3 +71,22 @@ class NationalIdClaimData:
     def is_open(self) -> bool:
         """Waiting for a decision (claimed or contested)."""
         return self.state in ("claimed", "contested")
+
+
+@dataclass(frozen=True)
+class AccountIdentityData:
+    """What an account says about its holder, for the registry's conflict checks."""
+
+    national_id: str
+    full_name_ar: str
+    birth_date: dt.date | None
+
+
+@dataclass(frozen=True)
+class SignatoryData:
+    """Whom a certificate names as its approver: name and job title, both languages."""
+
+    name_ar: str
+    name_en: str
+    title_ar: str
+    title_en: str

@@ -117,6 +117,12 @@ class User(AbstractUser):
         ),
     )
 
+    # Printed under the approver's name in a certificate's signature block.
+    job_title_ar = models.CharField(_("job title (Arabic)"), max_length=120, blank=True)
+    job_title_en = models.CharField(
+        _("job title (English)"), max_length=120, blank=True
+    )
+
     objects = UserManager()
 
     class Meta:

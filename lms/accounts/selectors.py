@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
+from django.db import connection
 from django.db.models import BooleanField, Exists, F, OuterRef, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from lms.accounts.data import DirectorateData, NationalIdClaimData, StaffScope
+from lms.accounts.data import (
+    AccountIdentityData,
+    DirectorateData,
+    NationalIdClaimData,
+    SignatoryData,
+    StaffScope,
+)
 from lms.accounts.models import ClaimState, Directorate, NationalIdClaim, User
 from lms.accounts.national_id import mask_national_id_public, normalize_national_id
 from lms.accounts.roles import Role, user_has_role
@@ -170,3 +178,53 @@ def national_id_claims_open_count(*, staff_id: int) -> int:
     except Forbidden:
         return 0
     return qs.filter(state__in=(ClaimState.CLAIMED, ClaimState.CONTESTED)).count()
+
+
+def account_identities(
+    *, national_ids: Iterable[str]
+) -> dict[str, AccountIdentityData]:
+    """The name and birth date of the accounts holding these national IDs (one query;
+    IDs without an account are absent): the registry's import compares them, ten
+    thousand at a time (on PostgreSQL as one array parameter, not 10,000 IN
+    placeholders)."""
+    ids = list(national_ids)
+    if not ids:
+        return {}
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT national_id, full_name_ar, birth_date FROM "
+                f"{User._meta.db_table} WHERE national_id = ANY(%s)",
+                [ids],
+            )
+            rows = cursor.fetchall()
+    else:
+        rows = list(
+            User.objects.filter(national_id__in=ids).values_list(
+                "national_id", "full_name_ar", "birth_date"
+            )
+        )
+    return {
+        nid: AccountIdentityData(nid, name, born) for nid, name, born in rows if nid
+    }
+
+
+def user_display_names(*, user_ids: Iterable[int]) -> dict[int, str]:
+    """Names to show for accounts named by id (an audit log's actors), one query."""
+    ids = {i for i in user_ids if i is not None}
+    if not ids:
+        return {}
+    return {user.pk: user.display_name for user in User.objects.filter(pk__in=ids)}
+
+
+def signatory_of(*, user_id: int | None) -> SignatoryData | None:
+    """The approver a certificate names: name and job title (None: no account)."""
+    user = User.objects.filter(pk=user_id).first() if user_id is not None else None
+    if user is None:
+        return None
+    return SignatoryData(
+        name_ar=user.full_name_ar or user.display_name,
+        name_en=user.full_name_en or user.get_full_name() or user.display_name,
+        title_ar=user.job_title_ar,
+        title_en=user.job_title_en,
+    )

@@ -14,7 +14,10 @@ pytestmark = pytest.mark.django_db
 
 STAFF_TOOLS = {
     "registry.pending",
+    "registry.batches",
     "registry.import",
+    "registry.revocations",
+    "registry.search",
     "reports.statistics",
     "accounts.claims",
 }

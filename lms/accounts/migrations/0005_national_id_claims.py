@@ -25,7 +25,7 @@ def claims_for_existing_accounts(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_directorates'),
+        ('accounts', '0004_staff_job_title'),
     ]
 
     operations = [
