@@ -299,6 +299,24 @@ AXES_LOCKOUT_CALLABLE = "lms.accounts.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_SENSITIVE_PARAMETERS = ["password", "national_id"]
 
+# Sign-up attempts per client IP and per national ID typed ("N/s|m|h|d"; a fixed
+# window in the cache). Over the limit the form answers 429.
+ACCOUNTS_SIGNUP_RATE_IP = env.str("ACCOUNTS_SIGNUP_RATE_IP", default="20/h")
+ACCOUNTS_SIGNUP_RATE_NATIONAL_ID = env.str(
+    "ACCOUNTS_SIGNUP_RATE_NATIONAL_ID", default="5/d"
+)
+
+# Identity provider (OpenID Connect, e.g. the national digital-ID service) that
+# verifies a trainee's national-ID claim: off unless OIDC_ISSUER and OIDC_CLIENT_ID
+# are set. Authorization code flow with PKCE; the ID token's OIDC_NATIONAL_ID_CLAIM
+# carries the national ID.
+OIDC_ISSUER = env.str("OIDC_ISSUER", default="")
+OIDC_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
+OIDC_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="")
+OIDC_NATIONAL_ID_CLAIM = env.str("OIDC_NATIONAL_ID_CLAIM", default="national_id")
+OIDC_SCOPES = env.str("OIDC_SCOPES", default="openid")
+OIDC_TIMEOUT_S = env.float("OIDC_TIMEOUT_S", default=10.0)
+
 
 # --- Language: Arabic first -----------------------------------------------------------
 LANGUAGE_CODE = "ar"
@@ -350,6 +368,16 @@ PRIVATE_FILES_SERVE = env.str(
 )
 PRIVATE_FILES_ACCEL_PREFIX = env.str("PRIVATE_FILES_ACCEL_PREFIX", default="/_private/")
 PRIVATE_FILES_URL_TTL_S = env.int("PRIVATE_FILES_URL_TTL_S", default=300)
+# The registry's signed audit checkpoints (chain head, count, time): kept outside the
+# database, so a rewritten, truncated or shortened audit log is found by
+# `verify_audit_log`. Put it on another disk than the database's, or name a storage
+# alias "audit_checkpoints" in STORAGES (e.g. an S3 bucket with object lock).
+AUDIT_CHECKPOINT_DIR = env.path(
+    "AUDIT_CHECKPOINT_DIR", default=BASE_DIR / "var" / "audit-checkpoints"
+)
+# A checkpoint is written by the periodic sweep when the chain moved and the last one
+# is at least this old.
+AUDIT_CHECKPOINT_EVERY_S = env.int("AUDIT_CHECKPOINT_EVERY_S", default=300)
 STORAGES = {
     "default": _default_storage,
     "private": _private_storage,
@@ -607,6 +635,9 @@ HEALTHZ_REDIS_TIMEOUT_S = env.float("HEALTHZ_REDIS_TIMEOUT_S", default=1.0)
 # token; rows already written count as unchanged), at most this many times.
 REGISTRY_IMPORT_STALE_AFTER_S = env.int("REGISTRY_IMPORT_STALE_AFTER_S", default=120)
 REGISTRY_IMPORT_MAX_ATTEMPTS = env.int("REGISTRY_IMPORT_MAX_ATTEMPTS", default=3)
+# Two people for every revocation; when on, head-office staff may also revoke alone
+# with a reason (audited as an emergency).
+REGISTRY_EMERGENCY_REVOCATION = env.bool("REGISTRY_EMERGENCY_REVOCATION", default=False)
 # Uploaded import files hold full national IDs: deleted when the job ends (0) or
 # this many seconds later by the sweep; rejection reports after this many days.
 REGISTRY_IMPORT_FILE_RETENTION_S = env.int(

@@ -52,3 +52,7 @@ DATABASES["default"].get("OPTIONS", {}).pop("pool", None)
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     (BASE_DIR / "var").mkdir(exist_ok=True)
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}
+
+# Sign-ups come from one address all suite long; the throttle's own tests set theirs.
+ACCOUNTS_SIGNUP_RATE_IP = "10000/h"
+ACCOUNTS_SIGNUP_RATE_NATIONAL_ID = "10000/h"

@@ -5,12 +5,24 @@ from __future__ import annotations
 from registry.data import (
     ApiClientData,
     CertificateData,
+    ImportBatchData,
+    ImportConflictData,
     ImportJobData,
     ImportRejectionData,
     OccupationData,
+    RevocationRequestData,
     SkillLevelData,
 )
-from registry.models import ApiClient, Certificate, ImportJob, Occupation, SkillLevel
+from registry.models import (
+    ApiClient,
+    Certificate,
+    ImportBatch,
+    ImportConflict,
+    ImportJob,
+    Occupation,
+    RevocationRequest,
+    SkillLevel,
+)
 from registry.serials import serial_display
 
 
@@ -21,6 +33,7 @@ def occupation_data(occupation: Occupation) -> OccupationData:
         title_ar=occupation.title_ar,
         title_en=occupation.title_en,
         trade=occupation.trade,
+        introduced_on=occupation.introduced_on,
     )
 
 
@@ -63,6 +76,8 @@ def certificate_data(certificate: Certificate) -> CertificateData:
         verify_path=f"/verify/{shown}/",
         created_by_id=certificate.created_by_id,
         source_label=str(certificate.get_source_display()),
+        evidence=dict(certificate.evidence or {}),
+        approved_by_id=certificate.approved_by_id,
     )
 
 
@@ -102,4 +117,63 @@ def import_job_data(job: ImportJob) -> ImportJobData:
         created_by_id=job.created_by_id,
         created_at=job.created_at,
         finished_at=job.finished_at,
+        import_batch_id=ImportBatch.objects.filter(job_id=job.pk)
+        .values_list("pk", flat=True)
+        .first(),
+    )
+
+
+def import_batch_data(
+    batch: ImportBatch, *, pending: int | None = None
+) -> ImportBatchData:
+    return ImportBatchData(
+        id=batch.pk,
+        label=batch.label,
+        status=batch.status,
+        status_label=str(batch.get_status_display()),
+        governorate_code=batch.governorate_code,
+        job_id=batch.job_id,
+        created_by_id=batch.created_by_id,
+        created_at=batch.created_at,
+        rows=batch.rows,
+        pending=batch.rows - batch.issued - batch.rows_rejected
+        if pending is None
+        else pending,
+        conflicts_count=batch.conflicts_count,
+        reviewed_by_id=batch.reviewed_by_id,
+        reviewed_at=batch.reviewed_at,
+        issued=batch.issued,
+        rows_rejected=batch.rows_rejected,
+    )
+
+
+def import_conflict_data(conflict: ImportConflict) -> ImportConflictData:
+    cert = conflict.certificate
+    return ImportConflictData(
+        id=conflict.pk,
+        certificate_id=conflict.certificate_id,
+        serial_display=serial_display(cert.serial) if cert else "",
+        row=conflict.row,
+        kind=conflict.kind,
+        kind_label=str(conflict.get_kind_display()),
+        imported=conflict.imported,
+        known=conflict.known,
+        known_ref=conflict.known_ref,
+    )
+
+
+def revocation_request_data(request: RevocationRequest) -> RevocationRequestData:
+    cert = request.certificate
+    return RevocationRequestData(
+        id=request.pk,
+        certificate_id=request.certificate_id,
+        serial_display=serial_display(cert.serial),
+        holder_name=cert.full_name_ar,
+        governorate_code=cert.governorate_code,
+        reason=request.reason,
+        status=request.status,
+        emergency=request.emergency,
+        requested_by_id=request.requested_by_id,
+        requested_at=request.requested_at,
+        decided_by_id=request.decided_by_id,
     )

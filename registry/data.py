@@ -7,12 +7,17 @@ touches the database.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from django.utils.translation import get_language
 
-from lms.accounts.national_id import mask_national_id, mask_national_id_public
+from lms.accounts.national_id import (
+    governorates,
+    mask_national_id,
+    mask_national_id_public,
+)
 
 
 def _english() -> bool:
@@ -26,6 +31,7 @@ class OccupationData:
     title_ar: str
     title_en: str
     trade: str
+    introduced_on: dt.date | None = None  # no certificate is dated before it
 
     @property
     def title(self) -> str:
@@ -73,6 +79,10 @@ class CertificateData:
     verify_path: str
     created_by_id: int | None = None
     source_label: str = ""  # the source's name, in the language it was read in
+    # What the approver weighs (exam and rubric scores, assessor, photos), as the
+    # issuing app recorded it; never shown publicly.
+    evidence: dict[str, Any] = field(default_factory=dict, compare=False)
+    approved_by_id: int | None = None  # the signature block names this account
 
     @property
     def national_id_masked(self) -> str:
@@ -87,6 +97,14 @@ class CertificateData:
     @property
     def is_issued(self) -> bool:
         return self.status == "issued"
+
+    @property
+    def governorate_name(self) -> str:
+        """In the current language (the code when it is not a known governorate)."""
+        found = governorates().get(self.governorate_code)
+        if found is None:
+            return self.governorate_code
+        return found.name_en if _english() else found.name_ar
 
     @property
     def occupation_title(self) -> str:
@@ -105,6 +123,53 @@ class CertificatePageData:
     certificates: tuple[CertificateData, ...]
     next_before_id: int | None
     previous_after_id: int | None
+
+
+@dataclass(frozen=True)
+class CertificateSearchData:
+    """A staff search's criteria (each optional; "" or None means any). Kept on the
+    server under a search id: the national ID never travels in a URL."""
+
+    text: str = ""  # a serial in any typed form, or words of a name
+    national_id: str = ""
+    occupation: str = ""
+    level: str = ""
+    governorate: str = ""
+    status: str = ""
+    issued_from: dt.date | None = None
+    issued_to: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class HistoryEntryData:
+    """One audit entry about a certificate, as staff read its history."""
+
+    seq: int
+    created_at: dt.datetime
+    action: str
+    actor_id: int | None
+    actor_name: str
+    data: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class CertificateDetailData:
+    """A certificate as ministry staff open it: its record, the evidence it was
+    issued on, its history and what this viewer may do with it."""
+
+    certificate: CertificateData
+    birth_date: dt.date
+    gender: str
+    evidence: Mapping[str, Any]
+    history: tuple[HistoryEntryData, ...]
+    created_by_name: str
+    approved_by_name: str
+    approved_at: dt.datetime | None
+    revoked_by_name: str
+    revocation_reason: str
+    can_approve: bool
+    can_revoke: bool
+    refusal: str  # why this viewer may not approve ('' if they may, or not pending)
 
 
 @dataclass(frozen=True)
@@ -159,6 +224,7 @@ class ImportJobData:
     created_by_id: int | None
     created_at: dt.datetime
     finished_at: dt.datetime | None
+    import_batch_id: int | None = None  # the pending batch it wrote
 
 
 class PaperRecord(NamedTuple):
@@ -190,6 +256,7 @@ class BulkWriteData:
     inserted: int
     updated: int
     unchanged: int
+    conflicts: int = 0  # rows listed for the batch's reviewer
 
 
 @dataclass(frozen=True)
@@ -246,3 +313,106 @@ class IssueWaitRow(NamedTuple):
     governorate_code: str
     days: int
     certificates: int
+
+
+@dataclass(frozen=True)
+class ImportBatchData:
+    """An import's pending certificates as their reviewer sees them."""
+
+    id: int
+    label: str
+    status: str
+    status_label: str
+    governorate_code: str  # the uploader's directorate ('' for the head office)
+    job_id: int | None
+    created_by_id: int | None
+    created_at: dt.datetime
+    rows: int
+    pending: int
+    conflicts_count: int
+    reviewed_by_id: int | None
+    reviewed_at: dt.datetime | None
+    issued: int
+    rows_rejected: int
+
+    @property
+    def in_review(self) -> bool:
+        return self.status == "review"
+
+
+@dataclass(frozen=True)
+class ImportConflictData:
+    id: int
+    certificate_id: int | None
+    serial_display: str
+    row: int | None
+    kind: str
+    kind_label: str
+    imported: str
+    known: str
+    known_ref: str
+
+
+@dataclass(frozen=True)
+class RevocationRequestData:
+    id: int
+    certificate_id: int
+    serial_display: str
+    holder_name: str
+    governorate_code: str
+    reason: str
+    status: str
+    emergency: bool
+    requested_by_id: int | None
+    requested_at: dt.datetime
+    decided_by_id: int | None
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    """The audit log's validated filters (each optional)."""
+
+    actor_id: int | None = None
+    action: str = ""
+    serial: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class AuditEntryData:
+    seq: int
+    created_at: dt.datetime
+    actor_id: int | None
+    action: str
+    object_ref: str
+    serial_display: str  # the certificate's serial when the entry is about one
+    summary: str  # the entry's data, short (never a national ID: only its hash)
+    entry_hash: str
+
+
+@dataclass(frozen=True)
+class AuditPageData:
+    entries: tuple[AuditEntryData, ...]
+    next_before: int | None  # seq to pass as `before` for the next (older) page
+
+
+@dataclass(frozen=True)
+class AuditCheckpointData:
+    seq: int
+    head_hash: str
+    count: int
+    created_at: str
+    key_id: str
+    signature: str
+
+
+@dataclass(frozen=True)
+class AuditChainStateData:
+    """What staff see of the chain: the head, the last verification, checkpoints."""
+
+    head_seq: int
+    verified_seq: int | None
+    verified_at: str
+    problem: str
+    last_checkpoint: AuditCheckpointData | None

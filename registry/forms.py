@@ -5,6 +5,7 @@ from pathlib import Path
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lms.accounts.selectors import user_id_by_username
 from registry.serials import InvalidSerial, serial_normalize
 
 IMPORT_EXTENSIONS = {".csv", ".xlsx"}
@@ -37,6 +38,23 @@ class RevokeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=1000,
     )
+    emergency = forms.BooleanField(
+        label=_("Emergency: revoke now without a second person (audited)"),
+        required=False,
+    )
+
+    def __init__(self, *args, emergency_allowed: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not emergency_allowed:
+            del self.fields["emergency"]
+
+
+class BatchRejectForm(forms.Form):
+    note = forms.CharField(
+        label=_("Why is the batch rejected?"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+    )
 
 
 class ImportUploadForm(forms.Form):
@@ -56,3 +74,59 @@ class ImportUploadForm(forms.Form):
         if upload.size > IMPORT_MAX_BYTES:
             raise forms.ValidationError(_("The file is larger than 200 MB."))
         return upload
+
+
+class AuditFilterForm(forms.Form):
+    """The audit log's filters, from the query string (the page and its export)."""
+
+    actor = forms.CharField(
+        label=_("Actor (username)"),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off"}),
+    )
+    action = forms.CharField(label=_("Action"), max_length=40, required=False)
+    serial = forms.CharField(
+        label=_("Certificate serial number"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off"}),
+    )
+    date_from = forms.DateField(label=_("From"), required=False)
+    date_to = forms.DateField(label=_("To"), required=False)
+    before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def clean_actor(self) -> int | None:
+        username = self.cleaned_data["actor"].strip()
+        if not username:
+            return None
+        user_id = user_id_by_username(username=username)
+        if user_id is None:
+            raise forms.ValidationError(_("No account has this username."))
+        return user_id
+
+    def clean_serial(self) -> str:
+        typed = self.cleaned_data["serial"].strip()
+        if not typed:
+            return ""
+        try:
+            return serial_normalize(typed)
+        except InvalidSerial:
+            raise forms.ValidationError(
+                _("This is not a valid serial number.")
+            ) from None
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return data
+
+    def errors_text(self) -> str:
+        """Every error in one line (the export's 400 answer)."""
+        return " ".join(
+            f"{self.fields[name].label if name in self.fields else ''}: {msg}"
+            for name, messages in self.errors.items()
+            for msg in messages
+        )

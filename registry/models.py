@@ -5,6 +5,8 @@ Certificates (issue, verify, revoke) build on these.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language
@@ -24,6 +26,12 @@ class Occupation(models.Model):
         max_length=50,
         blank=True,
         help_text=_("The platform trade this occupation belongs to, if any."),
+    )
+    # No certificate of this occupation can be dated before it (issue 16).
+    introduced_on = models.DateField(
+        _("introduced on"),
+        default=dt.date(1950, 1, 1),
+        help_text=_("No certificate of this occupation is dated before this day."),
     )
 
     class Meta:
@@ -122,6 +130,14 @@ class Certificate(models.Model):
     )
     evidence = models.JSONField(_("evidence"), default=dict, blank=True)
     legacy_number = models.CharField(_("paper-era number"), max_length=50, blank=True)
+    # The import that wrote it (pending until a second person approves the batch).
+    import_batch = models.ForeignKey(
+        "registry.ImportBatch",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="certificates",
+    )
     status = models.CharField(
         _("status"),
         max_length=10,
@@ -160,6 +176,10 @@ class Certificate(models.Model):
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
     revocation_reason = models.TextField(_("revocation reason"), blank=True)
+    # Which audit entry last changed this row: its entry_hash, or for a row written
+    # by a bulk batch the stamp that batch's entry records (registry/audit_state.py).
+    # No index: verify_audit_log reads the table once, in order.
+    audit_ref = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -326,3 +346,32 @@ class ImportJob(models.Model):
         if not self.total_rows:
             return 0
         return min(99, self.processed_rows * 100 // self.total_rows)
+
+
+from registry.review_models import (  # noqa: E402 - Django finds the models here
+    ImportBatch,
+    ImportBatchStatus,
+    ImportConflict,
+    ImportConflictKind,
+    RevocationRequest,
+    RevocationStatus,
+)
+
+__all__ = [
+    "ApiClient",
+    "ApiScope",
+    "AuditEntry",
+    "Certificate",
+    "CertificateSource",
+    "CertificateStatus",
+    "ImportBatch",
+    "ImportBatchStatus",
+    "ImportConflict",
+    "ImportConflictKind",
+    "ImportJob",
+    "ImportJobStatus",
+    "Occupation",
+    "RevocationRequest",
+    "RevocationStatus",
+    "SkillLevel",
+]

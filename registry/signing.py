@@ -120,9 +120,16 @@ def public_key_from_jwk(jwk: dict[str, str]) -> Ed25519PublicKey:
 
 
 def token_sign(claims: dict[str, Any]) -> str:
-    """A compact JWS (EdDSA) small enough for a QR code."""
-    return jwt.encode(
-        claims, private_key(), algorithm=TOKEN_ALGORITHM, headers={"kid": key_id()}
+    """A compact JWS (EdDSA) small enough for a QR code. The claims are UTF-8 JSON
+    (RFC 7519 allows it): PyJWT's own encoder writes every Arabic letter as a
+    six-byte \\uXXXX escape, which grew the code by two QR versions and made it too
+    dense to scan at its printed size."""
+    payload = json.dumps(claims, separators=(",", ":"), ensure_ascii=False)
+    return jwt.api_jws.encode(
+        payload.encode("utf-8"),
+        private_key(),
+        algorithm=TOKEN_ALGORITHM,
+        headers={"kid": key_id(), "typ": "JWT"},
     )
 
 

@@ -101,6 +101,8 @@ def _run(job: ImportJob, token: str, scratch: Path) -> None:
             result = import_file(
                 local,
                 actor_id=job.created_by_id,
+                job_id=job.pk,
+                name=job.original_name,
                 on_progress=beat,
                 on_rejection=report.add,
             )

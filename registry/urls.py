@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registry import views
+from registry import review_views, staff_views, views, views_audit
 
 app_name = "registry"
 
@@ -18,16 +18,62 @@ urlpatterns = [
         views.certificate_credential_download,
         name="certificate_credential",
     ),
-    path("registry/pending/", views.pending_list, name="pending"),
+    path("registry/pending/", review_views.pending_list, name="pending"),
+    path(
+        "registry/pending/confirm/",
+        review_views.pending_confirm,
+        name="pending_confirm",
+    ),
+    path("registry/search/", staff_views.certificate_search_page, name="search"),
+    path(
+        "registry/certificates/<str:serial>/",
+        staff_views.certificate_detail,
+        name="certificate_detail",
+    ),
     path(
         "registry/certificates/<str:serial>/approve/",
-        views.certificate_approve,
+        review_views.certificate_approve,
         name="approve",
     ),
     path(
         "registry/certificates/<str:serial>/revoke/",
-        views.certificate_revoke,
+        review_views.certificate_revoke,
         name="revoke",
+    ),
+    path("registry/batches/", review_views.batch_list, name="batch_list"),
+    path("registry/batches/<int:pk>/", review_views.batch_detail, name="batch_detail"),
+    path(
+        "registry/batches/<int:pk>/approve/",
+        review_views.batch_approve,
+        name="batch_approve",
+    ),
+    path(
+        "registry/batches/<int:pk>/reject/",
+        review_views.batch_reject,
+        name="batch_reject",
+    ),
+    path(
+        "registry/batches/<int:pk>/reject-rows/",
+        review_views.batch_reject_rows,
+        name="batch_reject_rows",
+    ),
+    path("registry/revocations/", review_views.revocation_list, name="revocations"),
+    path(
+        "registry/revocations/<int:pk>/confirm/",
+        review_views.revocation_confirm,
+        name="revocation_confirm",
+    ),
+    path(
+        "registry/revocations/<int:pk>/cancel/",
+        review_views.revocation_cancel,
+        name="revocation_cancel",
+    ),
+    path("registry/audit/", views_audit.audit_log, name="audit_log"),
+    path("registry/audit/export.csv", views_audit.audit_export, name="audit_export"),
+    path(
+        "registry/audit/checkpoints.json",
+        views_audit.audit_checkpoints_json,
+        name="audit_checkpoints",
     ),
     path("registry/import/", views.import_upload, name="import_upload"),
     path("registry/import/<int:pk>/", views.import_status, name="import_status"),

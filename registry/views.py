@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import (
@@ -18,23 +17,21 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
-from lms.accounts.roles import Role, user_has_role
-from lms.kernel.errors import NotFound, ServiceError
+from lms.accounts.data import StaffScope
+from lms.accounts.selectors import national_id_verified_for, staff_scope
+from lms.kernel.errors import Forbidden, NotFound
 from lms.kernel.headers import private_answer
 from lms.kernel.private_files import private_file_response
 from registry import services
 from registry.credentials import certificate_credential
 from registry.data import CertificateData, ImportJobData
-from registry.forms import ImportUploadForm, RevokeForm, VerifyForm
+from registry.forms import ImportUploadForm, VerifyForm
 from registry.pdf import certificate_pdf
 from registry.selectors import (
     certificate_get,
     certificate_get_for_viewer,
     certificate_list_for_user,
-    certificate_pending_list,
     import_job_get,
     import_job_list,
     verification_answer,
@@ -44,11 +41,6 @@ from registry.selectors import (
 from registry.serials import serial_display
 from registry.throttling import VerifyThrottle
 from registry.tokens import certificate_verify_url
-
-
-def _staff_required(request: HttpRequest) -> None:
-    if not user_has_role(request.user, Role.MINISTRY_STAFF):
-        raise PermissionDenied
 
 
 @private_answer  # what was typed may be someone's national ID
@@ -94,9 +86,19 @@ def _own_or_staff(request: HttpRequest, serial: str) -> CertificateData:
         raise Http404 from None
 
 
-def _import_job(pk: int) -> ImportJobData:
+def _staff_scope(request: HttpRequest) -> StaffScope:
+    """Import pages: ministry staff placed in a directorate (403 for anyone else)."""
     try:
-        return import_job_get(job_id=pk)
+        return staff_scope(user_id=request.user.pk)
+    except Forbidden:
+        raise PermissionDenied from None
+
+
+def _import_job(request: HttpRequest, pk: int) -> ImportJobData:
+    try:
+        return import_job_get(
+            job_id=pk, scope=_staff_scope(request), viewer_id=request.user.pk
+        )
     except NotFound:
         raise Http404 from None
 
@@ -104,9 +106,7 @@ def _import_job(pk: int) -> ImportJobData:
 @login_required
 def holder_certificates(request: HttpRequest) -> HttpResponse:
     """A trainee's certificates: download the PDF, copy the verification link."""
-    certs = certificate_list_for_user(
-        user_id=request.user.pk, national_id=request.user.national_id
-    )
+    certs = certificate_list_for_user(user_id=request.user.pk)
     rows = [
         {"cert": c, "verify_url": certificate_verify_url(c)}
         for c in certs
@@ -114,7 +114,15 @@ def holder_certificates(request: HttpRequest) -> HttpResponse:
     ]
     pending = [c for c in certs if c.status == "pending"]
     return render(
-        request, "registry/holder_certificates.html", {"rows": rows, "pending": pending}
+        request,
+        "registry/holder_certificates.html",
+        {
+            "rows": rows,
+            "pending": pending,
+            "identity_unverified": not national_id_verified_for(
+                user_id=request.user.pk
+            ),
+        },
     )
 
 
@@ -140,62 +148,10 @@ def certificate_credential_download(request: HttpRequest, serial: str) -> HttpRe
 
 
 @login_required
-def pending_list(request: HttpRequest) -> HttpResponse:
-    """Ministry staff: certificates awaiting a second person's approval."""
-    _staff_required(request)
-    return render(
-        request,
-        "registry/pending_list.html",
-        {"certificates": certificate_pending_list(limit=200)},
-    )
-
-
-@login_required
-@require_POST
-def certificate_approve(request: HttpRequest, serial: str) -> HttpResponse:
-    _staff_required(request)
-    cert = _certificate(serial)
-    try:
-        services.certificate_approve(
-            certificate_id=cert.id, approver_id=request.user.pk
-        )
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            _("Certificate %(serial)s issued.") % {"serial": cert.serial_display},
-        )
-    return redirect("registry:pending")
-
-
-@login_required
-def certificate_revoke(request: HttpRequest, serial: str) -> HttpResponse:
-    _staff_required(request)
-    cert = _certificate(serial)
-    form = RevokeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.certificate_revoke(
-                certificate_id=cert.id,
-                actor_id=request.user.pk,
-                reason=form.cleaned_data["reason"],
-            )
-        except ServiceError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(
-                request,
-                _("Certificate %(serial)s revoked.") % {"serial": cert.serial_display},
-            )
-            return redirect("registry:verify", serial=cert.serial_display)
-    return render(request, "registry/revoke.html", {"form": form, "cert": cert})
-
-
-@login_required
 def import_upload(request: HttpRequest) -> HttpResponse:
-    """Ministry staff upload a paper-era file; it is imported in the background."""
-    _staff_required(request)
+    """Ministry staff upload a paper-era file; it is imported in the background as a
+    batch of pending certificates that another staff member reviews."""
+    scope = _staff_scope(request)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -206,14 +162,16 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "registry/import_upload.html",
-        {"form": form, "jobs": import_job_list(limit=10)},
+        {
+            "form": form,
+            "jobs": import_job_list(limit=10, scope=scope, viewer_id=request.user.pk),
+        },
     )
 
 
 @login_required
 def import_status(request: HttpRequest, pk: int) -> HttpResponse:
-    _staff_required(request)
-    job = _import_job(pk)
+    job = _import_job(request, pk)
     return render(
         request,
         "registry/import_status.html",
@@ -228,8 +186,7 @@ def import_status(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def import_rejections(request: HttpRequest, pk: int) -> HttpResponse:
     """Every rejected row of an upload (the page shows the first 200)."""
-    _staff_required(request)
-    job = _import_job(pk)
+    job = _import_job(request, pk)
     if not job.rejection_report:
         raise Http404
     stem = job.original_name.rsplit(".", 1)[0] or "import"
@@ -243,8 +200,7 @@ def import_rejections(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def import_status_json(request: HttpRequest, pk: int) -> JsonResponse:
-    _staff_required(request)
-    job = _import_job(pk)
+    job = _import_job(request, pk)
     return JsonResponse(
         {
             "status": job.status,

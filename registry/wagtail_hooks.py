@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
-from lms.accounts.roles import Role, any_role
+from lms.accounts.roles import Role, any_role, user_has_role
 from lms.kernel.navigation import NavEntry
 from lms.kernel.panels import DashboardPanel
 
@@ -19,11 +19,7 @@ def my_certificates_panel(request) -> DashboardPanel | None:
     if not user.is_authenticated:
         return None
     certificates = [
-        c
-        for c in certificate_list_for_user(
-            user_id=user.pk, national_id=getattr(user, "national_id", "")
-        )
-        if c.status != "pending"
+        c for c in certificate_list_for_user(user_id=user.pk) if c.status != "pending"
     ]
     if not certificates:
         return None
@@ -35,17 +31,71 @@ def my_certificates_panel(request) -> DashboardPanel | None:
     )
 
 
-def _pending_count(user) -> int:
-    from registry.selectors import certificate_pending_count
+def _scope_or_none(user):
+    """The staff member's directorate scope, or None (not staff, or not assigned to
+    a directorate: the pages refuse them, so the menu does not offer them)."""
+    from lms.accounts.roles import user_has_role
+    from lms.accounts.selectors import staff_scope
+    from lms.kernel.errors import Forbidden
 
-    return certificate_pending_count()
+    if not user_has_role(user, Role.MINISTRY_STAFF):
+        return None
+    cached = getattr(user, "_registry_scope", False)
+    if cached is not False:
+        return cached
+    try:
+        scope = staff_scope(user_id=user.pk)
+    except Forbidden:
+        scope = None
+    user._registry_scope = scope
+    return scope
+
+
+def _scoped_staff(user) -> bool:
+    return _scope_or_none(user) is not None
+
+
+def _pending_count(user) -> int:
+    from registry.selectors import certificate_pending_scoped_count
+
+    scope = _scope_or_none(user)
+    return certificate_pending_scoped_count(scope=scope) if scope else 0
+
+
+def _batches_count(user) -> int:
+    from registry.selectors import import_batch_review_count
+
+    scope = _scope_or_none(user)
+    if scope is None:
+        return 0
+    return import_batch_review_count(scope=scope, exclude_user_id=user.pk)
+
+
+def _revocations_count(user) -> int:
+    from registry.selectors import revocation_request_count
+
+    scope = _scope_or_none(user)
+    if scope is None:
+        return 0
+    return revocation_request_count(scope=scope, exclude_user_id=user.pk)
+
+
+def _audit_log_visible(user) -> bool:
+    """The audit page's own rule (lms.accounts' staff_scope), without its query:
+    ministry staff assigned to a directorate, or a superuser."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return user_has_role(user, Role.MINISTRY_STAFF) and user.directorate_id is not None
 
 
 @hooks.register("maharat_nav_entries")
 def registry_nav_entries() -> list[NavEntry]:
     """The holder's certificates; the staff's approvals and imports (the pages'
-    own role checks: login for the holder, ministry staff for the rest)."""
-    staff = any_role(Role.MINISTRY_STAFF)
+    own role checks: login for the holder, ministry staff placed in a directorate
+    for the rest, each seeing that directorate's work)."""
+    staff = _scoped_staff
     return [
         NavEntry(
             key="registry.my_certificates",
@@ -67,6 +117,26 @@ def registry_nav_entries() -> list[NavEntry]:
             order=10,
         ),
         NavEntry(
+            key="registry.search",
+            label=_("Registry search"),
+            description=_(
+                "Find a certificate by serial, national ID, name, occupation or date"
+            ),
+            url_name="registry:search",
+            shown_to=staff,
+            section="registry",
+            order=5,
+        ),
+        NavEntry(
+            key="registry.audit",
+            label=_("Audit log"),
+            description=_("Who changed what in the registry, and the chain's state"),
+            url_name="registry:audit_log",
+            shown_to=_audit_log_visible,
+            section="registry",
+            order=90,
+        ),
+        NavEntry(
             key="registry.import",
             label=_("Import paper records"),
             description=_("Upload a CSV or Excel file of paper-era certificates"),
@@ -74,6 +144,26 @@ def registry_nav_entries() -> list[NavEntry]:
             shown_to=staff,
             section="registry",
             order=20,
+        ),
+        NavEntry(
+            key="registry.batches",
+            label=_("Import batches to review"),
+            description=_("Imported records waiting for a second person's review"),
+            url_name="registry:batch_list",
+            shown_to=staff,
+            section="registry",
+            count=_batches_count,
+            order=15,
+        ),
+        NavEntry(
+            key="registry.revocations",
+            label=_("Revocation requests"),
+            description=_("Revocations waiting for a second person's confirmation"),
+            url_name="registry:revocations",
+            shown_to=staff,
+            section="registry",
+            count=_revocations_count,
+            order=25,
         ),
     ]
 
@@ -150,3 +240,12 @@ def registry_import_scratch_sweep():
     from registry.import_runs import scratch_sweep
 
     return scratch_sweep()
+
+
+@hooks.register("maharat_periodic")
+def registry_audit_checkpoint():
+    """The audit chain's head is signed and written outside the database when due."""
+    from registry.checkpoints import audit_checkpoint_write
+
+    checkpoint = audit_checkpoint_write()
+    return f"checkpoint at #{checkpoint.seq}" if checkpoint else None

@@ -134,6 +134,13 @@ def _private_media_root(settings, tmp_path):
     _relocate(storage, saved)
 
 
+@pytest.fixture(autouse=True)
+def _audit_checkpoint_dir(settings, tmp_path):
+    """The registry's signed audit checkpoints go to the test's own folder (whatever
+    STORAGES a later fixture sets: the storage reads the setting)."""
+    settings.AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"
+
+
 def _relocate(storage: FileSystemStorage, location: str | None) -> None:
     storage._location = location
     for cached in ("base_location", "location"):

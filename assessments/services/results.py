@@ -133,11 +133,48 @@ def skill_result_evaluate(
             passed=passed,
         )
     result = SkillResult.objects.select_related(
-        "user", "occupation", "skill_level", "attempt", "practical"
+        "user",
+        "occupation",
+        "skill_level",
+        "attempt",
+        "practical__rubric",
+        "practical__assessor",
     ).get(pk=result.pk)
     if result.passed and result.certificate_id is None:
         _certificate_for(result=result, policy=policy)
     return skill_result_data(result)
+
+
+def _practical_evidence(practical: Any) -> dict[str, Any]:
+    """What the approver must see of the practical test, frozen with the certificate:
+    the assessor, each criterion's performance level and the photos (served by
+    assessments' evidence view to ministry staff only)."""
+    assessor = practical.assessor
+    scores = practical.scores.select_related("criterion", "level").order_by(
+        "criterion__position", "criterion_id"
+    )
+    return {
+        "assessor": {"id": assessor.pk, "name": assessor.display_name},
+        "rubric": practical.rubric.title,
+        "submitted_at": (
+            practical.submitted_at.isoformat() if practical.submitted_at else None
+        ),
+        "scores": [
+            {
+                "criterion": score.criterion.title,
+                "weight": score.criterion.weight,
+                "level": score.level.label,
+                "fraction": str(score.level.fraction),
+                "comment": score.comment,
+            }
+            for score in scores
+        ],
+        "photos": [
+            {"id": photo.pk, "caption": photo.caption}
+            for photo in practical.evidence.order_by("uploaded_at", "pk")
+        ],
+        "comments": practical.comments,
+    }
 
 
 def _evidence(result: SkillResult, policy: LevelPolicy) -> dict[str, Any]:
@@ -149,6 +186,7 @@ def _evidence(result: SkillResult, policy: LevelPolicy) -> dict[str, Any]:
         "practical_assessment_id": result.practical_id,
         "practical_percent": str(practical.percent) if practical else None,
         "combined_percent": str(result.combined_percent),
+        "practical": _practical_evidence(practical) if practical else None,
         "policy": {
             "theory_weight": policy.theory_weight,
             "practical_weight": policy.practical_weight,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.utils.translation import get_language
 
@@ -42,3 +44,49 @@ class StaffScope:
         """Whether a record of that governorate is within the scope (a record
         without a governorate belongs to the head office alone)."""
         return self.head_office or (governorate_code or "") in self.governorate_codes
+
+
+@dataclass(frozen=True)
+class NationalIdClaimData:
+    """An account's claim to a national ID, as staff resolve it (the full ID: staff
+    compare it with the card; never put it in a URL or a log)."""
+
+    id: int
+    user_id: int
+    username: str
+    full_name_ar: str
+    national_id: str
+    governorate_code: str
+    state: str
+    method: str
+    decided_by_id: int | None
+    decided_at: datetime | None
+    created_at: datetime
+
+    @property
+    def is_verified(self) -> bool:
+        return self.state == "verified"
+
+    @property
+    def is_open(self) -> bool:
+        """Waiting for a decision (claimed or contested)."""
+        return self.state in ("claimed", "contested")
+
+
+@dataclass(frozen=True)
+class AccountIdentityData:
+    """What an account says about its holder, for the registry's conflict checks."""
+
+    national_id: str
+    full_name_ar: str
+    birth_date: dt.date | None
+
+
+@dataclass(frozen=True)
+class SignatoryData:
+    """Whom a certificate names as its approver: name and job title, both languages."""
+
+    name_ar: str
+    name_en: str
+    title_ar: str
+    title_en: str

@@ -85,3 +85,44 @@ class LoginForm(AuthenticationForm):
             return normalize_phone(value)
         except ValidationError:
             return value
+
+
+class ClaimSearchForm(forms.Form):
+    """Staff find a claim by the account's mobile number / username, or by the
+    national ID on the card in front of them (POSTed, never in the URL)."""
+
+    username = forms.CharField(
+        label=_("Mobile number or username"),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off"}),
+    )
+    national_id = forms.CharField(
+        label=_("National ID (14 digits)"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "dir": "ltr"}
+        ),
+    )
+
+    def clean_username(self) -> str:
+        value = self.cleaned_data["username"].strip()
+        try:
+            return normalize_phone(value) if value else ""
+        except ValidationError:
+            return value
+
+    def clean_national_id(self) -> str:
+        value = self.cleaned_data["national_id"]
+        return parse_national_id(value).value if value.strip() else ""
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not (
+            cleaned.get("username") or cleaned.get("national_id")
+        ):
+            raise ValidationError(
+                _("Type a mobile number, a username or a national ID.")
+            )
+        return cleaned

@@ -90,8 +90,10 @@ class User(AbstractUser):
     full_name_en = models.CharField(
         _("full name (English)"), max_length=150, blank=True
     )
+    # Not unique: the ID typed at sign-up is a claim (NationalIdClaim); two accounts
+    # may claim one ID until staff resolve the contest. One *verified* claim per ID.
     national_id = models.CharField(
-        _("national ID"), max_length=14, unique=True, null=True, blank=True
+        _("national ID"), max_length=14, null=True, blank=True, db_index=True
     )
     phone = models.CharField(
         _("mobile number"), max_length=11, unique=True, null=True, blank=True
@@ -113,6 +115,12 @@ class User(AbstractUser):
             "Ministry staff only: the directorate whose work the account sees "
             "(the head office sees every directorate)."
         ),
+    )
+
+    # Printed under the approver's name in a certificate's signature block.
+    job_title_ar = models.CharField(_("job title (Arabic)"), max_length=120, blank=True)
+    job_title_en = models.CharField(
+        _("job title (English)"), max_length=120, blank=True
     )
 
     objects = UserManager()
@@ -150,3 +158,80 @@ class User(AbstractUser):
         if not self.phone:
             self.phone = None
         super().save(*args, **kwargs)
+
+
+class ClaimState(models.TextChoices):
+    CLAIMED = "claimed", _("Claimed, not verified")
+    VERIFIED = "verified", _("Verified")
+    CONTESTED = "contested", _("Contested")
+    REJECTED = "rejected", _("Rejected")
+
+
+class ClaimMethod(models.TextChoices):
+    STAFF_CARD_CHECK = "staff_card_check", _("ID card seen by ministry staff")
+    IDENTITY_PROVIDER = "identity_provider", _("Digital identity provider")
+
+
+class NationalIdClaim(models.Model):
+    """The national ID an account typed at sign-up: a claim until verified.
+
+    Certificates recorded under the ID before the account existed (imports, other
+    centres) are the account's only once the claim is verified, by staff who saw the
+    ID card or by the identity provider. A second account claiming the same ID puts
+    the open claims in `contested` until staff verify one and reject the other.
+    """
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="national_id_claim"
+    )
+    national_id = models.CharField(_("national ID"), max_length=14, db_index=True)
+    # From the ID's digits: the directorate that resolves the claim.
+    governorate_code = models.CharField(_("governorate"), max_length=2)
+    state = models.CharField(
+        _("state"), max_length=10, choices=ClaimState.choices, default="claimed"
+    )
+    method = models.CharField(
+        _("verified by"), max_length=20, choices=ClaimMethod.choices, blank=True
+    )
+    decided_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    provider_subject = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("national ID claim")
+        verbose_name_plural = _("national ID claims")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["national_id"],
+                condition=Q(state="verified"),
+                name="accounts_claim_one_verified_per_id",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "governorate_code"])]
+
+    def __str__(self) -> str:
+        return f"{mask_national_id(self.national_id)} ({self.state})"
+
+
+class ClaimEvent(models.Model):
+    """The claims' audit trail: who did what to which claim, and when (appended,
+    never edited; the admin shows it read-only). Holds no national ID."""
+
+    claim = models.ForeignKey(
+        NationalIdClaim, on_delete=models.CASCADE, related_name="events"
+    )
+    action = models.CharField(max_length=20)
+    state = models.CharField(max_length=10, choices=ClaimState.choices)
+    method = models.CharField(max_length=20, blank=True)
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("claim event")
+        verbose_name_plural = _("claim events")

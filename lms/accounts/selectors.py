@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import BooleanField, Exists, F, OuterRef, Value
+from django.db import connection
+from django.db.models import BooleanField, Exists, F, OuterRef, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from lms.accounts.data import DirectorateData, StaffScope
-from lms.accounts.models import Directorate, User
-from lms.accounts.national_id import mask_national_id_public
+from lms.accounts.data import (
+    AccountIdentityData,
+    DirectorateData,
+    NationalIdClaimData,
+    SignatoryData,
+    StaffScope,
+)
+from lms.accounts.models import ClaimState, Directorate, NationalIdClaim, User
+from lms.accounts.national_id import mask_national_id_public, normalize_national_id
 from lms.accounts.roles import Role, user_has_role
 from lms.kernel.errors import Forbidden
 
@@ -93,6 +101,130 @@ def directorate_list() -> list[DirectorateData]:
 
 def user_id_by_username(*, username: str) -> int | None:
     """The id of the account with this username (a trainee's mobile number), if any."""
-    from lms.accounts.models import User
-
     return User.objects.filter(username=username).values_list("pk", flat=True).first()
+
+
+def claim_data(claim: NationalIdClaim) -> NationalIdClaimData:
+    user = claim.user
+    return NationalIdClaimData(
+        id=claim.pk,
+        user_id=claim.user_id,
+        username=user.username,
+        full_name_ar=user.full_name_ar,
+        national_id=claim.national_id,
+        governorate_code=claim.governorate_code,
+        state=claim.state,
+        method=claim.method,
+        decided_by_id=claim.decided_by_id,
+        decided_at=claim.decided_at,
+        created_at=claim.created_at,
+    )
+
+
+def national_id_verified_for(*, user_id: int | None) -> str | None:
+    """The national ID this account's verified claim proves, or None (no claim, or
+    claimed/contested/rejected): what the registry shows pre-existing certificates
+    by. One query."""
+    if user_id is None:
+        return None
+    return (
+        NationalIdClaim.objects.filter(user_id=user_id, state=ClaimState.VERIFIED)
+        .values_list("national_id", flat=True)
+        .first()
+    )
+
+
+def national_id_claim_get(*, user_id: int) -> NationalIdClaimData | None:
+    """The account's claim as its owner sees it (None: the account claims no ID)."""
+    claim = NationalIdClaim.objects.select_related("user").filter(user_id=user_id)
+    found = claim.first()
+    return claim_data(found) if found else None
+
+
+def _claims_in_scope(staff_id: int) -> QuerySet[NationalIdClaim]:
+    scope = staff_scope(user_id=staff_id)
+    qs = NationalIdClaim.objects.select_related("user")
+    if not scope.head_office:
+        qs = qs.filter(governorate_code__in=scope.governorate_codes)
+    return qs
+
+
+def national_id_claims_for_staff(
+    *, staff_id: int, national_id: str = "", username: str = "", limit: int = 100
+) -> list[NationalIdClaimData]:
+    """Claims in the staff member's directorate: waiting ones (contested first, then
+    oldest), or every claim matching a national ID or a username / mobile number
+    typed in a form. Forbidden for anyone but ministry staff (staff_scope)."""
+    qs = _claims_in_scope(staff_id)
+    nid = normalize_national_id(national_id) if national_id else ""
+    if nid or username:
+        if nid:
+            qs = qs.filter(national_id=nid)
+        if username:
+            qs = qs.filter(user__username=username.strip())
+        qs = qs.order_by("national_id", "created_at")
+    else:
+        qs = qs.filter(state__in=(ClaimState.CLAIMED, ClaimState.CONTESTED)).order_by(
+            "-state", "created_at"
+        )
+    return [claim_data(c) for c in qs[:limit]]
+
+
+def national_id_claims_open_count(*, staff_id: int) -> int:
+    """How many claims wait for a decision in the staff member's directorate (the
+    workplace badge); 0 for anyone outside the scope rules."""
+    try:
+        qs = _claims_in_scope(staff_id)
+    except Forbidden:
+        return 0
+    return qs.filter(state__in=(ClaimState.CLAIMED, ClaimState.CONTESTED)).count()
+
+
+def account_identities(
+    *, national_ids: Iterable[str]
+) -> dict[str, AccountIdentityData]:
+    """The name and birth date of the accounts holding these national IDs (one query;
+    IDs without an account are absent): the registry's import compares them, ten
+    thousand at a time (on PostgreSQL as one array parameter, not 10,000 IN
+    placeholders)."""
+    ids = list(national_ids)
+    if not ids:
+        return {}
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT national_id, full_name_ar, birth_date FROM "
+                f"{User._meta.db_table} WHERE national_id = ANY(%s)",
+                [ids],
+            )
+            rows = cursor.fetchall()
+    else:
+        rows = list(
+            User.objects.filter(national_id__in=ids).values_list(
+                "national_id", "full_name_ar", "birth_date"
+            )
+        )
+    return {
+        nid: AccountIdentityData(nid, name, born) for nid, name, born in rows if nid
+    }
+
+
+def user_display_names(*, user_ids: Iterable[int]) -> dict[int, str]:
+    """Names to show for accounts named by id (an audit log's actors), one query."""
+    ids = {i for i in user_ids if i is not None}
+    if not ids:
+        return {}
+    return {user.pk: user.display_name for user in User.objects.filter(pk__in=ids)}
+
+
+def signatory_of(*, user_id: int | None) -> SignatoryData | None:
+    """The approver a certificate names: name and job title (None: no account)."""
+    user = User.objects.filter(pk=user_id).first() if user_id is not None else None
+    if user is None:
+        return None
+    return SignatoryData(
+        name_ar=user.full_name_ar or user.display_name,
+        name_en=user.full_name_en or user.get_full_name() or user.display_name,
+        title_ar=user.job_title_ar,
+        title_en=user.job_title_en,
+    )

@@ -1,5 +1,5 @@
 """Account use cases: registering trainees, granting roles, placing staff in their
-directorate."""
+directorate, and resolving national-ID claims (lms/accounts/claims.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from lms.accounts.claims import (
+    national_id_claim_open,
+    national_id_claim_reject,
+    national_id_claim_verify,
+    national_id_claim_verify_by_provider,
+)
 from lms.accounts.data import DirectorateData
 from lms.accounts.models import Directorate, User
 from lms.accounts.national_id import parse_national_id
@@ -27,21 +33,31 @@ def user_register_trainee(
     full_name_en: str = "",
     has_disability: bool = False,
 ) -> User:
-    """Create a trainee account; raises ValidationError and saves nothing if invalid."""
+    """Create a trainee account; raises ValidationError and saves nothing if invalid.
+
+    The national ID becomes a *claim* (national_id_claim_open): an ID another account
+    already claimed is not refused, the claims are contested for staff to resolve, and
+    the answer is the same. An e-mail address already in use is not taken over: the
+    account is created without it and the address's owner is told (same answer)."""
     nid = parse_national_id(national_id)
     phone = normalize_phone(phone)
-    errors: dict[str, list[str]] = {}
-    if User.objects.filter(national_id=nid.value).exists():
-        errors["national_id"] = [_("An account with this national ID already exists.")]
     if (
         User.objects.filter(phone=phone).exists()
         or User.objects.filter(username=phone).exists()
     ):
-        errors["phone"] = [_("An account with this mobile number already exists.")]
+        raise ValidationError(
+            {
+                "phone": [
+                    _(
+                        "We could not create an account with these details. If you "
+                        "already have one, log in or reset your password."
+                    )
+                ]
+            }
+        )
     if email and User.objects.filter(email__iexact=email).exists():
-        errors["email"] = [_("An account with this e-mail address already exists.")]
-    if errors:
-        raise ValidationError(errors)
+        _email_in_use_notice(email)
+        email = ""
     user = User(
         username=phone,
         phone=phone,
@@ -55,7 +71,34 @@ def user_register_trainee(
     user.set_password(password)
     user.save()
     role_grant(user=user, role=Role.TRAINEE)
+    national_id_claim_open(user=user)
     return user
+
+
+def _email_in_use_notice(email: str) -> None:
+    """Tell the address's owner, after the commit, that someone signed up with it."""
+    from django.core.mail import send_mail
+
+    subject = _("Someone tried to sign up with your e-mail address")
+    body = _(
+        "A new Maharat account was created with your e-mail address, which already "
+        "belongs to your account; the new account does not use it. If this was you, "
+        "log in to your existing account or reset your password."
+    )
+    transaction.on_commit(
+        lambda: send_mail(subject, body, None, [email], fail_silently=True)
+    )
+
+
+__all__ = [
+    "national_id_claim_open",
+    "national_id_claim_reject",
+    "national_id_claim_verify",
+    "national_id_claim_verify_by_provider",
+    "role_grant",
+    "staff_directorate_assign",
+    "user_register_trainee",
+]
 
 
 def role_grant(*, user: User, role: Role | str) -> None:

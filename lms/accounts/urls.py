@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from lms.accounts import views
+from lms.accounts import identity_views, views
 from lms.kernel.headers import private_answer
 
 app_name = "accounts"
@@ -10,6 +10,28 @@ app_name = "accounts"
 # shows the national ID, e-mail and phone typed into it.
 urlpatterns = [
     path("signup/", private_answer(views.signup), name="signup"),
+    path("identity/", private_answer(identity_views.identity), name="identity"),
+    path(
+        "identity/provider/",
+        private_answer(identity_views.identity_provider_start),
+        name="identity_provider_start",
+    ),
+    path(
+        "identity/provider/callback/",
+        private_answer(identity_views.identity_provider_callback),
+        name="identity_provider_callback",
+    ),
+    path("claims/", private_answer(identity_views.claims), name="claims"),
+    path(
+        "claims/<int:pk>/verify/",
+        private_answer(identity_views.claim_verify),
+        name="claim_verify",
+    ),
+    path(
+        "claims/<int:pk>/reject/",
+        private_answer(identity_views.claim_reject),
+        name="claim_reject",
+    ),
     path("login/", private_answer(views.LoginView.as_view()), name="login"),
     path("logout/", private_answer(auth_views.LogoutView.as_view()), name="logout"),
     path(

@@ -9,6 +9,15 @@ from django.views.decorators.http import require_http_methods
 
 from lms.accounts import services
 from lms.accounts.forms import LoginForm, SignUpForm
+from lms.accounts.national_id import normalize_national_id
+from lms.accounts.throttling import client_address, signup_attempt_check
+from lms.kernel.errors import RateLimited
+
+
+def _throttled(request, exc: RateLimited):
+    response = render(request, "accounts/signup_throttled.html", status=429)
+    response["Retry-After"] = str(exc.retry_after or 60)
+    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -16,6 +25,15 @@ def signup(request):
     if request.user.is_authenticated:
         return redirect("home:dashboard")
     form = SignUpForm(request.POST or None)
+    if request.method == "POST":
+        typed = normalize_national_id(request.POST.get("national_id", ""))
+        try:
+            signup_attempt_check(
+                address=client_address(request),
+                national_id=typed if len(typed) == 14 else "",
+            )
+        except RateLimited as exc:
+            return _throttled(request, exc)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -33,6 +51,7 @@ def signup(request):
                 form.add_error(field if field in form.fields else None, errors)
         else:
             login(request, user, backend="lms.accounts.backends.ModelBackend")
+            # The same words whether or not the ID was claimed before (no oracle).
             messages.success(request, _("Welcome to Maharat! Your account is ready."))
             return redirect("home:dashboard")
     return render(

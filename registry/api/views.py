@@ -212,23 +212,34 @@ class CertificateDetailView(APIView):
 
 
 class RevokeView(APIView):
+    """Ask for a revocation: a ministry staff member confirms it (two people for
+    every change of trust); until then the certificate stays valid."""
+
     permission_classes = [HasRegistryScope]
     required_scopes = {"POST": ApiScope.REVOKE}
 
     @extend_schema(
         request=RevokeSerializer,
-        responses={200: CertificateSerializer, 409: ERROR_RESPONSE},
+        responses={202: OpenApiTypes.OBJECT, 409: ERROR_RESPONSE},
     )
     def post(self, request: Request, serial: str) -> Response:
         cert = certificate_get(serial=serial)
         body = RevokeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        revoked = services.certificate_revoke(
+        asked = services.revocation_request_create(
             certificate_id=cert.id,
             actor_id=request.user.pk,
             reason=body.validated_data["reason"],
         )
-        return Response(CertificateSerializer(revoked).data)
+        return Response(
+            {
+                "request_id": asked.id,
+                "serial": cert.serial_display,
+                "status": asked.status,
+                "certificate_status": cert.status,
+            },
+            status=202,
+        )
 
 
 class StatisticsView(APIView):

@@ -75,18 +75,54 @@ def _header_index() -> dict[str, str]:
 
 
 def map_header(header: list[Any]) -> list[str | None]:
-    """Column name per position (None if unknown); raise if a required one lacks."""
+    """Column name per position (None for a blank header cell); raise, before any
+    row is read, naming every unknown header and every missing required column."""
     index = _header_index()
-    mapped = [index.get(normalize_header(h)) for h in header]
+    mapped: list[str | None] = []
+    unknown: list[str] = []
+    for cell in header:
+        text = str(cell).strip() if cell is not None else ""
+        column = index.get(normalize_header(text)) if text else None
+        if text and column is None:
+            unknown.append(_shown(text))
+        mapped.append(column)
     missing = [c for c in REQUIRED_COLUMNS if c not in mapped]
+    twice = sorted({c for c in mapped if c and mapped.count(c) > 1})
+    problems = []
+    if unknown:
+        problems.append(
+            "Unknown column(s): "
+            + ", ".join(unknown)
+            + " / أعمدة غير معروفة: "
+            + "، ".join(unknown)
+        )
     if missing:
-        raise ImportFileError(
+        problems.append(
             "Missing column(s): "
             + ", ".join(missing)
             + " / أعمدة ناقصة: "
             + "، ".join(missing)
         )
+    if twice:
+        problems.append(
+            "Column(s) given twice: "
+            + ", ".join(twice)
+            + " / أعمدة مكررة: "
+            + "، ".join(twice)
+        )
+    if problems:
+        raise ImportFileError(
+            " — ".join(problems)
+            + ". Accepted columns / الأعمدة المقبولة: "
+            + ", ".join(COLUMNS)
+        )
     return mapped
+
+
+def _shown(text: str) -> str:
+    """A header as the error names it: printable characters, at most 40."""
+    cleaned = "".join(ch for ch in text if ch.isprintable())
+    return cleaned[:40] or "?"
 
 
 def detect_encoding(path: Path) -> str:
@@ -151,7 +187,8 @@ def _xlsx_rows(path: Path) -> tuple[int, list[str | None], Rows]:
     from openpyxl import load_workbook
 
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        # Formulas as written ("=..."), not their cached results: they are refused.
+        workbook = load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for bad files
         raise ImportFileError(
             "Not a readable XLSX file / ملف XLSX غير قابل للقراءة"

@@ -9,7 +9,9 @@ parse_national_id for any other spelling, which also says what is wrong).
 Rules: national ID valid; Arabic name given; names and paper number within the model's
 lengths; occupation by code; level by code, rank or name; issue date YYYY-MM-DD or
 DD/MM/YYYY in any digits, not in the future nor before 1950, the holder at least 14
-on it; governorate code, when given, a known one (it defaults to the ID's).
+on it, and not before the occupation was introduced; governorate code, when given,
+a known one (it defaults to the ID's); the holder's governorate (from the ID) within
+the uploader's directorate; no cell a spreadsheet error value (#N/A ...) or a formula.
 """
 
 from __future__ import annotations
@@ -60,7 +62,34 @@ REASONS: dict[str, tuple[str, str]] = {
     ),
     "governorate_code": ("Unknown governorate code.", "كود المحافظة غير معروف."),
     "too_long": ("The value is too long.", "القيمة أطول من المسموح."),
+    "date_before_occupation": (
+        "The issue date is before this occupation was introduced.",
+        "تاريخ الإصدار سابق لبدء العمل بهذه المهنة.",
+    ),
+    "excel_error": (
+        "The cell holds a spreadsheet error value (e.g. #N/A), not data.",
+        "الخلية تحتوي على قيمة خطأ من برنامج الجداول (مثل ‎#N/A) وليست بيانات.",
+    ),
+    "formula": (
+        "The cell holds a formula; put its value instead.",
+        "الخلية تحتوي على معادلة؛ ضع قيمتها بدلًا منها.",
+    ),
+    "other_directorate": (
+        "The holder's governorate is outside your directorate.",
+        "محافظة الحامل خارج نطاق مديريتك.",
+    ),
+    "duplicate": (
+        "The same record (national ID, occupation, level, issue date) is given "
+        "again; only its first row is imported.",
+        "السجل نفسه (الرقم القومي والمهنة والمستوى وتاريخ الإصدار) مكرر؛ يُستورد "
+        "أول صف له فقط.",
+    ),
 }
+# What spreadsheets write in a cell whose formula failed.
+EXCEL_ERRORS = frozenset(
+    {"#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!"}
+    | {"#CALC!", "#GETTING_DATA", "#N/A!"}
+)
 
 
 @dataclass(frozen=True)
@@ -148,12 +177,22 @@ class RowValidator:
     reference data, read once per import."""
 
     def __init__(
-        self, columns: list[str | None], *, today: dt.date | None = None
+        self,
+        columns: list[str | None],
+        *,
+        today: dt.date | None = None,
+        governorates_allowed: frozenset[str] | None = None,
     ) -> None:
         self.today = today or timezone.localdate()
+        # None: every governorate (the head office); else the directorate's only.
+        self._allowed = governorates_allowed
         self._ids = NationalIdReader(today=self.today)
         self._governorates = set(governorates())
-        self._occupation_ids = {o.code: o.id for o in occupation_list()}
+        occupations = occupation_list()
+        self._occupation_ids = {o.code: o.id for o in occupations}
+        self._introduced = {
+            o.id: _date_int(o.introduced_on or MIN_ISSUE_DATE) for o in occupations
+        }
         self._level_ids: dict[str, int] = {}
         for level in skill_level_list():
             for alias in (level.code, str(level.rank), level.name_ar, level.name_en):
@@ -174,6 +213,12 @@ class RowValidator:
             values = [*values, *[None] * (self.width - len(values))]
         p = self.positions
         problems: list[Rejection] = []
+        for raw in values:
+            if type(raw) is str and raw and raw[0] in "=#":
+                problems = self._artefacts(number, values)
+                if problems:
+                    return problems
+                break
         raw = values[p[0]]
         nid = raw.strip() if type(raw) is str else _text(raw)
         holder = self._ids.fields(nid)
@@ -215,6 +260,10 @@ class RowValidator:
             issued = _cached(self._dates, raw, self._date)
         if isinstance(issued, str):
             problems.append(Rejection.of(number, "issue_date", issued))
+        elif occupation_id is not None and issued[1] < self._introduced[occupation_id]:
+            problems.append(
+                Rejection.of(number, "issue_date", "date_before_occupation")
+            )
         elif holder is not None:
             born = holder[0]
             if issued[1] < born.year * 10000 + born.month * 100 + born.day + _ADULT:
@@ -228,6 +277,11 @@ class RowValidator:
             problems.append(
                 Rejection.of(number, "governorate_code", "governorate_code")
             )
+        if holder is not None and self._allowed is not None:
+            if holder[2] not in self._allowed:
+                problems.append(
+                    Rejection.of(number, "national_id", "other_directorate")
+                )
         if problems or holder is None:
             return problems
         born, gender, governorate = holder
@@ -246,6 +300,16 @@ class RowValidator:
                 legacy,
             )
         )
+
+    def _artefacts(self, number: int, values: list[Any]) -> list[Rejection]:
+        """Each mapped cell holding a spreadsheet error value or a formula."""
+        problems = []
+        for column, position in zip(COLUMNS, self.positions, strict=True):
+            raw = values[position]
+            code = _spreadsheet_artefact(raw) if type(raw) is str else ""
+            if code:
+                problems.append(Rejection.of(number, column, code))
+        return problems
 
     def _national_id(
         self, number: int, text: str, problems: list[Rejection]
@@ -294,6 +358,16 @@ class RowValidator:
         if directorate and directorate not in self._governorates:
             return None
         return directorate
+
+
+def _spreadsheet_artefact(raw: str) -> str:
+    """'formula' or 'excel_error' for a cell that holds one, else ''."""
+    text = raw.strip()
+    if text.startswith("="):
+        return "formula"
+    if text.upper() in EXCEL_ERRORS:
+        return "excel_error"
+    return ""
 
 
 # A PaperRecord from a tuple of its fields, without NamedTuple's Python-level __new__.

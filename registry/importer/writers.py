@@ -17,8 +17,11 @@ from registry.data import BulkWriteData, PaperRecord
 @dataclass
 class Batch:
     number: int
-    records: list[PaperRecord]  # as read, a record given twice included
-    keys: set[tuple]  # the records' identities
+    records: list[PaperRecord]  # valid, each record key once in the file
+    # The records' national IDs: two batches sharing one are written one after the
+    # other (the conflict checks see the earlier one; no two writers deadlock).
+    keys: set[str]
+    rows: list[int]  # each record's row number in the file
 
 
 Write = Callable[[Batch], BulkWriteData]
@@ -28,8 +31,8 @@ Done = Callable[[BulkWriteData], None]
 class WriterPool:
     """Writes batches from `count` threads, each on its own database connection.
 
-    A batch holding a record that a batch still in flight also holds waits for it
-    (the later row must win); at most `count` batches are in flight.
+    A batch sharing a national ID with a batch still in flight waits for it; at most
+    `count` batches are in flight.
     """
 
     def __init__(self, write: Write, count: int) -> None:

@@ -5,17 +5,20 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from lms.accounts.national_id import normalize_national_id, parse_national_id
 from lms.accounts.roles import Role, user_has_role
+from lms.accounts.selectors import national_id_verified_for
 from lms.kernel.errors import Invalid, NotFound
+from registry.cache import STATS_TTL_S, statistics_cache_key
 from registry.converters import certificate_data
 from registry.data import CertificateData, CertificatePageData
 from registry.models import Certificate, CertificateStatus
-from registry.selectors.filtering import certificates_filtered
+from registry.selectors.filtering import certificates_filtered, keyset_page
 from registry.serials import InvalidSerial, serial_normalize
 
 PAGE_SIZE = 100
@@ -43,17 +46,19 @@ def certificate_get(*, serial: str) -> CertificateData:
 
 
 def certificate_get_for_viewer(*, serial: str, viewer_id: int) -> CertificateData:
-    """An issued certificate its holder (by account or national ID) or ministry staff
-    may download; NotFound for anyone else, as for an unknown serial."""
+    """An issued certificate its holder or ministry staff may download; NotFound for
+    anyone else, as for an unknown serial.
+
+    The holder is the account the certificate was issued to (its own course and
+    test), or the account whose claim to the certificate's national ID is verified:
+    typing an ID at sign-up does not make a paper-era record one's own."""
     cert = certificate_get(serial=serial)
     viewer = get_user_model().objects.filter(pk=viewer_id).first()
     if viewer is None or cert.status != CertificateStatus.ISSUED:
         raise _not_found()
-    national_id = getattr(viewer, "national_id", "") or ""
-    is_holder = cert.holder_id == viewer.pk or (
-        bool(national_id) and cert.national_id == national_id
-    )
-    if not (is_holder or user_has_role(viewer, Role.MINISTRY_STAFF)):
+    if cert.holder_id == viewer.pk or user_has_role(viewer, Role.MINISTRY_STAFF):
+        return cert
+    if cert.national_id != national_id_verified_for(user_id=viewer.pk):
         raise _not_found()
     return cert
 
@@ -83,20 +88,28 @@ def certificate_lookup(*, national_id: str) -> list[CertificateData]:
     return certificate_list_for_holder(national_id=nid)
 
 
-def certificate_list_for_user(
-    *, user_id: int, national_id: str | None
-) -> list[CertificateData]:
-    """The holder view: by the user's national ID, or linked to their account."""
+def certificate_list_for_user(*, user_id: int) -> list[CertificateData]:
+    """The holder view: the certificates issued to this account, and those recorded
+    under its national ID once its claim to the ID is verified (imports, other
+    centres); an unverified, contested or rejected claim shows none of those."""
     query = Q(holder_id=user_id)
-    if national_id:
-        query |= Q(national_id=national_id)
+    verified_id = national_id_verified_for(user_id=user_id)
+    if verified_id:
+        query |= Q(national_id=verified_id)
     qs = _with_refs(Certificate.objects.filter(query)).order_by("-issue_date", "-id")
     return [certificate_data(c) for c in qs]
 
 
 def certificate_pending_count() -> int:
-    """How many certificates await a second person's approval (the workplace badge)."""
-    return Certificate.objects.filter(status=CertificateStatus.PENDING).count()
+    """How many certificates await a second person's approval (the workplace badge,
+    on every staff page: counted once, then cached until the registry changes)."""
+    key = statistics_cache_key({"badge": "pending"})
+    cached = cache.get(key)
+    if isinstance(cached, int):
+        return cached
+    count = Certificate.objects.filter(status=CertificateStatus.PENDING).count()
+    cache.set(key, count, STATS_TTL_S)
+    return count
 
 
 def certificate_pending_list(*, limit: int = 200) -> list[CertificateData]:
@@ -122,7 +135,6 @@ def certificate_page(
     """One page of the filtered registry, newest first, by keyset on the primary key
     (constant time at any depth): older than `before_id`, or the page just newer
     than `after_id`; the first page without either."""
-    size = max(1, min(size, MAX_PAGE_SIZE))
     qs = certificates_filtered(
         occupation=occupation,
         level=level,
@@ -131,20 +143,6 @@ def certificate_page(
         issued_from=issued_from,
         issued_to=issued_to,
     )
-    if after_id is not None:
-        rows = list(qs.filter(id__gt=after_id).order_by("id")[: size + 1])
-        more_newer = len(rows) > size
-        rows = rows[:size][::-1]
-        more_older = True
-    else:
-        if before_id is not None:
-            qs = qs.filter(id__lt=before_id)
-        rows = list(qs.order_by("-id")[: size + 1])
-        more_older = len(rows) > size
-        rows = rows[:size]
-        more_newer = before_id is not None
-    return CertificatePageData(
-        certificates=tuple(certificate_data(c) for c in rows),
-        next_before_id=rows[-1].pk if rows and more_older else None,
-        previous_after_id=rows[0].pk if rows and more_newer else None,
+    return keyset_page(
+        qs, before_id=before_id, after_id=after_id, size=min(size, MAX_PAGE_SIZE)
     )

@@ -6,7 +6,11 @@ import datetime as dt
 
 from django.db.models import QuerySet
 
+from registry.converters import certificate_data
+from registry.data import CertificatePageData
 from registry.models import Certificate, Occupation, SkillLevel
+
+MAX_KEYSET_PAGE = 1000
 
 
 def certificates_filtered(
@@ -46,3 +50,33 @@ def certificates_filtered(
     if issued_to:
         qs = qs.filter(issue_date__lte=issued_to)
     return qs
+
+
+def keyset_page(
+    qs: QuerySet[Certificate],
+    *,
+    before_id: int | None,
+    after_id: int | None,
+    size: int,
+) -> CertificatePageData:
+    """One page of `qs`, newest first, by keyset on the primary key (constant time
+    at any depth): older than `before_id`, or the page just newer than `after_id`;
+    the first page without either."""
+    size = max(1, min(size, MAX_KEYSET_PAGE))
+    if after_id is not None:
+        rows = list(qs.filter(id__gt=after_id).order_by("id")[: size + 1])
+        more_newer = len(rows) > size
+        rows = rows[:size][::-1]
+        more_older = True
+    else:
+        if before_id is not None:
+            qs = qs.filter(id__lt=before_id)
+        rows = list(qs.order_by("-id")[: size + 1])
+        more_older = len(rows) > size
+        rows = rows[:size]
+        more_newer = before_id is not None
+    return CertificatePageData(
+        certificates=tuple(certificate_data(c) for c in rows),
+        next_before_id=rows[-1].pk if rows and more_older else None,
+        previous_after_id=rows[0].pk if rows and more_newer else None,
+    )

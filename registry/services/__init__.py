@@ -5,6 +5,13 @@ Every function takes keyword arguments and returns registry.data objects; a refu
 a coded error (lms.kernel.errors). Every change is in the audit log.
 """
 
+from registry.services.batches import (
+    import_batch_approve,
+    import_batch_close,
+    import_batch_open,
+    import_batch_reject,
+    import_batch_reject_rows,
+)
 from registry.services.bulk import (
     certificates_bulk_upsert,
     certificates_planner_refresh,
@@ -12,20 +19,33 @@ from registry.services.bulk import (
 from registry.services.certificates import (
     certificate_approve,
     certificate_create_pending,
-    certificate_revoke,
     certificate_submit,
 )
 from registry.services.imports import import_job_create
 from registry.services.reference import api_client_create, occupations_load_csv
+from registry.services.revocations import (
+    certificate_revoke_emergency,
+    revocation_request_cancel,
+    revocation_request_confirm,
+    revocation_request_create,
+)
 
 __all__ = [
     "api_client_create",
     "certificate_approve",
     "certificate_create_pending",
-    "certificate_revoke",
+    "certificate_revoke_emergency",
     "certificate_submit",
     "certificates_bulk_upsert",
     "certificates_planner_refresh",
+    "import_batch_approve",
+    "import_batch_close",
+    "import_batch_open",
+    "import_batch_reject",
+    "import_batch_reject_rows",
     "import_job_create",
     "occupations_load_csv",
+    "revocation_request_cancel",
+    "revocation_request_confirm",
+    "revocation_request_create",
 ]

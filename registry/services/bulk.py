@@ -1,11 +1,17 @@
 """Paper-era records by the batch: the registry import writes through here.
 
-A batch is upserted keyed by national ID + occupation + level + issue date (a unique
-constraint), in one transaction with one audit entry (row count, counts and a SHA-256
-of the batch's rows), so re-running a file changes nothing. On PostgreSQL via COPY
-into a temporary table and one INSERT ... ON CONFLICT DO UPDATE ... WHERE IS DISTINCT
-FROM; elsewhere via bulk_create / bulk_update. Only paper-era records are ever updated.
-Imported records are `issued` (the ministry issued them on paper).
+Every record goes in *pending*, tied to its import's batch (registry.review_models):
+nothing an import writes is valid before a second staff member approves the batch
+(services.batches). A batch of rows is inserted keyed by national ID + occupation +
+level + issue date (a unique constraint) in one transaction with one audit entry (row
+count, counts and a SHA-256 of the rows); a record already in the registry is never
+overwritten: the same details count as unchanged (so re-running a file changes
+nothing), other details are a conflict listed for the reviewer, as is a national ID
+the registry or the holder's account knows under another name or birth date. On
+PostgreSQL via COPY into a temporary table and one INSERT ... ON CONFLICT DO NOTHING;
+elsewhere via bulk_create. Every row carries the batch's audit stamp and the entry
+records the digests of the rows it wrote (registry/audit_state.py), so a row changed
+behind the services' back no longer matches the chain.
 """
 
 from __future__ import annotations
@@ -18,15 +24,15 @@ from django.utils import timezone
 
 from lms.kernel.report_rows import report_facts_changed
 from registry.audit import audit_append
-from registry.cache import verification_cache_clear_many
 from registry.data import BulkWriteData, PaperRecord
 from registry.models import Certificate, CertificateSource, CertificateStatus
 from registry.serials import serials_generate
+from registry.services.bulk_state import BatchWrite
+from registry.services.conflicts import ConflictFound, batch_conflicts, conflicts_save
 
 # A fresh serial may collide with an existing one (1 in ~10^14 per pair): draw again.
 _SERIAL_ATTEMPTS = 3
 _EVIDENCE = {"paper_era": True}
-_TEXT_FIELDS = ("full_name_ar", "full_name_en", "issuing_directorate", "legacy_number")
 
 
 def certificates_bulk_upsert(
@@ -35,44 +41,60 @@ def certificates_bulk_upsert(
     actor_id: int | None,
     label: str,
     batch: int,
+    import_batch_id: int,
+    rows: Sequence[int] | None = None,
 ) -> BulkWriteData:
-    """Insert the new records of one batch and update the paper-era ones whose texts
-    changed; a record given twice counts once, the later one winning.
+    """Insert one chunk of an import as pending certificates of `import_batch_id`;
+    list its conflicts on the batch. `rows` are the records' row numbers in the file.
 
-    `records` must be valid (the import's row checks: registry.importer.rows)."""
-    unique = list({(r[0], r[6], r[7], r[9]): r for r in records}.values())
+    `records` must be valid and their keys distinct (the import's row checks,
+    registry.importer)."""
+    numbers = list(rows) if rows is not None else [0] * len(records)
     for attempt in range(_SERIAL_ATTEMPTS):
         try:
             with transaction.atomic():
+                found, known = batch_conflicts(
+                    records=records, numbers=numbers, import_batch_id=import_batch_id
+                )
+                fresh = [r for r in records if r.key() not in known]
+                audit = BatchWrite(status=CertificateStatus.PENDING)
                 if connection.vendor == "postgresql":
-                    inserted, updated = _upsert_postgres(unique, actor_id)
+                    inserted = _insert_postgres(fresh, actor_id, import_batch_id, audit)
                 else:
-                    inserted, updated = _upsert_generic(unique, actor_id)
+                    inserted = _insert_generic(fresh, actor_id, import_batch_id, audit)
+                conflicts_save(import_batch_id=import_batch_id, found=found)
                 # Last, so the chain's lock is held only for the commit.
                 audit_append(
                     action="import.batch",
                     actor_id=actor_id,
                     object_ref=label[:60],
                     data={
+                        "import_batch": import_batch_id,
                         "batch": batch,
-                        "rows": len(unique),
-                        "inserted": inserted,
-                        "updated": len(updated),
-                        "sha256": _digest(unique),
+                        "rows": len(records),
+                        "inserted_pending": inserted,
+                        "conflicts": len(found),
+                        "sha256": _digest(fresh),
+                        **audit.audit_data(),
                     },
                 )
             break
         except IntegrityError:
             if attempt == _SERIAL_ATTEMPTS - 1:
                 raise
-    verification_cache_clear_many(serials=updated)
-    oldest = min((r.issue_date for r in unique), default=None)
-    report_facts_changed(count=inserted + len(updated), month=oldest)
+    oldest = min((r.issue_date for r in fresh), default=None) if inserted else None
+    report_facts_changed(count=inserted, month=oldest)
     return BulkWriteData(
         inserted=inserted,
-        updated=len(updated),
-        unchanged=len(records) - inserted - len(updated),
+        updated=0,
+        unchanged=len(records) - inserted - _differing(found),
+        conflicts=len(found),
     )
+
+
+def _differing(found: Sequence[ConflictFound]) -> int:
+    """Records not written because the registry holds them with other details."""
+    return sum(1 for c in found if c.kind == "record_differs")
 
 
 # After a bulk load the planner's statistics describe the old table until autovacuum
@@ -116,57 +138,51 @@ _STAGE_TABLE_SQL = (
     " issuing_directorate text, issue_date date, legacy_number text)"
     " ON COMMIT DELETE ROWS"
 )
-# One statement per batch; it answers with one row: (inserted, [updated serials]).
-_UPSERT_SQL = """
-WITH upserted AS (
+# One statement per batch; it answers with the serials it inserted (a record already
+# in the registry was sorted out before: only a concurrent insert meets it).
+_INSERT_SQL = """
+WITH inserted AS (
 INSERT INTO registry_certificate (
     serial, national_id, full_name_ar, full_name_en, birth_date, gender,
     governorate_code, occupation_id, skill_level_id, issuing_directorate, issue_date,
-    legacy_number, source, evidence, status, created_by_id, approved_by_id,
-    approved_at, revocation_reason, created_at, updated_at)
+    legacy_number, source, evidence, status, created_by_id, import_batch_id,
+    revocation_reason, created_at, updated_at, audit_ref)
 SELECT serial, national_id, full_name_ar, full_name_en, birth_date, gender,
     governorate_code, occupation_id, skill_level_id, issuing_directorate, issue_date,
-    legacy_number, %(source)s, %(evidence)s::jsonb, %(status)s, %(actor)s, %(actor)s,
-    %(now)s, '', %(now)s, %(now)s
+    legacy_number, %(source)s, %(evidence)s::jsonb, %(status)s, %(actor)s, %(batch)s,
+    '', %(now)s, %(now)s, %(stamp)s
 FROM registry_import_stage
-ON CONFLICT (national_id, occupation_id, skill_level_id, issue_date) DO UPDATE SET
-    full_name_ar = EXCLUDED.full_name_ar,
-    full_name_en = EXCLUDED.full_name_en,
-    issuing_directorate = EXCLUDED.issuing_directorate,
-    legacy_number = EXCLUDED.legacy_number,
-    updated_at = EXCLUDED.updated_at
-WHERE registry_certificate.source = %(source)s
-  AND (registry_certificate.full_name_ar, registry_certificate.full_name_en,
-       registry_certificate.issuing_directorate, registry_certificate.legacy_number)
-      IS DISTINCT FROM
-      (EXCLUDED.full_name_ar, EXCLUDED.full_name_en, EXCLUDED.issuing_directorate,
-       EXCLUDED.legacy_number)
-RETURNING (xmax = 0) AS inserted, serial
+ON CONFLICT (national_id, occupation_id, skill_level_id, issue_date) DO NOTHING
+RETURNING serial
 )
-SELECT count(*) FILTER (WHERE inserted),
-       coalesce(array_agg(serial) FILTER (WHERE NOT inserted), '{}')
-FROM upserted
+SELECT coalesce(array_agg(serial), '{}') FROM inserted
 """
 # COPY's text format: backslash, tab, newline and carriage return are escaped.
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
-def _copy_lines(rows: list[PaperRecord]) -> str:
-    """The batch as COPY text, a fresh serial first on every line."""
+def _copy_lines(rows: list[PaperRecord], serials: list[str]) -> str:
+    """The batch as COPY text, its fresh serial first on every line."""
     esc = _COPY_ESCAPES
     return "".join(
         [
             f"{serial}\t{r[0]}\t{r[1].translate(esc)}\t{r[2].translate(esc)}"
             f"\t{r[3]}\t{r[4]}\t{r[5]}\t{r[6]}\t{r[7]}\t{r[8].translate(esc)}"
             f"\t{r[9]}\t{r[10].translate(esc)}\n"
-            for serial, r in zip(serials_generate(len(rows)), rows, strict=True)
+            for serial, r in zip(serials, rows, strict=True)
         ]
     )
 
 
-def _upsert_postgres(
-    rows: list[PaperRecord], actor_id: int | None
-) -> tuple[int, list[str]]:
+def _insert_postgres(
+    rows: list[PaperRecord],
+    actor_id: int | None,
+    import_batch_id: int,
+    audit: BatchWrite,
+) -> int:
+    if not rows:
+        return 0
+    serials = serials_generate(len(rows))
     with connection.cursor() as cursor:
         cursor.execute(_STAGE_TABLE_SQL)
         # Foreign keys checked by the INSERT itself, not at commit: a concurrent
@@ -176,65 +192,43 @@ def _upsert_postgres(
         with raw.copy(
             f"COPY registry_import_stage ({', '.join(_STAGE_COLUMNS)}) FROM STDIN"
         ) as copy:
-            copy.write(_copy_lines(rows))
+            copy.write(_copy_lines(rows, serials))
         cursor.execute(
-            _UPSERT_SQL,
+            _INSERT_SQL,
             {
                 "source": CertificateSource.PAPER_IMPORT,
                 "evidence": '{"paper_era": true}',
-                "status": CertificateStatus.ISSUED,
+                "status": CertificateStatus.PENDING,
                 "actor": actor_id,
+                "batch": import_batch_id,
                 "now": timezone.now(),
+                "stamp": audit.stamp,
             },
         )
-        inserted, updated = cursor.fetchone()
-    return inserted, list(updated)
+        (inserted,) = cursor.fetchone()
+    audit.inserted(list(inserted), dict(zip(serials, rows, strict=True)))
+    return len(inserted)
 
 
-def _upsert_generic(
-    rows: list[PaperRecord], actor_id: int | None
-) -> tuple[int, list[str]]:
-    existing = {
-        (c.national_id, c.occupation_id, c.skill_level_id, c.issue_date): c
-        for c in Certificate.objects.filter(national_id__in={r[0] for r in rows}).only(
-            "id",
-            "serial",
-            "national_id",
-            "occupation_id",
-            "skill_level_id",
-            "issue_date",
-            "source",
-            *_TEXT_FIELDS,
-        )
-    }
-    now = timezone.now()
-    fresh_rows = [r for r in rows if (r[0], r[6], r[7], r[9]) not in existing]
+def _insert_generic(
+    rows: list[PaperRecord],
+    actor_id: int | None,
+    import_batch_id: int,
+    audit: BatchWrite,
+) -> int:
     new = [
         Certificate(
             serial=serial,
             **PaperRecord(*r)._asdict(),
             source=CertificateSource.PAPER_IMPORT,
             evidence=dict(_EVIDENCE),
-            status=CertificateStatus.ISSUED,
+            status=CertificateStatus.PENDING,
             created_by_id=actor_id,
-            approved_by_id=actor_id,
-            approved_at=now,
+            import_batch_id=import_batch_id,
+            audit_ref=audit.stamp,
         )
-        for serial, r in zip(serials_generate(len(fresh_rows)), fresh_rows, strict=True)
+        for serial, r in zip(serials_generate(len(rows)), rows, strict=True)
     ]
-    changed = []
-    for r in rows:
-        current = existing.get((r[0], r[6], r[7], r[9]))
-        if current is None or current.source != CertificateSource.PAPER_IMPORT:
-            continue
-        fresh = (r[1], r[2], r[8], r[10])
-        if fresh != tuple(getattr(current, f) for f in _TEXT_FIELDS):
-            for name, value in zip(_TEXT_FIELDS, fresh, strict=True):
-                setattr(current, name, value)
-            current.updated_at = now
-            changed.append(current)
     Certificate.objects.bulk_create(new, batch_size=2000)
-    Certificate.objects.bulk_update(
-        changed, [*_TEXT_FIELDS, "updated_at"], batch_size=2000
-    )
-    return len(new), [c.serial for c in changed]
+    audit.written_rows(new)
+    return len(new)

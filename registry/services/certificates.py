@@ -1,4 +1,5 @@
-"""One certificate at a time: submit for approval, approve (maker-checker), revoke.
+"""One certificate at a time: submit for approval, approve (maker-checker), revoke
+(the two-person paths are in services.revocations).
 
 Every change is recorded in the hash-chained audit log inside the same transaction.
 """
@@ -19,11 +20,11 @@ from lms.accounts.roles import Role, user_has_role
 from lms.kernel.errors import Conflict, Forbidden, Invalid, NotFound
 from lms.kernel.report_rows import report_facts_changed
 from registry.audit import audit_append
+from registry.audit_state import certificate_audit_bind, single_state, state_digest
 from registry.cache import verification_cache_clear
 from registry.converters import certificate_data
 from registry.data import CertificateData
 from registry.models import (
-    ApiScope,
     Certificate,
     CertificateSource,
     CertificateStatus,
@@ -61,6 +62,31 @@ def _resolve_occupation(code: str) -> Occupation:
             fields={"occupation_code": [_("Unknown occupation code.")]},
         )
     return found
+
+
+def _audit_record(
+    cert: Certificate,
+    *,
+    action: str,
+    actor_id: int | None,
+    before: tuple[str, str],
+    extra: dict[str, Any] | None = None,
+) -> None:
+    """Append the change's entry, with the state it set, and bind the row to it.
+
+    `before` is the row's (audit_ref, state digest) as it was before the change."""
+    entry = audit_append(
+        action=action,
+        actor_id=actor_id,
+        object_ref=cert.serial,
+        data={
+            **_audit_snapshot(cert),
+            **(extra or {}),
+            **single_state(cert, previous_ref=before[0], previous_digest=before[1]),
+        },
+    )
+    certificate_audit_bind(certificate_id=cert.pk, entry=entry)
+    cert.audit_ref = entry.entry_hash
 
 
 def _audit_snapshot(cert: Certificate) -> dict[str, Any]:
@@ -139,11 +165,11 @@ def certificate_submit(
                 created_by_id=created_by_id,
             )
             _save_with_fresh_serial(cert)
-            audit_append(
+            _audit_record(
+                cert,
                 action="certificate.create_pending",
                 actor_id=created_by_id,
-                object_ref=cert.serial,
-                data=_audit_snapshot(cert),
+                before=("", ""),
             )
     except IntegrityError:
         # A concurrent call with the same key committed first: it created, not us.
@@ -237,6 +263,7 @@ def certificate_approve(*, certificate_id: int, approver_id: int) -> Certificate
             _("You created this certificate; another staff member must approve it."),
             code="same_person",
         )
+    before = (cert.audit_ref, state_digest(cert))
     cert.status = CertificateStatus.ISSUED
     cert.approved_by = approver
     cert.approved_at = timezone.now()
@@ -252,11 +279,8 @@ def certificate_approve(*, certificate_id: int, approver_id: int) -> Certificate
             ),
             code="duplicate",
         ) from None
-    audit_append(
-        action="certificate.approve",
-        actor_id=approver.pk,
-        object_ref=cert.serial,
-        data=_audit_snapshot(cert),
+    _audit_record(
+        cert, action="certificate.approve", actor_id=approver.pk, before=before
     )
     verification_cache_clear(serial=cert.serial)
     transaction.on_commit(lambda: verification_cache_clear(serial=cert.serial))
@@ -264,30 +288,11 @@ def certificate_approve(*, certificate_id: int, approver_id: int) -> Certificate
     return certificate_data(cert)
 
 
-def _may_revoke(actor: Any) -> bool:
-    if user_has_role(actor, Role.MINISTRY_STAFF):
-        return True
-    client = getattr(actor, "api_client", None)
-    return bool(client and client.has_scope(ApiScope.REVOKE))
-
-
-@transaction.atomic
-def certificate_revoke(
-    *, certificate_id: int, actor_id: int, reason: str
+def certificate_revoke_apply(
+    *, certificate_id: int, actor_id: int, reason: str, action: str, data: dict
 ) -> CertificateData:
-    """Revoke an issued certificate; verification shows it at once."""
-    actor = _user(actor_id)
-    if actor is None or not _may_revoke(actor):
-        raise Forbidden(
-            _("Only ministry staff can revoke certificates."), code="not_staff"
-        )
-    reason = (reason or "").strip()
-    if not reason:
-        raise Invalid(
-            _("Give the reason for revoking."),
-            code="reason",
-            fields={"reason": [_("Give the reason for revoking.")]},
-        )
+    """Revoke an issued certificate now (verification shows it at once). Internal:
+    callers are the two-person and emergency paths of services.revocations."""
     cert = _locked(certificate_id)
     if cert.status != CertificateStatus.ISSUED:
         raise Conflict(
@@ -295,16 +300,18 @@ def certificate_revoke(
             % {"status": cert.get_status_display()},
             code="not_issued",
         )
+    before = (cert.audit_ref, state_digest(cert))
     cert.status = CertificateStatus.REVOKED
-    cert.revoked_by = actor
+    cert.revoked_by_id = actor_id
     cert.revoked_at = timezone.now()
     cert.revocation_reason = reason
     cert.save()
-    audit_append(
-        action="certificate.revoke",
-        actor_id=actor.pk,
-        object_ref=cert.serial,
-        data={**_audit_snapshot(cert), "reason": reason},
+    _audit_record(
+        cert,
+        action=action,
+        actor_id=actor_id,
+        before=before,
+        extra={"reason": reason, **data},
     )
     # Now, and again after commit: a reader in between may have cached the old state.
     verification_cache_clear(serial=cert.serial)

@@ -55,11 +55,19 @@ def test_signup_error_is_in_arabic_by_default(client):
     assert not User.objects.exists()
 
 
-def test_signup_refuses_a_national_id_already_registered(client):
-    UserFactory(national_id="29001010112345")
-    response = post_signup(client)
-    assert response.status_code == 400
-    assert User.objects.count() == 1
+def test_signup_with_a_national_id_already_claimed_answers_the_same(client):
+    """The ID is not refused (the real holder may be the second one): both claims
+    are contested, and the answer does not tell which case it was."""
+    first = post_signup(client, phone="01099999999")
+    client.logout()
+    second = post_signup(client)
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert User.objects.filter(national_id="29001010112345").count() == 2
+    states = set(
+        User.objects.values_list("national_id_claim__state", flat=True).distinct()
+    )
+    assert states == {"contested"}
 
 
 def test_signup_refuses_a_landline_number(client):

@@ -261,3 +261,23 @@ def test_a_fail_creates_no_certificate(blueprint, rubric, eligible_trainee, asse
     practical(rubric, eligible_trainee, assessor, ["ضعيف", "ضعيف"])
     assert SkillResult.objects.get().passed is False
     assert certificate_list_for_holder(national_id=eligible_trainee.national_id) == []
+
+
+def test_the_certificate_carries_the_evidence_its_approver_weighs(
+    blueprint, rubric, eligible_trainee, assessor
+):
+    """Exam and rubric scores, the assessor and the photos reach the registry's
+    pending certificate (its approval screen shows them)."""
+    from registry.selectors import certificate_list_for_holder
+
+    sit(blueprint, eligible_trainee)
+    practical(rubric, eligible_trainee, assessor, ["ممتاز", "ممتاز"])
+    (cert,) = certificate_list_for_holder(national_id=eligible_trainee.national_id)
+    evidence = cert.evidence
+    assert evidence["theory_percent"] and evidence["practical_percent"]
+    assert evidence["assessor"] == assessor.display_name
+    assert [r["criterion"] for r in evidence["rubric"]] == [
+        c.title for c in rubric.criteria.order_by("position")
+    ]
+    assert all(r["score"] and r["max"] for r in evidence["rubric"])
+    assert isinstance(evidence["photos"], list)

@@ -14,9 +14,13 @@ pytestmark = pytest.mark.django_db
 
 STAFF_TOOLS = {
     "registry.pending",
+    "registry.batches",
     "registry.import",
+    "registry.revocations",
+    "registry.search",
     "reports.statistics",
     "reports.workload",
+    "accounts.claims",
 }
 EXPECTED = {
     "head_office_staff": STAFF_TOOLS,
@@ -32,7 +36,11 @@ EXPECTED = {
     "assessor": {"assessments.practical", "assessments.grading"},
     "content_editor": {"home.cms", "assessments.banks"},
     "content_reviewer": {"home.cms", "assessments.banks"},
-    "trainee": {"registry.my_certificates", "assessments.exams"},
+    "trainee": {
+        "registry.my_certificates",
+        "assessments.exams",
+        "accounts.identity",
+    },
 }
 KINDS = [*EXPECTED, "superuser"]
 

@@ -100,8 +100,11 @@ def _seed(settings):
     trainee = UserFactory(username="01099999999", phone="01099999999", role="trainee")
     trainee.password = make_password(PASSWORD)
     trainee.save(update_fields=["password"])
+    from lms.accounts.services import staff_directorate_assign
+
     maker = UserFactory(role="ministry_staff", is_staff=True)
     checker = UserFactory(role="ministry_staff", is_staff=True)
+    staff_directorate_assign(user_id=maker.pk, directorate_code="HQ")
     pending = certificate_create_pending(
         user_id=None,
         national_id=make_national_id(),
@@ -122,7 +125,7 @@ def _revoke_with_redis_down(settings, own_redis, cert, actor) -> None:
     """The revocation runs in a process whose cache is the stopped Redis: its
     marker write is lost."""
     from lms.kernel.redis_outage import reset_breakers
-    from registry.services import certificate_revoke
+    from tests.registry.helpers import revoke_by_two as certificate_revoke
 
     settings.CACHES = {
         "default": {

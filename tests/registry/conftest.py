@@ -3,13 +3,58 @@ import uuid
 
 import pytest
 
+from lms.accounts.services import staff_directorate_assign
 from registry.services import certificate_approve, certificate_create_pending
 from tests.factories import make_national_id
 
 
+def staff_of(make_user, directorate: str = "HQ"):
+    """A ministry staff account placed in a directorate ("HQ": the head office)."""
+    user = make_user("ministry_staff", is_staff=True)
+    staff_directorate_assign(user_id=user.pk, directorate_code=directorate)
+    user.refresh_from_db()
+    return user
+
+
+@pytest.fixture
+def ministry_staff(make_user):
+    """Registry work is scoped by directorate: this one works at the head office."""
+    return staff_of(make_user)
+
+
 @pytest.fixture
 def second_staff(make_user):
-    return make_user("ministry_staff", is_staff=True)
+    return staff_of(make_user)
+
+
+@pytest.fixture
+def sharqia_staff(make_user):
+    """Staff of the Sharqia directorate (governorate 13), as the demo's staff2."""
+    return staff_of(make_user, "13")
+
+
+@pytest.fixture
+def sharqia_staff2(make_user):
+    return staff_of(make_user, "13")
+
+
+@pytest.fixture
+def revoke(second_staff, make_user):
+    """Revoke by two people: `revoke(cert, reason, requester=, confirmer=)`."""
+    from registry.services import (
+        revocation_request_confirm,
+        revocation_request_create,
+    )
+
+    def do(cert, reason="forged", *, requester=None, confirmer=None):
+        requester = requester or staff_of(make_user)
+        confirmer = confirmer or second_staff
+        request = revocation_request_create(
+            certificate_id=cert.id, actor_id=requester.pk, reason=reason
+        )
+        return revocation_request_confirm(request_id=request.id, actor_id=confirmer.pk)
+
+    return do
 
 
 @pytest.fixture

@@ -65,13 +65,21 @@ def test_revoke_needs_the_revoke_scope(make_issued):
     assert Certificate.objects.get(pk=cert.id).status == "issued"
 
 
-def test_revoke_with_scope_revokes(make_issued):
+def test_revoke_with_scope_asks_and_staff_confirm(make_issued, second_staff):
+    """Another system asks; the certificate stays valid until staff confirm."""
+    from registry.services import revocation_request_confirm
+
     cert = make_issued()
     api = _client_with([ApiScope.REVOKE])
     url = f"/api/v1/registry/certificates/{cert.serial}/revoke/"
     assert api.post(url, {}, format="json").status_code == 400
     response = api.post(url, {"reason": "Fraud found by inspection"}, format="json")
-    assert response.status_code == 200 and response.json()["status"] == "revoked"
+    assert response.status_code == 202 and response.json()["status"] == "requested"
+    assert Certificate.objects.get(pk=cert.id).status == "issued"
+    revocation_request_confirm(
+        request_id=response.json()["request_id"], actor_id=second_staff.pk
+    )
+    assert Certificate.objects.get(pk=cert.id).status == "revoked"
 
 
 def test_detail_needs_read_scope(make_issued):
@@ -217,17 +225,16 @@ def test_inactive_client_is_refused(db):
 
 
 def test_statistics_are_counted_once_until_the_registry_changes(
-    make_issued, ministry_staff, django_assert_num_queries
+    make_issued, revoke, django_assert_num_queries
 ):
     from registry.selectors import certificate_statistics
-    from registry.services import certificate_revoke
 
     cert = make_issued()
     make_issued(level_code="assistant")
     first = certificate_statistics(occupation="7531")
     with django_assert_num_queries(0):
         assert certificate_statistics(occupation="7531") == first
-    certificate_revoke(certificate_id=cert.id, actor_id=ministry_staff.pk, reason="x")
+    revoke(cert, "x")
     after = certificate_statistics(occupation="7531")
     assert {r.key: r.count for r in after.by_status} == {"issued": 1, "revoked": 1}
     assert certificate_statistics(occupation="7422").total == 0
@@ -254,9 +261,9 @@ def test_refusals_answer_the_one_error_body_with_their_status(make_issued):
     cert = make_issued()
     api = _client_with([ApiScope.READ, ApiScope.REVOKE, ApiScope.ISSUE])
     revoke = f"/api/v1/registry/certificates/{cert.serial}/revoke/"
-    assert api.post(revoke, {"reason": "Forged"}, format="json").status_code == 200
+    assert api.post(revoke, {"reason": "Forged"}, format="json").status_code == 202
     again = api.post(revoke, {"reason": "Forged"}, format="json")
-    assert again.status_code == 409 and again.json()["code"] == "not_issued"
+    assert again.status_code == 409 and again.json()["code"] == "already_requested"
     unknown = api.get("/api/v1/registry/certificates/AAAA-AAAA-AAA/")
     assert unknown.status_code == 404 and unknown.json()["code"] == "not_found"
     lookup = api.post(

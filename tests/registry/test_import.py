@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
 from registry.importer import import_file
-from registry.models import AuditEntry, Certificate
+from registry.models import AuditEntry, Certificate, ImportConflict
 from tests.conftest import requires_postgres
 from tests.factories import make_national_id
 
@@ -144,8 +144,12 @@ def test_csv_import_in_each_encoding_keeps_good_rows_and_reports_bad(
     assert (result.inserted, result.rejected) == (3, 6)
     names = set(Certificate.objects.values_list("full_name_ar", flat=True))
     assert names == {"سعاد محمود", "عمرو خالد", "هدى سامي"}
+    # Pending in the import's batch: nothing imported is valid before review.
     assert all(
-        c.status == "issued" and c.source == "paper_import"
+        c.status == "pending"
+        and c.source == "paper_import"
+        and c.import_batch_id == result.import_batch_id
+        and c.approved_by_id is None
         for c in Certificate.objects.all()
     )
     by_row = {}
@@ -212,13 +216,19 @@ def test_reimporting_the_same_file_changes_nothing(db, tmp_path):
     assert before == after
 
 
-def test_corrected_row_updates_the_same_record(db, tmp_path):
+def test_a_record_already_in_the_registry_with_other_details_is_a_conflict(
+    db, tmp_path
+):
+    """Never an overwrite: the registry keeps what it has; the reviewer sees it."""
     rows = _good_rows()
     import_file(_write_csv(tmp_path / "a.csv", HEADER, rows, "utf-8"))
     rows[0][2] = "Soad M. Mahmoud"
     result = import_file(_write_csv(tmp_path / "b.csv", HEADER, rows, "utf-8"))
-    assert (result.inserted, result.updated, result.unchanged) == (0, 1, 2)
-    assert Certificate.objects.filter(full_name_en="Soad M. Mahmoud").count() == 1
+    assert (result.inserted, result.updated, result.unchanged) == (0, 0, 2)
+    assert result.conflicts == 1
+    assert not Certificate.objects.filter(full_name_en="Soad M. Mahmoud").exists()
+    (conflict,) = ImportConflict.objects.filter(batch_id=result.import_batch_id)
+    assert conflict.kind == "record_differs" and conflict.row == 2
 
 
 def test_same_person_may_hold_several_certificates(db, tmp_path):
@@ -250,7 +260,7 @@ def test_import_command_prints_summary_and_writes_report(db, tmp_path, capsys):
     report = tmp_path / "report.csv"
     call_command("import_registry", str(path), "--report", str(report))
     out = capsys.readouterr()
-    assert "3 inserted" in out.out and "6 rejected" in out.out
+    assert "3 written as pending batch" in out.out and "6 rejected" in out.out
     assert "row 5, national_id" in out.err
     assert report.read_text(encoding="utf-8-sig").count("\n") == 7
 
@@ -447,8 +457,11 @@ def test_bulk_serials_carry_a_valid_check_symbol():
 
 @requires_postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_parallel_writers_keep_the_later_row_and_a_verifiable_chain(tmp_path):
-    """Two writer connections; the same record in batches 1 and 3 (2 rows each)."""
+def test_parallel_writers_refuse_a_repeated_record_and_keep_a_verifiable_chain(
+    tmp_path,
+):
+    """Two writer connections; the same record in rows 2 and 6 (2 rows a batch): the
+    second is a refused row, never a silent overwrite of the first."""
     from registry.audit import audit_verify
 
     first = _good_rows()
@@ -458,12 +471,15 @@ def test_parallel_writers_keep_the_later_row_and_a_verifiable_chain(tmp_path):
     result = import_file(
         _write_csv(tmp_path / "p.csv", HEADER, rows, "utf-8"), batch_size=2
     )
-    assert (result.inserted, result.updated, result.unchanged) == (4, 1, 0)
+    assert (result.inserted, result.updated, result.rejected) == (4, 0, 1)
+    (refused,) = result.rejections
+    assert (refused.row, refused.code) == (6, "duplicate")
+    assert "row 2" in refused.reason_en and "الصف 2" in refused.reason_ar
     assert Certificate.objects.get(national_id=first[0][0]).full_name_en == (
-        "Soad M. Mahmoud"
+        "Soad Mahmoud"
     )
     checked, problem = audit_verify()
-    assert problem is None and checked == 3
+    assert problem is None and checked == 2
     again = import_file(
         _write_csv(tmp_path / "p.csv", HEADER, rows, "utf-8"), batch_size=2
     )

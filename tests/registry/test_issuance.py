@@ -3,11 +3,9 @@ import pytest
 from lms.kernel.errors import Conflict, Forbidden, Invalid
 from registry.models import AuditEntry, Certificate
 from registry.selectors import certificate_list_for_holder, verification_answer
-from registry.services import (
-    certificate_approve,
-    certificate_revoke,
-)
+from registry.services import certificate_approve
 from tests.factories import make_national_id
+from tests.registry.helpers import revoke_by_two as certificate_revoke
 
 
 def test_create_pending_derives_holder_details_from_national_id(make_pending):

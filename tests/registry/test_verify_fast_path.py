@@ -10,9 +10,9 @@ from django.db import connections
 
 from lms.accounts.national_id import mask_national_id, mask_national_id_public
 from registry.serials import serial_generate
-from registry.services import certificate_revoke
 from registry.throttling import VerifyThrottle
 from registry.verify_asgi import VerifyFastPath
+from tests.registry.helpers import revoke_by_two as certificate_revoke
 
 
 @pytest.fixture

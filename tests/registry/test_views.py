@@ -4,7 +4,7 @@ import io
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from registry.models import Certificate, ImportJob
+from registry.models import Certificate, ImportJob, RevocationRequest
 from tests.factories import make_national_id
 
 
@@ -12,7 +12,7 @@ def test_trainee_sees_own_certificates_with_link_and_downloads(
     client, make_issued, make_user
 ):
     trainee = make_user("trainee")
-    cert = make_issued(national_id=trainee.national_id)
+    cert = make_issued(national_id=trainee.national_id, user_id=trainee.pk)
     other = make_issued()
     client.force_login(trainee)
     body = client.get(reverse("registry:holder_certificates")).content.decode()
@@ -44,7 +44,7 @@ def test_anonymous_is_sent_to_login_for_holder_view(client, db):
 
 def test_dashboard_shows_my_certificates_panel(client, make_issued, make_user):
     trainee = make_user("trainee")
-    cert = make_issued(national_id=trainee.national_id)
+    cert = make_issued(national_id=trainee.national_id, user_id=trainee.pk)
     client.force_login(trainee)
     body = client.get(reverse("home:dashboard")).content.decode()
     assert cert.serial_display in body
@@ -59,7 +59,12 @@ def test_second_staff_member_approves_from_pending_list(
         pending.serial_display
         in client.get(reverse("registry:pending")).content.decode()
     )
-    client.post(reverse("registry:approve", args=[pending.serial_display]))
+    url = reverse("registry:approve", args=[pending.serial_display])
+    # One click is not enough: the confirm step shows the evidence first.
+    step = client.post(url)
+    assert step.status_code == 200 and "confirm" in step.content.decode()
+    assert Certificate.objects.get(pk=pending.id).status == "pending"
+    client.post(url, {"confirm": "yes"})
     assert Certificate.objects.get(pk=pending.id).status == "issued"
 
 
@@ -68,7 +73,9 @@ def test_creator_approving_from_pending_list_is_refused(
 ):
     pending = make_pending(created_by_id=ministry_staff.pk)
     client.force_login(ministry_staff)
-    client.post(reverse("registry:approve", args=[pending.serial_display]))
+    client.post(
+        reverse("registry:approve", args=[pending.serial_display]), {"confirm": "yes"}
+    )
     assert Certificate.objects.get(pk=pending.id).status == "pending"
 
 
@@ -91,13 +98,27 @@ def test_trainee_cannot_open_staff_pages(client, trainee, make_pending):
     )
 
 
-def test_staff_revokes_with_reason_through_form(client, make_issued, ministry_staff):
+def test_staff_asks_for_a_revocation_and_another_confirms_it(
+    client, make_issued, ministry_staff, second_staff
+):
     cert = make_issued()
     client.force_login(ministry_staff)
     url = reverse("registry:revoke", args=[cert.serial_display])
     assert client.post(url, {"reason": ""}).status_code == 200
-    assert Certificate.objects.get(pk=cert.id).status == "issued"
     client.post(url, {"reason": "Issued in error"})
+    assert Certificate.objects.get(pk=cert.id).status == "issued"  # one person: no
+    asked = RevocationRequest.objects.get(certificate_id=cert.id)
+    confirm = reverse("registry:revocation_confirm", args=[asked.pk])
+    refused = client.post(confirm)
+    assert refused.status_code == 403
+    assert "يجب أن يؤكده موظف آخر" in refused.content.decode()
+    assert Certificate.objects.get(pk=cert.id).status == "issued"
+    client.force_login(second_staff)
+    assert (
+        cert.serial_display
+        in client.get(reverse("registry:revocations")).content.decode()
+    )
+    client.post(confirm)
     assert Certificate.objects.get(pk=cert.id).status == "revoked"
 
 

@@ -63,9 +63,11 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         elapsed = time.perf_counter() - started
         self.stdout.write(
-            f"{result.total} rows read in {elapsed:.1f} s: {result.inserted} inserted, "
-            f"{result.updated} updated, {result.unchanged} unchanged, "
-            f"{result.rejected} rejected."
+            f"{result.total} rows read in {elapsed:.1f} s: {result.inserted} "
+            f"written as pending batch #{result.import_batch_id}, "
+            f"{result.unchanged} already in the registry, {result.rejected} rejected, "
+            f"{result.conflicts} conflicts. Nothing is valid until another staff "
+            "member approves the batch."
         )
 
     def _actor_id(self, username):

@@ -1,24 +1,35 @@
-"""Prove the audit log's hash chain is intact, or name the first broken entry."""
+"""Prove the audit log intact, or name what was found: a broken link, an entry that
+differs from a signed checkpoint, a chain shorter than one (tail deleted, table
+truncated), a certificate row that no longer matches the entry that last changed it."""
 
 from django.core.management.base import BaseCommand
 
-from registry.audit import audit_verify
+from registry.audit_report import audit_full_verify
 
 
 class Command(BaseCommand):
-    help = "Verify the registry audit log's hash chain."
+    help = (
+        "Verify the registry audit log: its hash chain, the signed checkpoints kept "
+        "outside the database, and every certificate row against its entry."
+    )
 
     def handle(self, *args, **options):
-        checked, problem = audit_verify()
-        if problem is None:
-            self.stdout.write(
-                self.style.SUCCESS(f"Audit log intact: {checked} entries verified.")
+        report = audit_full_verify()
+        for line in report.problems:
+            self.stderr.write(self.style.ERROR(line))
+        if report.problems:
+            self.stderr.write(
+                self.style.ERROR(
+                    f"Audit log NOT intact: {len(report.problems)} problem(s); "
+                    f"{report.entries} entries and {report.certificates} "
+                    "certificates read."
+                )
             )
-            return
-        self.stderr.write(
-            self.style.ERROR(
-                f"Audit log broken at entry #{problem.seq}: {problem.reason} "
-                f"({checked} entries before it verified)."
+            raise SystemExit(1)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Audit log intact: {report.entries} entries verified, "
+                f"{report.checkpoints} checkpoint(s) matched, "
+                f"{report.certificates} certificates match their entries."
             )
         )
-        raise SystemExit(1)
