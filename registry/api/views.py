@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from lms.accounts.selectors import staff_scope
 from lms.kernel.api.schema import ERROR_RESPONSE
-from lms.kernel.errors import Invalid
+from lms.kernel.errors import Invalid, NotFound
 from lms.kernel.headers import private_answer
 from registry import services
 from registry.api.permissions import HasRegistryScope
@@ -30,6 +30,7 @@ from registry.api.serializers import (
     LookupSerializer,
     RevokeSerializer,
 )
+from registry.data import CertificateData
 from registry.models import ApiScope
 from registry.selectors import (
     PAGE_SIZE,
@@ -120,6 +121,26 @@ def _page_url(request: Request, kind: str, position: int | None) -> str | None:
     )
 
 
+def _governorate_codes(request: Request) -> list[str] | None:
+    """Whose certificates the caller may read: another system's token, the whole
+    registry (its scopes were granted nationally); a staff member signed in, their
+    directorate's governorates (head office: all; no directorate: Forbidden)."""
+    if getattr(request.user, "api_client", None) is not None:
+        return None
+    scope = staff_scope(user_id=request.user.pk)
+    return None if scope.head_office else list(scope.governorate_codes)
+
+
+def _readable(request: Request, serial: str) -> CertificateData:
+    """The certificate if the caller may read it; another directorate's is 404
+    (its existence is not confirmed to a directorate that may not see it)."""
+    cert = certificate_get(serial=serial)
+    codes = _governorate_codes(request)
+    if codes is not None and cert.governorate_code not in codes:
+        raise NotFound(_("No certificate has this serial number."), code="not_found")
+    return cert
+
+
 class CertificateListView(APIView):
     """GET: list with filters (scope registry:read), 100 per page newest first, `next`
     and `previous` by cursor. POST: submit for approval (scope registry:issue, header
@@ -145,6 +166,7 @@ class CertificateListView(APIView):
             before_id=before_id,
             after_id=after_id,
             size=_page_size(request),
+            governorate_codes=_governorate_codes(request),
         )
         return Response(
             {
@@ -198,7 +220,10 @@ class LookupView(APIView):
     def post(self, request: Request) -> Response:
         body = LookupSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        certs = certificate_lookup(national_id=body.validated_data["national_id"])
+        certs = certificate_lookup(
+            national_id=body.validated_data["national_id"],
+            governorate_codes=_governorate_codes(request),
+        )
         return Response({"results": CertificateWithIdSerializer(certs, many=True).data})
 
 
@@ -208,7 +233,7 @@ class CertificateDetailView(APIView):
 
     @extend_schema(responses=CertificateSerializer)
     def get(self, request: Request, serial: str) -> Response:
-        return Response(CertificateSerializer(certificate_get(serial=serial)).data)
+        return Response(CertificateSerializer(_readable(request, serial)).data)
 
 
 class RevokeView(APIView):
@@ -223,7 +248,7 @@ class RevokeView(APIView):
         responses={202: OpenApiTypes.OBJECT, 409: ERROR_RESPONSE},
     )
     def post(self, request: Request, serial: str) -> Response:
-        cert = certificate_get(serial=serial)
+        cert = _readable(request, serial)
         body = RevokeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         asked = services.revocation_request_create(
@@ -252,10 +277,7 @@ class StatisticsView(APIView):
     def get(self, request: Request) -> Response:
         filters = ListFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        codes = None  # API clients: every governorate; staff: their directorate's
-        if getattr(request.user, "api_client", None) is None:
-            scope = staff_scope(user_id=request.user.pk)
-            codes = None if scope.head_office else scope.governorate_codes
+        codes = _governorate_codes(request)
         return Response(
             asdict(
                 certificate_statistics(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -74,9 +75,12 @@ def certificate_list_for_holder(*, national_id: str) -> list[CertificateData]:
     return [certificate_data(c) for c in qs]
 
 
-def certificate_lookup(*, national_id: str) -> list[CertificateData]:
+def certificate_lookup(
+    *, national_id: str, governorate_codes: Sequence[str] | None = None
+) -> list[CertificateData]:
     """As certificate_list_for_holder, for another system: a malformed ID is refused
-    (Invalid, naming the field) rather than answered with nothing."""
+    (Invalid, naming the field) rather than answered with nothing. With
+    `governorate_codes`, only the certificates of those governorates."""
     try:
         nid = parse_national_id(national_id).value
     except ValidationError as exc:
@@ -85,7 +89,10 @@ def certificate_lookup(*, national_id: str) -> list[CertificateData]:
             code=exc.code or "national_id",
             fields={"national_id": exc.messages},
         ) from None
-    return certificate_list_for_holder(national_id=nid)
+    found = certificate_list_for_holder(national_id=nid)
+    if governorate_codes is None:
+        return found
+    return [c for c in found if c.governorate_code in governorate_codes]
 
 
 def certificate_list_for_user(*, user_id: int) -> list[CertificateData]:
@@ -131,6 +138,7 @@ def certificate_page(
     before_id: int | None = None,
     after_id: int | None = None,
     size: int = PAGE_SIZE,
+    governorate_codes: Sequence[str] | None = None,
 ) -> CertificatePageData:
     """One page of the filtered registry, newest first, by keyset on the primary key
     (constant time at any depth): older than `before_id`, or the page just newer
@@ -142,6 +150,7 @@ def certificate_page(
         status=status,
         issued_from=issued_from,
         issued_to=issued_to,
+        governorate_codes=governorate_codes,
     )
     return keyset_page(
         qs, before_id=before_id, after_id=after_id, size=min(size, MAX_PAGE_SIZE)

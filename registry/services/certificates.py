@@ -32,6 +32,7 @@ from registry.models import (
     SkillLevel,
 )
 from registry.serials import serial_generate
+from registry.services.scope import scope_check
 
 _SERIAL_ATTEMPTS = 5
 
@@ -252,11 +253,18 @@ def certificate_approve(*, certificate_id: int, approver_id: int) -> Certificate
             _("Only ministry staff can approve certificates."), code="not_staff"
         )
     cert = _locked(certificate_id)
+    # Its directorate's staff (or the head office) approve it, wherever they ask from.
+    scope_check(actor_id=approver.pk, governorate_code=cert.governorate_code)
     if cert.status != CertificateStatus.PENDING:
         raise Conflict(
             _("Only a pending certificate can be approved; this one is %(status)s.")
             % {"status": cert.get_status_display()},
             code="not_pending",
+        )
+    if cert.import_batch_id is not None:
+        raise Conflict(
+            _("This certificate came in an import: approve it with its batch."),
+            code="in_import_batch",
         )
     if cert.created_by_id is not None and cert.created_by_id == approver.pk:
         raise Forbidden(
