@@ -170,6 +170,7 @@ class CertificateDetailData:
     can_approve: bool
     can_revoke: bool
     refusal: str  # why this viewer may not approve ('' if they may, or not pending)
+    import_batch_id: int | None = None  # an import's row: reviewed with its batch
 
 
 @dataclass(frozen=True)

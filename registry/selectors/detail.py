@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from lms.accounts.selectors import staff_scope, user_display_names
@@ -40,11 +41,12 @@ def certificate_detail_for_staff(
             _("This certificate belongs to another directorate's registry."),
             code="outside_directorate",
         )
-    entries = list(
-        AuditEntry.objects.filter(object_ref=cert.serial).order_by("seq")[
-            :HISTORY_LIMIT
-        ]
-    )
+    about = Q(object_ref=cert.serial)
+    if cert.import_batch_id is not None:  # its import's entries and the batch review
+        about |= Q(object_ref=f"batch:{cert.import_batch_id}") | Q(
+            action="import.batch", data__import_batch=cert.import_batch_id
+        )
+    entries = list(AuditEntry.objects.filter(about).order_by("seq")[:HISTORY_LIMIT])
     names = user_display_names(
         user_ids=[e.actor_id for e in entries if e.actor_id]
         + [
@@ -84,4 +86,5 @@ def certificate_detail_for_staff(
         can_approve=pending and not own,
         can_revoke=cert.status == CertificateStatus.ISSUED,
         refusal=refusal,
+        import_batch_id=cert.import_batch_id,
     )

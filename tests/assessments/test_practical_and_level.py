@@ -275,9 +275,11 @@ def test_the_certificate_carries_the_evidence_its_approver_weighs(
     (cert,) = certificate_list_for_holder(national_id=eligible_trainee.national_id)
     evidence = cert.evidence
     assert evidence["theory_percent"] and evidence["practical_percent"]
-    assert evidence["assessor"] == assessor.display_name
-    assert [r["criterion"] for r in evidence["rubric"]] == [
+    frozen = evidence["practical"]
+    assert frozen["assessor"]["name"] == assessor.display_name
+    assert frozen["rubric"] == rubric.title
+    assert [r["criterion"] for r in frozen["scores"]] == [
         c.title for c in rubric.criteria.order_by("position")
     ]
-    assert all(r["score"] and r["max"] for r in evidence["rubric"])
-    assert isinstance(evidence["photos"], list)
+    assert all(r["level"] and r["weight"] for r in frozen["scores"])
+    assert isinstance(frozen["photos"], list)

@@ -343,9 +343,15 @@ def approve_the_certificate(page, trainee: NewTrainee, shot) -> None:
     row = page.locator("tbody tr", has_text=trainee.full_name_ar)
     assert trainee.national_id in row.inner_text()  # staff check who it is for
     shot(page, "pending-certificate")
-    row.locator("button[type=submit]").click()
-    page.wait_for_load_state()
-    page.locator("tbody tr", has_text=trainee.full_name_ar).wait_for(state="detached")
+    row.get_by_role("link", name=ar("Review and approve")).click()
+    # the evidence the approver weighs, then a confirmation before it is issued
+    page.wait_for_url(re.compile(r"/registry/certificates/.+/approve/$"))
+    assert ar("Practical test scores") in page.locator("main").inner_text()
+    shot(page, "approval-evidence")
+    page.get_by_label(ar("I have read the evidence and confirm the approval.")).check()
+    page.get_by_role("button", name=ar("Approve and issue")).click()
+    page.wait_for_url(re.compile(r"/registry/pending/$"))
+    assert page.locator("tbody tr", has_text=trainee.full_name_ar).count() == 0
     shot(page, "approved")
 
 

@@ -13,7 +13,12 @@ from registry.audit_report import audit_full_verify
 from registry.checkpoints import audit_checkpoint_write, checkpoint_list, storage
 from registry.importer import import_file
 from registry.models import AuditEntry, Certificate
-from registry.services import certificate_revoke
+from registry.services import (
+    import_batch_approve,
+    import_batch_reject_rows,
+    revocation_request_confirm,
+    revocation_request_create,
+)
 from tests.conftest import requires_postgres
 from tests.factories import make_national_id
 
@@ -63,23 +68,53 @@ def _paper_rows():
     ]
 
 
-def test_certificates_issued_revoked_and_imported_verify(
-    make_issued, make_pending, ministry_staff, tmp_path, capsys
+def test_certificates_issued_revoked_imported_approved_and_rejected_verify(
+    make_issued, make_pending, ministry_staff, second_staff, tmp_path, capsys
 ):
     revoked = make_issued()
-    certificate_revoke(
+    request = revocation_request_create(
         certificate_id=revoked.id, actor_id=ministry_staff.pk, reason="x"
     )
+    revocation_request_confirm(request_id=request.id, actor_id=second_staff.pk)
     make_pending()
     rows = _paper_rows()
-    import_file(_paper_csv(tmp_path / "a.csv", rows))
-    rows[0][2] = "Soad M."  # a corrected row: the second batch takes it over
-    import_file(_paper_csv(tmp_path / "b.csv", rows))
+    first = import_file(
+        _paper_csv(tmp_path / "a.csv", rows), actor_id=ministry_staff.pk
+    )
+    _verify_passes(capsys)  # pending rows, bound to the batch's entry
+    import_batch_approve(batch_id=first.import_batch_id, reviewer_id=second_staff.pk)
+    rows[0][2] = "Soad M."  # a changed row: a conflict for the reviewer, not written
+    rows.append(
+        [make_national_id(), "هدى علي", "", "7531", "skilled", "2016-01-01", "", ""]
+    )
+    second = import_file(
+        _paper_csv(tmp_path / "b.csv", rows), actor_id=ministry_staff.pk
+    )
+    assert second.conflicts == 1 and second.inserted == 1
+    [fresh] = Certificate.objects.filter(import_batch_id=second.import_batch_id)
+    import_batch_reject_rows(
+        batch_id=second.import_batch_id,
+        reviewer_id=second_staff.pk,
+        certificate_ids=[fresh.pk],
+        note="no file",
+    )
     audit_checkpoint_write(force=True)
     out = _verify_passes(capsys)
     assert "1 checkpoint(s) matched" in out
     assert "4 certificates match" in out
     assert all(Certificate.objects.values_list("audit_ref", flat=True))
+
+
+def test_an_approved_batch_row_flipped_back_or_renamed_is_found(
+    ministry_staff, second_staff, tmp_path, capsys
+):
+    result = import_file(
+        _paper_csv(tmp_path / "a.csv", _paper_rows()), actor_id=ministry_staff.pk
+    )
+    import_batch_approve(batch_id=result.import_batch_id, reviewer_id=second_staff.pk)
+    _verify_passes(capsys)
+    Certificate.objects.filter(full_name_en="Soad").update(status="pending")
+    assert "do not match the state it recorded" in _verify_fails(capsys)
 
 
 def test_a_direct_pending_to_issued_flip_is_found(make_pending, capsys):

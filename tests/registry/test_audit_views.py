@@ -138,8 +138,8 @@ def test_other_roles_are_refused(client, make_user, db, role):
     assert client.get(EXPORT).status_code == 403
 
 
-def test_staff_without_a_directorate_are_refused(client, ministry_staff):
-    client.force_login(ministry_staff)
+def test_staff_without_a_directorate_are_refused(client, make_user):
+    client.force_login(make_user("ministry_staff", is_staff=True))
     assert client.get(AUDIT).status_code == 403
     assert client.get(EXPORT).status_code == 403
 

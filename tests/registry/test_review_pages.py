@@ -26,9 +26,21 @@ EVIDENCE = {
     "theory_percent": "84.50",
     "practical_percent": "91.00",
     "combined_percent": "88.20",
-    "assessor": "م. سامي فؤاد",
-    "rubric": [{"criterion": "قص القماش", "score": 4, "max": 5}],
-    "photos": ["/assessments/practical/evidence/7/"],
+    "practical": {
+        "assessor": {"id": 1, "name": "م. سامي فؤاد"},
+        "rubric": "خياطة قميص",
+        "scores": [
+            {
+                "criterion": "قص القماش",
+                "weight": 5,
+                "level": "متقن",
+                "fraction": "0.8",
+                "comment": "",
+            }
+        ],
+        "photos": [{"id": 7, "caption": ""}],
+        "comments": "",
+    },
 }
 
 
@@ -62,6 +74,12 @@ def test_the_reviewer_sees_counts_rows_and_conflicts_and_approves_after_confirmi
     issued = Certificate.objects.get(full_name_ar="سعاد محمود")
     assert issued.status == "issued" and issued.approved_by_id == second_staff.pk
     assert client.get(f"/api/v1/verify/{issued.serial}/").json()["valid"] is True
+    detail = client.get(
+        reverse("registry:certificate_detail", args=[issued.serial_display])
+    ).content.decode()
+    # its history names the import and the batch's approval, with their actors
+    assert "استُوردت (بانتظار الاعتماد، ضمن دفعة استيراد)" in detail
+    assert "اعتُمدت دفعة الاستيراد: صدرت" in detail
 
 
 def test_the_uploader_is_refused_with_a_clear_message(client, tmp_path, ministry_staff):
@@ -123,7 +141,8 @@ def test_pending_list_shows_the_evidence_and_bulk_approval_confirms_first(
     assert step.status_code == 200
     body = step.content.decode()
     assert first.serial_display in body and other.serial_display in body
-    assert "91.00" in body and "/assessments/practical/evidence/7/" in body
+    assert "91.00" in body
+    assert reverse("assessments:evidence_photo", args=[7]) in body
     assert Certificate.objects.filter(status="issued").count() == 0
     client.post(url, {"certificate": [first.id, other.id], "confirm": "yes"})
     assert Certificate.objects.filter(status="issued").count() == 2

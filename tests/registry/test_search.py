@@ -302,12 +302,14 @@ def test_certificate_page_shows_evidence_history_and_actions(
     assert reverse("assessments:evidence_photo", args=[41]) in body
     assert "أُنشئت، بانتظار الاعتماد" in body  # its history
     assert reverse("registry:pending") in body  # hq_staff did not create it: may review
-    client.force_login(ministry_staff)  # its creator (no directorate yet): refused
-    assert (
-        client.get(
-            reverse("registry:certificate_detail", args=[pending.serial_display])
-        ).status_code
-        == 403
+    assert reverse("registry:approve", args=[pending.serial_display]) in body
+    client.force_login(ministry_staff)  # its creator: may see it, not review it
+    own = client.get(
+        reverse("registry:certificate_detail", args=[pending.serial_display])
+    )
+    assert own.status_code == 200
+    assert reverse("registry:approve", args=[pending.serial_display]) not in (
+        own.content.decode()
     )
 
 
