@@ -638,6 +638,11 @@ REGISTRY_IMPORT_MAX_ATTEMPTS = env.int("REGISTRY_IMPORT_MAX_ATTEMPTS", default=3
 # Two people for every revocation; when on, head-office staff may also revoke alone
 # with a reason (audited as an emergency).
 REGISTRY_EMERGENCY_REVOCATION = env.bool("REGISTRY_EMERGENCY_REVOCATION", default=False)
+# A batch with more pending rows than this is approved by the task worker (the page
+# shows it approving), not inside the reviewer's request.
+REGISTRY_BATCH_APPROVE_INLINE_MAX = env.int(
+    "REGISTRY_BATCH_APPROVE_INLINE_MAX", default=20_000
+)
 # Uploaded import files hold full national IDs: deleted when the job ends (0) or
 # this many seconds later by the sweep; rejection reports after this many days.
 REGISTRY_IMPORT_FILE_RETENTION_S = env.int(

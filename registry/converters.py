@@ -144,6 +144,7 @@ def import_batch_data(
         reviewed_at=batch.reviewed_at,
         issued=batch.issued,
         rows_rejected=batch.rows_rejected,
+        review_note=batch.review_note,
     )
 
 

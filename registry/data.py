@@ -335,10 +335,15 @@ class ImportBatchData:
     reviewed_at: dt.datetime | None
     issued: int
     rows_rejected: int
+    review_note: str = ""
 
     @property
     def in_review(self) -> bool:
         return self.status == "review"
+
+    @property
+    def approving(self) -> bool:
+        return self.status == "approving"
 
 
 @dataclass(frozen=True)

@@ -23,3 +23,14 @@ def import_run_request(*, job_id: int, run_token: str) -> None:
             sender=None, job_id=job_id, run_token=run_token
         )
     )
+
+
+# Sent after the commit with `batch_id`: a large batch's approval is to run.
+batch_approval_requested = Signal()
+
+
+def batch_approval_request(*, batch_id: int) -> None:
+    """Ask for the background approval of the batch, once this commits."""
+    transaction.on_commit(
+        lambda: batch_approval_requested.send(sender=None, batch_id=batch_id)
+    )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 class ImportBatchStatus(models.TextChoices):
     OPEN = "open", _("Being imported")
     REVIEW = "review", _("Awaiting review")
+    APPROVING = "approving", _("Being approved")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
 

@@ -127,16 +127,35 @@ def batch_approve(request: HttpRequest, scope: StaffScope, pk: int) -> HttpRespo
             status=400,
             error=_("Tick the confirmation to issue the batch's certificates."),
         )
+    background = services.approves_in_background(batch)
     try:
-        done = services.import_batch_approve(batch_id=pk, reviewer_id=request.user.pk)
+        if background:
+            services.import_batch_approval_start(
+                batch_id=pk, reviewer_id=request.user.pk
+            )
+        else:
+            done = services.import_batch_approve(
+                batch_id=pk, reviewer_id=request.user.pk
+            )
     except Forbidden:
         raise
     except ServiceError as exc:
         return _batch_page(request, batch, status=409, error=exc.message)
-    messages.success(
-        request,
-        _("Batch approved: %(count)s certificates issued.") % {"count": done.issued},
-    )
+    if background:
+        messages.info(
+            request,
+            _(
+                "The approval of %(count)s certificates has started; it takes a few "
+                "minutes. This page shows when they are issued."
+            )
+            % {"count": batch.pending},
+        )
+    else:
+        messages.success(
+            request,
+            _("Batch approved: %(count)s certificates issued.")
+            % {"count": done.issued},
+        )
     return redirect("registry:batch_detail", pk=pk)
 
 

@@ -26,7 +26,7 @@ from registry.importer import (
     RejectionReport,
     import_file,
 )
-from registry.jobs import import_run_requested
+from registry.jobs import batch_approval_requested, import_run_requested
 from registry.models import ImportJob, ImportJobStatus
 
 logger = logging.getLogger(__name__)
@@ -52,6 +52,21 @@ def _counts(result: ImportResult, estimated: int) -> dict[str, int]:
 def _enqueue_import_run(sender: Any, *, job_id: int, run_token: str, **_: Any) -> None:
     # A Redis outage is logged, not raised: the sweep re-enqueues a job never picked up.
     enqueue(import_job_run, job_id=job_id, run_token=run_token)
+
+
+@receiver(batch_approval_requested)
+def _enqueue_batch_approval(sender: Any, *, batch_id: int, **_: Any) -> None:
+    # A Redis outage is logged, not raised: the sweep asks again for a lost run.
+    enqueue(import_batch_approval_run, batch_id=batch_id)
+
+
+@task()
+def import_batch_approval_run(*, batch_id: int) -> None:
+    """Issue a large batch a reviewer approved (registry.services.batch_approval)."""
+    from registry.services import import_batch_approval_run as run
+
+    outcome = run(batch_id=batch_id)
+    logger.info("import batch %s approval: %s", batch_id, outcome)
 
 
 @task()

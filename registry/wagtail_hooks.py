@@ -227,6 +227,14 @@ def registry_imports_requeue_stale():
 
 
 @hooks.register("maharat_periodic")
+def registry_batch_approvals_requeue():
+    """Batch approvals whose worker was killed, or whose enqueue was lost, run again."""
+    from registry.services import import_batch_approvals_requeue
+
+    return import_batch_approvals_requeue()
+
+
+@hooks.register("maharat_periodic")
 def registry_import_files_expire():
     """Uploaded import files and old rejection reports (national IDs) are deleted."""
     from registry.import_runs import import_files_expire

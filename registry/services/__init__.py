@@ -5,6 +5,12 @@ Every function takes keyword arguments and returns registry.data objects; a refu
 a coded error (lms.kernel.errors). Every change is in the audit log.
 """
 
+from registry.services.batch_approval import (
+    approves_in_background,
+    import_batch_approval_run,
+    import_batch_approval_start,
+    import_batch_approvals_requeue,
+)
 from registry.services.batches import (
     import_batch_approve,
     import_batch_close,
@@ -38,6 +44,10 @@ __all__ = [
     "certificate_submit",
     "certificates_bulk_upsert",
     "certificates_planner_refresh",
+    "approves_in_background",
+    "import_batch_approval_run",
+    "import_batch_approval_start",
+    "import_batch_approvals_requeue",
     "import_batch_approve",
     "import_batch_close",
     "import_batch_open",

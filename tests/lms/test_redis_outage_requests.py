@@ -80,6 +80,10 @@ def test_failed_log_ins_still_lock_out_with_redis_down(client, redis_down, setti
 def test_an_import_upload_with_the_queue_down_answers_and_stays_queued(
     client, ministry_staff, queue_down, caplog, django_capture_on_commit_callbacks
 ):
+    from lms.accounts.services import staff_directorate_assign
+
+    # imports are scoped by directorate: this one uploads for the head office
+    staff_directorate_assign(user_id=ministry_staff.pk, directorate_code="HQ")
     upload = SimpleUploadedFile("paper.csv", b"national_id\n", "text/csv")
     client.force_login(ministry_staff)
     with (

@@ -110,9 +110,9 @@ def test_the_stamp_names_the_approver_s_directorate(signed_certificate):
 def test_the_stamp_falls_back_to_the_issuing_governorate_s_directorate(
     make_issued, make_user
 ):
-    from registry.pdf import _stamp_directorate
-
     import dataclasses
+
+    from registry.pdf import _stamp_directorate
 
     cert = make_issued(national_id=make_national_id(governorate="12"))
     # approved before directorates existed: its approver belongs to none
