@@ -65,6 +65,12 @@ def import_batch_approval_run(*, batch_id: int) -> str:
         batch_conflicts_recheck(import_batch_id=batch.pk)
         batch.conflicts_count = ImportConflict.objects.filter(batch_id=batch.pk).count()
         blocking = _blocking(batch)
+        reviewer_id = batch.reviewed_by_id
+        if reviewer_id is None:  # the reviewer's account was removed meanwhile
+            batch.status = ImportBatchStatus.REVIEW
+            batch.review_note = _("The approval stopped: its reviewer has no account.")
+            batch.save(update_fields=["status", "conflicts_count", "review_note"])
+            return "refused"
         if blocking:
             batch.status = ImportBatchStatus.REVIEW
             batch.review_note = _(
@@ -73,7 +79,7 @@ def import_batch_approval_run(*, batch_id: int) -> str:
             ) % {"count": blocking}
             batch.save(update_fields=["status", "conflicts_count", "review_note"])
             return "refused"
-        _issue(batch, batch.reviewed_by_id)
+        _issue(batch, reviewer_id)
     return "issued"
 
 
