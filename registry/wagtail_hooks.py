@@ -177,7 +177,9 @@ def registry_report_facts(*, since=None):
 
 
 def seed_registry_demo(stdout) -> None:
-    """Mona holds an issued certificate; Karim's awaits staff2's approval."""
+    """Mona (Giza) holds a certificate the head office's staff approved; Karim's
+    (Sharqia) awaits staff2's approval. Both were handed over by the platform after
+    their tests (no creator), as a passed skill test does."""
     from django.contrib.auth import get_user_model
 
     from registry.services import certificate_approve, certificate_create_pending
@@ -203,12 +205,12 @@ def seed_registry_demo(stdout) -> None:
             level_code=level,
             source="platform_test",
             evidence={"demo": True},
-            created_by_id=staff.pk,
+            created_by_id=None,
             idempotency_key=f"demo:{username}:{occupation}:{level}",
         )
         # A second seed finds the first's certificate, in its state of now.
         if approve and cert.status == "pending":
-            cert = certificate_approve(certificate_id=cert.id, approver_id=checker.pk)
+            cert = certificate_approve(certificate_id=cert.id, approver_id=staff.pk)
         stdout.write(
             f"  registry: {cert.serial_display} ({cert.status}) for {username}"
         )

@@ -312,5 +312,4 @@ def _remove(
         },
     )
     _clear_answers(serials)
-    report_facts_changed(count=len(serials))
     return len(serials)

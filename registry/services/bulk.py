@@ -22,7 +22,6 @@ from collections.abc import Sequence
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from lms.kernel.report_rows import report_facts_changed
 from registry.audit import audit_append
 from registry.data import BulkWriteData, PaperRecord
 from registry.models import Certificate, CertificateSource, CertificateStatus
@@ -82,8 +81,6 @@ def certificates_bulk_upsert(
         except IntegrityError:
             if attempt == _SERIAL_ATTEMPTS - 1:
                 raise
-    oldest = min((r.issue_date for r in fresh), default=None) if inserted else None
-    report_facts_changed(count=inserted, month=oldest)
     return BulkWriteData(
         inserted=inserted,
         updated=0,

@@ -201,6 +201,17 @@ def test_instructors_see_the_exams_of_the_course_that_prepared_the_trainees(
     assert attempts(ReportScope()) == 9  # the ministry's total is unchanged
 
 
+@pytest.fixture
+def ministry_staff(make_user):
+    """The ministry's statistics are read at the head office (directorates see
+    their own governorates only)."""
+    from lms.accounts.services import staff_directorate_assign
+
+    user = make_user("ministry_staff", is_staff=True)
+    staff_directorate_assign(user_id=user.pk, directorate_code="HQ")
+    return user
+
+
 def test_dashboard_shows_the_pass_rate_chart(client, ministry_staff, exam_world):
     facts_refresh()
     client.force_login(ministry_staff)

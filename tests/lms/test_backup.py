@@ -95,8 +95,11 @@ def stores(settings, tmp_path):
 @pytest.fixture
 def issued(make_user):
     """A certificate issued through the registry's own services (maker-checker)."""
+    from lms.accounts.services import staff_directorate_assign
+
     maker = make_user("ministry_staff", is_staff=True)
     checker = make_user("ministry_staff", is_staff=True)
+    staff_directorate_assign(user_id=checker.pk, directorate_code="HQ")
     pending = certificate_create_pending(
         user_id=None,
         national_id=make_national_id(),

@@ -105,6 +105,7 @@ def _seed(settings):
     maker = UserFactory(role="ministry_staff", is_staff=True)
     checker = UserFactory(role="ministry_staff", is_staff=True)
     staff_directorate_assign(user_id=maker.pk, directorate_code="HQ")
+    staff_directorate_assign(user_id=checker.pk, directorate_code="HQ")
     pending = certificate_create_pending(
         user_id=None,
         national_id=make_national_id(),

@@ -74,12 +74,11 @@ def test_non_staff_cannot_approve(make_pending, make_user, role):
 
 
 def test_issued_certificate_cannot_be_approved_twice(make_issued, make_user):
+    from tests.registry.conftest import staff_of
+
     cert = make_issued()
     with pytest.raises(Conflict):
-        certificate_approve(
-            certificate_id=cert.id,
-            approver_id=make_user("ministry_staff").pk,
-        )
+        certificate_approve(certificate_id=cert.id, approver_id=staff_of(make_user).pk)
 
 
 def test_revocation_needs_a_reason(make_issued, ministry_staff):

@@ -61,7 +61,9 @@ def signed_certificate(make_pending, second_staff):
     second_staff.save()
     staff_directorate_assign(user_id=second_staff.pk, directorate_code="13")
     pending = make_pending(
-        full_name_ar="منى أحمد السيد", full_name_en="Mona Ahmed El-Sayed"
+        full_name_ar="منى أحمد السيد",
+        full_name_en="Mona Ahmed El-Sayed",
+        national_id=make_national_id(governorate="13"),  # Sharqia's to approve
     )
     return certificate_approve(certificate_id=pending.id, approver_id=second_staff.pk)
 
@@ -163,7 +165,12 @@ def test_qr_modules_are_large_enough_to_scan_from_paper(
     from registry.tokens import certificate_verify_url
 
     long_name = "عبد الرحمن محمد عبد العزيز مصطفى الشناوي"
-    for cert in (signed_certificate, make_issued(full_name_ar=long_name)):
+    # the fixture moved the approver to Sharqia: a Sharqia holder for the long name
+    sharqia = make_national_id(governorate="13")
+    for cert in (
+        signed_certificate,
+        make_issued(full_name_ar=long_name, national_id=sharqia),
+    ):
         page = pypdfium2.PdfDocument(certificate_pdf(cert))[0]
         [code] = zxingcpp.read_barcodes(page.render(scale=2).to_pil())
         assert code.text == certificate_verify_url(cert, with_token=True)

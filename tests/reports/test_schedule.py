@@ -133,14 +133,17 @@ def test_issuing_and_revoking_a_certificate_count_as_changes(
 ):
     import uuid
 
+    from lms.accounts.services import staff_directorate_assign
     from registry.services import (
         certificate_approve,
         certificate_create_pending,
-        certificate_revoke,
+        revocation_request_confirm,
+        revocation_request_create,
     )
     from tests.factories import make_national_id
 
     approver = make_user("ministry_staff", is_staff=True)
+    staff_directorate_assign(user_id=approver.pk, directorate_code="HQ")
     cert = certificate_create_pending(
         user_id=None,
         national_id=make_national_id(),
@@ -158,9 +161,12 @@ def test_issuing_and_revoking_a_certificate_count_as_changes(
         certificate_approve(certificate_id=cert.id, approver_id=approver.pk)
     assert report_facts_changes_pending() == 1
     with django_capture_on_commit_callbacks(execute=True):
-        certificate_revoke(
+        request = revocation_request_create(
             certificate_id=cert.id, actor_id=approver.pk, reason="خطأ في البيانات"
         )
+    assert report_facts_changes_pending() == 1  # asked, still valid: no change
+    with django_capture_on_commit_callbacks(execute=True):
+        revocation_request_confirm(request_id=request.id, actor_id=ministry_staff.pk)
     assert report_facts_changes_pending() == 2
 
 

@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from lms.accounts.services import staff_directorate_assign
 from lms.kernel.navigation import nav_entries
 from lms.reports.services import facts_refresh
 from lms.reports.speeds import issue_speeds
@@ -28,6 +29,7 @@ def queue(db, ministry_staff, make_user):
     days. Cairo (01): pending 40 days; issued after 5 and 7 days. A paper-era
     record (never waiting) counts in neither."""
     approver = make_user("ministry_staff", is_staff=True)
+    staff_directorate_assign(user_id=approver.pk, directorate_code="HQ")
 
     def make(gov: str, *, waited: float | None = None, age: float | None = None):
         cert = certificate_create_pending(
