@@ -70,6 +70,11 @@ class NavSection:
     label: str
     items: tuple[NavItem, ...]
 
+    @property
+    def waiting(self) -> int:
+        """The section's badges added up (its heading's badge in the bar)."""
+        return sum(item.count or 0 for item in self.items)
+
 
 def nav_entries() -> list[NavEntry]:
     """Every entry every app registered (for tests and the admin's overview)."""

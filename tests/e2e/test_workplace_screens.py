@@ -67,10 +67,20 @@ def test_wide_screen_shows_the_whole_bar(new_context, shot, who):
     page.goto("/dashboard/")
     assert not page.locator("details.menu > summary").is_visible()
     nav = page.locator("details.menu .nav")
-    for name in tools:
-        assert nav.get_by_role("link", name=name).is_visible()
     box = page.locator("header.top").bounding_box()
-    assert box["height"] < 80  # one line
+    assert box["height"] < 80  # one line: a section of several tools is one entry
+    for name in tools:
+        # (a closed section's links are out of the accessibility tree: find by text)
+        link = nav.locator("a", has_text=name)
+        group = link.locator("xpath=ancestor::details[contains(@class,'group')][1]")
+        if group.count():  # behind its section's heading until that is opened
+            assert not link.is_visible()
+            group.locator("summary").click()
+        assert nav.get_by_role("link", name=name).is_visible()
+        if group.count():
+            shot(page, f"{who}-1280-section-open")
+            group.locator("summary").click()
+            assert not link.is_visible()
     assert_accessible(page)
     shot(page, f"{who}-1280-dashboard")
 

@@ -48,7 +48,8 @@ def test_counts_are_read_once_per_page_though_shown_twice(make_user, client):
         client.force_login(make_user("assessor"))
         html = client.get(reverse("home:dashboard")).content.decode()
     assert len(calls) == 1
-    assert html.count('<span aria-hidden="true">7</span>') == 3  # menu, entry, tile
+    # the menu button, the section's heading, the entry, the dashboard tile
+    assert html.count('<span aria-hidden="true">7</span>') == 4
 
 
 def test_nobody_s_count_is_computed_for_an_entry_they_do_not_see(make_user):

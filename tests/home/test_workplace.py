@@ -160,7 +160,8 @@ def test_pending_approvals_carry_their_count_in_the_menu_and_on_the_dashboard(
     )
     assert pending.count == 3
     html = response.content.decode()
-    assert html.count('<span aria-hidden="true">3</span>') == 3  # menu, entry, tile
+    # the menu button, the registry section's heading, the entry, the tile
+    assert html.count('<span aria-hidden="true">3</span>') == 4
     assert "3 عناصر بالانتظار" in html  # what a screen reader says, in Arabic
 
 
