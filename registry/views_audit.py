@@ -19,7 +19,7 @@ from lms.accounts.data import StaffScope
 from lms.accounts.selectors import staff_scope, user_display_names
 from lms.kernel.errors import Forbidden
 from lms.kernel.headers import private_answer
-from registry.data import AuditFilters
+from registry.audit_data import AuditFilters
 from registry.forms import AuditFilterForm
 from registry.selectors.audit import (
     audit_actions,

@@ -11,14 +11,14 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from lms.accounts.data import StaffScope
-from registry.checkpoints import Checkpoint, checkpoint_list, status_read
-from registry.data import (
+from registry.audit_data import (
     AuditChainStateData,
     AuditCheckpointData,
     AuditEntryData,
     AuditFilters,
     AuditPageData,
 )
+from registry.checkpoints import Checkpoint, checkpoint_list, status_read
 from registry.models import AuditEntry, Certificate
 from registry.serials import serial_display
 
