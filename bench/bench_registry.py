@@ -297,7 +297,11 @@ def main() -> None:
         from registry.importer import import_file
         from registry.models import Certificate
         from registry.selectors import import_batch_conflicts
-        from registry.services import import_batch_approve, import_batch_reject_rows
+        from registry.services import (
+            import_batch_approval_run,
+            import_batch_approval_start,
+            import_batch_reject_rows,
+        )
 
         uploader, reviewer = _bench_staff()
 
@@ -336,14 +340,29 @@ def main() -> None:
                     reviewer_id=reviewer,
                     certificate_ids=conflicted,
                 )
-            approved = import_batch_approve(
+            rejected_s = time.perf_counter() - t0
+            # The reviewer's request only marks the batch approving (a large batch):
+            # the task worker re-checks the conflicts and issues it. Both timed.
+            t1 = time.perf_counter()
+            import_batch_approval_start(
                 batch_id=result.import_batch_id, reviewer_id=reviewer
             )
+            request_s = time.perf_counter() - t1
+            t1 = time.perf_counter()
+            with _CpuMeter() as cpu_approve:
+                outcome = import_batch_approval_run(batch_id=result.import_batch_id)
+            run_s = time.perf_counter() - t1
+            issued = Certificate.objects.filter(
+                import_batch_id=result.import_batch_id, status="issued"
+            ).count()
             print(
                 f"review by a second staff member: {len(conflicted)} rows in conflict "
-                f"rejected, {approved.issued:,} issued in "
-                f"{time.perf_counter() - t0:.1f} s (conflicts re-checked)"
+                f"rejected in {rejected_s:.1f} s; approval: the request "
+                f"{request_s * 1000:.0f} ms, the worker's run {run_s:.1f} s "
+                f"({outcome}: {issued:,} issued, conflicts re-checked, every row "
+                f"bound to the audit chain; before: 97 s inside the request)"
             )
+            print(f"  {cpu_approve}")
             if os.environ.get("BENCH_REIMPORT", "1") == "0":
                 again = None
             else:
