@@ -68,7 +68,7 @@ def _fill(rows: int) -> tuple[str, str]:
         "serial, national_id, full_name_ar, full_name_en, birth_date, gender,"
         " governorate_code, issuing_directorate, issue_date, source, evidence,"
         " legacy_number, status, revocation_reason, created_at, updated_at,"
-        " occupation_id, skill_level_id, approved_at"
+        " occupation_id, skill_level_id, approved_at, audit_ref"
     )
     chunk = 100_000
     sample_nid = ""
@@ -92,7 +92,7 @@ def _fill(rows: int) -> tuple[str, str]:
                     f"{serials[i]}\t{nid}\t{name}\t\t{born}\t{GENDERS[i % 2]}"
                     f"\t{gov}\t{gov}\t{issued}\tpaper_import\t{{}}\tP{i}\t{status}\t"
                     f"\t{now}\t{now}\t{rng.choice(occupations)}\t{rng.choice(levels)}"
-                    f"\t{now if status == 'issued' else chr(92) + 'N'}\n"
+                    f"\t{now if status == 'issued' else chr(92) + 'N'}\tbench\n"
                 )
             buf.seek(0)
             with cursor.copy(

@@ -18,7 +18,8 @@ from assessments.models import PracticalAssessment, PracticalEvidence, Rubric
 from assessments.selectors.build import evidence_data, practical_data, rubric_data
 from assessments.selectors.people import person
 from lms.accounts.roles import Role, user_has_role
-from lms.kernel.errors import NotFound
+from lms.accounts.selectors import staff_scope
+from lms.kernel.errors import Forbidden, NotFound
 
 
 def rubrics_active() -> tuple[RubricData, ...]:
@@ -82,7 +83,18 @@ def practical_evidence_for_viewer(
     if viewer is None:
         return None
     rows = PracticalEvidence.objects.filter(pk=evidence_id)
-    if not user_has_role(viewer, Role.MINISTRY_STAFF):
+    if user_has_role(viewer, Role.MINISTRY_STAFF):
+        # Staff of the trainee's directorate (head office: all) weigh the result;
+        # staff of another directorate, or of none, see nothing.
+        try:
+            scope = staff_scope(user_id=viewer.pk)
+        except Forbidden:
+            return None
+        if not scope.head_office:
+            rows = rows.filter(
+                assessment__trainee__governorate_code__in=scope.governorate_codes
+            )
+    else:
         mine = Q(assessment__trainee=viewer)
         if user_has_role(viewer, Role.ASSESSOR):
             mine |= Q(assessment__assessor=viewer)

@@ -68,7 +68,20 @@ def test_the_tablet_upload_stores_the_photo_privately(client, practical, assesso
     assert evidence.image.name not in page and settings.MEDIA_URL not in page
 
 
-@pytest.mark.parametrize("who", ["assessor", "trainee", "ministry_staff"])
+def _staff_of(make_user, directorate: str):
+    from lms.accounts.services import staff_directorate_assign
+
+    user = make_user("ministry_staff", is_staff=True)
+    staff_directorate_assign(user_id=user.pk, directorate_code=directorate)
+    return user
+
+
+@pytest.fixture
+def head_office_staff(make_user):
+    return _staff_of(make_user, "HQ")
+
+
+@pytest.mark.parametrize("who", ["assessor", "trainee", "head_office_staff"])
 def test_the_assessor_the_trainee_and_ministry_staff_get_the_photo(
     client, evidence, who, request
 ):
@@ -78,6 +91,19 @@ def test_the_assessor_the_trainee_and_ministry_staff_get_the_photo(
     assert b"".join(response.streaming_content) == evidence.image.open("rb").read()
     assert response["Content-Type"] == "image/jpeg"
     assert response["Cache-Control"] == "private, no-store"
+
+
+def test_staff_see_it_in_the_trainee_s_directorate_only(
+    client, evidence, trainee, make_user
+):
+    trainee.governorate_code = "13"
+    trainee.save(update_fields=["governorate_code"])
+    client.force_login(_staff_of(make_user, "13"))
+    assert client.get(_url(evidence)).status_code == 200
+    client.force_login(_staff_of(make_user, "01"))  # another directorate's
+    assert client.get(_url(evidence)).status_code == 404
+    client.force_login(make_user("ministry_staff", is_staff=True))  # in none
+    assert client.get(_url(evidence)).status_code == 404
 
 
 def test_another_trainee_gets_404(client, evidence, make_user):
