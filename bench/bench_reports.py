@@ -202,7 +202,7 @@ def generate_registry(cursor, govs: str, first_user: int) -> None:
           full_name_ar, full_name_en, birth_date, gender, governorate_code,
           occupation_id, skill_level_id, issuing_directorate, issue_date, source,
           evidence, legacy_number, status, revoked_at, revocation_reason,
-          created_at, updated_at)
+          created_at, updated_at, audit_ref)
         SELECT lpad(i::text, 11, '0'), '2' || lpad(i::text, 13, '0'),
           CASE WHEN i % 5 = 0 THEN {first_user} + i % {USERS} END,
           'حامل شهادة', '', date '1980-01-01' + (i % 9000),
@@ -217,7 +217,7 @@ def generate_registry(cursor, govs: str, first_user: int) -> None:
           CASE WHEN {revoked} THEN
             LEAST((current_date - (i % 3650) + 30)::timestamptz, now()) END,
           CASE WHEN {revoked} THEN 'bench' ELSE '' END,
-          now(), now()
+          now(), now(), 'bench'
         FROM generate_series(1, {CERTIFICATES}) AS i
         """
     )

@@ -80,7 +80,7 @@ def generate(cursor) -> None:
           full_name_en, birth_date, gender, governorate_code, occupation_id,
           skill_level_id, issuing_directorate, issue_date, source, evidence,
           legacy_number, status, revocation_reason, approved_at, created_at,
-          updated_at)
+          updated_at, audit_ref)
         SELECT lpad(i::text, 11, '0'), '2' || lpad(i::text, 13, '0'),
           'حامل شهادة', '', date '1980-01-01' + (i % 9000),
           CASE WHEN i % 3 = 0 THEN 'female' ELSE 'male' END,
@@ -95,7 +95,7 @@ def generate(cursor) -> None:
             ELSE now() - (i % 1825) * interval '1 day'
               - ((i::bigint * 7919) % 120) * interval '1 day'
               - ((i::bigint * 104729) % 86400) * interval '1 second' END,
-          now()
+          now(), 'bench'
         FROM generate_series(1, {CERTIFICATES}) AS i
         """
     )
