@@ -25,7 +25,7 @@ RUN DEBUG=0 SECRET_KEY=image-build-only SITE_URL=https://build.invalid \
     && DEBUG=0 SECRET_KEY=image-build-only SITE_URL=https://build.invalid \
         REGISTRY_SIGNING_KEY=image-build-only EMAIL_BACKEND=django.core.mail.backends.dummy.EmailBackend \
         python manage.py collectstatic --noinput -v 0 \
-    && mkdir -p /srv/media /srv/private /srv/backups /app/var \
+    && mkdir -p /srv/media /srv/private /srv/backups /srv/audit-checkpoints /app/var \
     && chown -R maharat /srv /app/var
 USER maharat
 EXPOSE 8000

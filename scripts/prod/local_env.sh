@@ -29,6 +29,8 @@ export EMAIL_BACKEND=${EMAIL_BACKEND:-django.core.mail.backends.filebased.EmailB
 export EMAIL_FILE_PATH=${EMAIL_FILE_PATH:-$state/mail}
 export STATIC_ROOT=${STATIC_ROOT:-$state/static} MEDIA_ROOT=${MEDIA_ROOT:-$state/media}
 export PRIVATE_MEDIA_ROOT=${PRIVATE_MEDIA_ROOT:-$state/private}
+# Signed audit checkpoints: this platform's own, apart from the checkout's var/.
+export AUDIT_CHECKPOINT_DIR=${AUDIT_CHECKPOINT_DIR:-$state/audit-checkpoints}
 export PRIVATE_FILES_SERVE=${PRIVATE_FILES_SERVE:-accel}
 export WEB_PORTS=${WEB_PORTS:-8001 8002}
 export WEB_UPSTREAMS=${WEB_UPSTREAMS:-$(for p in $WEB_PORTS; do printf '127.0.0.1:%s ' "$p"; done)}

@@ -382,6 +382,8 @@ def _drill(tmp_path, restore_name: str) -> subprocess.CompletedProcess:
         "RESTORE_DATABASE_NAME": restore_name,
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "PRIVATE_MEDIA_ROOT": str(tmp_path / "private"),
+        # the test's own checkpoints: the checkout's var/ may hold another system's
+        "AUDIT_CHECKPOINT_DIR": str(tmp_path / "audit-checkpoints"),
         "PYTHON": sys.executable,
         "TMPDIR": str(tmp_path),
     }

@@ -339,3 +339,34 @@ def test_without_redis_the_site_and_the_task_worker_share_one_cache(tmp_path):
     assert run_manage("shell", "-c", write, env_overrides=env).returncode == 0
     result = run_manage("shell", "-c", read, env_overrides=env)
     assert result.stdout.strip().splitlines()[-1] == "seen", result.stderr
+
+
+def test_the_audit_checkpoints_are_shared_by_the_workers_and_the_web_nodes(tmp_path):
+    """The worker's sweep writes the signed checkpoints, the web nodes publish them:
+    one volume for both in compose, the platform's own state folder in `make prod`
+    (never the checkout's var/, where another system's would mix in)."""
+    compose = _compose()
+    env = compose["x-app-env"] if "x-app-env" in compose else {}
+    services = compose["services"]
+    folder = services["worker"]["environment"]["AUDIT_CHECKPOINT_DIR"]
+    assert folder == env.get("AUDIT_CHECKPOINT_DIR", folder)
+    for name in ("worker", "web1", "web2"):
+        mounts = {v.split(":")[1]: v.split(":")[0] for v in services[name]["volumes"]}
+        assert mounts.get(folder) == "checkpoints", name
+    state = tmp_path / "prod"
+    shown = subprocess.run(
+        [
+            "bash",
+            "-c",
+            "source scripts/prod/local_env.sh >/dev/null && echo $AUDIT_CHECKPOINT_DIR",
+        ],
+        cwd=ROOT,
+        env={
+            **{k: v for k, v in os.environ.items() if k != "AUDIT_CHECKPOINT_DIR"},
+            "PROD_STATE_DIR": str(state),
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert shown.stdout.strip() == str(state / "audit-checkpoints"), shown.stderr
