@@ -96,8 +96,10 @@ def test_the_assessor_the_trainee_and_ministry_staff_get_the_photo(
 def test_staff_see_it_in_the_trainee_s_directorate_only(
     client, evidence, trainee, make_user
 ):
-    trainee.governorate_code = "13"
-    trainee.save(update_fields=["governorate_code"])
+    from tests.factories import make_national_id
+
+    trainee.national_id = make_national_id(governorate="13")  # born in Sharqia
+    trainee.save()
     client.force_login(_staff_of(make_user, "13"))
     assert client.get(_url(evidence)).status_code == 200
     client.force_login(_staff_of(make_user, "01"))  # another directorate's

@@ -68,8 +68,11 @@ def test_an_import_is_valid_only_after_another_staff_member_approves_it(
     with uploader.expect_navigation():
         uploader.click("main button[type=submit]")
     _run_queued_imports(server_url)
-    uploader.reload()
-    uploader.get_by_role("link", name="فتح الدفعة").click()
+    # The status page polls and reloads itself when the import is done (a reload
+    # of ours raced it: net::ERR_ABORTED); the batch's link appears then.
+    batch_link = uploader.get_by_role("link", name="فتح الدفعة")
+    batch_link.wait_for(timeout=30_000)
+    batch_link.click()
     uploader.wait_for_url(re.compile(r".*/registry/batches/\d+/$"))
     body = uploader.locator("main").inner_text()
     assert all(name in body for name in NAMES) and "sharqia-1998.csv" in body
