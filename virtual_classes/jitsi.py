@@ -9,7 +9,7 @@ import datetime as dt
 import hashlib
 import hmac
 import logging
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import jwt
 import requests
@@ -126,15 +126,27 @@ def signature_valid(body: bytes, header: str | None) -> bool:
 
 
 def recording_url_allowed(url: str) -> bool:
-    """Download recordings only over the configured Jitsi recordings origin."""
+    """Download recordings only over the configured Jitsi recordings origin, below
+    its base path by whole segments: with a base of `/recordings` neither
+    `/recordings-other/…` nor `/recordings/../admin` (raw or percent-encoded), a
+    backslash or an empty segment gets through, nor credentials in the URL."""
     base = urlsplit(settings.JITSI_RECORDINGS_BASE_URL or "")
-    target = urlsplit(url)
-    return bool(
-        base.scheme
-        and base.netloc
-        and target.scheme == base.scheme
-        and target.netloc.lower() == base.netloc.lower()
-        and target.path.startswith(base.path or "/")
-        and not target.username
-        and not target.password
-    )
+    try:
+        target = urlsplit(url)
+        port_ok = target.port == base.port
+    except ValueError:  # a malformed port or address
+        return False
+    if not (base.scheme and base.netloc) or target.username or target.password:
+        return False
+    if target.scheme != base.scheme or not port_ok:
+        return False
+    if (target.hostname or "").lower() != (base.hostname or "").lower():
+        return False
+    segments = unquote(target.path).split("/")
+    if "\\" in unquote(target.path) or any(s in (".", "..") for s in segments):
+        return False
+    prefix = [s for s in (base.path or "/").split("/") if s]
+    wanted = segments[1:]  # the path starts with "/"
+    if not target.path.startswith("/") or "" in wanted:  # `//`, or a folder
+        return False
+    return len(wanted) > len(prefix) and wanted[: len(prefix)] == prefix
