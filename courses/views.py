@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from courses import selectors, services
 from courses.data import CourseData
 from lms.kernel.errors import Forbidden, NotFound, ServiceError
+from lms.kernel.spreadsheets import spreadsheet_cell
 
 
 def catalog(request: HttpRequest) -> HttpResponse:
@@ -118,8 +119,8 @@ def cohort_csv(request: HttpRequest, course_id: int) -> HttpResponse:
     for row in rows:
         writer.writerow(
             [
-                _safe_cell(row.display_name),
-                _safe_cell(row.phone),
+                spreadsheet_cell(row.display_name),
+                spreadsheet_cell(row.phone),
                 row.enrolled_at.date().isoformat(),
                 row.lessons_done,
                 row.lessons_total,
@@ -129,8 +130,3 @@ def cohort_csv(request: HttpRequest, course_id: int) -> HttpResponse:
             ]
         )
     return response
-
-
-def _safe_cell(value: str) -> str:
-    """Stop spreadsheet formula injection from user-typed names."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value

@@ -188,6 +188,15 @@ class AttendanceRowData:
     instructor: bool
 
 
+@dataclass(frozen=True)
+class AbsenteeData:
+    """A trainee enrolled in the class's course who never joined it."""
+
+    user_id: int
+    name: str
+    username: str
+
+
 # --- Jitsi ------------------------------------------------------------------------
 
 

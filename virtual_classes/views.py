@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from courses.selectors import course_list_for_instructor
 from lms.kernel.errors import Forbidden, NotFound, ServiceError
 from lms.kernel.headers import allow_conference
+from lms.kernel.spreadsheets import spreadsheet_cell, spreadsheet_time
 from virtual_classes import calendar, selectors, services
 from virtual_classes.data import ClassPageData
 from virtual_classes.forms import LiveClassForm
@@ -88,6 +89,7 @@ def ics(request: HttpRequest, pk: int) -> HttpResponse:
 def attendance_csv(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         rows = selectors.attendance_rows(live_class_id=pk, user=request.user)
+        absent = selectors.attendance_absentees(live_class_id=pk, user=request.user)
     except NotFound as error:
         raise Http404(error.message) from None
     except Forbidden as error:
@@ -97,16 +99,38 @@ def attendance_csv(request: HttpRequest, pk: int) -> HttpResponse:
     response.write("\ufeff")  # Excel reads UTF-8 Arabic names only with a BOM
     writer = csv.writer(response)
     writer.writerow(
-        [_("name"), _("username"), _("first joined"), _("last left"), _("minutes")]
+        [
+            _("name"),
+            _("username"),
+            _("role"),
+            _("attended"),
+            _("first joined (Cairo time)"),
+            _("last left (Cairo time)"),
+            _("minutes"),
+        ]
     )
     for row in rows:
         writer.writerow(
             [
-                row.name,
-                row.username,
-                row.first_joined_at.isoformat(),
-                row.last_left_at.isoformat() if row.last_left_at else "",
+                spreadsheet_cell(row.name),
+                spreadsheet_cell(row.username),
+                _("instructor") if row.instructor else _("trainee"),
+                _("yes"),
+                spreadsheet_time(row.first_joined_at),
+                spreadsheet_time(row.last_left_at),
                 row.minutes,
+            ]
+        )
+    for person in absent:  # enrolled, never joined
+        writer.writerow(
+            [
+                spreadsheet_cell(person.name),
+                spreadsheet_cell(person.username),
+                _("trainee"),
+                _("no"),
+                "",
+                "",
+                0,
             ]
         )
     return response

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -155,15 +156,37 @@ def test_instructor_exports_attendance_as_csv(
     lines = list(csv.reader(io.StringIO(text)))
     assert len(lines) == 3  # the header, then one row per person by name
     by_name = {line[0]: line for line in lines[1:]}
+    cairo = ZoneInfo("Africa/Cairo")
     assert by_name[student.display_name] == [
         student.display_name,
         student.username,
-        row.joined_at.isoformat(),
-        row.left_at.isoformat(),
+        "متدرب",
+        "نعم",
+        row.joined_at.astimezone(cairo).strftime("%Y-%m-%d %H:%M"),
+        row.left_at.astimezone(cairo).strftime("%Y-%m-%d %H:%M"),
         "30",
     ]
-    assert by_name[instructor.display_name][3] == ""  # still here: no last leave
+    assert by_name[instructor.display_name][2] == "المدرّب"
+    assert by_name[instructor.display_name][5] == ""  # still here: no last leave
+    assert "(بتوقيت القاهرة)" in lines[0][4]
     assert student.national_id not in text
+
+
+def test_the_export_lists_the_enrolled_who_never_joined_and_is_formula_safe(
+    client, started_class, instructor, student, make_user, course, enrol
+):
+    interval(started_class, student, 0, 30)
+    absent = make_user("trainee", full_name_ar='=HYPERLINK("http://x")')
+    enrol(absent, course)
+    client.force_login(instructor)
+    response = client.get(f"/classes/{started_class.id}/attendance.csv")
+    lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    [row] = [line for line in lines if line[1] == absent.username]
+    assert row[0].startswith("'=")  # shown as text, never run as a formula
+    assert row[2:] == ["متدرب", "لا", "", "", "0"]
+    # the API keeps listing who attended only
+    api = client.get(f"/api/v1/classes/{started_class.id}/attendance/").json()
+    assert absent.id not in {r["user_id"] for r in api}
 
 
 def test_instructor_reads_attendance_through_the_api(
@@ -203,6 +226,7 @@ def test_ministry_staff_can_export_attendance(
     client.force_login(ministry_staff)
     response = client.get(f"/classes/{started_class.id}/attendance.csv")
     [_header, row] = exported_rows(response, started_class)
-    assert row[:2] == [student.display_name, student.username]
-    assert row[2] == (started_class.starts_at + dt.timedelta(minutes=5)).isoformat()
-    assert row[3] == "" and row[4] == "45"
+    assert row[:4] == [student.display_name, student.username, "متدرب", "نعم"]
+    joined = timezone.localtime(started_class.starts_at + dt.timedelta(minutes=5))
+    assert row[4] == joined.strftime("%Y-%m-%d %H:%M")  # Cairo time, to the minute
+    assert row[5] == "" and row[6] == "45"

@@ -7,12 +7,14 @@ dashboard and the course page, and the permission rules they all share.
   ``upcoming_classes_for_user``, ``classes_for_course``, ``course_upcoming_classes``;
 - ``classroom``: ``classroom_admit`` and what a client draws (``classroom_snapshot``,
   ``recent_messages``, ``hand_queue``, ``open_poll``, ``presence_list``);
-- ``attendance``: ``attendance_minutes``, ``attendance_rows``, ``present_user_ids``;
+- ``attendance``: ``attendance_minutes``, ``attendance_rows``,
+  ``attendance_absentees``, ``present_user_ids``;
 - ``recordings``: ``recordings_for_course``, ``course_playable_recordings``;
 - ``permissions``: who may take part, schedule, see attendance or recordings.
 """
 
 from virtual_classes.selectors.attendance import (
+    attendance_absentees,
     attendance_minutes,
     attendance_rows,
     present_user_ids,
@@ -40,6 +42,7 @@ from virtual_classes.selectors.recordings import (
 
 __all__ = [
     "attendance_minutes",
+    "attendance_absentees",
     "attendance_rows",
     "class_page_get",
     "classes_for_course",

@@ -8,8 +8,14 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from courses.selectors import enrolled_user_ids
 from lms.kernel.errors import Forbidden
-from virtual_classes.data import AttendanceRowData, AttendanceSource, Viewer
+from virtual_classes.data import (
+    AbsenteeData,
+    AttendanceRowData,
+    AttendanceSource,
+    Viewer,
+)
 from virtual_classes.models import AttendanceInterval, LiveClass
 from virtual_classes.selectors.permissions import live_class_row, may_see_attendance
 
@@ -108,3 +114,26 @@ def attendance_rows(
         )
     rows.sort(key=lambda r: r.name)
     return rows
+
+
+def attendance_absentees(
+    *, live_class_id: int, user: Viewer | None
+) -> list[AbsenteeData]:
+    """The trainees enrolled in the class's course who never joined it, by name;
+    the same readers as attendance_rows (Forbidden otherwise)."""
+    live_class = live_class_row(live_class_id=live_class_id)
+    if not may_see_attendance(user=user, live_class=live_class):
+        raise Forbidden(_("Only the instructor and ministry staff see this."))
+    joined = set(live_class.attendance.values_list("user_id", flat=True))
+    missing = set(enrolled_user_ids(course_id=live_class.course_id)) - joined
+    missing.discard(live_class.instructor_id)
+    people = get_user_model().objects.filter(pk__in=missing)
+    return sorted(
+        (
+            AbsenteeData(
+                user_id=p.pk, name=str(p.display_name), username=str(p.username)
+            )
+            for p in people
+        ),
+        key=lambda a: a.name,
+    )
