@@ -26,12 +26,14 @@ from virtual_classes.protocol import (
     FLOOD_BURST,
     FLOOD_RATE_PER_S,
     MAX_FRAME_BYTES,
+    MAX_NESTING,
     MESSAGE_SPECS,
     REFUSAL_CLOSE_CODES,
     CloseCode,
     field_problem,
     group_name,
     moderators_group_name,
+    nesting_depth,
     snapshot_frame,
     wire,
 )
@@ -115,12 +117,20 @@ class ClassroomConsumer(AsyncJsonWebsocketConsumer):
         if len(text_data.encode()) > MAX_FRAME_BYTES:
             await self._error("too_large", _("This message is too large."))
             return
+        if nesting_depth(text_data) > MAX_NESTING:
+            await self._error("too_deep", _("This message is nested too deeply."))
+            return
         try:
             content = json.loads(text_data)
-        except ValueError:
+        except (ValueError, RecursionError):
             await self._error("malformed_json", _("This message is not valid JSON."))
             return
-        await self.receive_json(content)
+        try:
+            await self.receive_json(content)
+        except Exception:  # noqa: BLE001 - one bad message never ends the connection
+            kind = content.get("type") if isinstance(content, dict) else None
+            logger.exception("classroom: a %r message failed", kind)
+            await self._error("server_error", _("Something went wrong; try again."))
 
     async def receive_json(self, content: Any, **kwargs) -> None:
         if not isinstance(content, dict) or not isinstance(content.get("type"), str):

@@ -14,6 +14,34 @@ from django.utils.translation import gettext as _
 from virtual_classes.data import Admission, ClassroomSnapshot
 
 MAX_FRAME_BYTES = 4096
+# No message of the protocol nests deeper than an object holding a list of values;
+# deeper input is refused before it is parsed (4,000 `[` in one frame blew the
+# parser's recursion limit and took the connection down before disconnect() ran).
+MAX_NESTING = 4
+
+
+def nesting_depth(text: str) -> int:
+    """How deep brackets and braces nest in a JSON text, outside its strings."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
 FLOOD_BURST = 30
 FLOOD_RATE_PER_S = 5.0
 
