@@ -80,6 +80,19 @@ async def test_full_class_refuses_another_trainee(
     assert await closed_with(second) == CloseCode.FULL
 
 
+async def test_the_instructor_and_observers_take_no_seat(
+    open_socket, make_class, instructor, student, other_student, make_user
+):
+    small = await database_sync_to_async(make_class)(capacity=1)
+    staff = await database_sync_to_async(make_user)("ministry_staff", is_staff=True)
+    for teacher in (instructor, staff):  # in the room before any trainee
+        await receive_until(await open_socket(teacher, small.id), "snapshot")
+    first = await open_socket(student, small.id)
+    await receive_until(first, "snapshot")  # the one seat is still free
+    second = await open_socket(other_student, small.id)
+    assert await closed_with(second) == CloseCode.FULL
+
+
 async def test_chat_reaches_this_class_and_not_another(
     open_socket, make_class, student, other_student
 ):

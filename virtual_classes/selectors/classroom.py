@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
+from courses.selectors import enrolled_user_ids
 from lms.kernel.errors import Conflict, Forbidden
 from virtual_classes.data import (
     Admission,
@@ -40,7 +41,11 @@ def classroom_admit(
     role = entry_check(user=user, live_class=live_class, now=now)
     uid = int(user.pk)
     if role == ParticipantRole.TRAINEE:
+        # Capacity is for trainees: the instructor and observers (staff, the
+        # course's other instructors) take no seat, and a trainee is enrolled.
         present = set(present_user_ids(live_class_id=live_class.pk))
+        present &= set(enrolled_user_ids(course_id=live_class.course_id))
+        present.discard(live_class.instructor_id)
         if uid not in present and len(present) >= live_class.capacity:
             raise Conflict(_("This class is full."), code="full")
     name = str(getattr(user, "display_name", ""))
