@@ -249,6 +249,7 @@ class ItemStats:
     taken: int
     facility: float | None
     discrimination: float | None
+    difficulty_label: str = ""  # the author's difficulty, in the reader's language
 
     @property
     def flagged(self) -> bool:

@@ -75,6 +75,7 @@ def item_analysis(*, bank_id: int) -> tuple[ItemStats, ...]:
                 kind=question.kind,
                 topic=question.topic.name,
                 difficulty=question.difficulty,
+                difficulty_label=str(question.get_difficulty_display()),
                 taken=len(data),
                 facility=sum(fractions) / len(fractions) if fractions else None,
                 discrimination=_correlation(fractions, [r for _f, r in data]),

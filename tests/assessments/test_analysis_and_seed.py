@@ -1,5 +1,6 @@
 """Item analysis for the content team, and the demo seed."""
 
+import re
 from io import StringIO
 
 import pytest
@@ -57,11 +58,23 @@ def test_item_analysis_of_an_unused_bank_is_empty_but_listed(objective_bank):
 
 
 def test_content_team_opens_the_analysis_page(client, content_editor, objective_bank):
+    from django.utils import translation
+
     client.force_login(content_editor)
-    response = client.get(
-        reverse("assessments:bank_analysis", args=[objective_bank.slug])
-    )
+    with translation.override("ar"):
+        response = client.get(
+            reverse("assessments:bank_analysis", args=[objective_bank.slug]),
+            HTTP_ACCEPT_LANGUAGE="ar",
+        )
     assert response.status_code == 200
+    cells = [
+        c.strip() for c in re.findall(r"<td>([^<]*)</td>", response.content.decode())
+    ]
+    levels = {q.difficulty for q in objective_bank.questions.all()}
+    shown = {"easy": "سهل", "medium": "متوسط", "hard": "صعب"}
+    for level in levels:  # the author's difficulty in the reader's language
+        assert shown[level] in cells
+    assert not levels & set(cells)  # never the stored code ("medium")
 
 
 @pytest.mark.parametrize("role", ["trainee", "assessor", "instructor"])
