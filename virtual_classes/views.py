@@ -62,6 +62,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_open": page.is_open,
             "has_ended": page.has_ended,
             "jitsi_domain": settings.JITSI_DOMAIN,
+            "time_zone": settings.TIME_ZONE,  # chat lines' times
             "can_see_attendance": page.may_see_attendance,
             "recordings": page.recordings,
             "classroom_strings": classroom_strings(),

@@ -199,6 +199,10 @@ def chat_in_the_live_class(page, teacher, class_url: str, shot) -> None:
     say(teacher, answer)
     page.locator("[data-chat] li", has_text=answer).wait_for()
     assert page.locator("[data-chat] li", has_text=question).count() == 1
+    # each line says when it was sent, in Cairo time (HH:MM)
+    sent = page.locator("[data-chat] li", has_text=question).locator("time")
+    assert re.fullmatch(r"\d\d:\d\d", sent.inner_text())
+    assert sent.get_attribute("datetime")
     shot(page, "live-class-chat")
     shot(teacher, "live-class-chat-instructor")
 

@@ -14,10 +14,21 @@
   function send(obj) { if (socket && socket.readyState === 1) socket.send(JSON.stringify(obj)); }
   function status(text) { $("[data-status]").textContent = text; }
 
+  // A chat line's time as the class keeps it (Cairo), in the page's language with
+  // the site's Western digits: "14:05".
+  var clock = new Intl.DateTimeFormat((root.dataset.lang || "ar") + "-u-nu-latn", {
+    hour: "2-digit", minute: "2-digit", hour12: false, timeZone: root.dataset.tz || "Africa/Cairo"
+  });
+  function sentAt(iso) {
+    var t = el("time", clock.format(new Date(iso))); t.dateTime = iso; return t;
+  }
   function addMessage(m) {
     if (m.id <= lastId) return;
     lastId = m.id;
-    var li = el("li"); li.appendChild(el("b", m.name)); li.appendChild(el("span", m.text));
+    var li = el("li");
+    if (m.sent_at) li.appendChild(sentAt(m.sent_at));
+    li.appendChild(el("b", m.name));
+    var text = el("span", m.text); text.dir = "auto"; li.appendChild(text);
     var list = $("[data-chat]"); list.appendChild(li);
     while (list.children.length > 200) list.removeChild(list.firstChild);
     list.scrollTop = list.scrollHeight;
