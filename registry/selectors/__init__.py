@@ -27,8 +27,6 @@ from registry.selectors.certificates import (
     certificate_list_for_user,
     certificate_lookup,
     certificate_page,
-    certificate_pending_count,
-    certificate_pending_list,
 )
 from registry.selectors.detail import certificate_detail_for_staff
 from registry.selectors.imports import import_job_get, import_job_list
@@ -65,8 +63,6 @@ __all__ = [
     "certificate_list_for_user",
     "certificate_lookup",
     "certificate_page",
-    "certificate_pending_count",
-    "certificate_pending_list",
     "certificate_pending_scoped",
     "certificate_pending_scoped_count",
     "certificate_search",

@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Sequence
 
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
@@ -15,7 +14,6 @@ from lms.accounts.national_id import normalize_national_id, parse_national_id
 from lms.accounts.roles import Role, user_has_role
 from lms.accounts.selectors import national_id_verified_for
 from lms.kernel.errors import Invalid, NotFound
-from registry.cache import STATS_TTL_S, statistics_cache_key
 from registry.converters import certificate_data
 from registry.data import CertificateData, CertificatePageData
 from registry.models import Certificate, CertificateStatus
@@ -105,26 +103,6 @@ def certificate_list_for_user(*, user_id: int) -> list[CertificateData]:
         query |= Q(national_id=verified_id)
     qs = _with_refs(Certificate.objects.filter(query)).order_by("-issue_date", "-id")
     return [certificate_data(c) for c in qs]
-
-
-def certificate_pending_count() -> int:
-    """How many certificates await a second person's approval (the workplace badge,
-    on every staff page: counted once, then cached until the registry changes)."""
-    key = statistics_cache_key({"badge": "pending"})
-    cached = cache.get(key)
-    if isinstance(cached, int):
-        return cached
-    count = Certificate.objects.filter(status=CertificateStatus.PENDING).count()
-    cache.set(key, count, STATS_TTL_S)
-    return count
-
-
-def certificate_pending_list(*, limit: int = 200) -> list[CertificateData]:
-    """Awaiting a second person's approval, oldest first."""
-    qs = _with_refs(
-        Certificate.objects.filter(status=CertificateStatus.PENDING)
-    ).order_by("created_at")
-    return [certificate_data(c) for c in qs[:limit]]
 
 
 def certificate_page(

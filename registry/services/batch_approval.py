@@ -19,7 +19,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lms.kernel.errors import Conflict
 from registry.audit import audit_append
 from registry.converters import import_batch_data
 from registry.data import ImportBatchData
@@ -101,11 +100,3 @@ def import_batch_approvals_requeue(*, now: dt.datetime | None = None) -> list[in
     if requeued:
         logger.warning("batch approvals asked again: %s", requeued)
     return requeued
-
-
-def refuse_if_approving(batch: ImportBatchData) -> None:
-    if batch.status == ImportBatchStatus.APPROVING:
-        raise Conflict(
-            _("This batch is being approved; wait for the approval to finish."),
-            code="approving",
-        )

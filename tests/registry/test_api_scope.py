@@ -2,6 +2,8 @@
 certificates only (issue 16, item 2); another system's token reads the whole
 registry; staff without a directorate are refused."""
 
+import datetime as dt
+
 import pytest
 
 from registry.models import ApiScope
@@ -115,7 +117,9 @@ def test_the_approval_service_itself_refuses_another_directorate_and_batch_rows(
     path.write_text(
         "national_id,full_name_ar,full_name_en,occupation_code,skill_level,"
         "issue_date,governorate_code,legacy_number\n"
-        f"{make_national_id()},سعاد محمود,,7531,skilled,2015-03-01,,\n",
+        # born in 1980: a random birth date could fall after the 2015 issue date
+        f"{make_national_id(birth_date=dt.date(1980, 5, 17))},سعاد محمود,,7531,"
+        "skilled,2015-03-01,,\n",
         encoding="utf-8",
     )
     batch = import_file(path, actor_id=ministry_staff.pk).import_batch_id

@@ -20,7 +20,8 @@ from registry.services import (
     import_batch_approvals_requeue,
     import_batch_reject,
 )
-from tests.registry.test_batches import _csv, _row
+from tests.factories import make_national_id
+from tests.registry.test_batches import BORN, _csv, _row
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +77,9 @@ def test_the_page_starts_the_approval_and_the_run_issues_the_batch(
 def test_the_run_puts_the_batch_back_in_review_when_conflicts_appear(
     tmp_path, ministry_staff, second_staff, make_issued
 ):
-    holder = make_issued(full_name_ar="منى أحمد السيد")
+    holder = make_issued(  # born in 1980: the file's 2015 record is plausible
+        full_name_ar="منى أحمد السيد", national_id=make_national_id(birth_date=BORN)
+    )
     batch_id = _batch(
         tmp_path, ministry_staff, [_row("فاطمة علي", nid=holder.national_id), _row()]
     )

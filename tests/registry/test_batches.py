@@ -335,7 +335,11 @@ def test_a_name_differing_only_in_spelling_variants_is_no_conflict(
 def test_the_holders_account_under_another_name_is_a_conflict(
     tmp_path, ministry_staff, make_user
 ):
-    holder = make_user("trainee", full_name_ar="كريم حسن")
+    holder = make_user(  # born in 1980: the file's 2015 record is plausible
+        "trainee",
+        full_name_ar="كريم حسن",
+        national_id=make_national_id(birth_date=BORN),
+    )
     result = _import(
         tmp_path, [_row("حسن كريم", nid=holder.national_id)], ministry_staff
     )
