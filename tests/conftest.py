@@ -63,7 +63,10 @@ def django_db_createdb(request, django_db_keepdb, django_db_blocker) -> bool:
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_keepdb, django_db_blocker):
     """pytest-django's set-up, with the kept database marked in use until the run
-    ends (its transactional tests then have restored what they flushed)."""
+    ends. pytest-django runs the transactional tests last, and the last of them ends
+    with a flush: the rows the migrations wrote (directorates, role groups, the page
+    tree) would be missing from the kept database, and the next run would fail on
+    them. So the run ends by putting back what the database held when it started."""
     from django.db import connection
 
     if not (django_db_keepdb and reused_db.is_kept(connection)):
@@ -73,7 +76,33 @@ def django_db_setup(django_db_setup, django_db_keepdb, django_db_blocker):
         reused_db.record(connection, clean=False)
     yield
     with django_db_blocker.unblock():
+        snapshot = getattr(connection, "_test_serialized_contents", None)
+        if snapshot is None:
+            return  # nothing to restore from: the next run builds it afresh
+        _restore(connection, snapshot)
         reused_db.record(connection, clean=True)
+
+
+def _restore(connection, snapshot: str) -> None:
+    """Empty the database and load `snapshot` (serialize_db_to_string) back."""
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management import call_command
+
+    # Restoring saves rows whose signal handlers look content types up: from the
+    # cache, not created again before their own rows are back.
+    ContentType.objects.get_for_models(*apps.get_models())
+    # Sequences stay where they are (as TransactionTestCase's flush leaves them):
+    # reset to 1, they would hand out the ids of the restored rows and the next
+    # test's first insert fails on PostgreSQL.
+    call_command(
+        "flush",
+        interactive=False,
+        verbosity=0,
+        inhibit_post_migrate=True,
+        reset_sequences=False,
+    )
+    connection.creation.deserialize_db_from_string(snapshot)
 
 
 @pytest.fixture(scope="module")
@@ -85,9 +114,6 @@ def committed_db(django_db_setup, django_db_blocker):
     the migrated rows: seconds each on PostgreSQL). A module requests it by
     overriding `db` with a fixture that uses it; its tests must not count rows they
     did not create."""
-    from django.apps import apps
-    from django.contrib.contenttypes.models import ContentType
-    from django.core.management import call_command
     from django.db import connection
 
     with django_db_blocker.unblock():
@@ -95,20 +121,7 @@ def committed_db(django_db_setup, django_db_blocker):
         try:
             yield
         finally:
-            # Restoring saves rows whose signal handlers look content types up: from
-            # the cache, not created again before their own rows are back.
-            ContentType.objects.get_for_models(*apps.get_models())
-            # Sequences stay where they are (as TransactionTestCase's flush leaves
-            # them): reset to 1, they would hand out the ids of the restored rows
-            # and the next test's first insert fails on PostgreSQL.
-            call_command(
-                "flush",
-                interactive=False,
-                verbosity=0,
-                inhibit_post_migrate=True,
-                reset_sequences=False,
-            )
-            connection.creation.deserialize_db_from_string(snapshot)
+            _restore(connection, snapshot)
 
 
 @pytest.fixture(autouse=True)

@@ -5,8 +5,10 @@ pytest-django keeps the test database between runs and Django migrates it forwar
 migration, another branch or an upgraded dependency leaves a schema the code does not
 have, and a run killed in the middle of a transactional test leaves its rows (or an
 empty page tree) for the next run. So the database records the digest of the
-migrations it was built from and whether the last run that used it ended; when either
-does not match, tests/conftest.py has pytest-django build it afresh. The record lives
+migrations it was built from, whether the last run that used it ended, and how many
+rows it held then (the migrated data, put back by tests/conftest.py at the end of a
+run); when any of them does not match, tests/conftest.py has pytest-django build it
+afresh. The record lives
 in the database itself: two checkouts that share a database name cannot vouch for each
 other's copy.
 """
@@ -57,27 +59,39 @@ def reusable(connection: BaseDatabaseWrapper) -> bool:
     probe.settings_dict["NAME"] = name
     try:
         with probe.cursor() as cursor:
-            cursor.execute(f"SELECT digest, clean FROM {STATE_TABLE}")
-            rows = cursor.fetchall()
+            cursor.execute(f"SELECT digest, clean, row_count FROM {STATE_TABLE}")
+            state = cursor.fetchall()
+            held = _row_count(probe, cursor)
     except DatabaseError:  # no such database or table: built before this check
         return False
     finally:
         probe.close()
-    return [(digest, bool(clean)) for digest, clean in rows] == [
-        (migrations_digest(), True)
+    return [(digest, bool(clean), count) for digest, clean, count in state] == [
+        (migrations_digest(), True, held)
     ]
+
+
+def _row_count(connection: BaseDatabaseWrapper, cursor) -> int:
+    """Rows in every table but the state table: the migrated data a run must leave."""
+    total = 0
+    for table in connection.introspection.table_names(cursor):
+        if table != STATE_TABLE:
+            cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")
+            total += cursor.fetchone()[0]
+    return total
 
 
 def record(connection: BaseDatabaseWrapper, *, clean: bool) -> None:
     """Note the migrations the test database was built from and whether the run
     using it has ended (set to False while tests run)."""
     with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {STATE_TABLE}")
         cursor.execute(
-            f"CREATE TABLE IF NOT EXISTS {STATE_TABLE} "
-            "(digest varchar(64) NOT NULL, clean boolean NOT NULL)"
+            f"CREATE TABLE {STATE_TABLE} (digest varchar(64) NOT NULL, "
+            "clean boolean NOT NULL, row_count bigint NOT NULL)"
         )
-        cursor.execute(f"DELETE FROM {STATE_TABLE}")
+        count = _row_count(connection, cursor)
         cursor.execute(
-            f"INSERT INTO {STATE_TABLE} (digest, clean) VALUES (%s, %s)",
-            [migrations_digest(), clean],
+            f"INSERT INTO {STATE_TABLE} (digest, clean, row_count) VALUES (%s, %s, %s)",
+            [migrations_digest(), clean, count],
         )

@@ -1,10 +1,12 @@
 """The kept test database (--reuse-db) is trusted only when it was built from these
-migrations and the last run that used it ended (tests/reused_db.py)."""
+migrations, the last run that used it ended and it still holds the rows it held then
+(tests/reused_db.py)."""
 
 from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.db.utils import ConnectionHandler
 
 from tests import reused_db
 
@@ -58,3 +60,46 @@ def test_a_database_that_is_not_there_is_built(kept, db, tmp_path):
         else "test_maharat_no_such_database"
     )
     assert reused_db.reusable(_as_test_database(name)) is False
+
+
+def _sqlite_database(path):
+    """A connection of its own to a SQLite file (whatever engine the suite runs on)."""
+    handler = ConnectionHandler(
+        {
+            "default": {
+                "ENGINE": "django.db.backends.sqlite3",
+                "NAME": str(path),
+                "TEST": {"NAME": str(path)},
+            }
+        }
+    )
+    return handler["default"]
+
+
+def test_a_database_that_lost_rows_since_its_run_ended_is_built_again(
+    tmp_path, django_db_blocker
+):
+    """The failure this guards: the last transactional test of a run flushed the
+    migrated rows (directorates, the page tree), the run was recorded as ended, and
+    the next run reused a database without them."""
+    database = _sqlite_database(tmp_path / "kept.sqlite3")
+    with django_db_blocker.unblock():
+        _lose_a_row_after_the_run(database)
+
+
+def _lose_a_row_after_the_run(database) -> None:
+    try:
+        with database.cursor() as cursor:
+            cursor.execute("CREATE TABLE directorate (code varchar(2))")
+            cursor.execute("INSERT INTO directorate VALUES ('HQ'), ('13')")
+        reused_db.record(database, clean=True)
+        assert reused_db.reusable(database) is True
+
+        with database.cursor() as cursor:
+            cursor.execute("DELETE FROM directorate WHERE code = 'HQ'")
+        assert reused_db.reusable(database) is False
+
+        reused_db.record(database, clean=False)  # a run started and was killed
+        assert reused_db.reusable(database) is False
+    finally:
+        database.close()
