@@ -1,6 +1,9 @@
-"""The kernel's only table: cache generations (lms/kernel/generations.py)."""
+"""The kernel's tables: cache generations (lms/kernel/generations.py) and the
+notifications' outbox (lms/kernel/notifications)."""
 
+from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class CacheGeneration(models.Model):
@@ -12,3 +15,41 @@ class CacheGeneration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}={self.value}"
+
+
+class Notification(models.Model):
+    """The outbox: one notice for one person (lms/kernel/notifications)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Could not be sent")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=60)
+    subject = models.CharField(max_length=200)
+    text = models.TextField()
+    link = models.CharField(max_length=500, blank=True)
+    channel = models.CharField(max_length=20, blank=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="notification_inbox"),
+            models.Index(
+                fields=["status", "created_at"],
+                name="notification_pending",
+                condition=models.Q(status="pending"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.user_id} ({self.status})"
