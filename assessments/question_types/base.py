@@ -122,3 +122,30 @@ class QuestionKind:
     def correct_response(self, data: dict) -> Any:
         """A response that earns full marks (for tests, demos and benchmarks)."""
         raise NotImplementedError
+
+    def feedback_for(self, data: dict, response: Any) -> list[str]:
+        """What the author wrote for this response, shown once it is answered (and
+        in the review): each chosen option's feedback, then the combined feedback
+        (Moodle's correct / partially correct / incorrect) for its grade. Kinds whose
+        answers are not options (numeric, short answer) override it."""
+        chosen = response if isinstance(response, list) else [response]
+        texts = [
+            str(option.get("feedback") or "")
+            for option in data.get("options", [])
+            if option.get("id") in chosen
+        ]
+        fraction = self.grade(data, response) if self.auto_graded else None
+        if fraction is not None:
+            key = (
+                "correct"
+                if fraction >= 0.999
+                else "partial"
+                if fraction > 0
+                else "incorrect"
+            )
+            texts.append(str((data.get("feedback") or {}).get(key) or ""))
+        return [text for text in texts if text.strip()]
+
+    def hints(self, data: dict) -> list[str]:
+        """The author's hints, in order (Moodle's <hint>): shown between tries."""
+        return [str(hint) for hint in data.get("hints") or [] if str(hint).strip()]
