@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -39,7 +40,7 @@ def notify(*, user_ids: Sequence[int], kind: str, compose: Callable[[], Notice])
         )
     Notification.objects.bulk_create(written)
     for row in written:
-        transaction.on_commit(lambda pk=row.pk: _deliver_later(pk))
+        transaction.on_commit(partial(_deliver_later, row.pk))
     return len(written)
 
 
