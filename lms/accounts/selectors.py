@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from lms.accounts.data import (
+    NotificationSettingsData,
     AccountIdentityData,
     DirectorateData,
     NationalIdClaimData,
@@ -227,4 +228,17 @@ def signatory_of(*, user_id: int | None) -> SignatoryData | None:
         name_en=user.full_name_en or user.get_full_name() or user.display_name,
         title_ar=user.job_title_ar,
         title_en=user.job_title_en,
+    )
+
+
+def notification_settings_get(*, user_id: int) -> NotificationSettingsData:
+    """The account's notice settings (the settings page reads them)."""
+    user = User.objects.only(
+        "notification_channel", "preferred_language", "phone", "email"
+    ).get(pk=user_id)
+    return NotificationSettingsData(
+        channel=user.notification_channel,
+        language=user.preferred_language,
+        has_phone=bool(user.phone),
+        has_email=bool(user.email),
     )

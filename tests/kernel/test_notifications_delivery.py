@@ -306,3 +306,28 @@ def test_the_development_gateway_writes_each_sms_to_a_file(tmp_path, caplog):
     assert ref in path.name
     assert path.read_text(encoding="utf-8") == "To: +201012345678\n\nمرحبا\n"
     assert "01012345678" not in caplog.text and ref in caplog.text
+
+
+def test_class_reminders_are_written_in_each_recipients_language(
+    django_capture_on_commit_callbacks,
+):
+    """virtual_classes' reminders go through the notices (its one reminder function)."""
+    from virtual_classes.services.scheduling import _remind
+
+    class Live:  # the fields _remind reads
+        pk = 1
+        course_id = 0
+        instructor_id = 0
+        title = "مراجعة الخياطة"
+        join_early_min = 15
+        starts_at = timezone.now() + dt.timedelta(minutes=30)
+
+    english = UserFactory(preferred_language="en")
+    Live.instructor_id = english.pk
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _remind(Live) == 1
+    row = Notification.objects.get(user=english)
+    assert row.kind == "class_reminder" and row.link == "/en/classes/1/"
+    assert row.text.startswith("Your live class “مراجعة الخياطة” starts at")
+    ((_to, body),) = MemoryGateway.outbox
+    assert body.endswith("/en/classes/1/")

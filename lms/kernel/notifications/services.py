@@ -43,6 +43,8 @@ def notify(
         language = getattr(user, "preferred_language", "") or translation.get_language()
         with translation.override(language):
             notice = compose()
+        if notice.link and (not notice.link.startswith("/") or notice.link[:2] == "//"):
+            raise ValueError(f"a notice's link is a path on this site: {notice.link!r}")
         channel = channel_for(user, essential=essential)
         written.append(
             Notification(
