@@ -11,10 +11,10 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from lms.accounts.data import (
-    NotificationSettingsData,
     AccountIdentityData,
     DirectorateData,
     NationalIdClaimData,
+    NotificationSettingsData,
     SignatoryData,
     StaffScope,
 )
