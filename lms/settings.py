@@ -88,16 +88,16 @@ DEFAULT_FROM_EMAIL = env.str(
 )
 # SMS (lms/kernel/notifications/gateways.py): `twilio` = Twilio's Messages API (or any
 # gateway speaking it at SMS_GATEWAY_URL), chosen when SMS_ACCOUNT_SID is set; `file` =
-# one file per message in SMS_FILE_PATH (the laptop's default); empty = no SMS (notices
-# then go by e-mail, or stay on the site).
+# one file per message in SMS_FILE_PATH (the laptop's default); `none` (production's
+# default without a SID) = no SMS: notices then go by e-mail, or stay on the site.
 SMS_ACCOUNT_SID = env.str("SMS_ACCOUNT_SID", default="")
 SMS_AUTH_TOKEN = env.str("SMS_AUTH_TOKEN", default="")
 SMS_FROM = env.str("SMS_FROM", default="")
 SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="https://api.twilio.com")
 SMS_TIMEOUT_S = env.float("SMS_TIMEOUT_S", default=10.0)
-SMS_BACKEND = env.str(
-    "SMS_BACKEND",
-    default="twilio" if SMS_ACCOUNT_SID else ("" if _PRODUCTION else "file"),
+# Unset or empty: chosen as above; `none` turns SMS off.
+SMS_BACKEND = env.str("SMS_BACKEND", default="") or (
+    "twilio" if SMS_ACCOUNT_SID else ("" if _PRODUCTION else "file")
 )
 SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(BASE_DIR / "var" / "sms"))
 if SMS_BACKEND == "twilio" and not (SMS_ACCOUNT_SID and SMS_AUTH_TOKEN and SMS_FROM):
