@@ -8,10 +8,11 @@ submissions (what Wagtail's dashboard shows as "Your pages in moderation").
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from wagtail.models import (
     Page,
@@ -33,7 +34,9 @@ def _who(user: Any) -> str:
     return getattr(user, "display_name", "") or user.get_username()
 
 
-def _data(page: Page, task_name: str, requested_by: Any, at) -> PageInReviewData:
+def _data(
+    page: Page, task_name: str, requested_by: Any, at: dt.datetime
+) -> PageInReviewData:
     return PageInReviewData(
         page_id=page.pk,
         title=page.get_admin_display_title(),
@@ -45,7 +48,7 @@ def _data(page: Page, task_name: str, requested_by: Any, at) -> PageInReviewData
     )
 
 
-def _reviewable(user: Any):
+def _reviewable(user: Any) -> QuerySet[TaskState]:
     return (
         TaskState.objects.reviewable_by(user)
         .filter(workflow_state__base_content_type=get_default_page_content_type())

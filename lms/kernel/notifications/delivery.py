@@ -20,7 +20,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from lms.kernel.models import Notification
@@ -95,7 +95,7 @@ def _send(row: Notification, token: str) -> str:
     return Status.SENT
 
 
-def _failed(row: Notification, mine, exc: GatewayError) -> str:
+def _failed(row: Notification, mine: QuerySet[Notification], exc: GatewayError) -> str:
     attempts = row.attempts
     error = f"{exc.code}: {exc.message}"[:300]
     if exc.transient and attempts < max_attempts():

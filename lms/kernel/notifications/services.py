@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -62,7 +63,7 @@ def notify(
     Notification.objects.bulk_create(written)
     for row in written:
         if row.channel:
-            transaction.on_commit(lambda pk=row.pk: _deliver_later(pk))
+            transaction.on_commit(partial(_deliver_later, row.pk))
     return len(written)
 
 
