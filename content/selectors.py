@@ -3,12 +3,14 @@
 The video block is the one place a lesson meets a media asset (DESIGN.md: content uses
 media assets, courses uses content). Courses asks here for a lesson video's player
 data (its duration bounds a heartbeat), the files it needs offline and the demo clip
-for its demo lesson; only this module and the block call media_pipeline.
+for its demo lesson; only this module and the block call media_pipeline. The content
+team's workplace reads the pages in review here (`review.py`).
 """
 
 from __future__ import annotations
 
-from content.data import OfflineFileData, VideoAssetData
+from content import review
+from content.data import OfflineFileData, PageInReviewData, VideoAssetData
 from media_pipeline import selectors as media
 
 
@@ -25,3 +27,17 @@ def video_offline_files(*, asset_id: int) -> tuple[OfflineFileData, ...]:
 def video_demo_get() -> VideoAssetData | None:
     """The media pipeline's demo clip once it is ready (for courses' demo lesson)."""
     return media.video_asset_demo_get()
+
+
+def pages_to_review(*, user_id: int) -> tuple[PageInReviewData, ...]:
+    """Pages waiting for this person's review (Wagtail's moderation rule)."""
+    return review.pages_to_review(user_id=user_id)
+
+
+def pages_to_review_count(*, user_id: int) -> int:
+    return review.pages_to_review_count(user_id=user_id)
+
+
+def pages_submitted_by(*, user_id: int) -> tuple[PageInReviewData, ...]:
+    """This person's own pages in review, and where each waits."""
+    return review.pages_submitted_by(user_id=user_id)

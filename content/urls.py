@@ -1,3 +1,7 @@
+from django.urls import path
+
+from content import views
+
 app_name = "content"
 
-urlpatterns: list = []
+urlpatterns = [path("content/review/", views.review_list, name="review_list")]

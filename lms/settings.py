@@ -86,6 +86,30 @@ EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mai
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Maharat <no-reply@maharat.local>"
 )
+# SMS (lms/kernel/notifications/gateways.py): `twilio` = Twilio's Messages API (or any
+# gateway speaking it at SMS_GATEWAY_URL), chosen when SMS_ACCOUNT_SID is set; `file` =
+# one file per message in SMS_FILE_PATH (the laptop's default); `none` (production's
+# default without a SID) = no SMS: notices then go by e-mail, or stay on the site.
+SMS_ACCOUNT_SID = env.str("SMS_ACCOUNT_SID", default="")
+SMS_AUTH_TOKEN = env.str("SMS_AUTH_TOKEN", default="")
+SMS_FROM = env.str("SMS_FROM", default="")
+SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="https://api.twilio.com")
+SMS_TIMEOUT_S = env.float("SMS_TIMEOUT_S", default=10.0)
+# Unset or empty: chosen as above; `none` turns SMS off.
+SMS_BACKEND = env.str("SMS_BACKEND", default="") or (
+    "twilio" if SMS_ACCOUNT_SID else ("" if _PRODUCTION else "file")
+)
+SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(BASE_DIR / "var" / "sms"))
+if SMS_BACKEND == "twilio" and not (SMS_ACCOUNT_SID and SMS_AUTH_TOKEN and SMS_FROM):
+    _missing.append(
+        "SMS_BACKEND=twilio needs SMS_ACCOUNT_SID, SMS_AUTH_TOKEN and SMS_FROM."
+    )
+# Notices (lms/kernel/notifications): a transient refusal is tried again after
+# NOTIFICATIONS_RETRY_BASE_S × 4^(n-1), NOTIFICATIONS_MAX_ATTEMPTS times in all; a
+# worker's claim older than NOTIFICATIONS_STALE_AFTER_S is taken over by the sweep.
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=5)
+NOTIFICATIONS_RETRY_BASE_S = env.int("NOTIFICATIONS_RETRY_BASE_S", default=30)
+NOTIFICATIONS_STALE_AFTER_S = env.int("NOTIFICATIONS_STALE_AFTER_S", default=300)
 if _missing:
     raise ImproperlyConfigured(
         "Production settings are incomplete:\n- " + "\n- ".join(_missing)

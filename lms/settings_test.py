@@ -56,3 +56,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 # Sign-ups come from one address all suite long; the throttle's own tests set theirs.
 ACCOUNTS_SIGNUP_RATE_IP = "10000/h"
 ACCOUNTS_SIGNUP_RATE_NATIONAL_ID = "10000/h"
+
+# SMS kept in memory (lms.kernel.notifications.gateways.MemoryGateway.outbox), as
+# Django keeps test e-mail in mail.outbox; the gateway's own tests set theirs.
+SMS_BACKEND = "memory"

@@ -48,6 +48,7 @@ urlpatterns += i18n_patterns(
     path("", include("lms.home.urls")),
     path("", include("registry.urls")),
     path("", include("media_pipeline.urls")),
+    path("", include("content.urls")),
     path("", include("courses.urls")),
     path("", include("virtual_classes.urls")),
     path("", include("assessments.urls")),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 
@@ -68,3 +69,28 @@ class OriginalFileData:
 
     name: str  # its name in the private store
     title: str
+
+
+@dataclass(frozen=True)
+class VideoStateData:
+    """One video as the content team's workplace lists it: where its processing
+    stands and, when it failed, why (in the reader's language)."""
+
+    id: int
+    title: str
+    status: str
+    status_label: str
+    percent: float
+    error: str
+    updated_at: dt.datetime
+    may_retry: bool  # failed or cancelled: `services.video_asset_retry` runs it again
+
+
+@dataclass(frozen=True)
+class VideoStateCounts:
+    """How many videos are queued, processing, ready and failed."""
+
+    queued: int = 0
+    processing: int = 0
+    ready: int = 0
+    failed: int = 0

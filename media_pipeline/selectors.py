@@ -7,6 +7,7 @@ from pathlib import Path
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.files.storage import default_storage
+from django.db.models import Count
 from django.templatetags.static import static
 
 from media_pipeline.data import (
@@ -15,6 +16,8 @@ from media_pipeline.data import (
     OriginalFileData,
     RenditionData,
     VideoAssetData,
+    VideoStateCounts,
+    VideoStateData,
 )
 from media_pipeline.ffmpeg_ops import MASTER_PLAYLIST
 from media_pipeline.models import VideoAsset
@@ -84,6 +87,53 @@ def video_asset_progress_list(*, asset_ids: list[int]) -> list[AssetProgressData
         )
         for a in rows
     ]
+
+
+# The workplace's groups of states: waiting for a worker, in a worker, done, not done.
+STATE_GROUPS = {
+    "queued": (VideoAsset.Status.UPLOADED,),
+    "processing": VideoAsset.RUNNING,
+    "ready": (VideoAsset.Status.READY,),
+    "failed": (VideoAsset.Status.FAILED, VideoAsset.Status.CANCELLED),
+}
+
+
+def video_asset_state_list(
+    *, state: str = "", limit: int = 100
+) -> list[VideoStateData]:
+    """Videos newest first, optionally of one group of `STATE_GROUPS` (an unknown
+    group lists nothing), for the content team's workplace."""
+    rows = VideoAsset.objects.defer("stderr_tail", "renditions").order_by(
+        "-created_at", "-pk"
+    )
+    if state:
+        rows = rows.filter(status__in=STATE_GROUPS.get(state, ()))
+    return [
+        VideoStateData(
+            id=a.pk,
+            title=a.title,
+            status=a.status,
+            status_label=str(a.get_status_display()),
+            percent=round(a.progress_percent, 1),
+            error=a.error_message,
+            updated_at=a.updated_at,
+            may_retry=a.status in STATE_GROUPS["failed"],
+        )
+        for a in rows[:limit]
+    ]
+
+
+def video_asset_state_counts() -> VideoStateCounts:
+    """How many videos are in each group of `STATE_GROUPS` (one query)."""
+    by_status = dict(
+        VideoAsset.objects.values_list("status").annotate(n=Count("pk")).order_by()
+    )
+    return VideoStateCounts(
+        **{
+            group: sum(by_status.get(s, 0) for s in statuses)
+            for group, statuses in STATE_GROUPS.items()
+        }
+    )
 
 
 def video_asset_original_get(*, asset_id: int) -> OriginalFileData | None:

@@ -132,3 +132,29 @@ def media_scratch_sweep():
     from media_pipeline.jobs import scratch_sweep
 
     return scratch_sweep()
+
+
+def _failed_videos(user) -> int:
+    """Videos that failed or were cancelled: the workplace's badge."""
+    from media_pipeline.selectors import video_asset_state_counts
+
+    return video_asset_state_counts().failed
+
+
+@hooks.register("maharat_nav_entries")
+def media_nav_entries():
+    from lms.accounts.roles import Role, any_role
+    from lms.kernel.navigation import NavEntry
+
+    return [
+        NavEntry(
+            key="media_pipeline.videos",
+            label=_("Videos and their state"),
+            description=_("Queued, processing, ready or failed, and why"),
+            url_name="media_pipeline:video_list",
+            shown_to=any_role(Role.CONTENT_EDITOR, Role.CONTENT_REVIEWER),
+            section="content",
+            count=_failed_videos,
+            order=14,
+        )
+    ]

@@ -90,3 +90,15 @@ class SignatoryData:
     name_en: str
     title_ar: str
     title_en: str
+
+
+@dataclass(frozen=True)
+class NotificationSettingsData:
+    """How a person's notices reach them: the channel chosen (lms.kernel.notifications
+    Preference), the language notices are written in ("" = the site's), and which
+    addresses the account has."""
+
+    channel: str
+    language: str
+    has_phone: bool
+    has_email: bool

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lms.accounts.national_id import parse_national_id
 from lms.accounts.phone import normalize_phone
+from lms.kernel.notifications.channels import Preference
 
 
 class SignUpForm(forms.Form):
@@ -126,3 +128,18 @@ class ClaimSearchForm(forms.Form):
                 _("Type a mobile number, a username or a national ID.")
             )
         return cleaned
+
+
+class NotificationSettingsForm(forms.Form):
+    """How notices reach the person (checked again by the service)."""
+
+    channel = forms.ChoiceField(
+        label=_("Send my notices by"),
+        choices=Preference.choices,
+        widget=forms.RadioSelect,
+    )
+    language = forms.ChoiceField(
+        label=_("Language of my notices"),
+        choices=[("", _("The language of the site"))] + list(settings.LANGUAGES),
+        required=False,
+    )

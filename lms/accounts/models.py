@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lms.accounts.data import DirectorateData
 from lms.accounts.national_id import mask_national_id, parse_national_id
+from lms.kernel.notifications.channels import Preference
 
 
 class Gender(models.TextChoices):
@@ -121,6 +123,21 @@ class User(AbstractUser):
     job_title_ar = models.CharField(_("job title (Arabic)"), max_length=120, blank=True)
     job_title_en = models.CharField(
         _("job title (English)"), max_length=120, blank=True
+    )
+
+    # Notices (lms.kernel.notifications): the channel the person chose, and the
+    # language notices are written in (the one they last chose on the site).
+    notification_channel = models.CharField(
+        _("notices by"),
+        max_length=10,
+        choices=Preference.choices,
+        default=Preference.SMS,
+    )
+    preferred_language = models.CharField(
+        _("language of notices"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
     )
 
     objects = UserManager()

@@ -14,6 +14,7 @@ from lms.accounts.data import (
     AccountIdentityData,
     DirectorateData,
     NationalIdClaimData,
+    NotificationSettingsData,
     SignatoryData,
     StaffScope,
 )
@@ -227,4 +228,17 @@ def signatory_of(*, user_id: int | None) -> SignatoryData | None:
         name_en=user.full_name_en or user.get_full_name() or user.display_name,
         title_ar=user.job_title_ar,
         title_en=user.job_title_en,
+    )
+
+
+def notification_settings_get(*, user_id: int) -> NotificationSettingsData:
+    """The account's notice settings (the settings page reads them)."""
+    user = User.objects.only(
+        "notification_channel", "preferred_language", "phone", "email"
+    ).get(pk=user_id)
+    return NotificationSettingsData(
+        channel=user.notification_channel,
+        language=user.preferred_language,
+        has_phone=bool(user.phone),
+        has_email=bool(user.email),
     )

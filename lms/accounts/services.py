@@ -3,6 +3,7 @@ directorate, and resolving national-ID claims (lms/accounts/claims.py)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,6 +21,7 @@ from lms.accounts.national_id import parse_national_id
 from lms.accounts.phone import normalize_phone
 from lms.accounts.roles import Role, user_has_role
 from lms.kernel.errors import Invalid, NotFound
+from lms.kernel.notifications.channels import Preference
 
 
 @transaction.atomic
@@ -130,3 +132,35 @@ def staff_directorate_assign(*, user_id: int, directorate_code: str) -> Director
         user.directorate = directorate
         user.save(update_fields=["directorate"])
     return directorate.as_data()
+
+
+def notification_settings_set(*, user_id: int, channel: str, language: str) -> None:
+    """Save how the person's notices reach them. Refusals (Invalid, by field): an
+    unknown channel or language, SMS without a mobile number, e-mail without an
+    address on the account."""
+    user = User.objects.get(pk=user_id)
+    errors: dict[str, list[str]] = {}
+    if channel not in Preference.values:
+        errors["channel"] = [_("Choose how notices reach you.")]
+    elif channel == Preference.SMS and not user.phone:
+        errors["channel"] = [_("Your account has no mobile number: choose e-mail.")]
+    elif channel == Preference.EMAIL and not user.email:
+        errors["channel"] = [_("Your account has no e-mail address: choose SMS.")]
+    if language and language not in dict(settings.LANGUAGES):
+        errors["language"] = [_("Choose a language of the site.")]
+    if errors:
+        raise Invalid(
+            next(iter(errors.values()))[0], code="notification_settings", fields=errors
+        )
+    User.objects.filter(pk=user_id).update(
+        notification_channel=channel, preferred_language=language
+    )
+
+
+def preferred_language_set(*, user_id: int, language: str) -> None:
+    """Remember the language the person last chose on the site: their notices are
+    written in it."""
+    if language in dict(settings.LANGUAGES):
+        User.objects.filter(pk=user_id).exclude(preferred_language=language).update(
+            preferred_language=language
+        )

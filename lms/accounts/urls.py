@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from lms.accounts import identity_views, views
+from lms.accounts import identity_views, notice_views, views
 from lms.kernel.headers import private_answer
 
 app_name = "accounts"
@@ -31,6 +31,12 @@ urlpatterns = [
         "claims/<int:pk>/reject/",
         private_answer(identity_views.claim_reject),
         name="claim_reject",
+    ),
+    path("notices/", private_answer(notice_views.notices), name="notices"),
+    path(
+        "notices/settings/",
+        private_answer(notice_views.notice_settings),
+        name="notice_settings",
     ),
     path("login/", private_answer(views.LoginView.as_view()), name="login"),
     path("logout/", private_answer(auth_views.LogoutView.as_view()), name="logout"),

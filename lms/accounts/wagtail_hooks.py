@@ -17,6 +17,10 @@ def _claims_waiting(user: Any) -> int:
     return national_id_claims_open_count(staff_id=user.pk)
 
 
+def _signed_in(user: Any) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
 @hooks.register("maharat_nav_entries")
 def accounts_nav_entries() -> list[NavEntry]:
     return [
@@ -29,6 +33,15 @@ def accounts_nav_entries() -> list[NavEntry]:
             section="registry",
             count=_claims_waiting,
             order=40,
+        ),
+        NavEntry(
+            key="accounts.notices",
+            label=_("My notices"),
+            description=_("Reminders and notices sent to you, and how they reach you"),
+            url_name="accounts:notices",
+            shown_to=_signed_in,
+            section="learning",
+            order=90,
         ),
         NavEntry(
             key="accounts.identity",

@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language, get_language_from_path
 from django.views.decorators.http import require_POST
 
+from lms.accounts import services as accounts_services
 from lms.accounts.roles import Role, user_has_role
 from lms.accounts.selectors import directorate_of, staff_scope
 from lms.home.workplace import workplace_for
@@ -62,6 +63,10 @@ def set_language(request: HttpRequest) -> HttpResponse:
         path = path[len(current) + 1 :] or "/"
     if language != settings.LANGUAGE_CODE:
         path = f"/{language}{path}"
+    if request.user.is_authenticated:  # their notices are written in it
+        accounts_services.preferred_language_set(
+            user_id=request.user.pk, language=language
+        )
     response = HttpResponseRedirect(path + (f"?{query}" if query else ""))
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,

@@ -18,12 +18,18 @@ class CacheGeneration(models.Model):
 
 
 class Notification(models.Model):
-    """The outbox: one notice for one person (lms/kernel/notifications)."""
+    """The outbox: one notice for one person (lms/kernel/notifications).
+
+    `channel` is decided when the notice is written (the person's choice; empty: shown
+    on the site only). A worker claims a pending row (`claim_token`, `claimed_at`)
+    before sending; a claim older than NOTIFICATIONS_STALE_AFTER_S is a killed worker's
+    and the sweep hands the row out again. `next_attempt_at` holds a retry back."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting to be sent")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Could not be sent")
+        SITE_ONLY = "site_only", _("Shown here only")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
@@ -38,6 +44,11 @@ class Notification(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.CharField(max_length=300, blank=True)
+    # The provider's message id (an SMS gateway's sid, an e-mail's Message-ID).
+    provider_ref = models.CharField(max_length=200, blank=True)
+    claim_token = models.CharField(max_length=32, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 

@@ -27,6 +27,11 @@ export TLS_CERT=${TLS_CERT:-$state/tls/cert.pem} TLS_KEY=${TLS_KEY:-$state/tls/k
 # Mail is written to files on one machine (a deliberate choice, not a silent default).
 export EMAIL_BACKEND=${EMAIL_BACKEND:-django.core.mail.backends.filebased.EmailBackend}
 export EMAIL_FILE_PATH=${EMAIL_FILE_PATH:-$state/mail}
+# SMS likewise, one file per message (set SMS_ACCOUNT_SID & co. for a real gateway).
+if [ -z "${SMS_ACCOUNT_SID:-}" ]; then
+  export SMS_BACKEND=${SMS_BACKEND:-file}
+fi
+export SMS_FILE_PATH=${SMS_FILE_PATH:-$state/sms}
 export STATIC_ROOT=${STATIC_ROOT:-$state/static} MEDIA_ROOT=${MEDIA_ROOT:-$state/media}
 export PRIVATE_MEDIA_ROOT=${PRIVATE_MEDIA_ROOT:-$state/private}
 # Signed audit checkpoints: this platform's own, apart from the checkout's var/.

@@ -7,7 +7,6 @@ import datetime as dt
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from courses.selectors import course_get, course_list_for_instructor, enrolled_user_ids
 from lms.kernel.errors import Forbidden, Invalid, NotFound
+from lms.kernel.notifications.data import Notice
+from lms.kernel.notifications.services import notify
 from virtual_classes.data import LiveClassData, ReminderSent, Viewer
 from virtual_classes.models import LiveClass
 from virtual_classes.selectors.classes import live_class_data
@@ -90,7 +91,7 @@ def live_class_create(
 
 
 def class_reminders_send(*, within_min: int = REMINDER_MIN) -> list[ReminderSent]:
-    """E-mail enrolled trainees and the instructor once, shortly before each class.
+    """Remind enrolled trainees and the instructor once, shortly before each class.
 
     Each class is claimed once, so a duplicate run (the deferred task, the periodic
     sweep and the cron command may all run) sends nothing twice.
@@ -120,31 +121,28 @@ def class_reminders_send(*, within_min: int = REMINDER_MIN) -> list[ReminderSent
 
 
 def _remind(live_class: LiveClass) -> int:
+    """One notice per enrolled trainee and the instructor, in each one's language and
+    on each one's channel (lms.kernel.notifications: SMS, e-mail or the site)."""
     ids = {*enrolled_user_ids(course_id=live_class.course_id), live_class.instructor_id}
-    users = get_user_model().objects.filter(id__in=ids, is_active=True)
-    url = settings.SITE_URL.rstrip("/") + reverse(
-        "virtual_classes:detail", args=[live_class.pk]
-    )
     start = timezone.localtime(live_class.starts_at).strftime("%Y-%m-%d %H:%M")
-    subject = _("Reminder: live class “%(title)s”") % {"title": live_class.title}
-    body = _(
-        "Your live class “%(title)s” starts at %(start)s (Cairo time).\n"
-        "Join from this link: %(url)s\n"
-        "You can join %(minutes)s minutes early. Video starts audio only to "
-        "save data."
-    ) % {
-        "title": live_class.title,
-        "start": start,
-        "url": url,
-        "minutes": live_class.join_early_min,
-    }
-    emails = [
-        (subject, body, settings.DEFAULT_FROM_EMAIL, [u.email])
-        for u in users
-        if u.email
-    ]
-    send_mass_mail(emails, fail_silently=False)
-    return len(emails)
+
+    def compose() -> Notice:
+        return Notice(
+            subject=_("Reminder: live class “%(title)s”") % {"title": live_class.title},
+            text=_(
+                "Your live class “%(title)s” starts at %(start)s (Cairo time). "
+                "You can join %(minutes)s minutes early; video starts audio only "
+                "to save data."
+            )
+            % {
+                "title": live_class.title,
+                "start": start,
+                "minutes": live_class.join_early_min,
+            },
+            link=reverse("virtual_classes:detail", args=[live_class.pk]),
+        )
+
+    return notify(user_ids=sorted(ids), kind="class_reminder", compose=compose)
 
 
 def demo_class_seed(

@@ -27,3 +27,4 @@ class NotificationData:
     status: str
     created_at: dt.datetime
     sent_at: dt.datetime | None
+    status_label: str = ""
