@@ -28,6 +28,7 @@ from assessments.models import Difficulty, Question, QuestionImage
 from assessments.question_types import get_kind
 from assessments.services.questions import (
     image_store,
+    q2,
     question_create,
     version_add,
 )
@@ -99,7 +100,7 @@ def _content(kind: str, stem: str, data: dict, explanation: str, points: Any, im
             stem.strip(),
             data,
             explanation.strip(),
-            str(Decimal(str(points))),
+            str(q2(points)),
             images,
         ],
         sort_keys=True,
