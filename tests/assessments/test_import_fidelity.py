@@ -266,3 +266,24 @@ def test_grades_that_are_not_moodle_s_are_refused_with_the_question():
     items = gift("::w:: Pick {~%33%a ~%67%b}\n\n::ok:: Pick {=a ~b}")
     assert isinstance(items[0], ParseProblem) and "33%" in items[0].reason
     assert isinstance(items[1], ParsedQuestion)
+
+
+def test_a_question_of_another_type_under_the_same_name_is_refused(bank):
+    questions_import(bank_id=bank.pk, parsed=gift("::same:: One? {T}"))
+    report = questions_import(bank_id=bank.pk, parsed=gift("::same:: One? {=yes ~no}"))
+    assert report.created == report.changed == 0
+    ((position, reason),) = report.errors
+    assert position == 1 and "another type" in reason
+    assert bank.questions.get().kind == "true_false"
+
+
+def test_a_changed_question_keeps_its_history_and_attempts_their_version(bank):
+    questions_import(bank_id=bank.pk, parsed=gift("::q:: Volts? {#230:10}"))
+    first = bank.questions.get().current_version
+    report = questions_import(bank_id=bank.pk, parsed=gift("::q:: Volts? {#220:10}"))
+    assert (report.created, report.changed) == (0, 1)
+    question = bank.questions.get()
+    assert question.versions.count() == 2
+    assert question.current_version.data["answers"][0]["value"] == 220
+    first.refresh_from_db()
+    assert first.data["answers"][0]["value"] == 230
