@@ -237,6 +237,7 @@ class ImportReport:
     unchanged: int = 0
     skipped: tuple[tuple[int, str], ...] = ()
     errors: tuple[tuple[int, str], ...] = ()
+    changed: int = 0  # a new version of a question matched by category and name
 
 
 @dataclass(frozen=True)
@@ -325,3 +326,33 @@ class PracticalSheet:
     practical: PracticalData
     criteria: tuple[CriterionSheet, ...]
     evidence: tuple[EvidenceData, ...]
+
+
+# --- question import with a preview (issue #17) ---------------------------------------
+@dataclass(frozen=True)
+class ImportPlanEntry:
+    """What importing one question of a file will do: `action` is create, change
+    (a new version of `question_id`), unchanged, refused or skipped."""
+
+    position: int
+    action: str
+    name: str
+    topic: str
+    kind: str
+    reason: str = ""
+    question_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    """A staged import file and its plan; `fingerprint` names the plan and the bank's
+    state, so the confirmation commits exactly what was shown."""
+
+    token: str
+    bank_id: int
+    file_name: str
+    fingerprint: str
+    entries: tuple[ImportPlanEntry, ...]
+
+    def count(self, action: str) -> int:
+        return sum(1 for entry in self.entries if entry.action == action)

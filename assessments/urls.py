@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import views
+from assessments import bank_io_views, views
 
 app_name = "assessments"
 
@@ -43,5 +43,15 @@ urlpatterns = [
         "question-banks/<slug:slug>/analysis/",
         views.bank_analysis,
         name="bank_analysis",
+    ),
+    path(
+        "question-banks/<slug:slug>/import/",
+        bank_io_views.bank_import,
+        name="bank_import",
+    ),
+    path(
+        "question-banks/<slug:slug>/export.xml",
+        bank_io_views.bank_export,
+        name="bank_export",
     ),
 ]

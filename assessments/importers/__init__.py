@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import html
 import json
@@ -32,13 +33,17 @@ class ParsedQuestion:
     stem_images: list[tuple[str, bytes]] = field(default_factory=list)
     stem_image_alts: list[str] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)
+    # 0 for the first of identical questions in one file, 1 for the next...: two
+    # copies at different places are two questions (Moodle imports both).
+    occurrence: int = 0
 
     def source_hash(self) -> str:
-        """Identity of the source question: same text, key and files → same hash."""
+        """Identity of the source question: same text, key and files → same hash
+        (the n-th copy of an identical question in one file gets its own)."""
         canonical = {
             "kind": self.kind,
             "stem": self.stem,
-            "data": _without_alt_texts(self.data),
+            "data": _without_defaults(_without_alt_texts(self.data)),
             "topic": self.topic,
             "name": self.name,
             "difficulty": self.difficulty,
@@ -49,8 +54,19 @@ class ParsedQuestion:
                 for _name, content in [*self.stem_images, *self.files.items()]
             ),
         }
+        if self.occurrence:
+            canonical["occurrence"] = self.occurrence
         blob = json.dumps(canonical, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(blob.encode()).hexdigest()
+
+    def legacy_hash(self) -> str:
+        """The hash this question had when categories were flattened to their last
+        name, so banks imported then still re-import as unchanged."""
+        from assessments.categories import split_path
+
+        levels = split_path(self.topic)
+        flat = levels[-1] if levels else ""
+        return dataclasses.replace(self, topic=flat).source_hash()
 
     def resolve_images(self, store: Callable[..., str]) -> dict:
         """Replace file names in options with stored image names."""
@@ -83,6 +99,57 @@ def _without_alt_texts(value):
     if isinstance(value, list):
         return [_without_alt_texts(v) for v in value]
     return value
+
+
+def _without_defaults(data: dict) -> dict:
+    """The data minus the conventions at their default (shuffled, no hints, no
+    combined feedback): files imported before they were kept hash as before."""
+    out = dict(data)
+    if out.get("shuffle", True) is True:
+        out.pop("shuffle", None)
+    if not out.get("hints"):
+        out.pop("hints", None)
+    if not any((out.get("feedback") or {}).values()):
+        out.pop("feedback", None)
+    return out
+
+
+def number_copies(results: list) -> list:
+    """Give the second, third... copy of an identical question its occurrence."""
+    seen: dict[str, int] = {}
+    for item in results:
+        if isinstance(item, ParsedQuestion):
+            digest = item.source_hash()
+            item.occurrence = seen.get(digest, 0)
+            seen[digest] = item.occurrence + 1
+    return results
+
+
+# Moodle's grades (question_bank::fraction_options_full): an answer's fraction must
+# be one of them, or Moodle refuses the question ("invalid grade").
+_GRADES = (
+    1.0, 0.9, 0.8333333, 0.8, 0.75, 0.7, 0.6666667, 0.6, 0.5, 0.4, 0.3333333,
+    0.3, 0.25, 0.2, 0.1666667, 0.1428571, 0.125, 0.1111111, 0.1, 0.05, 0.0,
+)  # fmt: skip
+
+
+def moodle_grade(fraction: float) -> float | None:
+    """The Moodle grade `fraction` stands for (within 5e-8), or None."""
+    for grade in _GRADES:
+        for signed in (grade, -grade):
+            if abs(fraction - signed) < 0.00000005:
+                return signed
+    return None
+
+
+def check_grades(fractions: list[float]) -> None:
+    """ValidationError naming the fractions that are not Moodle grades."""
+    wrong = [f for f in fractions if moodle_grade(f) is None]
+    if wrong:
+        raise ValidationError(
+            _("Grade %(grades)s is not one of Moodle's grades (e.g. 33.33333%%)."),
+            params={"grades": ", ".join(f"{f * 100:g}%" for f in wrong)},
+        )
 
 
 @dataclass
@@ -130,6 +197,39 @@ def html_to_text(value: str) -> tuple[str, list[str]]:
     return "\n".join(line for line in lines if line), images
 
 
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_|~~|`)(?=\S)(.+?)(?<=\S)\1")
+_MD_LINE = re.compile(r"^\s{0,3}(#{1,6}\s+|>\s?)")
+
+
+def markdown_to_text(value: str) -> str:
+    """Plain text of Markdown: headings, quotes, emphasis, code and link marks go,
+    the words stay (what the trainee reads once Moodle renders it)."""
+    lines = []
+    for line in (value or "").splitlines():
+        line = _MD_LINE.sub("", line)
+        line = _MD_LINK.sub(r"\1", line)
+        previous = None
+        while previous != line:
+            previous, line = line, _MD_EMPHASIS.sub(r"\2", line)
+        line = re.sub(r"[ \t\u00a0]+", " ", line).strip()
+        if line:
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def text_in_format(value: str, fmt: str) -> str:
+    """The text a trainee reads, the way Moodle renders each text format: HTML and
+    Moodle's auto-format are HTML, Markdown is converted, plain text stays."""
+    if fmt in ("plain", "plain_text"):
+        return "\n".join(
+            line.strip() for line in (value or "").strip().splitlines() if line.strip()
+        )
+    if fmt == "markdown":
+        return markdown_to_text(value)
+    return html_to_text(value)[0]
+
+
 def guess_format(name: str, content: bytes) -> str:
     lowered = name.lower()
     if lowered.endswith(".xml"):
@@ -148,13 +248,13 @@ def parse_file(*, name: str, content: bytes, fmt: str | None = None) -> list:
         raise ValidationError(_("The file is larger than 20 MB; split it."))
     fmt = fmt or guess_format(name, content)
     if fmt == "moodle-xml":
-        return moodle_xml.parse(content)
+        return number_copies(moodle_xml.parse(content))
     if fmt == "gift":
         try:
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise ValidationError(_("A GIFT file must be saved as UTF-8.")) from None
-        return gift.parse(text)
+        return number_copies(gift.parse(text))
     raise ValidationError(
         _("Unknown format “%(fmt)s”: use moodle-xml or gift."), params={"fmt": fmt}
     )

@@ -1,19 +1,32 @@
 """Moodle's GIFT format (https://docs.moodle.org/en/GIFT_format).
 
-Supported: single and multiple choice (percent weights), true/false, short answer,
-matching, numerical (value:tolerance, ranges, several answers), essay, description
-(skipped), `$CATEGORY:` (→ topic), `::titles::`, `[html]`/`[plain]` prefixes,
-per-answer `#feedback`, general `####feedback`, escapes (\\~ \\= \\# \\{ \\} \\:).
-A comment line `// difficulty: hard` sets the next question's difficulty.
+Supported: single and multiple choice (percent weights; one choice when any answer
+is marked `=`, as Moodle decides), true/false, short answer, matching, numerical
+(value:tolerance, ranges, several weighted answers, `~#feedback` for any other
+number), essay, description (skipped), `$CATEGORY:` paths (→ the topic's full path),
+`::titles::`, the format markers `[html]` `[moodle]` `[plain]` `[markdown]` on the
+question, each answer, prompt and feedback (dropped, the text converted as Moodle
+shows it), per-answer `#feedback`, general `####feedback` (→ explanation), escapes
+(\\~ \\= \\# \\{ \\} \\:). Grades must be Moodle's (100, 50, 33.33333...). A comment
+`// difficulty: hard` or `// [tag:difficulty:hard]` sets the next question's
+difficulty.
 """
 
 from __future__ import annotations
 
 import re
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from assessments.importers import ParsedQuestion, ParseProblem, html_to_text
+from assessments.categories import join_path, split_path
+from assessments.importers import (
+    ParsedQuestion,
+    ParseProblem,
+    check_grades,
+    text_in_format,
+)
+from lms.kernel.digits import to_western_digits
 
 SPECIAL = "~=#{}:"
 _WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
@@ -72,9 +85,22 @@ def unescape(text: str) -> str:
     return "".join(out).strip()
 
 
-def _rich(text: str, is_html: bool) -> str:
-    text = unescape(text)
-    return html_to_text(text)[0] if is_html else text
+_MARKER = re.compile(r"^\s*\[(html|moodle|plain|markdown)\]")
+
+
+def _formatted(text: str, default: str) -> str:
+    """Text with its optional format marker (`[html]`, `[plain]`...) dropped and
+    converted the way Moodle shows that format; unmarked text has `default`."""
+    match = _MARKER.match(text)
+    fmt = match.group(1) if match else default
+    if match:
+        text = text[match.end() :]
+    return text_in_format(unescape(text), fmt)
+
+
+def _marker(text: str, default: str) -> tuple[str, str]:
+    match = _MARKER.match(text)
+    return (match.group(1), text[match.end() :]) if match else (default, text)
 
 
 def _split_feedback(chunk: str) -> tuple[str, str]:
@@ -100,40 +126,62 @@ def _general_feedback(body: str) -> tuple[str, str]:
     return body[:at], body[at + 4 :]
 
 
-def _numeric(body: str) -> dict:
-    body = body.strip()[1:].strip()
-    entries = _split_unescaped(body, "=") if body.startswith("=") else [("", body)]
-    answers = []
-    for _marker, chunk in entries:
-        chunk, feedback = _split_feedback(chunk)
-        weight, chunk = _weight(chunk)
-        chunk = unescape(chunk)
-        try:
-            if ".." in chunk:
-                low, high = (float(x) for x in chunk.split("..", 1))
-                value, tolerance = (low + high) / 2, abs(high - low) / 2
-            elif ":" in chunk:
-                raw_value, raw_tol = chunk.split(":", 1)
-                value, tolerance = float(raw_value), float(raw_tol)
-            else:
-                value, tolerance = float(chunk), 0.0
-        except ValueError:
-            raise _Refused(
-                _("“%(value)s” is not a number, a value:tolerance or a range.")
-                % {"value": chunk}
-            ) from None
+def _number(text: str) -> float:
+    return float(to_western_digits(text.strip()))
+
+
+def _numeric_answer(chunk: str, fmt: str) -> dict:
+    chunk, feedback = _split_feedback(chunk)
+    weight, chunk = _weight(chunk)
+    chunk = unescape(chunk)
+    try:
+        if ".." in chunk:
+            low, high = (_number(x) for x in chunk.split("..", 1))
+            value, tolerance = (low + high) / 2, abs(high - low) / 2
+        elif ":" in chunk:
+            raw_value, raw_tol = chunk.split(":", 1)
+            value, tolerance = _number(raw_value), _number(raw_tol)
+        else:
+            value, tolerance = _number(chunk), 0.0
+    except ValueError:
+        raise _Refused(
+            _("“%(value)s” is not a number, a value:tolerance or a range.")
+            % {"value": chunk}
+        ) from None
+    return {
+        "value": value,
+        "tolerance": tolerance,
+        "fraction": 1.0 if weight is None else weight,
+        "feedback": _formatted(feedback, fmt),
+    }
+
+
+def _numeric(body: str, fmt: str) -> dict:
+    """`{#3:2}`, `{#1..5}`, `{#=%50%2:1#close =3#right ~#wrong}` (Moodle: what follows
+    the first `~` is the feedback for any other number, the answer `*`)."""
+    body = body.strip()[1:]
+    wrong_at = _find(body, "~")
+    wrong = None
+    if wrong_at != -1:
+        body, wrong = body[:wrong_at], body[wrong_at + 1 :]
+    entries = [c for _m, c in _split_unescaped(body, "=") if c.strip()]
+    if not entries:
+        raise _Refused(_("the numeric question has no answer"))
+    answers = [_numeric_answer(chunk, fmt) for chunk in entries]
+    if wrong is not None:
+        _value, feedback = _split_feedback(wrong)
         answers.append(
             {
-                "value": value,
-                "tolerance": tolerance,
-                "fraction": 1.0 if weight is None else weight,
-                "feedback": unescape(feedback),
+                "value": "*",
+                "tolerance": 0.0,
+                "fraction": 0.0,
+                "feedback": _formatted(feedback, fmt),
             }
         )
     return {"answers": answers, "units": []}
 
 
-def _true_false(body: str) -> dict | None:
+def _true_false(body: str, fmt: str) -> dict | None:
     head, *feedbacks = [part for _m, part in _split_unescaped(body.strip(), "#")] or [
         ""
     ]
@@ -141,8 +189,8 @@ def _true_false(body: str) -> dict | None:
     if value not in ("T", "TRUE", "F", "FALSE"):
         return None
     answer = value.startswith("T")
-    wrong = unescape(feedbacks[0]) if feedbacks else ""
-    right = unescape(feedbacks[1]) if len(feedbacks) > 1 else ""
+    wrong = _formatted(feedbacks[0], fmt) if feedbacks else ""
+    right = _formatted(feedbacks[1], fmt) if len(feedbacks) > 1 else ""
     return {
         "answer": answer,
         "feedback_true": right if answer else wrong,
@@ -150,22 +198,26 @@ def _true_false(body: str) -> dict | None:
     }
 
 
-def _answers(body: str, is_html: bool) -> tuple[str, dict]:
+def _matching(entries: list[tuple[str, str]], fmt: str) -> tuple[str, dict]:
+    pairs, distractors = [], []
+    for _marker_char, chunk in entries:
+        at = chunk.find("->")
+        if at == -1:
+            raise _Refused(_("every matching answer needs “->”"))
+        prompt, answer = _formatted(chunk[:at], fmt), unescape(chunk[at + 2 :])
+        if prompt:
+            pairs.append({"prompt": prompt, "answer": answer})
+        else:
+            distractors.append(answer)
+    return "matching", {"pairs": pairs, "distractors": distractors}
+
+
+def _answers(body: str, fmt: str) -> tuple[str, dict]:
     entries = [(m, c) for m, c in _split_unescaped(body, "=~") if m]
     if not entries:
         raise _Refused(_("the answer block has no answers (= or ~)"))
     if any("->" in chunk for _m, chunk in entries):
-        pairs, distractors = [], []
-        for _marker, chunk in entries:
-            if "->" not in chunk:
-                raise _Refused(_("every matching answer needs “->”"))
-            prompt, answer = chunk.split("->", 1)
-            prompt, answer = _rich(prompt, is_html), unescape(answer)
-            if prompt:
-                pairs.append({"prompt": prompt, "answer": answer})
-            else:
-                distractors.append(answer)
-        return "matching", {"pairs": pairs, "distractors": distractors}
+        return _matching(entries, fmt)
     options = []
     for marker, chunk in entries:
         chunk, feedback = _split_feedback(chunk)
@@ -174,26 +226,22 @@ def _answers(body: str, is_html: bool) -> tuple[str, dict]:
             weight = 1.0 if marker == "=" else 0.0
         options.append(
             {
-                "text": _rich(chunk, is_html),
+                "text": _formatted(chunk, fmt),
                 "fraction": weight,
-                "feedback": unescape(feedback),
+                "feedback": _formatted(feedback, fmt),
             }
         )
     if all(marker == "=" for marker, _c in entries):
-        return "short_answer", {
-            "answers": [
-                {
-                    "text": o["text"],
-                    "fraction": o["fraction"],
-                    "feedback": o["feedback"],
-                }
-                for o in options
-            ]
-        }
-    full = [o for o in options if o["fraction"] >= 0.999]
-    if len(full) == 1 and all(o["fraction"] <= 0 or o in full for o in options):
+        return "short_answer", {"answers": options}
+    # Moodle: one choice allowed when any answer is marked "=", several otherwise.
+    if any(marker == "=" for marker, _c in entries):
         return "single_choice", {"options": options}
     return "multiple_response", {"options": options}
+
+
+def _grades(kind: str, data: dict) -> list[float]:
+    entries = data.get("options") or data.get("answers") or []
+    return [float(entry["fraction"]) for entry in entries]
 
 
 def _blocks(text: str):
@@ -219,11 +267,7 @@ def _parse_block(body: str, position: int, topic: str, difficulty: str):
         if end == -1:
             raise _Refused(_("the title is not closed with ::"))
         name, body = unescape(body[2:end]), body[end + 2 :].lstrip()
-    is_html = False
-    fmt = re.match(r"^\[(html|moodle|plain|markdown)\]", body)
-    if fmt:
-        is_html = fmt.group(1) == "html"
-        body = body[fmt.end() :]
+    fmt, body = _marker(body, "moodle")
     open_at = _find(body, "{")
     if open_at == -1:
         return ParseProblem(position, _("description (not a question): skipped"), True)
@@ -235,19 +279,23 @@ def _parse_block(body: str, position: int, topic: str, difficulty: str):
         body[open_at + 1 : close_at],
         body[close_at + 1 :],
     )
-    stem = _rich(before, is_html)
-    if after.strip():
-        stem = f"{stem} _____ {_rich(after, is_html)}".strip()
+    # Moodle: answers at the end leave the text as it is; answers inside it
+    # (missing word) leave a blank where they were.
+    stem = _formatted(f"{before}_____{after}" if after.strip() else before, fmt)
     inner, explanation = _general_feedback(inner)
-    explanation = unescape(explanation)
+    explanation = _formatted(explanation, fmt)
     if not inner.strip():
         kind, data = "essay", {}
     elif inner.strip().startswith("#"):
-        kind, data = "numeric", _numeric(inner)
-    elif (tf := _true_false(inner)) is not None:
+        kind, data = "numeric", _numeric(inner, fmt)
+    elif (tf := _true_false(inner, fmt)) is not None:
         kind, data = "true_false", tf
     else:
-        kind, data = _answers(inner, is_html)
+        kind, data = _answers(inner, fmt)
+    try:
+        check_grades(_grades(kind, data))
+    except ValidationError as exc:
+        raise _Refused(exc.messages[0]) from None
     return ParsedQuestion(
         position=position,
         kind=kind,
@@ -260,6 +308,14 @@ def _parse_block(body: str, position: int, topic: str, difficulty: str):
     )
 
 
+_TAG_DIFFICULTY = re.compile(r"\[tag:\s*difficulty:\s*(\w+)\s*\]", re.IGNORECASE)
+
+
+def _comment_difficulty(comment: str) -> str | None:
+    match = _DIFFICULTY.match(comment) or _TAG_DIFFICULTY.search(comment)
+    return match.group(1).lower() if match else None
+
+
 def parse(text: str) -> list:
     """Parse GIFT text; a bad question is reported with its line, the rest parse."""
     results: list = []
@@ -270,16 +326,10 @@ def parse(text: str) -> list:
         for line in lines:
             stripped = line.strip()
             if stripped.startswith("//"):
-                match = _DIFFICULTY.match(stripped)
-                if match:
-                    difficulty = match.group(1).lower()
+                difficulty = _comment_difficulty(stripped) or difficulty
                 continue
             if stripped.startswith("$CATEGORY:"):
-                path = stripped[len("$CATEGORY:") :].strip()
-                parts = [
-                    p for p in path.split("/") if p and p not in ("$course$", "top")
-                ]
-                topic = parts[-1] if parts else ""
+                topic = join_path(split_path(stripped[len("$CATEGORY:") :]))
                 continue
             kept.append(line)
         if not kept:

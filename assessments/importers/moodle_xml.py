@@ -2,7 +2,11 @@
 
 Parsed with defusedxml: a DTD, entities or external references refuse the whole file
 (so no XXE and no entity-expansion bomb). Difficulty comes from a tag
-`difficulty:easy|medium|hard` (Moodle ignores it); penalties are ignored.
+`difficulty:easy|medium|hard` (Moodle ignores it); penalties are ignored. Kept:
+categories as full paths, every text in its `format` (html, moodle_auto_format,
+plain_text, markdown), per-answer feedback, hints, combined feedback
+(correct/partially correct/incorrect), `shuffleanswers`, general feedback (→
+explanation), numerical `*` answers; grades must be Moodle's.
 """
 
 from __future__ import annotations
@@ -17,11 +21,14 @@ from defusedxml.ElementTree import fromstring
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from assessments.categories import join_path, split_path
 from assessments.importers import (
     ParsedQuestion,
     ParseProblem,
+    check_grades,
     html_to_text,
     image_alts,
+    text_in_format,
 )
 
 
@@ -55,9 +62,18 @@ def _files(node: Element | None) -> dict[str, bytes]:
     return files
 
 
+def _plain(node: Element | None, default: str = "moodle_auto_format") -> str:
+    """The text of a rich-text element in its `format` (html, moodle_auto_format,
+    plain_text, markdown), as the trainee reads it."""
+    if node is None:
+        return ""
+    return text_in_format(_text(node), node.get("format") or default)
+
+
 def _rich(node: Element | None) -> tuple[str, list[tuple[str, bytes]], dict]:
     """Text of a rich-text element, its images (name, bytes) and all its files."""
-    text, image_names = html_to_text(_text(node))
+    _html_text, image_names = html_to_text(_text(node))
+    text = _plain(node)
     files = _files(node)
     missing = [n for n in image_names if n not in files]
     if missing:
@@ -76,7 +92,27 @@ def _fraction(answer: Element) -> float:
 
 
 def _feedback(node: Element) -> str:
-    return html_to_text(_text(node.find("feedback")))[0]
+    return _plain(node.find("feedback"))
+
+
+def _flag(q: Element, tag: str, default: bool) -> bool:
+    value = _text(q, tag).strip().lower()
+    if not value:
+        return default
+    return value in ("true", "1", "yes")
+
+
+def _conventions(q: Element) -> dict:
+    """What every kind keeps: hints, combined feedback, whether to shuffle."""
+    return {
+        "hints": [_plain(h) for h in q.findall("hint") if _plain(h)],
+        "feedback": {
+            "correct": _plain(q.find("correctfeedback")),
+            "partial": _plain(q.find("partiallycorrectfeedback")),
+            "incorrect": _plain(q.find("incorrectfeedback")),
+        },
+        "shuffle": _flag(q, "shuffleanswers", True),
+    }
 
 
 def _image(node: Element | None, images: list[tuple[str, bytes]]) -> dict:
@@ -123,7 +159,11 @@ def _truefalse(q: Element, files: dict) -> tuple[str, dict]:
 
 def _shortanswer(q: Element, files: dict) -> tuple[str, dict]:
     answers = [
-        {"text": _text(a), "fraction": _fraction(a), "feedback": _feedback(a)}
+        {
+            "text": _plain(a, "plain_text"),
+            "fraction": _fraction(a),
+            "feedback": _feedback(a),
+        }
         for a in q.findall("answer")
     ]
     case = _text(q, "usecase").strip() == "1"
@@ -135,7 +175,7 @@ def _matching(q: Element, files: dict) -> tuple[str, dict]:
     for sub in q.findall("subquestion"):
         prompt, images, sub_files = _rich(sub)
         files.update(sub_files)
-        answer = _text(sub.find("answer")).strip()
+        answer = _plain(sub.find("answer"), "plain_text")
         if not prompt and not images:
             distractors.append(answer)
             continue
@@ -153,8 +193,6 @@ def _numerical(q: Element, files: dict) -> tuple[str, dict]:
     answers = []
     for answer in q.findall("answer"):
         raw = _text(answer).strip()
-        if raw == "*":
-            continue
         answers.append(
             {
                 "value": raw,
@@ -190,7 +228,7 @@ def _ordering(q: Element, files: dict) -> tuple[str, dict]:
 
 
 def _essay(q: Element, files: dict) -> tuple[str, dict]:
-    return "essay", {"grader_info": html_to_text(_text(q.find("graderinfo")))[0]}
+    return "essay", {"grader_info": _plain(q.find("graderinfo"))}
 
 
 HANDLERS = {
@@ -205,9 +243,14 @@ HANDLERS = {
 
 
 def _topic_from_category(path: str) -> str:
-    parts = [p for p in path.strip().split("/") if p]
-    parts = [p for p in parts if p not in ("$course$", "$system$", "$module$", "top")]
-    return parts[-1] if parts else ""
+    """The category's full path below the context (`$course$/top/A/B` → `A/B`)."""
+    return join_path(split_path(path))
+
+
+def _grades(q: Element, qtype: str) -> list[float]:
+    if qtype not in ("multichoice", "shortanswer", "numerical"):
+        return []
+    return [_fraction(answer) for answer in q.findall("answer")]
 
 
 def _difficulty(q: Element) -> str:
@@ -253,7 +296,8 @@ def parse(content: bytes) -> list:
             results.append(
                 ParseProblem(
                     position,
-                    _("question type “%(type)s” is not supported") % {"type": qtype},
+                    _("%(name)s: question type “%(type)s” is not supported")
+                    % {"name": name or "—", "type": qtype},
                 )
             )
             continue
@@ -261,6 +305,11 @@ def parse(content: bytes) -> list:
             stem, stem_images, files = _rich(q.find("questiontext"))
             alts = image_alts(_text(q.find("questiontext")))
             kind, data = handler(q, files)
+            data.update(_conventions(q))
+            try:
+                check_grades(_grades(q, qtype))
+            except ValidationError as exc:
+                raise _Refused(exc.messages[0]) from None
             try:
                 points = Decimal(_text(q, "defaultgrade").strip() or "1")
             except InvalidOperation:
@@ -279,7 +328,7 @@ def parse(content: bytes) -> list:
                 topic=topic,
                 name=name,
                 difficulty=_difficulty(q),
-                explanation=html_to_text(_text(q.find("generalfeedback")))[0],
+                explanation=_plain(q.find("generalfeedback")),
                 points=points if points > 0 else Decimal(1),
                 stem_images=stem_images,
                 stem_image_alts=[alts.get(name, "") for name, _content in stem_images],

@@ -85,6 +85,42 @@ def clean_options(data: dict, *, minimum: int = 2) -> list[dict]:
     return cleaned
 
 
+_TRUE_WORDS = ("1", "true", "on", "yes")
+
+
+def clean_conventions(data: dict) -> dict:
+    """What every kind keeps besides its key: the author's hints (Moodle <hint>),
+    combined feedback (correct / partially correct / incorrect) and whether the
+    options are shuffled (Moodle `shuffleanswers`, on unless the author pins them)."""
+    feedback = data.get("feedback") or {}
+    if not isinstance(feedback, dict):
+        raise ValidationError(
+            _("Combined feedback must name correct, partial, incorrect.")
+        )
+    hints = data.get("hints") or []
+    if not isinstance(hints, list):
+        raise ValidationError(_("Hints must be a list of texts."))
+    shuffle = data.get("shuffle", True)
+    if isinstance(shuffle, str):
+        shuffle = shuffle.strip().lower() in _TRUE_WORDS
+    return {
+        "hints": [str(h).strip() for h in hints if str(h or "").strip()],
+        "feedback": {
+            key: str(feedback.get(key) or "").strip()
+            for key in ("correct", "partial", "incorrect")
+        },
+        "shuffle": bool(shuffle),
+    }
+
+
+def combined_feedback(data: dict, fraction: float | None) -> str:
+    """The combined feedback a grade earns ("" when the author wrote none)."""
+    if fraction is None:
+        return ""
+    key = "correct" if fraction >= 0.999 else "partial" if fraction > 0 else "incorrect"
+    return str((data.get("feedback") or {}).get(key) or "")
+
+
 def public_options(options: list[dict], rng: random.Random, shuffle: bool) -> list:
     public = [
         {
@@ -135,15 +171,7 @@ class QuestionKind:
             if option.get("id") in chosen
         ]
         fraction = self.grade(data, response) if self.auto_graded else None
-        if fraction is not None:
-            key = (
-                "correct"
-                if fraction >= 0.999
-                else "partial"
-                if fraction > 0
-                else "incorrect"
-            )
-            texts.append(str((data.get("feedback") or {}).get(key) or ""))
+        texts.append(combined_feedback(data, fraction))
         return [text for text in texts if text.strip()]
 
     def hints(self, data: dict) -> list[str]:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.question_types.base import (
     QuestionKind,
+    clean_conventions,
     clean_options,
     public_options,
     register,
@@ -25,7 +26,7 @@ class SingleChoice(QuestionKind):
         options = clean_options(data)
         if max(o["fraction"] for o in options) < 0.999:
             raise ValidationError(_("One option must be fully correct (100%)."))
-        return {"options": options}
+        return {"options": options, **clean_conventions(data)}
 
     def public(self, data: dict, *, rng: random.Random, shuffle: bool) -> dict:
         return {"options": public_options(data["options"], rng, shuffle)}
@@ -55,11 +56,13 @@ class MultipleResponse(QuestionKind):
     def clean(self, data: dict) -> dict:
         options = clean_options(data)
         positive = sum(o["fraction"] for o in options if o["fraction"] > 0)
-        if not 0.99 <= positive <= 1.01:
+        # Moodle imports weights above 100% (a grade is capped at full marks), but
+        # full marks must be reachable.
+        if positive < 0.99:
             raise ValidationError(
-                _("The weights of the correct options must add up to 100%.")
+                _("The weights of the correct options must add up to at least 100%.")
             )
-        return {"options": options}
+        return {"options": options, **clean_conventions(data)}
 
     def public(self, data: dict, *, rng: random.Random, shuffle: bool) -> dict:
         return {"options": public_options(data["options"], rng, shuffle)}
@@ -95,6 +98,7 @@ class TrueFalse(QuestionKind):
             "answer": data["answer"],
             "feedback_true": str(data.get("feedback_true") or ""),
             "feedback_false": str(data.get("feedback_false") or ""),
+            **clean_conventions(data),
         }
 
     def clean_response(self, data: dict, public: dict, raw: Any) -> Any:
@@ -111,3 +115,10 @@ class TrueFalse(QuestionKind):
 
     def correct_response(self, data: dict) -> Any:
         return data["answer"]
+
+    def feedback_for(self, data: dict, response: Any) -> list[str]:
+        """Moodle's feedback for the answer given (true or false)."""
+        if response is None:
+            return []
+        text = str(data.get("feedback_true" if response else "feedback_false") or "")
+        return [text] if text.strip() else []

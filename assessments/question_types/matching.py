@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from assessments.question_types.base import (
     QuestionKind,
     alt_text,
+    clean_conventions,
     image_url,
     new_id,
     register,
@@ -44,7 +45,7 @@ class Matching(QuestionKind):
                 }
             )
         distractors = [str(d).strip() for d in data.get("distractors") or [] if d]
-        return {"pairs": cleaned, "distractors": distractors}
+        return {"pairs": cleaned, "distractors": distractors, **clean_conventions(data)}
 
     def public(self, data: dict, *, rng: random.Random, shuffle: bool) -> dict:
         prompts = [
@@ -108,7 +109,7 @@ class Ordering(QuestionKind):
                     else "",
                 }
             )
-        return {"items": cleaned}
+        return {"items": cleaned, **clean_conventions(data)}
 
     def public(self, data: dict, *, rng: random.Random, shuffle: bool) -> dict:
         """Always shuffled (the stored order is the key), never in the right order."""

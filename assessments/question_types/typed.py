@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from assessments.question_types.base import (
     MAX_TEXT_RESPONSE,
     QuestionKind,
+    clean_conventions,
+    combined_feedback,
     register,
     weight_fraction,
 )
@@ -21,6 +23,9 @@ from lms.kernel.digits import to_western_digits
 _NUMBER = re.compile(
     r"^\s*([-+]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$"
 )
+
+
+ANY = "*"  # Moodle's numerical answer for any other number (its feedback, 0%)
 
 
 def parse_number_with_unit(text: str) -> tuple[float, str]:
@@ -40,8 +45,10 @@ class Numeric(QuestionKind):
         answers = []
         for answer in data.get("answers") or []:
             try:
-                value = float(answer["value"])
-                tolerance = abs(float(answer.get("tolerance") or 0))
+                value = ANY if answer["value"] == ANY else float(answer["value"])
+                tolerance = (
+                    0.0 if value == ANY else abs(float(answer.get("tolerance") or 0))
+                )
             except (KeyError, TypeError, ValueError):
                 raise ValidationError(
                     _("Every numeric answer needs a value and a tolerance.")
@@ -54,7 +61,8 @@ class Numeric(QuestionKind):
                     "feedback": str(answer.get("feedback") or ""),
                 }
             )
-        if not answers or max(a["fraction"] for a in answers) < 0.999:
+        numbers = [a for a in answers if a["value"] != ANY]
+        if not numbers or max(a["fraction"] for a in numbers) < 0.999:
             raise ValidationError(_("A numeric question needs a fully correct answer."))
         units = []
         for unit in data.get("units") or []:
@@ -72,6 +80,7 @@ class Numeric(QuestionKind):
             "answers": answers,
             "units": units,
             "unit_required": bool(data.get("unit_required")) and bool(units),
+            **clean_conventions(data),
         }
 
     def public(self, data: dict, *, rng: random.Random, shuffle: bool) -> dict:
@@ -96,27 +105,48 @@ class Numeric(QuestionKind):
             )
         return to_western_digits(text).strip()
 
-    def grade(self, data: dict, response: Any) -> float:
-        if not response:
-            return 0.0
+    def _base_value(self, data: dict, response: Any) -> float | None:
+        """The response in the answers' unit; None when its unit is wrong or missing."""
         value, unit_name = parse_number_with_unit(response)
-        multiplier = 1.0
         if unit_name:
             unit = self._unit(data, unit_name)
-            if unit is None:
-                return 0.0
-            multiplier = unit["multiplier"]
-        elif data["unit_required"]:
+            return None if unit is None else value / unit["multiplier"]
+        return None if data["unit_required"] else value
+
+    def _matching(self, data: dict, response: Any) -> list[dict]:
+        """The answers the response matches, in the author's order (`*`: any)."""
+        if not response:
+            return []
+        base = self._base_value(data, response)
+        return [
+            answer
+            for answer in data["answers"]
+            if answer["value"] == ANY
+            or (
+                base is not None
+                and abs(base - answer["value"]) <= answer["tolerance"] + 1e-9
+            )
+        ]
+
+    def grade(self, data: dict, response: Any) -> float:
+        if not response or self._base_value(data, response) is None:
             return 0.0
-        base = value / multiplier
-        best = 0.0
-        for answer in data["answers"]:
-            if abs(base - answer["value"]) <= answer["tolerance"] + 1e-9:
-                best = max(best, answer["fraction"])
+        best = max((a["fraction"] for a in self._matching(data, response)), default=0.0)
         return max(0.0, min(1.0, best))
 
+    def feedback_for(self, data: dict, response: Any) -> list[str]:
+        """The feedback of the first answer the number matches (Moodle's rule),
+        then the combined feedback for its grade."""
+        if not response:
+            return []
+        matched = self._matching(data, response)
+        texts = [str(matched[0].get("feedback") or "")] if matched else []
+        texts.append(combined_feedback(data, self.grade(data, response)))
+        return [text for text in texts if text.strip()]
+
     def correct_response(self, data: dict) -> Any:
-        best = max(data["answers"], key=lambda a: a["fraction"])
+        numbers = [a for a in data["answers"] if a["value"] != ANY]
+        best = max(numbers, key=lambda a: a["fraction"])
         unit = f" {data['units'][0]['name']}" if data["units"] else ""
         value = best["value"] * (data["units"][0]["multiplier"] if unit else 1)
         return f"{value:g}{unit}"
@@ -141,7 +171,11 @@ class ShortAnswer(QuestionKind):
             raise ValidationError(
                 _("A short-answer question needs a fully correct answer.")
             )
-        return {"answers": answers, "case_sensitive": bool(data.get("case_sensitive"))}
+        return {
+            "answers": answers,
+            "case_sensitive": bool(data.get("case_sensitive")),
+            **clean_conventions(data),
+        }
 
     def clean_response(self, data: dict, public: dict, raw: Any) -> Any:
         if raw in (None, ""):
@@ -160,6 +194,16 @@ class ShortAnswer(QuestionKind):
                 best = max(best, answer["fraction"])
         return max(0.0, min(1.0, best))
 
+    def feedback_for(self, data: dict, response: Any) -> list[str]:
+        """The feedback of the first answer the text matches (Moodle's rule, so a
+        last `*` answer speaks for every other text), then the combined feedback."""
+        if not response:
+            return []
+        matched = [a for a in data["answers"] if answer_matches(a["text"], response)]
+        texts = [str(matched[0].get("feedback") or "")] if matched else []
+        texts.append(combined_feedback(data, self.grade(data, response)))
+        return [text for text in texts if text.strip()]
+
     def correct_response(self, data: dict) -> Any:
         return max(data["answers"], key=lambda a: a["fraction"])["text"].replace(
             "*", ""
@@ -173,7 +217,10 @@ class Essay(QuestionKind):
     auto_graded = False
 
     def clean(self, data: dict) -> dict:
-        return {"grader_info": str(data.get("grader_info") or "")}
+        return {
+            "grader_info": str(data.get("grader_info") or ""),
+            **clean_conventions(data),
+        }
 
     def clean_response(self, data: dict, public: dict, raw: Any) -> Any:
         if raw in (None, ""):

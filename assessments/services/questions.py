@@ -1,20 +1,19 @@
-"""Question banks: create a question, edit it (a new version), import a file's
-questions one by one, store their images once per content hash."""
+"""Question banks: create a question, edit it (a new version), store images once
+per content hash. Importing a file is `question_import`."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from assessments.data import ImportReport, QuestionData
+from assessments.data import QuestionData
 from assessments.models import (
     Difficulty,
     Question,
@@ -25,7 +24,7 @@ from assessments.models import (
 )
 from assessments.question_types import get_kind
 from assessments.selectors.build import question_data
-from lms.kernel.errors import Invalid, NotFound, ServiceError
+from lms.kernel.errors import Invalid, NotFound
 
 TWO = Decimal("0.01")
 
@@ -144,82 +143,47 @@ def question_edit(
     if question is None or question.current_version is None:
         raise NotFound(_("No such question."))
     current = question.current_version
+    version_add(
+        question=question,
+        stem=stem if stem is not None else current.stem,
+        stem_images=current.stem_images,
+        stem_image_alts=current.stem_image_alts,
+        data=data if data is not None else current.data,
+        explanation=explanation if explanation is not None else current.explanation,
+        points=points if points is not None else current.points,
+        created_by_id=edited_by_id,
+    )
+    return question_data(question)
+
+
+def version_add(
+    *,
+    question: Question,
+    stem: str,
+    stem_images: list[str],
+    stem_image_alts: Sequence[str] | None,
+    data: dict,
+    explanation: str,
+    points: Decimal | float,
+    created_by_id: int | None,
+) -> QuestionVersion:
+    """The question's next version (the caller holds its row lock); the kind
+    validates the definition first."""
+    definition = _clean(question.kind, data)
+    if not (stem or "").strip() and not stem_images:
+        raise Invalid(_("The question has no text."), code="invalid_question")
     number = question.versions.aggregate(n=Max("number"))["n"] or 0
     version = QuestionVersion.objects.create(
         question=question,
         number=number + 1,
-        stem=(stem if stem is not None else current.stem).strip(),
-        stem_images=current.stem_images,
-        stem_image_alts=current.stem_image_alts,
-        data=_clean(question.kind, data if data is not None else current.data),
-        explanation=explanation if explanation is not None else current.explanation,
-        points=q2(points if points is not None else current.points),
-        created_by_id=edited_by_id,
+        stem=stem.strip(),
+        stem_images=stem_images,
+        stem_image_alts=_alts_for(stem_images, stem_image_alts),
+        data=definition,
+        explanation=explanation,
+        points=q2(points),
+        created_by_id=created_by_id,
     )
     question.current_version = version
     question.save(update_fields=["current_version"])
-    return question_data(question)
-
-
-def questions_import(
-    *, bank_id: int, parsed: Sequence[Any], created_by_id: int | None = None
-) -> ImportReport:
-    """Import parsed questions one by one: a bad one never takes the good ones down.
-
-    `parsed` holds `assessments.importers.ParsedQuestion` / `ParseProblem` items.
-    Re-importing the same file changes nothing (each question is keyed by a hash of
-    its source).
-    """
-    from assessments.importers import ParsedQuestion, ParseProblem
-
-    created = unchanged = 0
-    skipped: list[tuple[int, str]] = []
-    errors: list[tuple[int, str]] = []
-    for item in parsed:
-        if isinstance(item, ParseProblem):
-            (skipped if item.skipped else errors).append((item.position, item.reason))
-            continue
-        assert isinstance(item, ParsedQuestion)
-        digest = item.source_hash()
-        if Question.objects.filter(bank_id=bank_id, source_hash=digest).exists():
-            unchanged += 1
-            continue
-        try:
-            with transaction.atomic():
-                stem_images = [
-                    image_store(content=content, name=name)
-                    for name, content in item.stem_images
-                ]
-                question_create(
-                    bank_id=bank_id,
-                    topic_name=item.topic,
-                    kind=item.kind,
-                    stem=item.stem,
-                    data=item.resolve_images(image_store),
-                    difficulty=item.difficulty,
-                    explanation=item.explanation,
-                    name=item.name,
-                    points=item.points,
-                    stem_images=stem_images,
-                    stem_image_alts=item.stem_image_alts,
-                    source_hash=digest,
-                    created_by_id=created_by_id,
-                )
-        except NotFound:
-            raise
-        except ServiceError as exc:
-            errors.append((item.position, exc.message))
-            continue
-        except ValidationError as exc:
-            errors.append((item.position, "; ".join(exc.messages)))
-            continue
-        except IntegrityError:
-            unchanged += 1
-            continue
-        created += 1
-    return ImportReport(
-        created=created,
-        unchanged=unchanged,
-        skipped=tuple(skipped),
-        errors=tuple(errors),
-    )
+    return version
