@@ -329,3 +329,18 @@ def test_the_course_page_and_dashboard_show_the_class_as_cancelled(
     html = client.get(course.url).content.decode()
     assert "مراجعة الوحدة الأولى" in html and "ملغاة" in html
     assert "أضف إلى التقويم" not in html.split("مراجعة الوحدة الأولى", 1)[1][:400]
+
+
+def test_a_cancelled_classs_calendar_file_says_so(
+    client, instructor, student, tomorrow_class
+):
+    client.force_login(student)
+    ics = client.get(f"/classes/{tomorrow_class.pk}/calendar.ics").content.decode()
+    assert "STATUS:CONFIRMED" in ics
+    services.live_class_cancel(
+        user=instructor, live_class_id=tomorrow_class.pk, reason="x"
+    )
+    ics = client.get(f"/classes/{tomorrow_class.pk}/calendar.ics").content.decode()
+    assert "STATUS:CANCELLED" in ics
+    page = client.get(f"/classes/{tomorrow_class.pk}/").content.decode()
+    assert f"/classes/{tomorrow_class.pk}/calendar.ics" not in page
