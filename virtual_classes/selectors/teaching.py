@@ -60,7 +60,8 @@ def classes_taught(
     def row(live_class: LiveClass) -> TaughtClassData:
         return TaughtClassData(
             live_class=live_class_data(live_class),
-            course_title=titles.get(live_class.course_id, live_class.course.title),
+            course_title=titles.get(live_class.course_id)
+            or str(live_class.course.title),
             may_change=changeable(live_class, now)
             and may_change(user=user, live_class=live_class),
             has_ended=live_class.ended_at is not None or live_class.ends_at <= now,
@@ -97,9 +98,8 @@ def recordings_taught(*, user: Viewer | None) -> list[TaughtRecordingData]:
         rows.append(
             TaughtRecordingData(
                 recording=recording_data(recording),
-                course_title=titles.get(
-                    recording.live_class.course_id, recording.live_class.course.title
-                ),
+                course_title=titles.get(recording.live_class.course_id)
+                or str(recording.live_class.course.title),
                 status=state.status if state else "",
                 status_label=state.status_label if state else "",
                 playable=bool(state and state.status == "ready"),
