@@ -201,6 +201,7 @@ class EventResult:
     accepted: bool
     detail: str
     replayed: bool = False
+    code: str = ""  # why it was refused (the service's error code); "" if accepted
 
 
 # --- Offline ----------------------------------------------------------------------

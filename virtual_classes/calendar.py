@@ -55,6 +55,8 @@ def live_class_ics(*, live_class: LiveClassData, url: str) -> str:
         f"DESCRIPTION:{_escape(live_class.description or live_class.title)}",
         f"URL:{url}",
         f"LOCATION:{_escape(url)}",
+        # a calendar that imports the file again marks the event cancelled
+        "STATUS:CANCELLED" if live_class.is_cancelled else "STATUS:CONFIRMED",
         "BEGIN:VALARM",
         "ACTION:DISPLAY",
         f"DESCRIPTION:{_escape(live_class.title)}",

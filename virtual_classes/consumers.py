@@ -232,6 +232,16 @@ class ClassroomConsumer(AsyncJsonWebsocketConsumer):
             close_code=CloseCode.REMOVED,
         )
 
+    async def on_participant_readmit(self, user_id: int) -> None:
+        name = await self._call(services.participant_readmit, user_id=user_id)
+        await self._broadcast(
+            {
+                "type": "participant.readmitted",
+                "user": {"user_id": user_id, "name": name},
+            },
+            group=self.moderators,
+        )
+
     async def on_class_end(self) -> None:
         await self._call(services.live_class_end)
         await self._broadcast({"type": "class.ended"}, close_code=CloseCode.ENDED)
@@ -285,6 +295,7 @@ class ClassroomConsumer(AsyncJsonWebsocketConsumer):
             live_class_id=self.admission.live_class_id,
             user_id=self.admission.user_id,
             since_id=since,
+            with_removed=self.admission.is_moderating,
         )
         await self.send_json(snapshot_frame(snapshot, self.admission))
 

@@ -56,6 +56,16 @@ class LiveClassData:
     ended_at: dt.datetime | None
     chat_muted: bool
     url: str
+    capacity: int = 500
+    cohort: str = ""
+    start_audio_only: bool = True
+    series_id: int | None = None
+    cancelled_at: dt.datetime | None = None
+    cancel_reason: str = ""
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
 
 @dataclass(frozen=True)
@@ -64,6 +74,35 @@ class RecordingData:
     live_class_title: str
     video_asset_id: int
     recorded_on: dt.datetime
+    id: int = 0
+    published: bool = True
+
+
+@dataclass(frozen=True)
+class TaughtClassData:
+    """A class in the instructor's "my classes": may this viewer change it?"""
+
+    live_class: LiveClassData
+    course_title: str
+    may_change: bool  # not started, not cancelled, and the viewer may schedule it
+    has_ended: bool
+
+
+@dataclass(frozen=True)
+class MyClassesData:
+    upcoming: tuple[TaughtClassData, ...]
+    past: tuple[TaughtClassData, ...]
+
+
+@dataclass(frozen=True)
+class TaughtRecordingData:
+    """A recording of a class the viewer teaches, with its video's state."""
+
+    recording: RecordingData
+    course_title: str
+    status: str  # the media pipeline's state (pending, processing, ready, failed)
+    status_label: str
+    playable: bool
 
 
 @dataclass(frozen=True)
@@ -170,6 +209,7 @@ class ClassroomSnapshot:
     poll: PollData | None
     my_vote: int | None  # the asking user's option in the open poll
     present: tuple[PresenceData, ...]
+    removed: tuple[PresenceData, ...] = ()  # for the instructor and observers
 
 
 # --- attendance -------------------------------------------------------------------

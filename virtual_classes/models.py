@@ -24,6 +24,36 @@ def new_room_name() -> str:
     return f"maharat-{secrets.token_hex(16)}"
 
 
+class ClassSeries(models.Model):
+    """Classes scheduled together (e.g. weekly on chosen weekdays): each occurrence
+    is a LiveClass of its own, edited or cancelled alone or with the rest."""
+
+    course = models.ForeignKey(
+        "courses.CoursePage",
+        verbose_name=_("course"),
+        on_delete=models.CASCADE,
+        related_name="class_series",
+    )
+    instructor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("instructor"),
+        on_delete=models.PROTECT,
+        related_name="class_series_taught",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    weekdays = models.JSONField(
+        _("weekdays"), default=list, help_text="0 = Monday … 6 = Sunday"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("class series")
+        verbose_name_plural = _("class series")
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class LiveClass(models.Model):
     course = models.ForeignKey(
         "courses.CoursePage",
@@ -70,6 +100,16 @@ class LiveClass(models.Model):
     chat_muted = models.BooleanField(_("chat muted"), default=False)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    series = models.ForeignKey(
+        ClassSeries,
+        verbose_name=_("series"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="classes",
+    )
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -94,9 +134,9 @@ class LiveClass(models.Model):
         return min(self.ended_at, self.ends_at) if self.ended_at else self.ends_at
 
     def is_open_at(self, moment: dt.datetime | None = None) -> bool:
-        """Inside the join window and not ended."""
+        """Inside the join window, not ended and not cancelled."""
         moment = moment or timezone.now()
-        if self.ended_at:
+        if self.ended_at or self.cancelled_at:
             return False
         return self.join_opens_at <= moment < self.ends_at
 
@@ -261,6 +301,8 @@ class Recording(models.Model):
     video_asset = models.ForeignKey(
         "media_pipeline.VideoAsset", on_delete=models.PROTECT, related_name="+"
     )
+    # the instructor may withdraw a recording from trainees (and publish it again)
+    published = models.BooleanField(_("published"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -56,6 +56,7 @@ class CloseCode:
     FLOOD = 4008
     REMOVED = 4009
     ENDED = 4010
+    CANCELLED = 4011
 
 
 # the code of a refused admission (selectors.classroom_admit) -> the close code
@@ -67,6 +68,7 @@ REFUSAL_CLOSE_CODES = {
     "full": CloseCode.FULL,
     "removed": CloseCode.REMOVED,
     "ended": CloseCode.ENDED,
+    "cancelled": CloseCode.CANCELLED,
 }
 
 CLOSE_REASONS = {
@@ -77,6 +79,7 @@ CLOSE_REASONS = {
     CloseCode.FLOOD: "flood",
     CloseCode.REMOVED: "removed",
     CloseCode.ENDED: "ended",
+    CloseCode.CANCELLED: "cancelled",
 }
 
 # type -> (required fields, optional fields, instructor only)
@@ -92,6 +95,7 @@ MESSAGE_SPECS: dict[str, tuple[dict[str, type], dict[str, type], bool]] = {
     "poll.close": ({"poll_id": int}, {}, True),
     "chat.mute": ({"muted": bool}, {}, True),
     "participant.remove": ({"user_id": int}, {}, True),
+    "participant.readmit": ({"user_id": int}, {}, True),
     "class.end": ({}, {}, True),
 }
 
@@ -121,7 +125,7 @@ def snapshot_frame(snapshot: ClassroomSnapshot, admission: Admission) -> dict:
     poll = wire(snapshot.poll)
     if poll is not None:
         poll["my_vote"] = snapshot.my_vote
-    return {
+    frame = {
         "type": "snapshot",
         "class": {
             "id": live_class.id,
@@ -140,6 +144,11 @@ def snapshot_frame(snapshot: ClassroomSnapshot, admission: Admission) -> dict:
         "poll": poll,
         "present": wire(snapshot.present),
     }
+    if admission.is_moderating:  # whom the instructor may re-admit
+        frame["removed"] = [
+            {"user_id": p.user_id, "name": p.name} for p in snapshot.removed
+        ]
+    return frame
 
 
 def type_ok(value: Any, expected: type) -> bool:

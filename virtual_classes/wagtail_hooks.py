@@ -22,7 +22,25 @@ def classes_nav_entries() -> list[NavEntry]:
             shown_to=any_role(Role.INSTRUCTOR),
             section="teaching",
             order=20,
-        )
+        ),
+        NavEntry(
+            key="virtual_classes.mine",
+            label=_("My live classes"),
+            description=_("Upcoming and past; edit, cancel, weekly series"),
+            url_name="virtual_classes:mine",
+            shown_to=any_role(Role.INSTRUCTOR),
+            section="teaching",
+            order=15,
+        ),
+        NavEntry(
+            key="virtual_classes.recordings",
+            label=_("Class recordings"),
+            description=_("Their state; publish or withdraw them"),
+            url_name="virtual_classes:recordings",
+            shown_to=any_role(Role.INSTRUCTOR),
+            section="teaching",
+            order=25,
+        ),
     ]
 
 

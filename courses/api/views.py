@@ -57,7 +57,7 @@ class HeartbeatView(APIView):
             event = {**data, "id": data["event_id"], "kind": "heartbeat"}
             event.update(lesson_id=lesson_id, at=timezone.now())
             [outcome] = services.progress_events_apply(
-                user=request.user, events=[event]
+                user=request.user, events=[event], client_dated=False
             )
             if not outcome.accepted:  # refused now or before: the stored reason
                 raise Conflict(outcome.detail, code="progress_refused")
@@ -105,7 +105,8 @@ class CheckAnswerView(APIView):
 class ProgressBatchView(APIView):
     """A batch of offline progress events; each is idempotent by its client id.
 
-    Each event is answered in its own shape, `{id, accepted, detail, replayed}`: a
+    Each event is answered in its own shape, `{id, accepted, code, detail,
+    replayed}` (`code` says why a refused event was refused, "" when accepted): a
     refused event never fails the batch.
     """
 
@@ -123,6 +124,7 @@ class ProgressBatchView(APIView):
             outcome[position] = {
                 "id": key,
                 "accepted": False,
+                "code": "invalid",
                 "detail": _("Invalid event: %(errors)s") % {"errors": event.errors},
             }
         results = iter(services.progress_events_apply(user=request.user, events=valid))
@@ -136,6 +138,7 @@ class ProgressBatchView(APIView):
                 {
                     "id": result.id,
                     "accepted": result.accepted,
+                    "code": result.code,
                     "detail": result.detail,
                     "replayed": result.replayed,
                 }

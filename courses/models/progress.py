@@ -118,6 +118,7 @@ class ProgressEvent(models.Model):
     client_event_id = models.CharField(_("client event id"), max_length=64)
     kind = models.CharField(_("kind"), max_length=20)
     accepted = models.BooleanField(_("accepted"))
+    code = models.CharField(_("refusal code"), max_length=40, blank=True)
     detail = models.CharField(_("detail"), max_length=200, blank=True)
     received_at = models.DateTimeField(_("received at"), auto_now_add=True)
 

@@ -35,8 +35,18 @@ from lms.kernel.errors import Conflict, Invalid, NotFound
 FUTURE_SKEW = dt.timedelta(seconds=60)
 
 
+# The player reports every 10 s of playing (and on pause): a client-dated report (the
+# offline batch) is credited at most this much time since the previous one, whatever
+# its clock says, so a back-dated "opened" event cannot buy watch time.
+CLIENT_STEP_S = 30
+
+
 def heartbeat_tolerance_s() -> int:
     return getattr(settings, "COURSES_HEARTBEAT_TOLERANCE_S", 5)
+
+
+def client_step_s() -> int:
+    return int(getattr(settings, "COURSES_CLIENT_HEARTBEAT_STEP_S", CLIENT_STEP_S))
 
 
 def course_of(lesson: LessonPage) -> CoursePage:
@@ -69,6 +79,15 @@ def active_enrollment(*, user: Any, course: CoursePage) -> Enrollment:
 def not_in_future(at: dt.datetime) -> None:
     if at > timezone.now() + FUTURE_SKEW:
         raise Conflict(_("This report is dated in the future."), code="future_report")
+
+
+def not_before_enrolment(*, enrollment: Enrollment, at: dt.datetime) -> None:
+    """A client-dated report cannot be older than the enrolment it counts for."""
+    if at < enrollment.enrolled_at:
+        raise Conflict(
+            _("This report is dated before you enrolled in the course."),
+            code="before_enrolment",
+        )
 
 
 def lesson_open(*, user: Any, lesson_id: int, at: dt.datetime | None = None) -> bool:
@@ -137,13 +156,16 @@ def video_heartbeat_record(
     position_s: int,
     duration_s: int | None = None,
     at: dt.datetime | None = None,
+    client_dated: bool = False,
 ) -> HeartbeatResult:
     """Accept a player heartbeat if plausible; monotonic and idempotent.
 
     `watched_s` is the cumulative seconds actually played. A claim that grew by
     more than the time elapsed since the last accepted heartbeat (or since the
     lesson was opened), plus a small tolerance, is refused. A claim that did not
-    grow changes nothing.
+    grow changes nothing. A `client_dated` report (`at` from the phone's clock: the
+    offline batch) is also refused before the enrolment and credited at most
+    `client_step_s()` since the previous report.
     """
     at = at or timezone.now()
     not_in_future(at)
@@ -151,7 +173,9 @@ def video_heartbeat_record(
         raise Invalid(_("Seconds cannot be negative."), code="negative_seconds")
     lesson = live_lesson(lesson_id)
     course = course_of(lesson)
-    active_enrollment(user=user, course=course)
+    enrollment = active_enrollment(user=user, course=course)
+    if client_dated:
+        not_before_enrolment(enrollment=enrollment, at=at)
     if asset_id not in lesson.video_asset_ids():
         raise Conflict(
             _("This video is not part of this lesson."), code="video_not_in_lesson"
@@ -185,6 +209,14 @@ def video_heartbeat_record(
         raise Conflict(
             _("More seconds watched than time passed since the last report."),
             code="faster_than_time",
+        )
+    if client_dated and watched_s - previous_s > client_step_s() + tolerance:
+        raise Conflict(
+            _(
+                "More seconds watched than one report can carry: the player reports "
+                "every few seconds of playing."
+            ),
+            code="step_too_large",
         )
     watched_s = min(watched_s, known_duration) if known_duration else watched_s
     position_s = min(position_s, known_duration) if known_duration else position_s

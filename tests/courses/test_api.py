@@ -197,6 +197,10 @@ def test_offline_batch_applies_good_events_and_refuses_implausible_ones(
     api, course, asset, trainee
 ):
     services.enrollment_create(user=trainee, course_id=course.pk)
+    # the events are dated an hour ago: none may be older than the enrolment
+    Enrollment.objects.filter(user=trainee).update(
+        enrolled_at=timezone.now() - dt.timedelta(days=1)
+    )
     lesson = lessons_of(course)[0]
     start = timezone.now() - dt.timedelta(hours=1)
     response = api.post(
@@ -215,6 +219,10 @@ def test_offline_batch_applies_good_events_and_refuses_implausible_ones(
 
 def test_replayed_offline_batch_changes_nothing(api, course, asset, trainee):
     services.enrollment_create(user=trainee, course_id=course.pk)
+    # the events are dated an hour ago: none may be older than the enrolment
+    Enrollment.objects.filter(user=trainee).update(
+        enrolled_at=timezone.now() - dt.timedelta(days=1)
+    )
     lesson = lessons_of(course)[0]
     events = _events(lesson, asset, timezone.now() - dt.timedelta(hours=1))
     api.post("/api/v1/progress/events/", {"events": events}, format="json")

@@ -28,11 +28,18 @@ EXPECTED = {
     "instructor": {
         "courses.teaching",
         "virtual_classes.schedule",
+        "virtual_classes.mine",
+        "virtual_classes.recordings",
         "reports.course_statistics",
     },
     # the statistics of their own courses need a course (with none the page fails:
     # EmptyResultSet in lms.reports)
-    "instructor_without_course": {"courses.teaching", "virtual_classes.schedule"},
+    "instructor_without_course": {
+        "courses.teaching",
+        "virtual_classes.schedule",
+        "virtual_classes.mine",
+        "virtual_classes.recordings",
+    },
     "assessor": {"assessments.practical", "assessments.grading"},
     "content_editor": {
         "home.cms",

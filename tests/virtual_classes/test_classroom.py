@@ -250,6 +250,7 @@ async def test_vote_for_an_option_that_does_not_exist_is_refused(
         {"type": "hand.clear"},
         {"type": "class.end"},
         {"type": "participant.remove", "user_id": 1},
+        {"type": "participant.readmit", "user_id": 1},
     ],
     ids=lambda f: f["type"],
 )
@@ -300,6 +301,88 @@ async def test_removed_participant_is_disconnected_and_cannot_return(
     assert await closed_with(back) == CloseCode.REMOVED
     await bystander.send_json_to({"type": "ping"})
     assert (await receive_until(bystander, "pong"))["type"] == "pong"
+
+
+async def test_instructor_readmits_a_removed_participant(
+    open_socket, live_class, instructor, student, other_student
+):
+    teacher = await open_socket(instructor, live_class.id)
+    victim = await open_socket(student, live_class.id)
+    bystander = await open_socket(other_student, live_class.id)
+    for ws in (teacher, victim, bystander):
+        await receive_until(ws, "snapshot")
+    await teacher.send_json_to({"type": "participant.remove", "user_id": student.id})
+    assert await closed_with(victim) == CloseCode.REMOVED
+    # the instructor's snapshot lists whom they removed; a trainee's does not
+    await teacher.send_json_to({"type": "snapshot.request"})
+    snapshot = await receive_until(teacher, "snapshot")
+    assert [p["user_id"] for p in snapshot["removed"]] == [student.id]
+    await bystander.send_json_to({"type": "snapshot.request"})
+    assert "removed" not in await receive_until(bystander, "snapshot")
+    await teacher.send_json_to({"type": "participant.readmit", "user_id": student.id})
+    readmitted = await receive_until(teacher, "participant.readmitted")
+    assert readmitted["user"]["user_id"] == student.id
+    removals = ClassRemoval.objects.filter(live_class=live_class)
+    assert not await database_sync_to_async(removals.exists)()
+    back = await open_socket(student, live_class.id)
+    assert (await receive_until(back, "snapshot"))["you"]["user_id"] == student.id
+
+
+async def test_readmitting_someone_not_removed_is_refused(
+    open_socket, live_class, instructor, student
+):
+    teacher = await open_socket(instructor, live_class.id)
+    await receive_until(teacher, "snapshot")
+    await teacher.send_json_to({"type": "participant.readmit", "user_id": student.id})
+    error = await receive_until(teacher, "error")
+    assert error["code"] == "not_removed" and error["ref"] == "participant.readmit"
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        '{"type": "participant.readmit"}',
+        '{"type": "participant.readmit", "user_id": "12"}',
+        '{"type": "participant.readmit", "user_id": true}',
+        '{"type": "participant.readmit", "user_id": 1, "all": true}',
+    ],
+    ids=["missing", "string", "bool", "extra"],
+)
+async def test_a_malformed_readmit_is_refused(
+    open_socket, live_class, instructor, frame
+):
+    teacher = await open_socket(instructor, live_class.id)
+    await receive_until(teacher, "snapshot")
+    await teacher.send_to(text_data=frame)
+    error = await receive_until(teacher, "error")
+    assert error["code"] == "invalid" and error["ref"] == "participant.readmit"
+
+
+async def test_an_observer_cannot_readmit(
+    open_socket, live_class, instructor, ministry_staff, student
+):
+    teacher = await open_socket(instructor, live_class.id)
+    staff = await open_socket(ministry_staff, live_class.id)
+    victim = await open_socket(student, live_class.id)
+    for ws in (teacher, staff, victim):
+        await receive_until(ws, "snapshot")
+    await teacher.send_json_to({"type": "participant.remove", "user_id": student.id})
+    assert await closed_with(victim) == CloseCode.REMOVED
+    await staff.send_json_to({"type": "participant.readmit", "user_id": student.id})
+    assert (await receive_until(staff, "error"))["code"] == "forbidden"
+    removals = ClassRemoval.objects.filter(live_class=live_class)
+    assert await database_sync_to_async(removals.exists)()
+
+
+async def test_a_cancelled_class_closes_the_socket_with_4011(
+    open_socket, live_class, student
+):
+    await database_sync_to_async(LiveClass.objects.filter(pk=live_class.pk).update)(
+        cancelled_at=timezone.now(), cancel_reason="x"
+    )
+    ws = await open_socket(student, live_class.id)
+    assert (await receive(ws))["code"] == "cancelled"
+    assert await closed_with(ws) == CloseCode.CANCELLED
 
 
 async def test_ending_the_class_closes_everyone_and_the_attendance(

@@ -273,3 +273,51 @@ def test_seed_demo_schedules_one_class_idempotently(make_user, course):
     seed_demo_class(io.StringIO())
     assert LiveClass.objects.filter(instructor=demo).count() == 1
     assert LiveClass.objects.get().starts_at > timezone.now()
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"course_id": 2**40}, "course_id"),  # beyond the database's integer
+        ({"course_id": -1}, "course_id"),
+        ({"course_id": "abc"}, "course_id"),
+        ({"course_id": None}, "course_id"),
+        ({"course_id": True}, "course_id"),
+        ({"title": ""}, "title"),
+        ({"title": "   "}, "title"),
+        ({"title": "x" * 201}, "title"),
+        ({"starts_at": "tomorrow"}, "starts_at"),
+        ({"starts_at": None}, "starts_at"),
+        ({"duration_min": 4}, "duration_min"),
+        ({"duration_min": 481}, "duration_min"),
+        ({"duration_min": "ستون"}, "duration_min"),
+        ({"capacity": 0}, "capacity"),
+        ({"capacity": 5001}, "capacity"),
+        ({"join_early_min": -1}, "join_early_min"),
+        ({"join_early_min": 121}, "join_early_min"),
+        ({"cohort": "x" * 101}, "cohort"),
+        ({"start_audio_only": "maybe"}, "start_audio_only"),
+        ({"description": ["a", "b"]}, "description"),
+    ],
+)
+def test_every_invalid_field_is_a_400_naming_it(
+    client, instructor, course, changes, field
+):
+    client.force_login(instructor)
+    body = {"course_id": course.id, "title": "مراجعة", "starts_at": future()}
+    body.update(changes)
+    response = client.post(API, body, content_type="application/json")
+    assert response.status_code == 400, response.content
+    error = response.json()
+    assert error["code"] and error["message"] and field in error["fields"]
+    assert not LiveClass.objects.exists()
+
+
+@pytest.mark.parametrize("body", ['["a"]', '"text"', "{", "null"])
+def test_a_body_that_is_not_an_object_is_a_400(client, instructor, body):
+    client.force_login(instructor)
+    response = client.post(API, body, content_type="application/json")
+    assert response.status_code == 400, response.content
+    error = response.json()
+    assert set(error) >= {"code", "message", "fields"}
+    assert not LiveClass.objects.exists()

@@ -10,7 +10,9 @@ dashboard and the course page, and the permission rules they all share.
 - ``attendance``: ``attendance_minutes``, ``attendance_rows``,
   ``attendance_absentees``, ``present_user_ids``;
 - ``recordings``: ``recordings_for_course``, ``course_playable_recordings``;
-- ``permissions``: who may take part, schedule, see attendance or recordings.
+- ``teaching``: the instructor's workplace (``classes_taught``, ``recordings_taught``);
+- ``permissions``: who may take part, schedule, change a class, see attendance or
+  recordings.
 """
 
 from virtual_classes.selectors.attendance import (
@@ -39,6 +41,7 @@ from virtual_classes.selectors.recordings import (
     course_playable_recordings,
     recordings_for_course,
 )
+from virtual_classes.selectors.teaching import classes_taught, recordings_taught
 
 __all__ = [
     "attendance_minutes",
@@ -46,6 +49,7 @@ __all__ = [
     "attendance_rows",
     "class_page_get",
     "classes_for_course",
+    "classes_taught",
     "classroom_admit",
     "classroom_snapshot",
     "course_playable_recordings",
@@ -59,5 +63,6 @@ __all__ = [
     "present_user_ids",
     "recent_messages",
     "recordings_for_course",
+    "recordings_taught",
     "upcoming_classes_for_user",
 ]

@@ -14,6 +14,7 @@ from virtual_classes.data import (
     ClassPageData,
     CourseClassData,
     LiveClassData,
+    ParticipantRole,
     RecordingData,
     Viewer,
 )
@@ -45,6 +46,12 @@ def live_class_data(live_class: LiveClass) -> LiveClassData:
         ended_at=live_class.ended_at,
         chat_muted=live_class.chat_muted,
         url=reverse("virtual_classes:detail", args=[live_class.pk]),
+        capacity=live_class.capacity,
+        cohort=live_class.cohort,
+        start_audio_only=live_class.start_audio_only,
+        series_id=live_class.series_id,
+        cancelled_at=live_class.cancelled_at,
+        cancel_reason=live_class.cancel_reason,
     )
 
 
@@ -54,6 +61,8 @@ def recording_data(recording: Recording) -> RecordingData:
         live_class_title=recording.live_class.title,
         video_asset_id=recording.video_asset_id,
         recorded_on=recording.created_at,
+        id=recording.pk,
+        published=recording.published,
     )
 
 
@@ -75,6 +84,8 @@ def class_page_get(
     recordings = live_class.recordings.select_related("live_class").order_by(
         "created_at", "id"
     )
+    if role == ParticipantRole.TRAINEE:
+        recordings = recordings.filter(published=True)
     return ClassPageData(
         live_class=live_class_data(live_class),
         role=role,

@@ -20,7 +20,7 @@ from virtual_classes.data import (
     PresenceData,
     Viewer,
 )
-from virtual_classes.models import ChatMessage, HandRaise, Poll
+from virtual_classes.models import ChatMessage, ClassRemoval, HandRaise, Poll
 from virtual_classes.selectors.attendance import present_user_ids
 from virtual_classes.selectors.classes import live_class_data
 from virtual_classes.selectors.permissions import entry_check, live_class_row
@@ -133,10 +133,31 @@ def presence_list(*, live_class_id: int) -> tuple[PresenceData, ...]:
     return tuple(sorted(people, key=lambda p: (not p.instructor, p.name)))
 
 
+def removed_list(*, live_class_id: int) -> tuple[PresenceData, ...]:
+    """Whom the instructor removed (they may re-admit them), by name."""
+    removals = ClassRemoval.objects.filter(live_class_id=live_class_id).select_related(
+        "user"
+    )
+    people = (
+        PresenceData(
+            user_id=r.user_id,
+            name=str(getattr(r.user, "display_name", "")),
+            instructor=False,
+        )
+        for r in removals
+    )
+    return tuple(sorted(people, key=lambda p: p.name))
+
+
 def classroom_snapshot(
-    *, live_class_id: int, user_id: int, since_id: int | None = None
+    *,
+    live_class_id: int,
+    user_id: int,
+    since_id: int | None = None,
+    with_removed: bool = False,
 ) -> ClassroomSnapshot:
-    """Everything a (re)connecting client needs to draw the classroom."""
+    """Everything a (re)connecting client needs to draw the classroom; with
+    `with_removed` (for the instructor and observers) whom the instructor removed."""
     poll, my_vote = open_poll(live_class_id=live_class_id, user_id=user_id)
     return ClassroomSnapshot(
         live_class=live_class_data(live_class_row(live_class_id=live_class_id)),
@@ -145,4 +166,5 @@ def classroom_snapshot(
         poll=poll,
         my_vote=my_vote,
         present=presence_list(live_class_id=live_class_id),
+        removed=removed_list(live_class_id=live_class_id) if with_removed else (),
     )

@@ -68,7 +68,8 @@ def entry_check(
     *, user: Viewer | None, live_class: LiveClass, now: dt.datetime | None = None
 ) -> str:
     """May this user enter the class (classroom or video) now? Their role, or a coded
-    refusal: ``forbidden``, ``removed``, ``ended`` or ``outside_window`` (all 403)."""
+    refusal: ``forbidden``, ``removed``, ``cancelled``, ``ended`` or
+    ``outside_window`` (all 403)."""
     role = role_required(user=user, live_class=live_class)
     removed = ClassRemoval.objects.filter(
         live_class=live_class, user_id=viewer_id(user) or 0
@@ -77,6 +78,8 @@ def entry_check(
         raise Forbidden(
             _("The instructor removed you from this class."), code="removed"
         )
+    if live_class.cancelled_at:
+        raise Forbidden(_("This class was cancelled."), code="cancelled")
     if live_class.ended_at:
         raise Forbidden(_("This class has ended."), code="ended")
     if not live_class.is_open_at(now or timezone.now()):
@@ -125,4 +128,21 @@ def may_see_recordings(*, user: Viewer | None, course_id: int) -> bool:
         user_has_role(user, Role.MINISTRY_STAFF)
         or LiveClass.objects.filter(course_id=course_id, instructor_id=uid).exists()
         or enrollment_exists(user=user, course_id=course_id)
+    )
+
+
+def may_change(*, user: Viewer | None, live_class: LiveClass) -> bool:
+    """The class's instructor, the course's instructors and ministry staff."""
+    if viewer_id(user) == live_class.instructor_id:
+        return True
+    course = course_get(course_id=live_class.course_id)
+    return may_schedule_for(user=user, course_instructor_ids=course.instructor_ids)
+
+
+def changeable(live_class: LiveClass, now: dt.datetime) -> bool:
+    """Not cancelled, not ended, and its join window not open yet."""
+    return (
+        live_class.cancelled_at is None
+        and live_class.ended_at is None
+        and now < live_class.join_opens_at
     )

@@ -12,12 +12,13 @@ from virtual_classes.selectors.permissions import may_see_recordings
 def recordings_for_course(
     *, course_id: int, user: Viewer | None
 ) -> list[RecordingData]:
-    """Recordings of a course's classes, for enrolled trainees, teachers, staff."""
+    """Published recordings of a course's classes, for enrolled trainees, teachers,
+    staff (the instructor's own list is ``teaching.recordings_taught``)."""
     if not may_see_recordings(user=user, course_id=course_id):
         return []
-    qs = Recording.objects.filter(live_class__course_id=course_id).select_related(
-        "live_class"
-    )
+    qs = Recording.objects.filter(
+        live_class__course_id=course_id, published=True
+    ).select_related("live_class")
     return [recording_data(r) for r in qs]
 
 
@@ -29,7 +30,7 @@ def course_playable_recordings(
     if not may_see_recordings(user=user, course_id=course_id):
         return []
     qs = (
-        Recording.objects.filter(live_class__course_id=course_id)
+        Recording.objects.filter(live_class__course_id=course_id, published=True)
         .select_related("live_class")
         .order_by("-created_at", "-id")
     )

@@ -1,4 +1,5 @@
-"""The instructor's moderation: removing a participant, ending the class."""
+"""The instructor's moderation: removing or re-admitting a participant, ending the
+class."""
 
 from __future__ import annotations
 
@@ -38,6 +39,23 @@ def participant_remove(*, live_class_id: int, user_id: int, removed_by_id: int) 
         live_class=live_class, user_id=user_id, left_at__isnull=True
     ).update(left_at=now)
     attendance_report_minutes(live_class=live_class, user_ids=[user_id])
+
+
+@transaction.atomic
+def participant_readmit(*, live_class_id: int, user_id: int) -> str:
+    """Let a removed participant come back (they still need their usual right to
+    take part); their display name. Invalid ``not_removed`` if they were not."""
+    live_class = live_class_row(live_class_id=live_class_id)
+    removal = (
+        ClassRemoval.objects.select_related("user")
+        .filter(live_class=live_class, user_id=user_id)
+        .first()
+    )
+    if removal is None:
+        raise Invalid(_("This person was not removed."), code="not_removed")
+    name = str(getattr(removal.user, "display_name", ""))
+    removal.delete()
+    return name
 
 
 @transaction.atomic

@@ -49,6 +49,32 @@ def live_class_create(
     Refusals: Forbidden (not a course they teach), Invalid (``unknown_course``,
     ``starts_in_past``, or a field out of range).
     """
+    instructor_id = course_for_scheduling(user=user, course_id=course_id)
+    if starts_at <= timezone.now():
+        message = _("Choose a start time in the future.")
+        raise Invalid(message, code="starts_in_past", fields={"starts_at": [message]})
+    live_class = live_class_save(
+        LiveClass(
+            course_id=course_id,
+            instructor_id=instructor_id,
+            title=title.strip(),
+            starts_at=starts_at,
+            duration_min=duration_min,
+            capacity=capacity,
+            join_early_min=join_early_min,
+            cohort=cohort.strip(),
+            description=description.strip(),
+            start_audio_only=start_audio_only,
+        )
+    )
+    return live_class_data(
+        LiveClass.objects.select_related("instructor").get(pk=live_class.pk)
+    )
+
+
+def course_for_scheduling(*, user: Viewer, course_id: int) -> int:
+    """The instructor's id if the user may schedule for this course: Invalid
+    ``unknown_course`` (a field error), Forbidden (not a course they teach)."""
     instructor_id = viewer_id(user)
     try:
         course = course_get(course_id=course_id)
@@ -62,21 +88,11 @@ def live_class_create(
         user=user, course_instructor_ids=course.instructor_ids
     ):
         raise Forbidden(_("You can only schedule classes for courses you teach."))
-    if starts_at <= timezone.now():
-        message = _("Choose a start time in the future.")
-        raise Invalid(message, code="starts_in_past", fields={"starts_at": [message]})
-    live_class = LiveClass(
-        course_id=course_id,
-        instructor_id=instructor_id,
-        title=title.strip(),
-        starts_at=starts_at,
-        duration_min=duration_min,
-        capacity=capacity,
-        join_early_min=join_early_min,
-        cohort=cohort.strip(),
-        description=description.strip(),
-        start_audio_only=start_audio_only,
-    )
+    return instructor_id
+
+
+def live_class_save(live_class: LiveClass) -> LiveClass:
+    """Validate and save a new class; its reminder is queued once this commits."""
     try:
         live_class.full_clean()
     except ValidationError as error:
@@ -85,9 +101,7 @@ def live_class_create(
     class_scheduled.send(
         sender=LiveClass, live_class_id=live_class.pk, starts_at=live_class.starts_at
     )
-    return live_class_data(
-        LiveClass.objects.select_related("instructor").get(pk=live_class.pk)
-    )
+    return live_class
 
 
 def class_reminders_send(*, within_min: int = REMINDER_MIN) -> list[ReminderSent]:

@@ -7,7 +7,7 @@
   var T = JSON.parse(document.getElementById("classroom-strings").textContent);
   var classId = root.dataset.classId, isInstructor = root.dataset.instructor === "1";
   var $ = function (sel) { return root.querySelector(sel); };
-  var socket, lastId = 0, backoff = 1000, closedForGood = false, me = null, people = {};
+  var socket, lastId = 0, backoff = 1000, closedForGood = false, me = null, people = {}, removed = {};
   var poll = null, myVote = null;
 
   function el(tag, text) { var e = document.createElement(tag); if (text != null) e.textContent = text; return e; }
@@ -50,6 +50,17 @@
       list.appendChild(li);
     });
   }
+  function drawRemoved() {
+    var list = $("[data-removed]"); if (!list) return;
+    list.textContent = "";
+    Object.keys(removed).forEach(function (id) {
+      var p = removed[id], li = el("li", p.name + " ");
+      var b = el("button", T.readmit); b.type = "button";
+      b.onclick = function () { send({ type: "participant.readmit", user_id: p.user_id }); };
+      li.appendChild(b); list.appendChild(li);
+    });
+    $("[data-removed-box]").hidden = !Object.keys(removed).length;
+  }
   function drawPoll() {
     var box = $("[data-poll]"); box.textContent = "";
     if (!poll || poll.closed && !poll.tallies) return;
@@ -67,6 +78,7 @@
     snapshot: function (m) {
       me = m.you; (m.messages || []).forEach(addMessage); drawHands(m.hands);
       people = {}; m.present.forEach(function (p) { people[p.user_id] = p; }); drawPeople();
+      removed = {}; (m.removed || []).forEach(function (p) { removed[p.user_id] = p; }); drawRemoved();
       poll = m.poll; myVote = poll ? poll.my_vote : null; drawPoll();
       $("[data-chat-muted]").hidden = !m.class.chat_muted; status(T.connected);
     },
@@ -78,8 +90,13 @@
     "presence.leave": function (m) { delete people[m.user_id]; drawPeople(); },
     "chat.muted": function (m) { $("[data-chat-muted]").hidden = !m.muted; },
     "class.ended": function () { closedForGood = true; },
-    "participant.removed": function () { closedForGood = true; },
-    error: function (m) { status(m.message); if (m.code === "closed" || ["forbidden", "removed", "ended", "not_found", "not_authenticated"].indexOf(m.code) >= 0) closedForGood = true; },
+    "participant.removed": function (m) {
+      if (me && m.user_id === me.user_id) { closedForGood = true; return; }
+      if (people[m.user_id]) { removed[m.user_id] = { user_id: m.user_id, name: people[m.user_id].name }; delete people[m.user_id]; }
+      drawPeople(); drawRemoved();
+    },
+    "participant.readmitted": function (m) { delete removed[m.user.user_id]; drawRemoved(); },
+    error: function (m) { status(m.message); if (m.code === "closed" || ["forbidden", "removed", "ended", "cancelled", "not_found", "not_authenticated"].indexOf(m.code) >= 0) closedForGood = true; },
     pong: function () {}
   };
 

@@ -45,6 +45,7 @@ def classroom_strings() -> dict[str, str]:
         "instructor": _("instructor"),
         "confirm_end": _("End the class for everyone?"),
         "confirm_remove": _("Remove this participant from the class?"),
+        "readmit": _("Re-admit"),
     }
 
 
