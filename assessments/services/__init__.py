@@ -16,9 +16,11 @@ from assessments.services.attempts import (
 )
 from assessments.services.grading import attempt_item_grade
 from assessments.services.practical import (
+    practical_assessment_confirm,
     practical_assessment_create,
     practical_assessment_score,
     practical_evidence_add,
+    practical_score_correct,
 )
 from assessments.services.questions import (
     image_store,
@@ -38,9 +40,11 @@ __all__ = [
     "attempts_expire_overdue",
     "image_store",
     "level_policy_for",
+    "practical_assessment_confirm",
     "practical_assessment_create",
     "practical_assessment_score",
     "practical_evidence_add",
+    "practical_score_correct",
     "question_create",
     "question_edit",
     "questions_import",
