@@ -45,8 +45,12 @@ class RubricAdmin(admin.ModelAdmin):
     inlines = [CriterionInline]
 
 
-class LevelInline(admin.TabularInline):
+class LevelInline(admin.StackedInline):
+    """Each level with its descriptor: what performance at that level looks like
+    (the assessor reads it while scoring)."""
+
     model = models.PerformanceLevel
+    fields = ["label", "fraction", "descriptor"]
     extra = 0
 
 
@@ -54,6 +58,39 @@ class LevelInline(admin.TabularInline):
 class RubricCriterionAdmin(admin.ModelAdmin):
     list_display = ["title", "rubric", "weight"]
     inlines = [LevelInline]
+
+
+class CorrectionInline(admin.TabularInline):
+    model = models.PracticalCorrection
+    fields = [
+        "corrected_at",
+        "corrected_by",
+        "percent_before",
+        "percent_after",
+        "reason",
+    ]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(models.PracticalAssessment)
+class PracticalAssessmentAdmin(admin.ModelAdmin):
+    """Read only: scores change through the assessors' pages (drafts, the summary,
+    corrections by another assessor with a reason), never here."""
+
+    list_display = ["id", "trainee", "rubric", "assessor", "status", "percent"]
+    list_filter = ["status", "rubric"]
+    inlines = [CorrectionInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in models.PracticalAssessment._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
 
 
 @admin.register(models.LevelPolicy)

@@ -1,4 +1,5 @@
-"""Forms: turn a posted exam page into a response; the assessor's rubric form."""
+"""Forms: turn a posted exam page into a response; the assessor's practical forms
+(opening a test, photos, the levels chosen on the rubric)."""
 
 from __future__ import annotations
 
@@ -38,7 +39,7 @@ def response_from_post(kind: str, public: dict, data: Any) -> Any:
 
 
 class PracticalStartForm(forms.Form):
-    """Who the assessor tests, by which rubric; cleans to ids."""
+    """Who the assessor tests, by which rubric, on which day; cleans to ids."""
 
     trainee = forms.CharField(
         label=gettext_lazy("Trainee's mobile number or username"), max_length=150
@@ -46,10 +47,20 @@ class PracticalStartForm(forms.Form):
     rubric = forms.TypedChoiceField(
         label=gettext_lazy("Rubric"), coerce=int, empty_value=None
     )
+    scheduled_on = forms.DateField(
+        label=gettext_lazy("Test day"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=gettext_lazy("Today when left empty."),
+    )
 
     def __init__(
         self, *args: Any, rubrics: Sequence[RubricData] = (), **kwargs: Any
     ) -> None:
+        if args and hasattr(args[0], "copy"):
+            data = args[0].copy()
+            data["scheduled_on"] = to_western_digits(data.get("scheduled_on", ""))
+            args = (data, *args[1:])
         super().__init__(*args, **kwargs)
         choices = [("", "---------")] + [(r.id, r.title) for r in rubrics]
         self.fields["rubric"].choices = choices  # type: ignore[attr-defined]
@@ -63,7 +74,22 @@ class PracticalStartForm(forms.Form):
 
 
 class EvidenceForm(forms.Form):
-    image = forms.ImageField(label=gettext_lazy("Photo"))
+    """Any file: the service decides whether it is a photo (and says why not)."""
+
+    image = forms.FileField(label=gettext_lazy("Photo"))
     caption = forms.CharField(
         label=gettext_lazy("Caption"), max_length=255, required=False
     )
+
+
+def levels_from_post(data: Any, criteria: Sequence[Any]) -> dict[int, int]:
+    """criterion id → level id of the radios `c-<criterion>` that were chosen."""
+    levels = {}
+    for criterion in criteria:
+        raw = to_western_digits(data.get(f"c-{criterion.id}", "")).strip()
+        if raw:
+            try:
+                levels[criterion.id] = int(raw)
+            except ValueError:
+                raise ValidationError(_("Choose a level.")) from None
+    return levels

@@ -64,7 +64,53 @@ DEMO = [
         ],
     },
 ]
-LEVELS = [("ممتاز", "1"), ("جيد", "0.75"), ("مقبول", "0.5"), ("غير مقبول", "0")]
+# (label, share of the weight, descriptor: what performance at this level looks like)
+LEVELS = [
+    (
+        "ممتاز",
+        "1",
+        "أدّى الخطوات كلها بالترتيب الصحيح دون مساعدة، وراعى قواعد السلامة، "
+        "والنتيجة مطابقة للمواصفة من المحاولة الأولى.",
+    ),
+    (
+        "جيد",
+        "0.75",
+        "أدّى الخطوات كلها مع خطأ بسيط صحّحه بنفسه، دون خطر على السلامة "
+        "أو على جودة النتيجة.",
+    ),
+    (
+        "مقبول",
+        "0.5",
+        "أتمّ المهمة بعد توجيه أو بإعادة خطوة، والنتيجة مقبولة مع ملاحظات واضحة.",
+    ),
+    (
+        "غير مقبول",
+        "0",
+        "لم يُتمّ المهمة، أو أخطأ خطأً يمسّ السلامة أو يُتلف العمل أو المعدّة.",
+    ),
+]
+
+
+def _rubric_levels(rubric: Rubric, criteria: list[tuple[str, int]]) -> None:
+    """The demo rubric's criteria and levels; descriptors filled in where a rubric
+    seeded before they existed has none."""
+    if not rubric.criteria.exists():
+        for position, (title, weight) in enumerate(criteria):
+            criterion = RubricCriterion.objects.create(
+                rubric=rubric, position=position, title=title, weight=weight
+            )
+            for label, fraction, descriptor in LEVELS:
+                PerformanceLevel.objects.create(
+                    criterion=criterion,
+                    label=label,
+                    fraction=fraction,
+                    descriptor=descriptor,
+                )
+        return
+    for label, _fraction, descriptor in LEVELS:
+        PerformanceLevel.objects.filter(
+            criterion__rubric=rubric, label=label, descriptor=""
+        ).update(descriptor=descriptor)
 
 
 def _policies() -> None:
@@ -121,21 +167,13 @@ def seed_assessments(stdout) -> None:
                     BlueprintRule.objects.create(
                         blueprint=blueprint, topic=topic, count=max(1, count - 1)
                     )
-        rubric, created = Rubric.objects.get_or_create(
+        rubric, _created = Rubric.objects.get_or_create(
             occupation_id=occupation.id,
             skill_level_id=level.id,
             is_active=True,
             defaults={"title": f"الاختبار العملي — {occupation.title_ar}"},
         )
-        if created:
-            for position, (title, weight) in enumerate(demo["rubric"]):
-                criterion = RubricCriterion.objects.create(
-                    rubric=rubric, position=position, title=title, weight=weight
-                )
-                for label, fraction in LEVELS:
-                    PerformanceLevel.objects.create(
-                        criterion=criterion, label=label, fraction=fraction
-                    )
+        _rubric_levels(rubric, demo["rubric"])
     stdout.write(
         f"assessments: {QuestionBank.objects.count()} question banks, "
         f"{ExamBlueprint.objects.count()} blueprints, {Rubric.objects.count()} rubrics"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import bank_io_views, views
+from assessments import bank_io_views, practical_views, views
 
 app_name = "assessments"
 
@@ -27,14 +27,27 @@ urlpatterns = [
         views.attempt_result,
         name="attempt_result",
     ),
-    path("practical/", views.practical_list, name="practical_list"),
-    path("practical/new/", views.practical_start, name="practical_start"),
+    path("practical/", practical_views.practical_list, name="practical_list"),
+    path("practical/new/", practical_views.practical_start, name="practical_start"),
+    path("practical/find/", practical_views.practical_find, name="practical_find"),
     path(
-        "practical/<int:assessment_id>/", views.practical_score, name="practical_score"
+        "practical/<int:assessment_id>/",
+        practical_views.practical_score,
+        name="practical_score",
+    ),
+    path(
+        "practical/<int:assessment_id>/summary/",
+        practical_views.practical_summary,
+        name="practical_summary",
+    ),
+    path(
+        "practical/<int:assessment_id>/result/",
+        practical_views.practical_detail,
+        name="practical_detail",
     ),
     path(
         "practical/evidence/<int:evidence_id>/",
-        views.evidence_photo,
+        practical_views.evidence_photo,
         name="evidence_photo",
     ),
     path("grading/", views.grading_queue, name="grading_queue"),

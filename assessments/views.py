@@ -1,12 +1,12 @@
-"""Exam pages for phones (one question per page, answers saved as given), the
-assessor's practical form, essay grading and item analysis for the content team.
+"""Exam pages for phones (one question per page, answers saved as given), essay
+grading and item analysis for the content team (the practical pages are in
+`practical_views`).
 
 Thin: every read is a selector, every write a service; refusals are the services'
 coded errors, shown by their message (a NotFound is the page's 404)."""
 
 from __future__ import annotations
 
-import mimetypes
 import time
 from collections.abc import Callable
 from functools import wraps
@@ -22,10 +22,9 @@ from django.views.decorators.http import require_POST
 
 from assessments import selectors, services
 from assessments.data import AttemptItemPublic
-from assessments.forms import EvidenceForm, PracticalStartForm, response_from_post
+from assessments.forms import response_from_post
 from assessments.selectors.people import (
     ANALYSTS,
-    ASSESSORS,
     GRADERS,
     TRAINEES,
     has_any_role,
@@ -33,7 +32,6 @@ from assessments.selectors.people import (
 from lms.accounts.roles import Role
 from lms.kernel.digits import to_western_digits
 from lms.kernel.errors import NotFound, ServiceError
-from lms.kernel.private_files import private_file_response
 
 View = Callable[..., HttpResponse]
 
@@ -208,132 +206,6 @@ def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
         )
     result = selectors.attempt_result_get(attempt_id=attempt_id, user_id=_me(request))
     return render(request, "assessments/attempt_result.html", {"result": result})
-
-
-# --- practical (assessor, tablet) ----------------------------------------------------
-def _practical_list(
-    request: HttpRequest, form: PracticalStartForm, *, status: int = 200
-) -> HttpResponse:
-    return render(
-        request,
-        "assessments/practical_list.html",
-        {
-            "assessments": selectors.practicals_for_assessor(assessor_id=_me(request)),
-            "form": form,
-        },
-        status=status,
-    )
-
-
-@role_required(ASSESSORS)
-def practical_list(request: HttpRequest) -> HttpResponse:
-    return _practical_list(
-        request, PracticalStartForm(rubrics=selectors.rubrics_active())
-    )
-
-
-@require_POST
-@role_required(ASSESSORS)
-def practical_start(request: HttpRequest) -> HttpResponse:
-    form = PracticalStartForm(request.POST, rubrics=selectors.rubrics_active())
-    if form.is_valid():
-        try:
-            assessment = services.practical_assessment_create(
-                rubric_id=form.cleaned_data["rubric"],
-                trainee_id=form.cleaned_data["trainee"],
-                assessor_id=_me(request),
-            )
-        except ServiceError as exc:
-            form.add_error(None, exc.message)
-        else:
-            return redirect("assessments:practical_score", assessment_id=assessment.id)
-    return _practical_list(request, form, status=400)
-
-
-def _levels_from_post(request: HttpRequest, criteria: Any) -> dict[int, int]:
-    levels = {}
-    for criterion in criteria:
-        raw = to_western_digits(request.POST.get(f"c-{criterion.id}", "")).strip()
-        if raw:
-            try:
-                levels[criterion.id] = int(raw)
-            except ValueError:
-                raise ValidationError(_("Choose a level.")) from None
-    return levels
-
-
-def _practical_post(request: HttpRequest, assessment_id: int, criteria: Any) -> str:
-    """Attach a photo or save the scores; the message to show."""
-    if "upload" in request.POST:
-        form = EvidenceForm(request.POST, request.FILES)
-        if not form.is_valid():
-            raise ValidationError(_("Choose a photo to upload."))
-        services.practical_evidence_add(
-            assessment_id=assessment_id,
-            assessor_id=_me(request),
-            image=form.cleaned_data["image"],
-            caption=form.cleaned_data["caption"],
-        )
-        return _("Photo attached.")
-    submit = "submit" in request.POST
-    services.practical_assessment_score(
-        assessment_id=assessment_id,
-        assessor_id=_me(request),
-        levels=_levels_from_post(request, criteria),
-        comments=request.POST.get("comments", ""),
-        criterion_comments={c.id: request.POST.get(f"n-{c.id}", "") for c in criteria},
-        submit=submit,
-    )
-    return _("Practical test submitted.") if submit else _("Scores saved.")
-
-
-@role_required(ASSESSORS)
-def practical_score(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    sheet = selectors.practical_sheet_get(
-        assessment_id=assessment_id, assessor_id=_me(request)
-    )
-    status = 200
-    if request.method == "POST" and sheet.practical.is_draft:
-        try:
-            done = _practical_post(request, assessment_id, sheet.criteria)
-        except (ServiceError, ValidationError) as exc:
-            _refused(request, exc)
-            status = 400
-        else:
-            messages.success(request, done)
-            return redirect("assessments:practical_score", assessment_id=assessment_id)
-    return render(
-        request,
-        "assessments/practical_score.html",
-        {
-            "sheet": sheet,
-            "assessment": sheet.practical,
-            "evidence_form": EvidenceForm(),
-        },
-        status=status,
-    )
-
-
-# Served inline only as a picture; any other type (a renamed file) is a download.
-INLINE_PHOTO_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp"}
-
-
-@login_required
-def evidence_photo(request: HttpRequest, evidence_id: int) -> HttpResponse:
-    """A practical test's photo, for its assessor, its trainee and ministry staff;
-    anyone else gets the same 404 as for a photo that does not exist."""
-    evidence = selectors.practical_evidence_for_viewer(
-        evidence_id=evidence_id, viewer_id=_me(request)
-    )
-    if evidence is None or not evidence.file_name:
-        raise Http404
-    name = evidence.file_name
-    content_type = mimetypes.guess_type(name)[0]
-    if content_type in INLINE_PHOTO_TYPES:
-        return private_file_response(name, content_type=content_type)
-    return private_file_response(
-        name, content_type="application/octet-stream", as_attachment=True
-    )
 
 
 # --- item analysis (content team) ---------------------------------------------------

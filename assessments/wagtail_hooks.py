@@ -16,6 +16,13 @@ from lms.kernel.navigation import NavEntry
 from lms.kernel.panels import DashboardPanel
 
 
+def _practical_drafts(user: Any) -> int:
+    """The badge: the assessor's tests due (today or before) and not confirmed."""
+    from assessments import selectors
+
+    return selectors.practical_drafts_count(assessor_id=user.pk)
+
+
 @hooks.register("maharat_nav_entries")
 def assessments_nav_entries() -> list[NavEntry]:
     """Each entry shows to the roles of its page's ``role_required``."""
@@ -32,10 +39,13 @@ def assessments_nav_entries() -> list[NavEntry]:
         NavEntry(
             key="assessments.practical",
             label=_("Practical tests"),
-            description=_("Score a candidate against the rubric, with photos"),
+            description=_(
+                "Today's and coming tests, drafts to finish and confirm, scores given"
+            ),
             url_name="assessments:practical_list",
             shown_to=any_role(Role.ASSESSOR),
             section="assessment",
+            count=_practical_drafts,
             order=10,
         ),
         NavEntry(

@@ -16,6 +16,7 @@ from assessments.models.exams import (
 from assessments.models.practical import (
     PerformanceLevel,
     PracticalAssessment,
+    PracticalCorrection,
     PracticalEvidence,
     PracticalScore,
     PracticalStatus,
@@ -44,6 +45,7 @@ __all__ = [
     "LevelPolicy",
     "PerformanceLevel",
     "PracticalAssessment",
+    "PracticalCorrection",
     "PracticalEvidence",
     "PracticalScore",
     "PracticalStatus",

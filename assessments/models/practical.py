@@ -58,6 +58,11 @@ class PerformanceLevel(models.Model):
         RubricCriterion, on_delete=models.CASCADE, related_name="levels"
     )
     label = models.CharField(_("performance level"), max_length=120)
+    descriptor = models.TextField(
+        _("descriptor"),
+        blank=True,
+        help_text=_("What performance at this level looks like, shown while scoring."),
+    )
     fraction = models.DecimalField(
         _("share of the weight"),
         max_digits=4,
@@ -90,6 +95,7 @@ class PracticalAssessment(models.Model):
         max_length=10, choices=PracticalStatus, default=PracticalStatus.DRAFT
     )
     comments = models.TextField(_("comments"), blank=True)
+    scheduled_on = models.DateField(_("test day"), null=True, blank=True)
     percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -107,7 +113,11 @@ class PracticalAssessment(models.Model):
                 fields=["submitted_at"],
                 condition=Q(submitted_at__isnull=False),
                 name="practical_submitted_at",
-            )
+            ),
+            models.Index(
+                fields=["assessor", "status", "scheduled_on"],
+                name="practical_assessor_day",
+            ),
         ]
 
 
@@ -139,3 +149,26 @@ class PracticalEvidence(models.Model):
     )
     caption = models.CharField(_("caption"), max_length=255, blank=True)
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+
+class PracticalCorrection(models.Model):
+    """A change to a submitted score, by another assessor or staff, with its reason:
+    the audit shown on the test's page (never edited)."""
+
+    assessment = models.ForeignKey(
+        PracticalAssessment, on_delete=models.CASCADE, related_name="corrections"
+    )
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    corrected_at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(_("reason"))
+    percent_before = models.DecimalField(max_digits=5, decimal_places=2)
+    percent_after = models.DecimalField(max_digits=5, decimal_places=2)
+    # [{"criterion": id, "title": str, "before": label, "after": label}, ...]
+    changes = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["assessment", "corrected_at", "pk"]
+        verbose_name = _("practical score correction")
+        verbose_name_plural = _("practical score corrections")

@@ -21,8 +21,12 @@ from assessments.selectors.exams import (
     exam_offers_for_trainee,
 )
 from assessments.selectors.practical import (
+    practical_drafts_count,
     practical_evidence_for_viewer,
+    practical_page_get,
     practical_sheet_get,
+    practical_summary_get,
+    practical_workplace,
     practicals_for_assessor,
     rubrics_active,
 )
@@ -41,8 +45,12 @@ __all__ = [
     "exam_get",
     "exam_offers_for_trainee",
     "item_analysis",
+    "practical_drafts_count",
     "practical_evidence_for_viewer",
+    "practical_page_get",
     "practical_sheet_get",
+    "practical_summary_get",
+    "practical_workplace",
     "practicals_for_assessor",
     "report_facts",
     "rubrics_active",

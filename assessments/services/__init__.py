@@ -23,9 +23,11 @@ from assessments.services.import_staging import (
     question_import_stage,
 )
 from assessments.services.practical import (
+    practical_assessment_confirm,
     practical_assessment_create,
     practical_assessment_score,
     practical_evidence_add,
+    practical_score_correct,
 )
 from assessments.services.question_import import questions_import
 from assessments.services.questions import (
@@ -45,9 +47,11 @@ __all__ = [
     "attempts_expire_overdue",
     "image_store",
     "level_policy_for",
+    "practical_assessment_confirm",
     "practical_assessment_create",
     "practical_assessment_score",
     "practical_evidence_add",
+    "practical_score_correct",
     "question_create",
     "question_edit",
     "question_import_commit",

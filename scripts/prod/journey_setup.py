@@ -13,6 +13,7 @@ from PIL import Image
 
 from assessments.models import Rubric
 from assessments.services import practical_assessment_create, practical_evidence_add
+from courses.models import CourseCompletion, CoursePage
 from courses.seed import CURRICULA
 from courses.selectors import course_list_for_instructor
 from registry.models import Certificate, CertificateStatus
@@ -34,6 +35,14 @@ live = LiveClass.objects.create(
 owner = User.objects.get(username="01000000001")
 assessor = User.objects.get(username="assessor")
 rubric = Rubric.objects.filter(is_active=True).first()
+# a practical test opens only for a trainee who completed the rubric's course
+CourseCompletion.objects.get_or_create(
+    user=owner,
+    course=CoursePage.objects.filter(
+        occupation=rubric.occupation, skill_level=rubric.skill_level
+    ).first(),
+    defaults={"completed_at": timezone.now()},
+)
 practical = practical_assessment_create(
     rubric_id=rubric.pk, trainee_id=owner.pk, assessor_id=assessor.pk
 )

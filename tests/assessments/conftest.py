@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 from wagtail.models import Page
 
-from assessments import services
+from assessments import selectors, services
 from assessments.models import (
     Attempt,
     AttemptItem,
@@ -222,6 +222,16 @@ def open_practical(rubric, trainee, assessor) -> PracticalAssessment:
         rubric_id=rubric.pk, trainee_id=trainee.pk, assessor_id=assessor.pk
     )
     return PracticalAssessment.objects.get(pk=practical.id)
+
+
+def confirm_practical(assessment, assessor):
+    """Submit a practical test's draft by confirming its summary (the only way)."""
+    summary = selectors.practical_summary_get(
+        assessment_id=assessment.pk, assessor_id=assessor.pk
+    )
+    return services.practical_assessment_confirm(
+        assessment_id=assessment.pk, assessor_id=assessor.pk, token=summary.token
+    )
 
 
 def later(attempt, seconds: int) -> dt.datetime:

@@ -26,8 +26,8 @@ UUID_NAME = re.compile(r"^assessments/evidence/[0-9a-f]{32}\.jpg$")
 
 
 @pytest.fixture
-def practical(rubric, trainee, assessor) -> PracticalAssessment:
-    return open_practical(rubric, trainee, assessor)
+def practical(rubric, eligible_trainee, assessor) -> PracticalAssessment:
+    return open_practical(rubric, eligible_trainee, assessor)
 
 
 @pytest.fixture

@@ -13,7 +13,12 @@ from PIL import Image
 from assessments import services
 from assessments.models import LevelPolicy, PracticalAssessment, SkillResult
 from lms.kernel.errors import Conflict, Forbidden, Invalid
-from tests.assessments.conftest import answer_all_correctly, open_practical, start
+from tests.assessments.conftest import (
+    answer_all_correctly,
+    confirm_practical,
+    open_practical,
+    start,
+)
 
 
 def photo(name="evidence.jpg") -> SimpleUploadedFile:
@@ -30,16 +35,17 @@ def levels_for(rubric, labels):
 
 
 def score(assessment, assessor, labels, *, submit=True):
-    return services.practical_assessment_score(
+    """Save the levels as a draft and, by default, confirm the summary."""
+    draft = services.practical_assessment_score(
         assessment_id=assessment.pk,
         assessor_id=assessor.pk,
         levels=levels_for(assessment.rubric, labels),
-        submit=submit,
     )
+    return confirm_practical(assessment, assessor) if submit else draft
 
 
-def test_practical_percent_weights_each_criterion(rubric, trainee, assessor):
-    assessment = open_practical(rubric, trainee, assessor)
+def test_practical_percent_weights_each_criterion(rubric, eligible_trainee, assessor):
+    assessment = open_practical(rubric, eligible_trainee, assessor)
     done = score(assessment, assessor, ["ممتاز", "مقبول"])
     assert done.percent == Decimal("87.50")  # (3*1 + 1*0.5) / 4
     assert done.status == "submitted"
@@ -58,21 +64,21 @@ def test_the_database_also_refuses_self_assessment(rubric, assessor):
         )
 
 
-def test_a_non_assessor_cannot_score(rubric, trainee, instructor):
+def test_a_non_assessor_cannot_score(rubric, eligible_trainee, instructor):
     with pytest.raises(Forbidden, match="Only assessors"):
-        open_practical(rubric, trainee, instructor)
+        open_practical(rubric, eligible_trainee, instructor)
 
 
-def test_a_rubric_no_longer_in_use_is_refused(rubric, trainee, assessor):
+def test_a_rubric_no_longer_in_use_is_refused(rubric, eligible_trainee, assessor):
     rubric.is_active = False
     rubric.save()
     with pytest.raises(Conflict) as refused:
-        open_practical(rubric, trainee, assessor)
+        open_practical(rubric, eligible_trainee, assessor)
     assert refused.value.code == "rubric_inactive"
 
 
-def test_a_submitted_practical_takes_no_more_scores(rubric, trainee, assessor):
-    assessment = open_practical(rubric, trainee, assessor)
+def test_a_submitted_practical_takes_no_more_scores(rubric, eligible_trainee, assessor):
+    assessment = open_practical(rubric, eligible_trainee, assessor)
     score(assessment, assessor, ["ممتاز", "ممتاز"])
     with pytest.raises(Conflict) as refused:
         score(assessment, assessor, ["ضعيف", "ضعيف"])
@@ -81,26 +87,29 @@ def test_a_submitted_practical_takes_no_more_scores(rubric, trainee, assessor):
     assert assessment.percent == 100
 
 
-def test_another_assessor_cannot_change_my_scores(rubric, trainee, assessor, make_user):
-    assessment = open_practical(rubric, trainee, assessor)
+def test_another_assessor_cannot_change_my_scores(
+    rubric, eligible_trainee, assessor, make_user
+):
+    assessment = open_practical(rubric, eligible_trainee, assessor)
     with pytest.raises(Forbidden, match="another assessor"):
         score(assessment, make_user("assessor"), ["ممتاز", "ممتاز"])
 
 
-def test_submitting_needs_every_criterion(rubric, trainee, assessor):
-    assessment = open_practical(rubric, trainee, assessor)
+def test_submitting_needs_every_criterion(rubric, eligible_trainee, assessor):
+    assessment = open_practical(rubric, eligible_trainee, assessor)
     first = rubric.criteria.first()
-    with pytest.raises(Invalid, match="Score every criterion"):
-        services.practical_assessment_score(
-            assessment_id=assessment.pk,
-            assessor_id=assessor.pk,
-            levels={first.pk: first.levels.first().pk},
-            submit=True,
-        )
+    services.practical_assessment_score(
+        assessment_id=assessment.pk,
+        assessor_id=assessor.pk,
+        levels={first.pk: first.levels.first().pk},
+    )
+    with pytest.raises(Invalid, match="Score every criterion") as refused:
+        confirm_practical(assessment, assessor)
+    assert refused.value.code == "criteria_missing"
 
 
-def test_a_level_of_another_criterion_is_refused(rubric, trainee, assessor):
-    assessment = open_practical(rubric, trainee, assessor)
+def test_a_level_of_another_criterion_is_refused(rubric, eligible_trainee, assessor):
+    assessment = open_practical(rubric, eligible_trainee, assessor)
     first, second = rubric.criteria.all()
     with pytest.raises(Invalid, match="performance levels"):
         services.practical_assessment_score(
@@ -110,8 +119,10 @@ def test_a_level_of_another_criterion_is_refused(rubric, trainee, assessor):
         )
 
 
-def test_photo_evidence_is_attached_and_non_images_refused(rubric, trainee, assessor):
-    assessment = open_practical(rubric, trainee, assessor)
+def test_photo_evidence_is_attached_and_non_images_refused(
+    rubric, eligible_trainee, assessor
+):
+    assessment = open_practical(rubric, eligible_trainee, assessor)
     services.practical_evidence_add(
         assessment_id=assessment.pk,
         assessor_id=assessor.pk,
@@ -128,18 +139,22 @@ def test_photo_evidence_is_attached_and_non_images_refused(rubric, trainee, asse
     assert assessment.evidence.count() == 1
 
 
-def test_assessor_scores_on_the_tablet_form(client, rubric, trainee, assessor):
+def test_assessor_scores_on_the_tablet_form(client, rubric, eligible_trainee, assessor):
     client.force_login(assessor)
     started = client.post(
         reverse("assessments:practical_start"),
-        {"trainee": trainee.username, "rubric": rubric.pk},
+        {"trainee": eligible_trainee.username, "rubric": rubric.pk},
     )
     assessment = PracticalAssessment.objects.get()
     assert started["Location"].endswith(f"/practical/{assessment.pk}/")
     url = reverse("assessments:practical_score", args=[assessment.pk])
     client.post(url, {"upload": "1", "image": photo(), "caption": "قبل"})
     form = {f"c-{c}": lv for c, lv in levels_for(rubric, ["ممتاز", "ممتاز"]).items()}
-    client.post(url, {**form, "comments": "عمل نظيف", "submit": "1"})
+    to_summary = client.post(url, {**form, "comments": "عمل نظيف", "submit": "1"})
+    summary_url = reverse("assessments:practical_summary", args=[assessment.pk])
+    assert to_summary["Location"] == summary_url
+    token = client.get(summary_url).context["summary"].token
+    client.post(summary_url, {"token": token, "confirm": "1"})
     assessment.refresh_from_db()
     assert assessment.status == "submitted" and assessment.percent == 100
     assert assessment.evidence.count() == 1 and assessment.comments == "عمل نظيف"
@@ -162,9 +177,9 @@ def test_only_assessors_open_the_practical_pages(client, make_user, role, rubric
 
 
 def test_an_assessor_cannot_open_another_assessors_form(
-    client, rubric, trainee, assessor, make_user
+    client, rubric, eligible_trainee, assessor, make_user
 ):
-    assessment = open_practical(rubric, trainee, assessor)
+    assessment = open_practical(rubric, eligible_trainee, assessor)
     client.force_login(make_user("assessor"))
     url = reverse("assessments:practical_score", args=[assessment.pk])
     assert client.get(url).status_code == 404

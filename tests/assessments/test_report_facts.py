@@ -14,7 +14,12 @@ from assessments.models import Attempt, AttemptStatus, BlueprintRule, ExamBluepr
 from assessments.selectors import report_facts
 from lms.reports.selectors import ReportFilters, ReportScope, report_table
 from lms.reports.services import facts_refresh
-from tests.assessments.conftest import answer_all_correctly, open_practical, start
+from tests.assessments.conftest import (
+    answer_all_correctly,
+    confirm_practical,
+    open_practical,
+    start,
+)
 from tests.factories import fact_cells, make_national_id
 
 CAIRO = ZoneInfo("Africa/Cairo")
@@ -94,14 +99,15 @@ def exam_world(
     done = open_practical(rubric, women[0], assessor)
     levels = {c.pk: c.levels.first().pk for c in rubric.criteria.all()}
     services.practical_assessment_score(
-        assessment_id=done.pk, assessor_id=assessor.pk, levels=levels, submit=True
+        assessment_id=done.pk, assessor_id=assessor.pk, levels=levels
     )
+    confirm_practical(done, assessor)
     type(done).objects.filter(pk=done.pk).update(
         submitted_at=dt.datetime(2025, 5, 15, 9, tzinfo=CAIRO)
     )
     draft = open_practical(rubric, giza, assessor)
     services.practical_assessment_score(
-        assessment_id=draft.pk, assessor_id=assessor.pk, levels=levels, submit=False
+        assessment_id=draft.pk, assessor_id=assessor.pk, levels=levels
     )
     blueprint.course = complete_course.course  # every trainee here took it
     return blueprint

@@ -337,7 +337,11 @@ def score_the_practical(page, trainee: NewTrainee, shot) -> None:
     for fieldset in page.locator("form.rubric fieldset").all():
         fieldset.locator("label.opt").first.locator("input").check()
     page.click("form.rubric button[name=submit]")
-    page.locator("form.rubric input:disabled").first.wait_for()
+    # a draft until the assessor confirms its summary
+    page.wait_for_url(re.compile(r"/practical/\d+/summary/$"))
+    shot(page, "practical-summary")
+    page.click("button[name=confirm]")
+    page.wait_for_url(re.compile(r"/practical/\d+/result/$"))
     shot(page, "practical-scored")
 
 
