@@ -65,6 +65,8 @@ DEMO_USERS = [
         "reviewer", "content_reviewer", "يوسف إبراهيم", "Youssef Ibrahim", is_staff=True
     ),
     DemoUser("assessor", "assessor", "عادل حسن", "Adel Hassan"),
+    # a second assessor: a submitted practical score is corrected by another one
+    DemoUser("assessor2", "assessor", "ليلى مراد", "Laila Mourad"),
     DemoUser(
         "staff",
         "ministry_staff",

@@ -3,7 +3,8 @@
 A new trainee signs up with her national ID, enrols in the tailoring course, watches
 the lesson video (HLS through hls.js), passes the knowledge checks, chats with the
 instructor in a live class, takes the skill test and resumes it after a reload; the
-assessor scores her practical test, a ministry staff member approves the certificate,
+assessor scores her practical test (a slip: a fail, confirmed from its summary) and a
+second assessor corrects it with a reason, a ministry staff member approves the certificate,
 and the verification link the product gives her says it is valid.
 
 One test, in the order the story needs; each step is a function below. What the test
@@ -324,7 +325,7 @@ def attach_a_photo(page) -> None:
     assert image.evaluate("(img) => img.decode().then(() => img.naturalWidth)") == 64
 
 
-def score_the_practical(page, trainee: NewTrainee, shot) -> None:
+def score_the_practical(page, trainee: NewTrainee, shot) -> str:
     if "/accounts/login/" in page.url or page.url == "about:blank":
         log_in(page, "assessor")
     page.goto("/practical/")
@@ -334,15 +335,34 @@ def score_the_practical(page, trainee: NewTrainee, shot) -> None:
     page.click("main form button[type=submit]")
     page.wait_for_url(re.compile(r"/practical/\d+/$"))
     attach_a_photo(page)
+    # A slip: the lowest level everywhere (a fail). It stays a draft until the
+    # assessor confirms its summary, and once confirmed only another can correct it.
     for fieldset in page.locator("form.rubric fieldset").all():
-        fieldset.locator("label.opt").first.locator("input").check()
+        fieldset.locator("label.opt").last.locator("input").check()
     page.click("form.rubric button[name=submit]")
-    # a draft until the assessor confirms its summary
     page.wait_for_url(re.compile(r"/practical/\d+/summary/$"))
     shot(page, "practical-summary")
     page.click("button[name=confirm]")
     page.wait_for_url(re.compile(r"/practical/\d+/result/$"))
+    assert page.locator("form.rubric").count() == 0  # not theirs to correct
     shot(page, "practical-scored")
+    return page.url
+
+
+def correct_the_practical(page, result_url: str, shot) -> None:
+    """A second assessor corrects the score, with a reason kept on the test's page."""
+    log_in(page, "assessor2")
+    page.goto(result_url)
+    form = page.locator("form.rubric")
+    for fieldset in form.locator("fieldset").all():
+        fieldset.locator("label.opt").first.locator("input").check()
+    reason = "الدرجات أدخلت في الخانة الخطأ؛ راجعت الصور مع المقيم الأول."
+    form.locator("textarea[name=reason]").fill(reason)
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/practical/\d+/result/$"))
+    history = page.locator("ol.history").inner_text()
+    assert reason in history and "ليلى مراد" in history
+    shot(page, "practical-corrected")
 
 
 def approve_the_certificate(page, trainee: NewTrainee, shot) -> None:
@@ -431,7 +451,8 @@ def test_trainee_learns_passes_and_holds_a_certificate_anyone_can_verify(
     page.goto(f"/exams/attempts/{attempt_id}/result/")
     assert ar("Passed") in page.locator("main .card strong").inner_text()
     shot(page, "exam-passed")
-    score_the_practical(assessor, trainee, shot)
+    result_url = score_the_practical(assessor, trainee, shot)
+    correct_the_practical(new_context().new_page(), result_url, shot)
 
     approve_the_certificate(new_context().new_page(), trainee, shot)
     verify_the_certificate(page, shot)
