@@ -1,6 +1,7 @@
 from django.urls import path
 
 from assessments import views
+from assessments.bank_views.urls import urlpatterns as bank_urlpatterns
 
 app_name = "assessments"
 
@@ -38,10 +39,9 @@ urlpatterns = [
         name="evidence_photo",
     ),
     path("grading/", views.grading_queue, name="grading_queue"),
-    path("question-banks/", views.bank_list, name="bank_list"),
     path(
         "question-banks/<slug:slug>/analysis/",
         views.bank_analysis,
         name="bank_analysis",
     ),
-]
+] + bank_urlpatterns
