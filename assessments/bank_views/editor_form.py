@@ -209,9 +209,9 @@ def _rows(kind: str, state: dict, errors: dict) -> list[dict]:
 def definition_from_state(kind: str, state: dict) -> tuple[dict, dict[str, str]]:
     """The definition to give the kind's clean(), and the fields typed wrong."""
     errors: dict[str, str] = {}
-    data: dict[str, Any] = {
-        "hints": [h.strip() for h in state["hints"] if h.strip()],
-    }
+    data: dict[str, Any] = {}
+    if kind != "essay":
+        data["hints"] = [h.strip() for h in state["hints"] if h.strip()]
     if kind in COMBINED_FEEDBACK_KINDS:
         data["feedback"] = {k: v.strip() for k, v in state["feedback"].items()}
     if kind in SHUFFLED_KINDS:

@@ -167,9 +167,10 @@ def category_move(
 def _common(kind: str, data: dict) -> dict:
     """What every kind may carry besides its key: hints, and where the kind has
     them, combined feedback and the shuffle pin."""
-    common: dict[str, Any] = {
-        "hints": [str(h).strip() for h in data.get("hints") or [] if str(h).strip()]
-    }
+    common: dict[str, Any] = {}
+    if kind != "essay":  # graded by a person: no tries, no hints between them
+        hints = data.get("hints") or []
+        common["hints"] = [str(h).strip() for h in hints if str(h).strip()]
     if kind in COMBINED_FEEDBACK_KINDS:
         feedback = data.get("feedback") or {}
         common["feedback"] = {

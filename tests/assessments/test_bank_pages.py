@@ -333,3 +333,107 @@ def test_the_preview_is_the_exam_page_s_own_rendering(
             reverse("assessments:question_preview", args=[bank.slug]), post
         ).content.decode()
     assert fieldset.search(exam).group(0) == fieldset.search(preview).group(0)
+
+
+KIND_POSTS = {
+    "multiple_response": (
+        {
+            "row-0-text": "نظارة",
+            "row-0-fraction": "٥٠",
+            "row-1-text": "قفازات",
+            "row-1-fraction": "50",
+            "row-2-text": "صندل",
+            "row-2-fraction": "-100",
+            "shuffle": "1",
+        },
+        lambda d: (
+            [o["fraction"] for o in d["options"]] == [0.5, 0.5, -1.0]
+            and d["shuffle"] is True
+        ),
+    ),
+    "true_false": (
+        {"answer": "false", "feedback_false": "نعم، خطأ"},
+        lambda d: d["answer"] is False and d["feedback_false"] == "نعم، خطأ",
+    ),
+    "matching": (
+        {
+            "row-0-prompt": "المكثف",
+            "row-0-answer": "يطرد الحرارة",
+            "row-1-prompt": "المبخر",
+            "row-1-answer": "يمتص الحرارة",
+            "distractors": "يشحن البطارية\n\n",
+            "feedback_partial": "قريب",
+        },
+        lambda d: (
+            len(d["pairs"]) == 2
+            and d["distractors"] == ["يشحن البطارية"]
+            and d["feedback"]["partial"] == "قريب"
+            and d["shuffle"] is False
+        ),
+    ),
+    "ordering": (
+        {"row-0-text": "فصل", "row-1-text": "فتح", "row-2-text": "تشغيل"},
+        lambda d: [i["text"] for i in d["items"]] == ["فصل", "فتح", "تشغيل"],
+    ),
+    "numeric": (
+        {
+            "row-0-value": "٦٨",
+            "row-0-tolerance": "٢",
+            "row-0-feedback": "صحيح",
+            "unit-0-name": "psi",
+            "unit-0-multiplier": "١",
+            "unit_required": "1",
+        },
+        lambda d: (
+            d["answers"][0]["value"] == 68
+            and d["answers"][0]["fraction"] == 1.0  # a blank grade: fully correct
+            and d["units"] == [{"name": "psi", "multiplier": 1.0}]
+            and d["unit_required"] is True
+        ),
+    ),
+    "short_answer": (
+        {"row-0-text": "الضاغط*", "row-0-feedback": "نعم", "case_sensitive": "1"},
+        lambda d: (
+            d["answers"][0] == {"text": "الضاغط*", "fraction": 1.0, "feedback": "نعم"}
+            and d["case_sensitive"] is True
+        ),
+    ),
+    "essay": (
+        {"grader_info": "امنح الدرجة كاملة لذكر الخطوات الثلاث"},
+        lambda d: d["grader_info"].startswith("امنح"),
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(KIND_POSTS))
+def test_every_kind_is_written_in_the_editor_and_opens_again(
+    client, content_editor, bank, topic, kind
+):
+    fields, check = KIND_POSTS[kind]
+    post = {
+        "kind": kind,
+        "stem": f"سؤال {kind}",
+        "topic": str(topic.pk),
+        "difficulty": "easy",
+        "points": "1",
+        "hint": ["تلميح", ""],
+        "action": "save",
+        **fields,
+    }
+    client.force_login(content_editor)
+    response = client.post(new_url(bank, kind), post)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    version = Question.objects.get().versions.get()
+    assert check(version.data)
+    assert version.data.get("hints", []) == ([] if kind == "essay" else ["تلميح"])
+    html = client.get(response["Location"]).content.decode()
+    assert f"سؤال {kind}" in html and (kind == "essay" or "تلميح" in html)
+    rows = version.data.get("options") or version.data.get("pairs") or []
+    ids = {
+        f"row-{i}-id": row["id"]
+        for i, row in enumerate(rows + version.data.get("items", []))
+    }
+    # the same again (with the ids the page keeps): no new version
+    again = client.post(response["Location"], post | ids)
+    assert again.status_code == 302
+    assert Question.objects.get().versions.count() == 1
