@@ -20,10 +20,11 @@ from assessments.selectors.banks import (
     STATE_LABELS,
     bank_category_tree,
     bank_questions,
+    review_counts_by_bank,
 )
 from assessments.selectors.people import ANALYSTS, has_any_role
 from assessments.selectors.question_editor import AUTHORS, PUBLISHERS
-from assessments.services import bank_editing
+from assessments.services import bank_categories
 from lms.kernel.digits import to_western_digits
 from lms.kernel.errors import ServiceError
 
@@ -38,6 +39,7 @@ def bank_list(request: HttpRequest) -> HttpResponse:
         {
             "banks": selectors.banks_list(),
             "can_edit": has_any_role(request.user, AUTHORS),
+            "waiting": review_counts_by_bank(),
         },
     )
 
@@ -95,7 +97,7 @@ def _category_action(request: HttpRequest, bank_id: int) -> str:
     action = request.POST.get("action")
     path = request.POST.get("path", "")
     if action == "create":
-        created = bank_editing.category_create(
+        created = bank_categories.category_create(
             bank_id=bank_id,
             user_id=me(request),
             name=request.POST.get("name", ""),
@@ -103,14 +105,14 @@ def _category_action(request: HttpRequest, bank_id: int) -> str:
         )
         return _("Category “%(name)s” created.") % {"name": created.label}
     if action == "rename":
-        bank_editing.category_rename(
+        bank_categories.category_rename(
             bank_id=bank_id,
             user_id=me(request),
             path=path,
             name=request.POST.get("name", ""),
         )
         return _("Category renamed.")
-    bank_editing.category_move(
+    bank_categories.category_move(
         bank_id=bank_id,
         user_id=me(request),
         path=path,

@@ -252,3 +252,29 @@ def _row(question: Any) -> QuestionRow:
         has_draft=bool(question.latest_is_draft),
         in_review=bool(question.latest_is_draft and question.latest_review),
     )
+
+
+def questions_awaiting_review(*, bank_id: int | None = None) -> int:
+    """Questions whose latest version is a draft sent for review (the reviewers'
+    queue), in one bank or in all."""
+    rows = Question.objects.annotate(
+        latest_is_draft=_latest("is_draft"),
+        latest_review=_latest("review_requested_at"),
+    ).filter(_state_filter("review"))
+    if bank_id is not None:
+        rows = rows.filter(bank_id=bank_id)
+    return rows.count()
+
+
+def review_counts_by_bank() -> dict[int, int]:
+    """How many questions wait for review in each bank (banks with none left out)."""
+    rows = (
+        Question.objects.annotate(
+            latest_is_draft=_latest("is_draft"),
+            latest_review=_latest("review_requested_at"),
+        )
+        .filter(_state_filter("review"))
+        .values("bank_id")
+        .annotate(n=Count("id"))
+    )
+    return {row["bank_id"]: row["n"] for row in rows}

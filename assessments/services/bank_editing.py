@@ -1,5 +1,5 @@
-"""The content team's bank in the web: categories (a topic's name is its path) and
-questions written as drafts, reviewed and published.
+"""The content team's questions in the web: written as drafts, reviewed and
+published (the categories are in `bank_categories`).
 
 Saving never edits a version: each save writes a new `QuestionVersion`, a draft.
 Publishing a draft makes it the question's current version (what exams draw) and
@@ -20,8 +20,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.categories import join_path, split_path
-from assessments.data import CategoryData, DraftSaved
+from assessments.data import DraftSaved
 from assessments.models import (
     Difficulty,
     Question,
@@ -43,7 +42,8 @@ from lms.kernel.errors import Conflict, Forbidden, Invalid, NotFound
 FEEDBACK_KEYS = ("correct", "partial", "incorrect")
 
 
-def _author(user_id: int | None, *, publishing: bool = False) -> Any:
+def author_check(user_id: int | None, *, publishing: bool = False) -> Any:
+    """The person behind `user_id` if they may write (or, `publishing`, publish)."""
     user = person(user_id)
     if user is None or not has_any_role(user, AUTHORS):
         raise Forbidden(
@@ -60,107 +60,12 @@ def _author(user_id: int | None, *, publishing: bool = False) -> Any:
     return user
 
 
-def _bank(bank_id: int) -> QuestionBank:
+def bank_or_404(bank_id: int) -> QuestionBank:
+    """The bank, or NotFound."""
     bank = QuestionBank.objects.filter(pk=bank_id).first()
     if bank is None:
         raise NotFound(_("No such question bank."))
     return bank
-
-
-# --- categories ---------------------------------------------------------------------
-def _level_name(name: str) -> str:
-    name = " ".join((name or "").split())
-    if not name:
-        raise Invalid(_("Give the category a name."), code="category_name_missing")
-    return name
-
-
-def _path_or_refuse(levels: list[str]) -> str:
-    path = join_path(levels)
-    if len(path) > 255:
-        raise Invalid(
-            _("The category's path is too long (255 characters at most)."),
-            code="category_path_too_long",
-        )
-    return path
-
-
-@transaction.atomic
-def category_create(
-    *, bank_id: int, user_id: int | None, name: str, parent_path: str = ""
-) -> CategoryData:
-    """A new category under `parent_path` ("" for the top)."""
-    _author(user_id)
-    bank = _bank(bank_id)
-    levels = [*split_path(parent_path), _level_name(name)]
-    path = _path_or_refuse(levels)
-    if Topic.objects.filter(bank=bank, name=path).exists():
-        raise Conflict(
-            _("The category “%(path)s” exists already.") % {"path": " / ".join(levels)},
-            code="category_exists",
-        )
-    topic = Topic.objects.create(bank=bank, name=path)
-    return CategoryData(id=topic.pk, path=path, label=" / ".join(levels))
-
-
-def _repath(bank_id: int, old: list[str], new: list[str]) -> int:
-    """Give the category `old` (and every subcategory) the path `new`."""
-    topics = list(Topic.objects.select_for_update().filter(bank_id=bank_id))
-    moving = []
-    for topic in topics:
-        levels = split_path(topic.name)
-        if levels[: len(old)] == old:
-            moving.append((topic, _path_or_refuse(new + levels[len(old) :])))
-    if not moving:
-        raise NotFound(_("No such category."))
-    if new == old:
-        return 0
-    if new[: len(old)] == old:
-        raise Invalid(
-            _("A category cannot move into itself or its subcategories."),
-            code="category_into_itself",
-        )
-    kept = {t.name for t in topics} - {t.name for t, _p in moving}
-    if kept & {path for _t, path in moving}:
-        raise Conflict(
-            _("The category “%(path)s” exists already.") % {"path": " / ".join(new)},
-            code="category_exists",
-        )
-    for topic, path in moving:
-        topic.name = path
-        topic.save(update_fields=["name"])
-    return len(moving)
-
-
-@transaction.atomic
-def category_rename(*, bank_id: int, user_id: int | None, path: str, name: str) -> int:
-    """Rename a category; its subcategories follow. The number of topics renamed."""
-    _author(user_id)
-    _bank(bank_id)
-    old = split_path(path)
-    if not old:
-        raise NotFound(_("No such category."))
-    return _repath(bank_id, old, [*old[:-1], _level_name(name)])
-
-
-@transaction.atomic
-def category_move(
-    *, bank_id: int, user_id: int | None, path: str, parent_path: str
-) -> int:
-    """Move a category (with its subcategories) under `parent_path` ("" for the
-    top). The number of topics moved."""
-    _author(user_id)
-    _bank(bank_id)
-    old = split_path(path)
-    parent = split_path(parent_path)
-    if not old:
-        raise NotFound(_("No such category."))
-    if parent and not any(
-        split_path(name)[: len(parent)] == parent
-        for name in Topic.objects.filter(bank_id=bank_id).values_list("name", flat=True)
-    ):
-        raise NotFound(_("No such category."))
-    return _repath(bank_id, old, [*parent, old[-1]])
 
 
 # --- questions ----------------------------------------------------------------------
@@ -246,8 +151,8 @@ def question_draft_create(
     name: str = "",
 ) -> DraftSaved:
     """A new question whose first version is a draft: out of use until published."""
-    author = _author(user_id)
-    bank = _bank(bank_id)
+    author = author_check(user_id)
+    bank = bank_or_404(bank_id)
     definition = definition_clean(kind=kind, data=data)
     topic = _fields(
         bank.pk, topic_id=topic_id, difficulty=difficulty, stem=stem, images=[]
@@ -310,7 +215,7 @@ def question_draft_save(
 ) -> DraftSaved:
     """Save what the editor holds as a new draft version (the stem's pictures are
     kept from the latest version); what exams draw is unchanged until published."""
-    author = _author(user_id)
+    author = author_check(user_id)
     question = _locked(question_id, bank_id)
     latest = _latest(question)
     definition = definition_clean(kind=question.kind, data=data)
@@ -350,7 +255,7 @@ def question_review_request(
     *, question_id: int, user_id: int | None, bank_id: int | None = None
 ) -> DraftSaved:
     """Ask a reviewer to publish the latest draft (asking twice changes nothing)."""
-    author = _author(user_id)
+    author = author_check(user_id)
     latest = _latest(_locked(question_id, bank_id))
     if not latest.is_draft:
         raise Conflict(
@@ -374,7 +279,7 @@ def question_publish(
 ) -> DraftSaved:
     """Make a draft (the latest unless `version_id` names one) the question's current
     version; a question published for the first time comes into use."""
-    reviewer = _author(user_id, publishing=True)
+    reviewer = author_check(user_id, publishing=True)
     question = _locked(question_id, bank_id)
     versions = question.versions.select_for_update()
     version = (
@@ -410,7 +315,7 @@ def question_active_set(
     *, question_id: int, user_id: int | None, active: bool, bank_id: int | None = None
 ) -> bool:
     """Withdraw a question from exams, or put it back in use (reviewers)."""
-    _author(user_id, publishing=True)
+    author_check(user_id, publishing=True)
     question = _locked(question_id, bank_id)
     if active and question.current_version_id is None:
         raise Conflict(

@@ -6,7 +6,7 @@ import pytest
 
 from assessments.models import Question, QuestionVersion, Topic
 from assessments.selectors.banks import bank_category_tree, bank_questions
-from assessments.services import bank_editing
+from assessments.services import bank_categories, bank_editing
 from lms.kernel.errors import Conflict, Forbidden, Invalid, NotFound
 
 CHOICE = {
@@ -207,7 +207,7 @@ def test_the_tree_nests_paths_and_counts_subtrees(bank, make_question):
 def test_renaming_a_parent_renames_its_childrens_paths(bank, content_editor):
     for name in ("Electrics", "Electrics/Safety", "Electrics/Safety/Gloves", "Other"):
         Topic.objects.create(bank=bank, name=name)
-    moved = bank_editing.category_rename(
+    moved = bank_categories.category_rename(
         bank_id=bank.pk, user_id=content_editor.pk, path="Electrics", name="كهرباء"
     )
     assert moved == 3
@@ -225,7 +225,7 @@ def test_moving_a_category_keeps_its_questions_and_subtree(
     question = make_question("true_false", topic="Electrics/Safety")
     Topic.objects.create(bank=bank, name="Electrics/Safety/Gloves")
     Topic.objects.create(bank=bank, name="Workshop")
-    bank_editing.category_move(
+    bank_categories.category_move(
         bank_id=bank.pk,
         user_id=content_editor.pk,
         path="Electrics/Safety",
@@ -240,35 +240,35 @@ def test_moving_into_its_own_subtree_or_onto_a_name_is_refused(bank, content_edi
     for name in ("A", "A/B", "C", "C/B"):
         Topic.objects.create(bank=bank, name=name)
     with pytest.raises(Invalid) as into:
-        bank_editing.category_move(
+        bank_categories.category_move(
             bank_id=bank.pk, user_id=content_editor.pk, path="A", parent_path="A/B"
         )
     assert into.value.code == "category_into_itself"
     with pytest.raises(Conflict) as taken:
-        bank_editing.category_move(
+        bank_categories.category_move(
             bank_id=bank.pk, user_id=content_editor.pk, path="A/B", parent_path="C"
         )
     assert taken.value.code == "category_exists"
     with pytest.raises(NotFound):
-        bank_editing.category_move(
+        bank_categories.category_move(
             bank_id=bank.pk, user_id=content_editor.pk, path="Z", parent_path=""
         )
 
 
 def test_a_category_is_created_under_its_parent_once(bank, content_editor):
-    made = bank_editing.category_create(
+    made = bank_categories.category_create(
         bank_id=bank.pk, user_id=content_editor.pk, name="A/C units", parent_path="HVAC"
     )
     assert made.path == "HVAC/A//C units"
     with pytest.raises(Conflict):
-        bank_editing.category_create(
+        bank_categories.category_create(
             bank_id=bank.pk,
             user_id=content_editor.pk,
             name="A/C units",
             parent_path="HVAC",
         )
     with pytest.raises(Invalid):
-        bank_editing.category_create(
+        bank_categories.category_create(
             bank_id=bank.pk, user_id=content_editor.pk, name="  ", parent_path=""
         )
 
@@ -321,3 +321,70 @@ def test_an_imported_question_edited_keeps_its_published_version(
     )
     question.refresh_from_db()
     assert question.current_version_id == published
+
+
+def test_exams_draw_the_published_version_never_a_draft(
+    bank,
+    content_editor,
+    content_reviewer,
+    make_question,
+    eligible_trainee,
+    occupation,
+    level,
+):
+    from assessments.models import BlueprintRule, ExamBlueprint
+    from tests.assessments.conftest import start
+
+    published = make_question("true_false", topic="Safety", stem="منشور")
+    topic = published.topic
+    draft(bank, content_editor, topic, stem="مسودة فقط")  # never published
+    bank_editing.question_draft_save(
+        question_id=published.pk,
+        user_id=content_editor.pk,
+        stem="تعديل لم يُنشر",
+        data={"answer": True},
+        explanation="",
+        points=1,
+        difficulty="medium",
+        topic_id=topic.pk,
+    )
+    blueprint = ExamBlueprint.objects.create(
+        slug="draw",
+        title="سحب",
+        bank=bank,
+        occupation=occupation,
+        skill_level=level,
+        time_limit_s=600,
+        pass_mark_percent=50,
+    )
+    BlueprintRule.objects.create(blueprint=blueprint, topic=topic, count=1)
+    attempt = start(eligible_trainee, blueprint)
+    item = attempt.items.get()
+    assert item.question_id == published.pk
+    assert item.snapshot["stem"] == "منشور" and item.snapshot["data"]["answer"] is False
+
+
+def test_reviewers_see_how_many_questions_wait_for_them(
+    client, bank, content_editor, content_reviewer, topic
+):
+    from django.urls import reverse
+
+    from assessments.selectors.banks import questions_awaiting_review
+
+    saved = draft(bank, content_editor, topic)
+    bank_editing.question_review_request(
+        question_id=saved.question_id, user_id=content_editor.pk
+    )
+    assert questions_awaiting_review() == 1
+    client.force_login(content_reviewer)
+    html = client.get(reverse("assessments:bank_list")).content.decode()
+    assert "1 waiting for review" in html
+    from assessments.wagtail_hooks import assessments_nav_entries
+
+    entry = next(e for e in assessments_nav_entries() if e.key == "assessments.banks")
+    assert entry.count(content_reviewer) == 1
+    assert entry.count(content_editor) == 0  # editors cannot publish: no badge
+    bank_editing.question_publish(
+        question_id=saved.question_id, user_id=content_reviewer.pk
+    )
+    assert questions_awaiting_review(bank_id=bank.pk) == 0
