@@ -446,3 +446,106 @@ class PracticalPage:
     corrections: tuple[CorrectionData, ...]
     criteria: tuple[CriterionSheet, ...]
     can_correct: bool
+
+
+# --- the bank in the web (content team) -----------------------------------------------
+@dataclass(frozen=True)
+class CategoryNode:
+    """One level of a bank's category tree; `topic_id` is None for a level only
+    implied by a subcategory's path. Counts: own questions, and with the subtree."""
+
+    name: str
+    path: str
+    depth: int
+    topic_id: int | None
+    own_count: int
+    total_count: int
+    children: tuple[CategoryNode, ...]
+
+
+@dataclass(frozen=True)
+class CategoryData:
+    id: int
+    path: str
+    label: str
+
+
+@dataclass(frozen=True)
+class QuestionRow:
+    """A question in the bank's list: its latest text and where it stands."""
+
+    id: int
+    kind: str
+    kind_label: str
+    category: str
+    difficulty: str
+    difficulty_label: str
+    name: str
+    text: str
+    is_active: bool
+    published_number: int | None
+    latest_number: int
+    has_draft: bool
+    in_review: bool
+
+
+@dataclass(frozen=True)
+class QuestionPage:
+    rows: tuple[QuestionRow, ...]
+    total: int
+    page: int
+    pages: int
+    counts: tuple[tuple[str, Any, int], ...]
+
+
+@dataclass(frozen=True)
+class VersionData:
+    id: int
+    number: int
+    stem: str
+    stem_images: tuple[str, ...]
+    stem_image_alts: tuple[str, ...]
+    data: dict[str, Any]
+    explanation: str
+    points: Decimal
+    topic_id: int | None
+    difficulty: str
+    name: str
+    is_draft: bool
+    is_current: bool
+    created_at: dt.datetime
+    created_by: str
+    review_requested_at: dt.datetime | None
+    published_at: dt.datetime | None
+    published_by: str
+
+
+@dataclass(frozen=True)
+class QuestionEditData:
+    """A question for its editor: the question and every version, newest first."""
+
+    id: int
+    bank_id: int
+    kind: str
+    kind_label: str
+    topic_id: int
+    difficulty: str
+    name: str
+    is_active: bool
+    versions: tuple[VersionData, ...]
+
+    @property
+    def latest(self) -> VersionData:
+        return self.versions[0]
+
+    @property
+    def current(self) -> VersionData | None:
+        return next((v for v in self.versions if v.is_current), None)
+
+
+@dataclass(frozen=True)
+class DraftSaved:
+    question_id: int
+    version_id: int
+    version_number: int
+    is_draft: bool

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from assessments import bank_io_views, practical_views, views
+from assessments.bank_views.urls import urlpatterns as bank_urlpatterns
 
 app_name = "assessments"
 
@@ -51,7 +52,6 @@ urlpatterns = [
         name="evidence_photo",
     ),
     path("grading/", views.grading_queue, name="grading_queue"),
-    path("question-banks/", views.bank_list, name="bank_list"),
     path(
         "question-banks/<slug:slug>/analysis/",
         views.bank_analysis,
@@ -67,4 +67,4 @@ urlpatterns = [
         bank_io_views.bank_export,
         name="bank_export",
     ),
-]
+] + bank_urlpatterns

@@ -219,13 +219,6 @@ def bank_analysis(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@role_required(ANALYSTS)
-def bank_list(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "assessments/bank_list.html", {"banks": selectors.banks_list()}
-    )
-
-
 # --- essay grading (assessors, ministry staff) -----------------------------------
 def _grade(request: HttpRequest) -> None:
     raw = to_western_digits(request.POST.get("percent", "")).strip()

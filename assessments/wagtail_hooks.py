@@ -23,6 +23,15 @@ def _practical_drafts(user: Any) -> int:
     return selectors.practical_drafts_count(assessor_id=user.pk)
 
 
+def _questions_to_review(user: Any) -> int:
+    """The reviewers' badge: questions sent for review (editors see none)."""
+    if not any_role(Role.CONTENT_REVIEWER)(user):
+        return 0
+    from assessments.selectors.banks import questions_awaiting_review
+
+    return questions_awaiting_review()
+
+
 @hooks.register("maharat_nav_entries")
 def assessments_nav_entries() -> list[NavEntry]:
     """Each entry shows to the roles of its page's ``role_required``."""
@@ -65,6 +74,7 @@ def assessments_nav_entries() -> list[NavEntry]:
             shown_to=any_role(Role.CONTENT_EDITOR, Role.CONTENT_REVIEWER),
             section="content",
             order=20,
+            count=_questions_to_review,
         ),
     ]
 

@@ -132,6 +132,34 @@ class QuestionVersion(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
+    # Saved in the web editor and not yet published: exams draw only the question's
+    # current (published) version. Versions saved by imports are published at once.
+    is_draft = models.BooleanField(_("draft"), default=False)
+    # The category, difficulty and name this version gives the question, applied
+    # when it is published (None / "" on versions saved before drafts existed).
+    topic = models.ForeignKey(
+        Topic, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    difficulty = models.CharField(
+        _("difficulty"), max_length=10, choices=Difficulty, blank=True
+    )
+    name = models.CharField(_("name"), max_length=255, blank=True)
+    review_requested_at = models.DateTimeField(null=True, blank=True)
+    review_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["question", "number"]

@@ -3,9 +3,9 @@
 A new trainee signs up with her national ID, enrols in the tailoring course, watches
 the lesson video (HLS through hls.js), passes the knowledge checks, chats with the
 instructor in a live class, takes the skill test and resumes it after a reload; the
-assessor scores her practical test (a slip: a fail, confirmed from its summary) and a
-second assessor corrects it with a reason, a ministry staff member approves the certificate,
-and the verification link the product gives her says it is valid.
+assessor scores her practical test (a slip: a fail, confirmed from its summary), a
+second assessor corrects it with a reason, a ministry staff member approves the
+certificate, and the verification link the product gives her says it is valid.
 
 One test, in the order the story needs; each step is a function below. What the test
 must know that the page never shows (the right answers) comes from the demo content
