@@ -90,3 +90,28 @@ def test_another_trainee_cannot_read_the_review(exam, trainee, client, make_user
     client.force_login(make_user("trainee"))
     response = client.get(reverse("assessments:attempt_result", args=[attempt.pk]))
     assert response.status_code == 404
+
+
+def test_the_api_result_carries_the_review(exam, trainee):
+    from rest_framework.test import APIClient
+
+    attempt = start(trainee, exam)
+    answer(attempt, trainee, "تشغيل المروحة")
+    api = APIClient()
+    api.force_authenticate(trainee)
+    body = api.post(f"/api/v1/assessments/attempts/{attempt.pk}/submit/").json()
+    [item] = body["review"]
+    assert item["response_text"] == "تشغيل المروحة"
+    assert item["feedback"] == ["المروحة لا تحمي منك", "راجع درس السلامة"]
+    assert item["hints"] == ["فكر في الكهرباء"]
+    assert item["explanation"] == "افصل التيار قبل أي عمل."
+
+
+def test_an_open_attempt_has_no_review_in_the_api(exam, trainee):
+    from rest_framework.test import APIClient
+
+    attempt = start(trainee, exam)
+    api = APIClient()
+    api.force_authenticate(trainee)
+    body = api.get(f"/api/v1/assessments/attempts/{attempt.pk}/").json()
+    assert "review" not in body and "feedback" not in str(body)

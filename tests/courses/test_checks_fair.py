@@ -287,3 +287,54 @@ def test_the_check_view_of_an_unknown_check_is_not_found(api, make_lesson):
     response = api.get(url(lesson, "nope"))
     assert response.status_code == 404
     assert response.json()["code"] == "check_not_found"
+
+
+# --- the offline batch and the Arabic page ---
+def test_an_offline_answer_is_read_in_the_order_of_its_try(api, make_lesson):
+    """Answers queued from a saved page carry its try: both read in that order,
+    and the batch's detail hides the score while the policy does."""
+    from django.utils import timezone
+
+    lesson = make_lesson(reveal="never")
+    view = api.get(url(lesson)).json()
+    texts = [c["text"] for c in view["questions"][0]["choices"]]
+    events = [
+        {
+            "id": str(uuid.uuid4()),
+            "kind": "answer",
+            "lesson_id": lesson.pk,
+            "at": timezone.now().isoformat(),
+            "block_id": "kc1",
+            "answers": {"0": [texts.index(colour)], "1": [0]},
+            "attempt": 0,  # both answered on the page of the first try
+        }
+        for colour in ("أحمر", "أسود")
+    ]
+    response = api.post("/api/v1/progress/events/", {"events": events}, format="json")
+    details = [r["detail"] for r in response.json()["results"]]
+    assert details == ["not passed", "passed"]
+    result = CheckResult.objects.get()
+    assert result.tries == 2 and result.passed_at is not None
+
+
+def test_the_check_speaks_arabic(client, trainee, make_lesson, api):
+    from django.utils import translation
+
+    lesson = make_lesson(reveal="never")
+    wrong(api, lesson)
+    client.force_login(trainee)
+    with translation.override("ar"):
+        html = client.get(lesson.url, HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert "تلميح" in html and "تلميح أول" in html
+    assert "يبيّن هذا الاختبار هل نجحت، لا أي الإجابات كانت صحيحة." in html
+
+
+def test_the_block_accepts_its_policy_fields():
+    from content.blocks import KnowledgeCheckBlock
+
+    block = KnowledgeCheckBlock()
+    value = block.to_python(fair_block(reveal="never")["value"])
+    cleaned = block.clean(value)
+    assert cleaned["reveal"] == "never"
+    assert cleaned["questions"][1]["shuffle"] is False
+    assert list(cleaned["questions"][0]["hints"]) == ["تلميح أول", "تلميح ثان"]
