@@ -87,8 +87,9 @@ def _review_item(item: AttemptItem) -> ReviewItem:
     """Feedback and hints once a question is graded (a person may still have to)."""
     snapshot = item.snapshot
     kind, data = get_kind(snapshot["kind"]), snapshot.get("data") or {}
-    graded = item.fraction is not None
-    full = graded and item.fraction >= 0.999
+    fraction = item.fraction
+    graded = fraction is not None
+    full = fraction is not None and fraction >= 0.999
     return ReviewItem(
         position=item.position,
         stem=snapshot.get("stem", ""),
