@@ -166,8 +166,24 @@ class TopicScore:
 
 
 @dataclass(frozen=True)
+class ReviewItem:
+    """One question of a submitted attempt, for the trainee's review: their answer,
+    its marks, the author's feedback for it, the hints and the explanation."""
+
+    position: int
+    stem: str
+    response_text: str
+    points: Decimal
+    score: Decimal | None  # None: waiting for a person to grade it
+    full_marks: bool
+    feedback: tuple[str, ...]
+    hints: tuple[str, ...]
+    explanation: str
+
+
+@dataclass(frozen=True)
 class AttemptResult:
-    """A submitted attempt's outcome, by topic."""
+    """A submitted attempt's outcome, by topic, and its review."""
 
     id: int
     exam_title: str
@@ -178,6 +194,7 @@ class AttemptResult:
     passed: bool | None
     auto_submitted: bool
     topics: tuple[TopicScore, ...]
+    review: tuple[ReviewItem, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -241,7 +258,33 @@ class ImportReport:
 
 
 @dataclass(frozen=True)
+class DistractorStats:
+    """One option of a question: how many examinees chose it, overall and in the
+    upper and lower groups (the top and bottom 27 % by total score)."""
+
+    option_id: str
+    text: str
+    correct: bool  # the option earns marks
+    chosen: int
+    upper: int
+    lower: int
+
+    @property
+    def unused(self) -> bool:
+        """A wrong option nobody chose does no work as a distractor."""
+        return not self.correct and self.chosen == 0
+
+    @property
+    def misleads_strong(self) -> bool:
+        """A wrong option the strong choose more than the weak: ambiguous or a
+        second right answer."""
+        return not self.correct and self.upper > self.lower
+
+
+@dataclass(frozen=True)
 class ItemStats:
+    """One question's statistics over graded attempts (`selectors.analysis`)."""
+
     question_id: int
     name: str
     kind: str
@@ -249,16 +292,22 @@ class ItemStats:
     difficulty: str
     taken: int
     facility: float | None
-    discrimination: float | None
+    discrimination: float | None  # Moodle's discrimination index (see analysis)
     difficulty_label: str = ""  # the author's difficulty, in the reader's language
+    facility_label: Any = ""  # the measured difficulty (lazy: the reader's language)
+    upper_lower_index: float | None = None  # upper − lower group facility
+    group_size: int = 0  # examinees in each of the upper and lower groups
+    distractors: tuple[DistractorStats, ...] = ()
 
     @property
     def flagged(self) -> bool:
-        """Worth a look: almost nobody or everybody right, or it does not separate."""
+        """Worth a look: almost nobody or everybody right, it does not separate, or
+        a distractor draws the strong examinees."""
         if self.taken < 5 or self.facility is None:
             return False
         weak = self.discrimination is not None and self.discrimination < 0.2
-        return self.facility < 0.2 or self.facility > 0.95 or weak
+        misleading = any(d.misleads_strong for d in self.distractors)
+        return self.facility < 0.2 or self.facility > 0.95 or weak or misleading
 
 
 # --- practical tests ------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -25,6 +26,7 @@ from registry.selectors import occupation_list, skill_level_list
 DATA = Path(settings.BASE_DIR) / "tests" / "assessments" / "data"
 POLICIES = Path(__file__).resolve().parent / "reference" / "level_policies.csv"
 DEMO_LEVEL = "skilled"
+OPTION_KINDS = ("single_choice", "multiple_response")
 
 DEMO = [
     {
@@ -113,6 +115,23 @@ def _rubric_levels(rubric: Rubric, criteria: list[tuple[str, int]]) -> None:
         ).update(descriptor=descriptor)
 
 
+def _placed(question: Any) -> Any:
+    """Rotate an option question's options so the right one lands at a place its
+    position in the file decides: the demo files, like most authors, list it
+    first, which a pinned question or the bank's preview would show (exams
+    shuffle per attempt)."""
+    data = getattr(question, "data", None)  # a ParseProblem has none
+    options = data.get("options") if isinstance(data, dict) else None
+    if getattr(question, "kind", "") not in OPTION_KINDS or not options:
+        return question
+    n = len(options)
+    best = max(range(n), key=lambda i: float(options[i].get("fraction") or 0))
+    target = question.position % n  # consecutive questions, consecutive places
+    shift = (target - best) % n
+    question.data = {**question.data, "options": options[-shift:] + options[:-shift]}
+    return question
+
+
 def _policies() -> None:
     occupations = {o.code: o for o in occupation_list()}
     with POLICIES.open(encoding="utf-8") as handle:
@@ -144,10 +163,8 @@ def seed_assessments(stdout) -> None:
         )
         path = DATA / demo["file"]
         if path.is_file():
-            questions_import(
-                bank_id=bank.pk,
-                parsed=parse_file(name=path.name, content=path.read_bytes()),
-            )
+            parsed = parse_file(name=path.name, content=path.read_bytes())
+            questions_import(bank_id=bank.pk, parsed=[_placed(q) for q in parsed])
         blueprint, created = ExamBlueprint.objects.get_or_create(
             slug=demo["slug"],
             defaults={

@@ -2,8 +2,9 @@
 
 A knowledge check's correct answers live only in the stored block value: the
 template renders prompts and choices, and courses scores answers on the server
-(`courses.services.knowledge_check_score`). Blocks only: reads live in
-`content.selectors`.
+(`courses.services.knowledge_check_submit`), shuffles the choices per try and
+applies the check's reveal policy (`reveal`, `reveal_after_tries`). Blocks only:
+reads live in `content.selectors`.
 """
 
 from __future__ import annotations
@@ -148,6 +149,12 @@ class GlossaryBlock(blocks.StructBlock):
 class ChoiceBlock(blocks.StructBlock):
     text = blocks.CharBlock(label=_("choice"), max_length=300)
     correct = blocks.BooleanBlock(label=_("correct"), required=False)
+    feedback = blocks.CharBlock(
+        label=_("feedback when this choice is picked"),
+        max_length=500,
+        required=False,
+        help_text=_("Shown only once the check says which answers were right."),
+    )
 
 
 class QuestionBlock(blocks.StructBlock):
@@ -163,6 +170,19 @@ class QuestionBlock(blocks.StructBlock):
     choices = blocks.ListBlock(ChoiceBlock(), label=_("choices"), min_num=2, max_num=6)
     explanation = blocks.TextBlock(
         label=_("explanation shown after answering"), required=False
+    )
+    shuffle = blocks.BooleanBlock(
+        label=_("shuffle the choices for each try"),
+        required=False,
+        default=True,
+        help_text=_("Untick to keep your order (for “all of the above” and the like)."),
+    )
+    hints = blocks.ListBlock(
+        blocks.CharBlock(max_length=300, label=_("hint")),
+        label=_("hints: one more is shown after each try that did not pass"),
+        default=[],
+        min_num=0,
+        max_num=5,
     )
 
     def clean(self, value):
@@ -192,6 +212,40 @@ class KnowledgeCheckBlock(blocks.StructBlock):
     questions = blocks.ListBlock(
         QuestionBlock(), label=_("questions"), min_num=1, max_num=5
     )
+    reveal = blocks.ChoiceBlock(
+        label=_("say which answers were right"),
+        choices=[
+            ("tries", _("after the number of tries below")),
+            ("never", _("never: only passed or not, and the explanations")),
+        ],
+        default="tries",
+    )
+    reveal_after_tries = blocks.IntegerBlock(
+        label=_("tries before the right answers are shown"),
+        min_value=1,
+        max_value=20,
+        default=3,
+        required=False,
+    )
+
+    def get_context(self, value, parent_context=None):
+        """The author's order, for a rendering without the page's per-try view
+        (courses passes `check`, the order of the trainee's try)."""
+        context = super().get_context(value, parent_context=parent_context)
+        context["author_questions"] = [
+            {
+                "index": index,
+                "prompt": question["prompt"],
+                "kind": question["kind"],
+                "choices": [
+                    {"position": position, "text": choice["text"]}
+                    for position, choice in enumerate(question["choices"])
+                ],
+                "hints": [],
+            }
+            for index, question in enumerate(value["questions"])
+        ]
+        return context
 
     class Meta:
         icon = "tick-inverse"

@@ -175,9 +175,14 @@ class HeartbeatResult:
 
 @dataclass(frozen=True)
 class QuestionResult:
+    """One question of a scored try. `correct` is None and `feedback` empty while
+    the check's policy does not say which answers were right."""
+
     index: int
-    correct: bool
+    correct: bool | None
     explanation: str
+    feedback: tuple[str, ...] = ()  # the author's feedback on the chosen choices
+    hints: tuple[str, ...] = ()  # the hints earned so far, for the next try
 
 
 @dataclass(frozen=True)
@@ -187,10 +192,40 @@ class CheckScore:
 
 
 @dataclass(frozen=True)
+class CheckChoiceView:
+    position: int  # what the page posts: the place in this try's order
+    text: str
+
+
+@dataclass(frozen=True)
+class CheckQuestionView:
+    index: int
+    prompt: str
+    kind: str
+    choices: tuple[CheckChoiceView, ...]  # in this try's order
+    hints: tuple[str, ...]  # one more after each try that did not pass
+
+
+@dataclass(frozen=True)
+class CheckView:
+    """A knowledge check as one trainee's current try shows it (never the key)."""
+
+    block_id: str
+    attempt: int  # the try this order belongs to: the number of tries made so far
+    tries: int
+    passed: bool
+    reveal_after_tries: int | None  # None: never says which answers were right
+    questions: tuple[CheckQuestionView, ...]
+
+
+@dataclass(frozen=True)
 class CheckSubmission:
-    score_pct: int
+    score_pct: int | None  # None while the policy hides it (it tells what was right)
     passed: bool
     results: tuple[QuestionResult, ...]
+    revealed: bool = True
+    tries: int = 0
+    next: CheckView | None = None  # the next try: its order and hints
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from courses import selectors, services
 from courses.data import CourseOutline, EnrollmentData
 from courses.models import CatalogPage, CoursePage, LessonPage, ModulePage, rendering
 from courses.sections import course_sections_for
+from lms.kernel.digits import to_western_digits
 from lms.kernel.errors import ServiceError
 
 
@@ -77,9 +78,12 @@ def module_context(page: ModulePage, request: HttpRequest) -> dict[str, Any]:
 def lesson_context(page: LessonPage, request: HttpRequest) -> dict[str, Any]:
     """Everything the lesson page shows, in a fixed number of queries."""
     user = request.user
+    checks = selectors.knowledge_check_views(user=user, lesson=page)
+    # each block with the check view of the trainee's current try (None if no check)
+    body = [(block, checks.get(block.id)) for block in page.body]
     course = page.course
     if course is None:
-        return {}
+        return {"body_blocks": body}
     outline = selectors.course_outline_get(course_id=course.pk, user=user)
     flat = outline.flat()
     index = next((i for i, x in enumerate(flat) if x.id == page.pk), None)
@@ -101,6 +105,7 @@ def lesson_context(page: LessonPage, request: HttpRequest) -> dict[str, Any]:
         "passed_checks": progress.passed_check_ids if progress else frozenset(),
         "video_positions": progress.video_positions if progress else {},
         "lesson_done": enrolled and any(x.completed for x in flat if x.id == page.pk),
+        "body_blocks": body,
     }
 
 
@@ -133,10 +138,16 @@ def lesson_check_post(request: HttpRequest, *, lesson: LessonPage) -> HttpRespon
                 answers[index] = sorted({int(x) for x in picked})
             except ValueError:
                 answers[index] = []
+    raw_attempt = to_western_digits(request.POST.get("attempt", "")).strip()
     feedback = None
     try:
         submission = services.knowledge_check_submit(
-            user=request.user, lesson_id=lesson.pk, block_id=block_id, answers=answers
+            user=request.user,
+            lesson_id=lesson.pk,
+            block_id=block_id,
+            answers=answers,
+            # the try the form showed (positions in its order); none: author's order
+            attempt=int(raw_attempt) if raw_attempt.isdigit() else None,
         )
         feedback = {"block_id": block_id, "submission": submission}
     except ServiceError as exc:

@@ -5,6 +5,7 @@ Idempotent: pages are looked up by slug and only missing ones are created.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 
 from django.db import transaction
@@ -24,6 +25,19 @@ _NS = uuid.UUID("5b2f6c1e-8f7a-4d55-9a51-4d1c0f7e2a10")
 
 def _block_id(*parts: str) -> str:
     return str(uuid.uuid5(_NS, "/".join(parts)))
+
+
+def _placed(prompt: str, choices: list[str], correct: list[int]) -> list[dict]:
+    """The choices rotated so the right one lands at a place the prompt decides:
+    the curricula list it first, and a trainee must not learn that (the lesson
+    page shuffles them per try too, unless an author pins the order)."""
+    n = len(choices)
+    target = int(hashlib.sha256(prompt.encode()).hexdigest(), 16) % n
+    shift = (target - min(correct)) % n
+    return [
+        {"text": choices[(i - shift) % n], "correct": (i - shift) % n in correct}
+        for i in range(n)
+    ]
 
 
 def _lesson_body(key: str, paragraphs, extra, questions) -> list[dict]:
@@ -67,10 +81,7 @@ def _lesson_body(key: str, paragraphs, extra, questions) -> list[dict]:
                     {
                         "prompt": prompt,
                         "kind": kind,
-                        "choices": [
-                            {"text": text, "correct": i in correct}
-                            for i, text in enumerate(choices)
-                        ],
+                        "choices": _placed(prompt, choices, correct),
                         "explanation": explanation,
                     }
                     for prompt, kind, choices, correct, explanation in questions

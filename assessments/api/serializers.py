@@ -42,6 +42,18 @@ class TopicScoreSerializer(serializers.Serializer):
     max_score = serializers.DecimalField(max_digits=8, decimal_places=2)
 
 
+class ReviewItemSerializer(serializers.Serializer):
+    position = serializers.IntegerField()
+    stem = serializers.CharField()
+    response_text = serializers.CharField(allow_blank=True)
+    points = serializers.DecimalField(max_digits=6, decimal_places=2)
+    score = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
+    full_marks = serializers.BooleanField()
+    feedback = serializers.ListField(child=serializers.CharField())
+    hints = serializers.ListField(child=serializers.CharField())
+    explanation = serializers.CharField(allow_blank=True)
+
+
 class AttemptResultSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     status = serializers.CharField()
@@ -50,3 +62,4 @@ class AttemptResultSerializer(serializers.Serializer):
     percent = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
     passed = serializers.BooleanField(allow_null=True)
     topics = TopicScoreSerializer(many=True)
+    review = ReviewItemSerializer(many=True)

@@ -1,10 +1,12 @@
 """Assessments reads: keyword arguments in, `assessments.data` objects out.
 
-One module per section (`exams`, `attempts`, `banks`, `practical`, `reports`);
+One module per section (`exams`, `attempts`, `banks`, `analysis`, `practical`,
+`reports`);
 `build` turns rows into data, `people` holds the roles of each page and who is behind
 an id, `courses` the calls into courses. Every public read is importable from here.
 """
 
+from assessments.selectors.analysis import item_analysis
 from assessments.selectors.attempts import (
     attempt_public_get,
     attempt_result_get,
@@ -13,7 +15,7 @@ from assessments.selectors.attempts import (
     essays_to_grade,
     skill_results_for,
 )
-from assessments.selectors.banks import bank_get, banks_list, item_analysis
+from assessments.selectors.banks import bank_get, banks_list
 from assessments.selectors.exams import (
     attempt_open_for,
     exam_eligibility_problems,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,10 +15,12 @@ from assessments.data import (
     AttemptPublic,
     AttemptResult,
     GradingItem,
+    ReviewItem,
     SkillResultData,
     TopicScore,
 )
 from assessments.models import Attempt, AttemptItem, AttemptStatus, SkillResult
+from assessments.question_types import get_kind
 from assessments.selectors.build import attempt_data, item_public, skill_result_data
 from lms.kernel.errors import NotFound
 
@@ -62,9 +65,53 @@ def attempt_scores_by_topic(*, attempt_id: int) -> tuple[TopicScore, ...]:
     return tuple(TopicScore(t, s, m) for t, (s, m) in sorted(totals.items()))
 
 
+def _response_text(kind: str, data: dict, response: Any) -> str:
+    """The trainee's answer in words (option ids are opaque)."""
+    if response in (None, "", [], {}):
+        return ""
+    if kind == "true_false":
+        return _("True") if response is True else _("False")
+    if kind in ("single_choice", "multiple_response"):
+        chosen = response if isinstance(response, list) else [response]
+        return "، ".join(o["text"] for o in data["options"] if o["id"] in chosen)
+    if kind == "ordering":
+        texts = {i["id"]: i["text"] for i in data["items"]}
+        return "، ".join(texts.get(r, "") for r in response)
+    if kind == "matching":
+        prompts = {p["id"]: p["prompt"] for p in data["pairs"]}
+        return "؛ ".join(f"{prompts.get(k, '')} ← {v}" for k, v in response.items())
+    return str(response)
+
+
+def _review_item(item: AttemptItem) -> ReviewItem:
+    """Feedback and hints once a question is graded (a person may still have to)."""
+    snapshot = item.snapshot
+    kind, data = get_kind(snapshot["kind"]), snapshot.get("data") or {}
+    fraction = item.fraction
+    graded = fraction is not None
+    full = fraction is not None and fraction >= 0.999
+    return ReviewItem(
+        position=item.position,
+        stem=snapshot.get("stem", ""),
+        response_text=_response_text(snapshot["kind"], data, item.response),
+        points=item.points,
+        score=item.score,
+        full_marks=full,
+        feedback=tuple(kind.feedback_for(data, item.response)) if graded else (),
+        hints=tuple(kind.hints(data)) if graded and not full else (),
+        explanation=snapshot.get("explanation") or "",
+    )
+
+
 def attempt_result_get(*, attempt_id: int, user_id: int) -> AttemptResult:
-    """The outcome of the trainee's own attempt, by topic."""
+    """The outcome of the trainee's own attempt, by topic, with the review of each
+    question (only once submitted: an open attempt has no result)."""
     attempt = _own_attempt(attempt_id=attempt_id, user_id=user_id)
+    review = (
+        ()
+        if attempt.status == AttemptStatus.IN_PROGRESS
+        else tuple(_review_item(i) for i in attempt.items.all())
+    )
     return AttemptResult(
         id=attempt.pk,
         exam_title=attempt.blueprint.title,
@@ -75,6 +122,7 @@ def attempt_result_get(*, attempt_id: int, user_id: int) -> AttemptResult:
         passed=attempt.passed,
         auto_submitted=attempt.auto_submitted,
         topics=attempt_scores_by_topic(attempt_id=attempt.pk),
+        review=review,
     )
 
 

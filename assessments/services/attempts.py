@@ -87,7 +87,10 @@ def _items(
     attempt: Attempt, questions: list[Question], *, rng: random.Random, shuffle: bool
 ) -> list[AttemptItem]:
     """The drawn questions as the attempt keeps them: the version's snapshot (with
-    the key) and the key-free public view, shuffled once, at draw time."""
+    the key) and the key-free public view, shuffled once, at draw time (so each
+    attempt has its own order and a reload shows the same), unless the exam keeps
+    the order or the author pinned it (`data["shuffle"] is False`, Moodle's
+    shuffleanswers)."""
     items = []
     for position, question in enumerate(questions, start=1):
         version = question.current_version
@@ -101,7 +104,9 @@ def _items(
                 topic_name=question.topic.name,
                 snapshot=_snapshot(version, question),
                 public=get_kind(question.kind).public(
-                    version.data, rng=rng, shuffle=shuffle
+                    version.data,
+                    rng=rng,
+                    shuffle=shuffle and version.data.get("shuffle") is not False,
                 ),
                 points=version.points,
             )

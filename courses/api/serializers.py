@@ -35,6 +35,9 @@ class AnswersField(serializers.DictField):
 
 class CheckAnswerSerializer(serializers.Serializer):
     answers = AnswersField()
+    # the try the answers were given in (the check view's `attempt`): the answers
+    # are then positions in that try's order; without it, the author's indexes
+    attempt = serializers.IntegerField(min_value=0, required=False, allow_null=True)
 
 
 class ProgressEventSerializer(serializers.Serializer):
@@ -55,6 +58,7 @@ class ProgressEventSerializer(serializers.Serializer):
     )
     block_id = serializers.CharField(max_length=64, required=False)
     answers = AnswersField(required=False)
+    attempt = serializers.IntegerField(min_value=0, required=False, allow_null=True)
 
     def validate(self, attrs):
         if attrs["kind"] == "heartbeat" and (

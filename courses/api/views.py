@@ -4,6 +4,8 @@ handler (`lms.kernel.api.errors`: `{"code", "message", "fields"}`)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -19,6 +21,7 @@ from courses.api.serializers import (
     ProgressBatchSerializer,
     ProgressEventSerializer,
 )
+from courses.data import CheckView
 from lms.kernel.api.schema import ERROR_RESPONSE
 from lms.kernel.errors import Conflict
 
@@ -73,8 +76,38 @@ class HeartbeatView(APIView):
         return Response({"accepted": True, "watched_s": result.watched_s})
 
 
+def check_view_json(view: CheckView) -> dict[str, Any]:
+    return {
+        "block_id": view.block_id,
+        "attempt": view.attempt,
+        "tries": view.tries,
+        "passed": view.passed,
+        "reveal_after_tries": view.reveal_after_tries,
+        "questions": [
+            {
+                "index": q.index,
+                "prompt": q.prompt,
+                "kind": q.kind,
+                "choices": [
+                    {"position": c.position, "text": c.text} for c in q.choices
+                ],
+                "hints": list(q.hints),
+            }
+            for q in view.questions
+        ],
+    }
+
+
 class CheckAnswerView(APIView):
-    """Score a knowledge check on the server; answers never reach the page."""
+    """A knowledge check: GET the current try (its order and hints, never the key);
+    POST one try, scored on the server under the check's reveal policy."""
+
+    @extend_schema(responses={200: None, **REFUSED})
+    def get(self, request: Request, lesson_id: int, block_id: str) -> Response:
+        view = selectors.knowledge_check_view_get(
+            user=request.user, lesson_id=lesson_id, block_id=block_id
+        )
+        return Response(check_view_json(view))
 
     @extend_schema(request=CheckAnswerSerializer, responses={200: None, **REFUSED})
     def post(self, request: Request, lesson_id: int, block_id: str) -> Response:
@@ -85,19 +118,25 @@ class CheckAnswerView(APIView):
             lesson_id=lesson_id,
             block_id=block_id,
             answers=serializer.validated_data["answers"],
+            attempt=serializer.validated_data.get("attempt"),
         )
         return Response(
             {
                 "score_pct": submission.score_pct,
                 "passed": submission.passed,
+                "revealed": submission.revealed,
+                "tries": submission.tries,
                 "results": [
                     {
                         "index": r.index,
                         "correct": r.correct,
                         "explanation": r.explanation,
+                        "feedback": list(r.feedback),
+                        "hints": list(r.hints),
                     }
                     for r in submission.results
                 ],
+                "next": check_view_json(submission.next) if submission.next else None,
             }
         )
 

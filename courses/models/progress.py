@@ -90,7 +90,9 @@ class VideoProgress(models.Model):
 
 
 class CheckResult(models.Model):
-    """The best score a trainee reached on one knowledge check."""
+    """The best score a trainee reached on one knowledge check, and their tries:
+    counted here (not by the page) for the check's reveal policy, its per-try
+    choice order and its hints."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
@@ -99,6 +101,11 @@ class CheckResult(models.Model):
     block_id = models.CharField(_("check block id"), max_length=64)
     best_score_pct = models.PositiveSmallIntegerField(_("best score (%)"), default=0)
     passed_at = models.DateTimeField(_("passed at"), null=True, blank=True)
+    tries = models.PositiveIntegerField(_("tries"), default=0)
+    failed_tries = models.PositiveIntegerField(_("tries that did not pass"), default=0)
+    # the last try's answers in the author's order: the same answers sent again
+    # (a double click, a resent request) are not another try
+    last_answers = models.JSONField(_("last answers"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("knowledge-check result")

@@ -4,6 +4,7 @@
   a cohort);
 - `progress`: a course's outline with a trainee's progress, a lesson's checks and
   video positions, "my courses", the cohort table;
+- `checks`: a knowledge check as the trainee's current try shows it (order, hints);
 - `catalog`: the catalog filter and the Arabic-normalised search;
 - `offline`: the "save for offline" manifests and who may save;
 - `reports`: courses' figures for lms.reports.
@@ -13,6 +14,7 @@ arguments and return `courses.data` objects (or plain values).
 """
 
 from courses.selectors.catalog import catalog_filter, catalog_page_get, search_pages
+from courses.selectors.checks import knowledge_check_view_get, knowledge_check_views
 from courses.selectors.courses import (
     cohort_course_get,
     completed_course_id,
@@ -56,6 +58,8 @@ __all__ = [
     "enrolled_user_ids",
     "enrollment_exists",
     "enrollment_get",
+    "knowledge_check_view_get",
+    "knowledge_check_views",
     "lesson_offline_manifest",
     "lesson_progress_get",
     "live_minutes_total",

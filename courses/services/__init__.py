@@ -1,8 +1,8 @@
 """Use cases that write, in one package by section.
 
 - `enrolment`: enrol, leave;
-- `progress`: a lesson opened, a video heartbeat, a knowledge check answered;
-- `checks`: scoring a knowledge check against its stored answers;
+- `progress`: a lesson opened, a video heartbeat;
+- `checks`: a knowledge check answered: one try scored, counted, revealed or not;
 - `batch`: the offline batch of progress events, each idempotent by its id;
 - `completion`: live-class minutes, and the lesson and course completion rules.
 
@@ -13,12 +13,11 @@ changes nothing. Completion is recorded once and announced by
 """
 
 from courses.services.batch import EVENT_KINDS, progress_events_apply
-from courses.services.checks import knowledge_check_score
+from courses.services.checks import knowledge_check_score, knowledge_check_submit
 from courses.services.completion import live_attendance_set
 from courses.services.enrolment import enrollment_create, enrollment_leave
 from courses.services.progress import (
     heartbeat_tolerance_s,
-    knowledge_check_submit,
     lesson_open,
     video_heartbeat_record,
 )

@@ -1,4 +1,5 @@
-"""Lesson progress: a lesson opened, a video watched, a knowledge check answered.
+"""Lesson progress: a lesson opened, a video watched (a knowledge check answered:
+`courses.services.checks`).
 
 Every write is idempotent: a replayed heartbeat or answer changes nothing. Refusals
 are coded (`lms.kernel.errors`): Invalid for malformed figures, NotFound for a lesson
@@ -9,7 +10,6 @@ enrolled, implausible, not opened yet).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -18,16 +18,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from content.selectors import video_get
-from courses.data import CheckSubmission, HeartbeatResult
+from courses.data import HeartbeatResult
 from courses.models import (
-    CheckResult,
     CoursePage,
     Enrollment,
     LessonPage,
     LessonProgress,
     VideoProgress,
 )
-from courses.services.checks import knowledge_check_score
 from courses.services.completion import evaluate_lesson
 from lms.kernel.errors import Conflict, Invalid, NotFound
 
@@ -230,48 +228,3 @@ def video_heartbeat_record(
     if progress.completed_at is None:
         evaluate_lesson(user=user, lesson=lesson, course=course, progress=progress)
     return HeartbeatResult(accepted=True, watched_s=watched_s)
-
-
-@transaction.atomic
-def knowledge_check_submit(
-    *,
-    user: Any,
-    lesson_id: int,
-    block_id: str,
-    answers: Mapping[int, Sequence[int]],
-) -> CheckSubmission:
-    """Score answers on the server and keep the trainee's best score."""
-    lesson = live_lesson(lesson_id)
-    course = course_of(lesson)
-    active_enrollment(user=user, course=course)
-    value = lesson.knowledge_check_value(block_id)
-    if value is None:
-        raise NotFound(
-            _("This knowledge check is not part of this lesson."),
-            code="check_not_found",
-        )
-    score = knowledge_check_score(value=value, answers=answers)
-    passed = score.score_pct >= course.check_pass_pct
-    result, _created = CheckResult.objects.select_for_update().get_or_create(
-        user=user, lesson=lesson, block_id=block_id
-    )
-    changed = []
-    if score.score_pct > result.best_score_pct:
-        result.best_score_pct = score.score_pct
-        changed.append("best_score_pct")
-    if passed and result.passed_at is None:
-        result.passed_at = timezone.now()
-        changed.append("passed_at")
-    if changed:
-        result.save(update_fields=changed)
-    now = timezone.now()
-    progress, _created = LessonProgress.objects.get_or_create(
-        user=user,
-        lesson=lesson,
-        defaults={"course": course, "opened_at": now, "last_opened_at": now},
-    )
-    if progress.completed_at is None:
-        evaluate_lesson(user=user, lesson=lesson, course=course, progress=progress)
-    return CheckSubmission(
-        score_pct=score.score_pct, passed=passed, results=score.results
-    )

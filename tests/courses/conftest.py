@@ -17,6 +17,10 @@ def check_block(block_id: str | None = None) -> dict:
         "id": block_id or str(uuid.uuid4()),
         "value": {
             "title": "",
+            # says at once which answers were right: these tests are about scoring
+            # (the reveal policy: tests/courses/test_checks_fair.py)
+            "reveal": "tries",
+            "reveal_after_tries": 1,
             "questions": [
                 {
                     "prompt": "ما لون سلك الأرضي؟",

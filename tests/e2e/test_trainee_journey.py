@@ -47,13 +47,28 @@ def course_curriculum() -> dict:
     return next(c for c in CURRICULA if c["course"]["slug"] == COURSE_SLUG)
 
 
-def check_answers_by_lesson_title() -> dict[str, list[list[int]]]:
-    """Lesson title → the correct choice indexes of each knowledge-check question."""
+def check_answers_by_lesson_title() -> dict[str, list[tuple[list[str], list[str]]]]:
+    """Lesson title → each knowledge-check question's (right, wrong) choice texts
+    (the page shows the choices in each try's own order: they are found by text)."""
     return {
-        title: [list(correct) for _p, _k, _c, correct, _e in questions]
+        title: [
+            (
+                [text for i, text in enumerate(choices) if i in correct],
+                [text for i, text in enumerate(choices) if i not in correct],
+            )
+            for _p, _k, choices, correct, _e in questions
+        ]
         for _slug, _module_title, lessons in course_curriculum()["modules"]
         for _s, title, _sum, _par, _extra, questions in lessons
     }
+
+
+def choose(form, index: int, text: str) -> None:
+    """Tick the choice of question `index` that reads `text`."""
+    label = form.locator(f"fieldset[data-q='{index}'] label").filter(
+        has=form.page.get_by_text(text, exact=True)
+    )
+    label.locator("input").check()
 
 
 def exam_key() -> dict[str, tuple[str, dict]]:
@@ -119,28 +134,34 @@ def watch_the_video(page, shot) -> None:
     assert all(r["accepted"] for r in beat.value.json()["results"]), beat.value.text()
 
 
-def pass_the_check(page, answers: list[list[int]], *, first_wrong=False) -> None:
-    """Answer on the page; the server scores it and the feedback appears in place."""
+def pass_the_check(
+    page, answers: list[tuple[list[str], list[str]]], *, first_wrong=False
+) -> None:
+    """Answer on the page; the server scores it and the outcome appears in place.
+    A first wrong try is answered with "not passed" only (the demo checks say which
+    answers were right from the third try), and the form then shows the next try."""
     form = page.locator("form.kc")
     url = page.url
     if first_wrong:
-        wrong = next(i for i in range(4) if i not in answers[0])
-        form.locator(f"fieldset[data-q='0'] input[value='{wrong}']").check()
-        with page.expect_response(lambda r: "/checks/" in r.url):
+        choose(form, 0, answers[0][1][0])
+        with page.expect_response(lambda r: "/checks/" in r.url) as tried:
             form.locator("button[type=submit]").click()
-        form.locator("fieldset[data-q='0'] .fb.no").wait_for()
-        picked = form.locator(f"fieldset[data-q='0'] input[value='{wrong}']")
-        if picked.get_attribute("type") == "checkbox":
-            picked.uncheck()
-    for index, correct in enumerate(answers):
-        for choice in correct:
-            form.locator(f"fieldset[data-q='{index}'] input[value='{choice}']").check()
+        body = tried.value.json()
+        assert body["passed"] is False and body["score_pct"] is None
+        assert all(r["correct"] is None for r in body["results"])
+        form.locator(".score").filter(
+            has_text=ar("Not passed yet: try again.")
+        ).wait_for()
+        assert form.locator(".fb.no").count() == 0  # no verdict per question
+        assert form.get_attribute("data-attempt") == "1"  # the next try's order
+    for index, (right, _wrong) in enumerate(answers):
+        for text in right:
+            choose(form, index, text)
     with page.expect_response(lambda r: "/checks/" in r.url) as checked:
         form.locator("button[type=submit]").click()
     assert checked.value.json()["passed"] is True
-    form.locator(".fb.ok").nth(len(answers) - 1).wait_for()
+    form.locator(".score").filter(has_text=ar("passed")).wait_for()
     assert form.locator(".fb.no").count() == 0
-    assert ar("passed") in form.locator(".score").inner_text()
     assert page.url == url  # instant feedback, no page load
 
 

@@ -49,21 +49,66 @@
     }, { once: true });
   });
 
-  /* Knowledge checks: answers are scored on the server; show the feedback inline.
-     Without a connection the answers are queued and scored when it is back. */
+  /* Knowledge checks: answers are scored on the server, which also counts the tries
+     and decides whether to say which answers were right (the check's policy); the
+     answers are positions in the order of the try the form shows (data-attempt).
+     After a try the form shows the next try's order and the hints earned. Without a
+     connection the answers are queued and scored when it is back. */
+  function text(tag, value) {
+    var el = document.createElement(tag);
+    el.textContent = value;
+    el.dir = "auto";
+    return el;
+  }
   Array.prototype.forEach.call(root.querySelectorAll("form.kc"), function (form) {
     var score = form.querySelector(".score");
+    function fieldset(index) { return form.querySelector('fieldset[data-q="' + index + '"]'); }
+    function showHints(fs, hints) {
+      var list = fs.querySelector(".hints");
+      if (!list) return;
+      list.textContent = "";
+      (hints || []).forEach(function (h) { list.appendChild(text("li", form.dataset.hint + ": " + h)); });
+    }
+    function showNext(next) {
+      /* The next try: its own order (positions 0..n-1 keep their places). */
+      if (!next) return;
+      form.dataset.attempt = next.attempt;
+      var hidden = form.querySelector('input[name="attempt"]');
+      if (hidden) hidden.value = next.attempt;
+      next.questions.forEach(function (q) {
+        var fs = fieldset(q.index);
+        if (!fs) return;
+        var labels = fs.querySelectorAll("label");
+        q.choices.forEach(function (c, i) {
+          var label = labels[i];
+          if (!label) return;
+          var input = label.querySelector("input");
+          input.value = c.position;
+          input.checked = false;
+          label.querySelector("span").textContent = c.text;
+        });
+        showHints(fs, q.hints);
+      });
+    }
     function show(ok, data) {
       /* A refusal is the API's one error body {code, message, fields}. */
       if (!ok) { score.textContent = data.message || ""; score.dataset.code = data.code || ""; return; }
       data.results.forEach(function (q) {
-        var fb = form.querySelector('fieldset[data-q="' + q.index + '"] .fb');
-        fb.textContent = (q.correct ? "✔ " + form.dataset.ok : "✘ " + form.dataset.no) +
-          (q.explanation ? " " + q.explanation : "");
-        fb.className = "fb " + (q.correct ? "ok" : "no");
+        var fs = fieldset(q.index);
+        if (!fs) return;
+        var fb = fs.querySelector(".fb");
+        var verdict = q.correct === true ? "✔ " + form.dataset.ok + " " :
+          q.correct === false ? "✘ " + form.dataset.no + " " : "";
+        fb.textContent = verdict + (q.explanation || "") + " " + (q.feedback || []).join(" ");
+        fb.className = "fb" + (q.correct === true ? " ok" : q.correct === false ? " no" : "");
       });
-      score.textContent = form.dataset.score.replace("{score}", data.score_pct) +
-        (data.passed ? " — " + form.dataset.passed : "");
+      if (data.score_pct === null || data.score_pct === undefined) {
+        score.textContent = data.passed ? form.dataset.passed : form.dataset.notPassed;
+      } else {
+        score.textContent = form.dataset.score.replace("{score}", data.score_pct) +
+          (data.passed ? " — " + form.dataset.passed : "");
+      }
+      showNext(data.next);
     }
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
@@ -72,12 +117,14 @@
         answers[fs.dataset.q] = Array.prototype.map.call(
           fs.querySelectorAll("input:checked"), function (i) { return +i.value; });
       });
-      post(root.dataset.check + form.dataset.check + "/", { answers: answers }).then(
+      var body = { answers: answers };
+      if (form.dataset.attempt !== undefined) body.attempt = +form.dataset.attempt;
+      post(root.dataset.check + form.dataset.check + "/", body).then(
         function (r) {
           return r.json().then(function (j) { show(r.ok, j); }, function () { form.submit(); });
         },
         function () {
-          queue({ kind: "answer", block_id: form.dataset.check, answers: answers }).then(
+          queue(Object.assign({ kind: "answer", block_id: form.dataset.check }, body)).then(
             function () { score.textContent = form.dataset.queued; },
             function () { form.submit(); });
         });
