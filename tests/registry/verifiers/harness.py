@@ -1,0 +1,105 @@
+"""Runs the two independent verifiers (Node: Digital Bazaar; Python: from the specs
+with rfc8785) on what the site publishes, each in its own process.
+
+Installs what they need on first use, from lock files: `npm ci` (package-lock.json)
+in node/, and `pip install --target python/.packages` (hash-pinned requirements)
+unless the virtualenv has rfc8785. Both folders are ignored by git.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+NODE_DIR = HERE / "node"
+PY_DIR = HERE / "python"
+PY_PACKAGES = PY_DIR / ".packages"
+
+
+def node_ready() -> None:
+    """node_modules matching package-lock.json (npm ci when it does not)."""
+    if not shutil.which("node") or not shutil.which("npm"):
+        raise RuntimeError(
+            "node and npm are needed (scripts/system_packages.sh test installs them)"
+        )
+    lock = (NODE_DIR / "package-lock.json").read_bytes()
+    installed = NODE_DIR / "node_modules" / ".maharat-lock"
+    if installed.exists() and installed.read_bytes() == lock:
+        return
+    subprocess.run(
+        ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+        cwd=NODE_DIR,
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    installed.write_bytes(lock)
+
+
+def python_env() -> dict[str, str]:
+    env = dict(os.environ)
+    try:
+        import rfc8785  # noqa: F401
+
+        return env
+    except ImportError:
+        pass
+    requirements = (PY_DIR / "requirements.txt").read_bytes()
+    stamp = PY_PACKAGES / ".maharat-requirements"
+    if not (stamp.exists() and stamp.read_bytes() == requirements):
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "install",
+                "-q",
+                "--no-deps",
+                "--require-hashes",
+                "--target",
+                str(PY_PACKAGES),
+                "-r",
+                str(PY_DIR / "requirements.txt"),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=600,
+        )
+        stamp.write_bytes(requirements)
+    env["PYTHONPATH"] = str(PY_PACKAGES)
+    return env
+
+
+def _run(command: list[str], payload: dict, env: dict | None = None) -> dict:
+    with tempfile.NamedTemporaryFile(
+        "w", suffix=".json", encoding="utf-8", delete=False
+    ) as handle:
+        json.dump(payload, handle, ensure_ascii=False)
+    try:
+        done = subprocess.run(
+            [*command, handle.name],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=env,
+        )
+    finally:
+        os.unlink(handle.name)
+    if done.returncode != 0:
+        raise RuntimeError(f"verifier crashed: {done.stderr[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def node_verify(payload: dict) -> dict:
+    node_ready()
+    return _run(["node", str(NODE_DIR / "verify.mjs")], payload)
+
+
+def python_verify(payload: dict) -> dict:
+    return _run([sys.executable, str(PY_DIR / "verify.py")], payload, python_env())
