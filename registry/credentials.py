@@ -134,9 +134,7 @@ def certificate_credential_unsigned(cert: CertificateData) -> dict[str, Any]:
                 level_name_en=cert.level_name_en,
             ),
         },
-        "credentialSchema": [
-            {"id": OB_SCHEMA, "type": "JsonSchema"}
-        ],
+        "credentialSchema": [{"id": OB_SCHEMA, "type": "JsonSchema"}],
         "credentialStatus": status_entry(record),
     }
 

@@ -127,10 +127,10 @@ def token_key_for(kid: str | None) -> Ed25519PublicKey:
     compact token carries no time we could trust)."""
     found = public_key_for(kid) if kid else None
     if found is None:
-        raise jwt.InvalidKeyError("unknown key id")
+        raise jwt.InvalidTokenError("unknown key id")
     key, compromised_after = found
     if compromised_after is not None:
-        raise jwt.InvalidKeyError("this key was compromised")
+        raise jwt.InvalidTokenError("this key was compromised")
     return key
 
 

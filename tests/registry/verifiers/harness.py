@@ -8,6 +8,7 @@ unless the virtualenv has rfc8785. Both folders are ignored by git.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -32,14 +33,18 @@ def node_ready() -> None:
     installed = NODE_DIR / "node_modules" / ".maharat-lock"
     if installed.exists() and installed.read_bytes() == lock:
         return
-    subprocess.run(
-        ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-        cwd=NODE_DIR,
-        check=True,
-        capture_output=True,
-        timeout=600,
-    )
-    installed.write_bytes(lock)
+    with open(NODE_DIR / ".install-lock", "w") as guard:  # one npm ci at a time
+        fcntl.flock(guard, fcntl.LOCK_EX)
+        if installed.exists() and installed.read_bytes() == lock:
+            return
+        subprocess.run(
+            ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+            cwd=NODE_DIR,
+            check=True,
+            capture_output=True,
+            timeout=600,
+        )
+        installed.write_bytes(lock)
 
 
 def python_env() -> dict[str, str]:
