@@ -11,11 +11,13 @@ that time.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 import jwt
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.conf import settings
 from django.db import transaction
@@ -156,3 +158,26 @@ def did_document() -> dict[str, Any]:
         "verificationMethod": methods,
         "assertionMethod": [m["id"] for m in methods],
     }
+
+
+def public_jwks() -> dict[str, list[dict[str, str]]]:
+    """Every key ever used, not compromised, as a JWK Set (RFC 7517/8037): what
+    /api/v1/registry/keys/ can publish so a QR token signed before a rotation still
+    finds its key offline."""
+    signing_key_current()
+    keys = []
+    for row in SigningKey.objects.filter(compromised_after__isnull=True):
+        raw = public_key_from_multibase(row.public_key_multibase).public_bytes(
+            serialization.Encoding.Raw, serialization.PublicFormat.Raw
+        )
+        keys.append(
+            {
+                "kty": "OKP",
+                "crv": "Ed25519",
+                "x": base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii"),
+                "kid": row.key_id,
+                "use": "sig",
+                "alg": "EdDSA",
+            }
+        )
+    return {"keys": keys}

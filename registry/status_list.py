@@ -143,22 +143,35 @@ def _signed_list(number: int, indexes: list[int]) -> dict[str, Any]:
 
 
 def status_list_publish(number: int, *, force: bool = False) -> bool:
-    """Sign list `number` again if its revoked set changed (or it is a day old)."""
-    indexes = _revoked_indexes(number)
-    digest = _digest(indexes)
-    current = StatusList.objects.filter(number=number).first()
-    fresh = current is not None and timezone.now() - current.signed_at < RESIGN_EVERY
-    if current is not None and current.revoked_digest == digest and fresh and not force:
-        return False
-    StatusList.objects.update_or_create(
-        number=number,
-        defaults={
+    """Sign list `number` again if its revoked set changed (or it is a day old).
+
+    The list's row is locked before the revoked set is read, so of two revocations
+    committing together the later signing sees both."""
+    with transaction.atomic():
+        current = StatusList.objects.select_for_update().filter(number=number).first()
+        indexes = _revoked_indexes(number)
+        digest = _digest(indexes)
+        if current is not None and not force:
+            fresh = timezone.now() - current.signed_at < RESIGN_EVERY
+            if current.revoked_digest == digest and fresh:
+                return False
+        values = {
             "credential": _signed_list(number, indexes),
             "revoked_digest": digest,
             "signed_at": timezone.now(),
-        },
-    )
-    return True
+        }
+        if current is None:
+            try:
+                with transaction.atomic():
+                    StatusList.objects.create(number=number, **values)
+                return True
+            except IntegrityError:  # another request published it first: sign again
+                current = StatusList.objects.select_for_update().get(number=number)
+                indexes = _revoked_indexes(number)
+                values["credential"] = _signed_list(number, indexes)
+                values["revoked_digest"] = _digest(indexes)
+        StatusList.objects.filter(pk=current.pk).update(**values)
+        return True
 
 
 def status_lists_refresh(*, force: bool = False) -> int:

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from PIL import Image
 
+from lms.kernel.headers import NO_STORE
 from registry.badge import BAKING_KEYWORD, badge_png, baked_credential, png_chunks
 from registry.credentials import credential_verify
 from tests.registry.test_credential_verifiers import published
@@ -37,6 +38,7 @@ def test_the_holder_downloads_a_badge_that_verifies(client, make_user, make_issu
     answer = client.get(reverse("registry:certificate_badge", args=[cert.serial]))
     assert answer.status_code == 200
     assert answer["Content-Type"] == "image/png"
+    assert answer["Cache-Control"] == NO_STORE  # it names its holder
     credential = baked_credential(answer.content)
     assert credential["credentialSubject"]["identifier"][1]["identityHash"] == (
         cert.full_name_ar

@@ -12,10 +12,10 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.management import CommandError, call_command
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from registry.credentials import certificate_credential
-from registry.keyring import issuer_did
+from registry.keyring import issuer_did, public_jwks
 from registry.models import SigningKey
 from registry.selectors import verification_token_state
 from registry.signing import (
@@ -83,6 +83,9 @@ def test_rotation_keeps_every_old_key_published_and_old_qr_codes_good(make_issue
         assert token_verify(new_token)["sub"] == cert.serial
         answer = {"serial": cert.serial_display}
         assert verification_token_state(token=old_token, answer=answer) == "good"
+        jwks = {k["kid"]: k for k in public_jwks()["keys"]}
+        assert set(jwks) == {old_kid, new_kid}
+        assert token_verify(old_token, jwk=jwks[old_kid])["sub"] == cert.serial
         rows = {k.key_id: k for k in SigningKey.objects.all()}
         assert rows[old_kid].retired_at is not None
         assert rows[new_kid].retired_at is None
@@ -132,7 +135,7 @@ def test_a_compromised_keys_qr_tokens_are_refused(make_issued):
 
 def test_the_current_key_cannot_be_marked_compromised():
     call_command("rotate_signing_key", verbosity=0)
-    with pytest.raises(CommandError, match="rotate first"):
+    with translation.override("en"), pytest.raises(CommandError, match="rotate first"):
         call_command(
             "mark_signing_key_compromised", key_id(), "--after", "2026-01-01T00:00Z"
         )
@@ -148,7 +151,7 @@ def test_the_current_key_cannot_be_marked_compromised():
     ],
 )
 def test_mark_compromised_refuses_bad_input(args, message):
-    with pytest.raises(CommandError, match=message):
+    with translation.override("en"), pytest.raises(CommandError, match=message):
         call_command("mark_signing_key_compromised", *args)
 
 
