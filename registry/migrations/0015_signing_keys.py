@@ -2,6 +2,21 @@
 
 import django.db.models.deletion
 from django.db import migrations, models
+from django.utils import timezone
+
+
+def record_the_key_in_use(apps, schema_editor):
+    """The key that signed every credential and QR code so far (REGISTRY_SIGNING_KEY,
+    or the development key), so a rotation after this keeps them verifiable."""
+    from registry.signing import key_id, public_key, public_key_multibase
+
+    apps.get_model("registry", "SigningKey").objects.get_or_create(
+        key_id=key_id(),
+        defaults={
+            "public_key_multibase": public_key_multibase(public_key()),
+            "created_at": timezone.now(),
+        },
+    )
 
 
 class Migration(migrations.Migration):
@@ -58,4 +73,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('status_list', 'status_index'), name='registry_credential_status_slot')],
             },
         ),
-    ]
+        migrations.RunPython(record_the_key_in_use, migrations.RunPython.noop),
+]

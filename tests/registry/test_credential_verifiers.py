@@ -163,3 +163,16 @@ def test_a_compromised_key_refuses_what_it_signed_after_the_date(client, make_is
         )
         assert credential_verify(earlier)
         assert credential_verify(certificate_credential(cert))  # new key signs
+
+
+def test_the_old_custom_status_type_was_not_json_ld_in_safe_mode(client, make_issued):
+    """The defect reproduced: `MaharatRegistryStatus` is defined in no context."""
+    credential = certificate_credential(make_issued())
+    old_style = copy.deepcopy(credential)
+    old_style["credentialStatus"] = {
+        "id": "http://127.0.0.1:8000/api/v1/verify/X/",
+        "type": "MaharatRegistryStatus",
+    }
+    result = node_verify(published(client, credential) | {"credential": old_style})
+    assert result["safeExpansion"] is False
+    assert not result["verified"]
