@@ -1,9 +1,9 @@
 """Runs the two independent verifiers (Node: Digital Bazaar; Python: from the specs
 with rfc8785) on what the site publishes, each in its own process.
 
-Installs what they need on first use, from lock files: `npm ci` (package-lock.json)
-in node/, and `pip install --target python/.packages` (hash-pinned requirements)
-unless the virtualenv has rfc8785. Both folders are ignored by git.
+The Node one is installed on first use from its lock file (`npm ci` in node/;
+node_modules is ignored by git); the Python one needs `cryptography` and `rfc8785`
+(requirements-dev.lock).
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 NODE_DIR = HERE / "node"
 PY_DIR = HERE / "python"
-PY_PACKAGES = PY_DIR / ".packages"
 
 
 def node_ready() -> None:
@@ -45,40 +44,6 @@ def node_ready() -> None:
             timeout=600,
         )
         installed.write_bytes(lock)
-
-
-def python_env() -> dict[str, str]:
-    env = dict(os.environ)
-    try:
-        import rfc8785  # noqa: F401
-
-        return env
-    except ImportError:
-        pass
-    requirements = (PY_DIR / "requirements.txt").read_bytes()
-    stamp = PY_PACKAGES / ".maharat-requirements"
-    if not (stamp.exists() and stamp.read_bytes() == requirements):
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pip",
-                "install",
-                "-q",
-                "--no-deps",
-                "--require-hashes",
-                "--target",
-                str(PY_PACKAGES),
-                "-r",
-                str(PY_DIR / "requirements.txt"),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=600,
-        )
-        stamp.write_bytes(requirements)
-    env["PYTHONPATH"] = str(PY_PACKAGES)
-    return env
 
 
 def _run(command: list[str], payload: dict, env: dict | None = None) -> dict:
@@ -107,4 +72,4 @@ def node_verify(payload: dict) -> dict:
 
 
 def python_verify(payload: dict) -> dict:
-    return _run([sys.executable, str(PY_DIR / "verify.py")], payload, python_env())
+    return _run([sys.executable, str(PY_DIR / "verify.py")], payload)
