@@ -45,8 +45,9 @@ def test_an_issued_credential_validates_against_the_ob3_schema(make_issued):
 
 
 def test_the_schema_refuses_what_the_old_credential_was():
-    """The defects issue 18 names, each refused by the schema copy: a proof that is
-    not an array; (OB's prose) a subject with neither id nor identifier."""
+    """The defect issue 18 names that the schema itself refuses: a proof that is not
+    an array. (A subject with neither id nor identifier is refused by OB's prose, not
+    its schema: test_the_subject_carries_a_salted_hash... checks the identifier.)"""
     old = {
         "@context": [
             "https://www.w3.org/ns/credentials/v2",
@@ -146,3 +147,20 @@ def test_every_credential_the_demo_data_issues_validates(db):
     for cert in issued:
         credential = certificate_credential(certificate_data(cert))
         assert schema_errors(credential) == [], cert.serial
+
+
+def test_the_downloaded_json_is_the_signed_valid_credential(
+    client, make_user, make_issued
+):
+    from django.urls import reverse
+
+    from registry.credentials import credential_verify
+
+    holder = make_user("trainee")
+    cert = make_issued(user_id=holder.pk)
+    client.force_login(holder)
+    answer = client.get(reverse("registry:certificate_credential", args=[cert.serial]))
+    assert answer.status_code == 200
+    credential = json.loads(answer.content)
+    assert schema_errors(credential) == []
+    assert credential_verify(credential)
