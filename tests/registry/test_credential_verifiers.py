@@ -176,3 +176,16 @@ def test_the_old_custom_status_type_was_not_json_ld_in_safe_mode(client, make_is
     result = node_verify(published(client, credential) | {"credential": old_style})
     assert result["safeExpansion"] is False
     assert not result["verified"]
+
+
+def test_the_node_verifier_loads_nothing_from_the_network(client, make_issued):
+    """A context it has no local copy of is refused, not fetched. (The proof itself
+    still verifies: eddsa-jcs-2022 signs the proof's @context, a prefix of the
+    document's, and the v2 and OB contexts are @protected against redefinition.)"""
+    credential = certificate_credential(make_issued())
+    extended = copy.deepcopy(credential)
+    extended["@context"].append("https://example.org/contexts/unknown.jsonld")
+    result = node_verify(published(client, credential) | {"credential": extended})
+    assert result["safeExpansion"] is False
+    assert '"code":"loading remote context failed"' in result["safeExpansionError"]
+    assert "example.org/contexts/unknown.jsonld" in result["safeExpansionError"]
