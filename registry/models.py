@@ -348,6 +348,11 @@ class ImportJob(models.Model):
         return min(99, self.processed_rows * 100 // self.total_rows)
 
 
+from registry.credential_models import (  # noqa: E402 - Django finds the models here
+    CredentialRecord,
+    SigningKey,
+    StatusList,
+)
 from registry.review_models import (  # noqa: E402 - Django finds the models here
     ImportBatch,
     ImportBatchStatus,
@@ -363,6 +368,7 @@ __all__ = [
     "AuditEntry",
     "Certificate",
     "CertificateSource",
+    "CredentialRecord",
     "CertificateStatus",
     "ImportBatch",
     "ImportBatchStatus",
@@ -373,5 +379,7 @@ __all__ = [
     "Occupation",
     "RevocationRequest",
     "RevocationStatus",
+    "SigningKey",
     "SkillLevel",
+    "StatusList",
 ]

@@ -1,4 +1,7 @@
-"""Ed25519 signatures: the compact QR token, the Verifiable Credential, the JWK.
+"""Ed25519 primitives: the private key, the compact QR token, the JWK, Multikey.
+
+The credential's Data Integrity proof is `registry.data_integrity`; the keys ever used
+(rotation, compromise, the DID document) are `registry.keyring`.
 
 The key comes from settings.REGISTRY_SIGNING_KEY (PEM). When unset (development and
 tests only: settings refuse production without it) a key is derived from SECRET_KEY,
@@ -8,14 +11,12 @@ so it is stable across restarts without ever being written down.
 from __future__ import annotations
 
 import base64
-import copy
 import hashlib
 import json
 from functools import cache
 from typing import Any
 
 import jwt
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PrivateKey,
@@ -98,7 +99,8 @@ def _public_raw(key: Ed25519PublicKey) -> bytes:
 
 
 def key_id() -> str:
-    return hashlib.sha256(_public_raw(public_key())).hexdigest()[:16]
+    """The current key's id: the JWS `kid`, the DID verification method's fragment."""
+    return key_id_of(public_key())
 
 
 def public_jwk() -> dict[str, str]:
@@ -111,6 +113,36 @@ def public_jwk() -> dict[str, str]:
         "use": "sig",
         "alg": TOKEN_ALGORITHM,
     }
+
+
+MULTIKEY_ED25519_PREFIX = b"\xed\x01"  # multicodec ed25519-pub, as a varint
+
+
+def public_key_multibase(key: Ed25519PublicKey) -> str:
+    """A Multikey's publicKeyMultibase: base58btc ('z') of 0xed01 + the raw key."""
+    return "z" + _b58encode(MULTIKEY_ED25519_PREFIX + _public_raw(key))
+
+
+def public_key_from_multibase(text: str) -> Ed25519PublicKey:
+    raw = _b58decode(text[1:]) if text.startswith("z") else b""
+    if len(raw) != 34 or not raw.startswith(MULTIKEY_ED25519_PREFIX):
+        raise ValueError("not an Ed25519 Multikey")
+    return Ed25519PublicKey.from_public_bytes(raw[2:])
+
+
+def key_id_of(key: Ed25519PublicKey) -> str:
+    """A key's id: the first 16 hex digits of the SHA-256 of its raw bytes."""
+    return hashlib.sha256(_public_raw(key)).hexdigest()[:16]
+
+
+def signature_multibase(signature: bytes) -> str:
+    return "z" + _b58encode(signature)
+
+
+def signature_from_multibase(text: str) -> bytes:
+    if not text.startswith("z"):
+        raise ValueError("proofValue must be base58btc multibase")
+    return _b58decode(text[1:])
 
 
 def public_key_from_jwk(jwk: dict[str, str]) -> Ed25519PublicKey:
@@ -134,62 +166,15 @@ def token_sign(claims: dict[str, Any]) -> str:
 
 
 def token_verify(token: str, *, jwk: dict[str, str] | None = None) -> dict[str, Any]:
-    """The claims if the signature is good; raises jwt.InvalidTokenError otherwise."""
-    key = public_key_from_jwk(jwk) if jwk else public_key()
+    """The claims if the signature is good; raises jwt.InvalidTokenError otherwise.
+    Without a JWK the key is the one the header's `kid` names among every key the
+    registry ever used (an unknown or compromised one is refused)."""
+    if jwk:
+        key = public_key_from_jwk(jwk)
+    else:
+        from registry.keyring import token_key_for  # keyring builds on this module
+
+        key = token_key_for(jwt.get_unverified_header(token).get("kid"))
     return jwt.decode(
         token, key, algorithms=[TOKEN_ALGORITHM], options={"verify_aud": False}
     )
-
-
-def _jcs(value: Any) -> bytes:
-    # JSON Canonicalization (RFC 8785) for the strings, integers and objects we emit.
-    return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False
-    ).encode("utf-8")
-
-
-def _proof_hash(document: dict[str, Any], proof_config: dict[str, Any]) -> bytes:
-    return (
-        hashlib.sha256(_jcs(proof_config)).digest()
-        + hashlib.sha256(_jcs(document)).digest()
-    )
-
-
-def credential_sign(
-    document: dict[str, Any], *, verification_method: str, created: str
-) -> dict[str, Any]:
-    """Add a Data Integrity proof (cryptosuite eddsa-jcs-2022) to a credential."""
-    proof_config = {
-        "type": "DataIntegrityProof",
-        "cryptosuite": "eddsa-jcs-2022",
-        "created": created,
-        "verificationMethod": verification_method,
-        "proofPurpose": "assertionMethod",
-        "@context": document.get("@context"),
-    }
-    signature = private_key().sign(_proof_hash(document, proof_config))
-    proof = {k: v for k, v in proof_config.items() if k != "@context"}
-    proof["proofValue"] = "z" + _b58encode(signature)
-    signed = copy.deepcopy(document)
-    signed["proof"] = proof
-    return signed
-
-
-def credential_verify(
-    signed: dict[str, Any], *, jwk: dict[str, str] | None = None
-) -> bool:
-    """True if the credential's eddsa-jcs-2022 proof verifies against the key."""
-    key = public_key_from_jwk(jwk) if jwk else public_key()
-    document = copy.deepcopy(signed)
-    proof = document.pop("proof", None)
-    if not proof or not str(proof.get("proofValue", "")).startswith("z"):
-        return False
-    proof_config = {k: v for k, v in proof.items() if k != "proofValue"}
-    proof_config["@context"] = document.get("@context")
-    try:
-        key.verify(
-            _b58decode(proof["proofValue"][1:]), _proof_hash(document, proof_config)
-        )
-    except (InvalidSignature, ValueError):
-        return False
-    return True

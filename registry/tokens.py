@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 
 from registry.data import CertificateData
+from registry.keyring import signing_key_current
 from registry.signing import token_sign
 
 
@@ -24,6 +25,9 @@ def certificate_token_claims(cert: CertificateData) -> dict[str, Any]:
 
 
 def certificate_token(cert: CertificateData) -> str:
+    """Signed by the current key; its `kid` is recorded so a token printed before a
+    rotation still finds its public key (registry.keyring)."""
+    signing_key_current()
     return token_sign(certificate_token_claims(cert))
 
 

@@ -1,6 +1,12 @@
 from django.urls import path
 
-from registry import review_views, staff_views, views, views_audit
+from registry import (
+    review_views,
+    staff_views,
+    views,
+    views_audit,
+    views_credentials,
+)
 
 app_name = "registry"
 
@@ -17,6 +23,28 @@ urlpatterns = [
         "certificates/<str:serial>/credential.json",
         views.certificate_credential_download,
         name="certificate_credential",
+    ),
+    path(
+        "certificates/<str:serial>/badge.png",
+        views_credentials.certificate_badge,
+        name="certificate_badge",
+    ),
+    path(".well-known/did.json", views_credentials.did_json, name="did_document"),
+    path(
+        "credentials/status/<int:number>/",
+        views_credentials.status_list_json,
+        name="status_list",
+    ),
+    path(
+        "achievements/<str:occupation_code>/<slug:level_code>/",
+        views_credentials.achievement,
+        name="achievement",
+    ),
+    path(
+        "achievements/<str:occupation_code>/<slug:level_code>.json",
+        views_credentials.achievement,
+        {"as_json": True},
+        name="achievement_json",
     ),
     path("registry/pending/", review_views.pending_list, name="pending"),
     path(

@@ -253,6 +253,16 @@ def registry_import_scratch_sweep():
 
 
 @hooks.register("maharat_periodic")
+def registry_status_lists_refresh():
+    """Status lists signed again when a revocation's own re-signing was missed, and
+    daily (a fresh validFrom)."""
+    from registry.status_list import status_lists_refresh
+
+    signed = status_lists_refresh()
+    return f"{signed} status list(s) signed" if signed else None
+
+
+@hooks.register("maharat_periodic")
 def registry_audit_checkpoint():
     """The audit chain's head is signed and written outside the database when due."""
     from registry.checkpoints import audit_checkpoint_write

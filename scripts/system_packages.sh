@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The Debian packages Maharat needs, by purpose, installed when we can.
 #   run  (make setup / make run): Python 3.11 venv, ffmpeg, WeasyPrint's Pango, Arabic fonts
-#   test (make test):             + Chromium (browser journeys), nginx and redis-server (proxy tests)
+#   test (make test):             + Chromium (browser journeys), nginx and redis-server (proxy tests),
+#                                   Node.js and npm (the independent credential verifier)
 #   prod (make prod, CI):         + nginx, redis-server, PostgreSQL client tools (backups)
 # As root with apt-get it installs what is missing (log: var/log/setup.log); otherwise it
 # names what is missing and prints the one command to run. MAHARAT_NO_APT=1: never install.
@@ -18,6 +19,13 @@ case $purpose in
   ci) packages+=(chromium nginx redis-server postgresql-client openssl) ;;
   *) echo "usage: $0 run|test|prod|ci" >&2; exit 2 ;;
 esac
+
+# The credential tests run Digital Bazaar's verifier under Node.js (npm ci from a
+# lock file); a Node already on the machine (e.g. from NodeSource, npm bundled) will do.
+if [ "$purpose" = test ] || [ "$purpose" = ci ]; then
+  command -v node >/dev/null 2>&1 || packages+=(nodejs)
+  command -v npm >/dev/null 2>&1 || packages+=(npm)
+fi
 
 python_ok=1
 if ! command -v python3.11 >/dev/null 2>&1 \
@@ -48,6 +56,7 @@ describe() {
     libpango*) echo "$1 — draws certificate PDFs (WeasyPrint)" ;;
     fonts-*) echo "$1 — Arabic letters in certificates and pages" ;;
     chromium) echo "chromium — the browser journeys of make test" ;;
+    nodejs|npm) echo "$1 — the independent credential verifier of make test" ;;
     nginx) echo "nginx — the reverse proxy of the production topology" ;;
     redis-server) echo "redis-server — queues and cache of the production topology" ;;
     *) echo "$1" ;;

@@ -33,6 +33,7 @@ from registry.models import (
 )
 from registry.serials import serial_generate
 from registry.services.scope import scope_check
+from registry.status_list import status_list_certificate_revoked
 
 _SERIAL_ATTEMPTS = 5
 
@@ -324,5 +325,7 @@ def certificate_revoke_apply(
     # Now, and again after commit: a reader in between may have cached the old state.
     verification_cache_clear(serial=cert.serial)
     transaction.on_commit(lambda: verification_cache_clear(serial=cert.serial))
+    # the Bitstring Status List its credentials point at, signed again
+    transaction.on_commit(lambda: status_list_certificate_revoked(cert.pk))
     report_facts_changed(month=timezone.localdate())
     return certificate_data(cert)

@@ -303,6 +303,12 @@ def verify(anonymous: Browser, serial: str) -> None:
     api = anonymous.get(urljoin(SITE, f"/api/v1/verify/{serial}/"), timeout=30)
     check(api.status_code == 200 and api.json().get("status") == "issued", api.text)
     check("no-store" in api.headers.get("Cache-Control", ""), "verify API cacheable")
+    did = anonymous.get(urljoin(SITE, "/.well-known/did.json"), timeout=30)
+    methods = did.json().get("verificationMethod", []) if did.ok else []
+    check(
+        bool(methods) and all(m.get("type") == "Multikey" for m in methods),
+        f"DID document {did.status_code}",
+    )
     typed = national_id()
     TYPED_IDS.append(typed)
     anonymous.get(urljoin(SITE, "/verify/"), params={"serial": typed}, timeout=30)
