@@ -420,6 +420,8 @@ SPECTACULAR_SETTINGS = {
     "PREPROCESSING_HOOKS": ["lms.kernel.api.schema_hooks.only_public_api"],
     "ENUM_NAME_OVERRIDES": {
         "CertificateSourceEnum": "registry.models.CertificateSource",
+        "CertificateStatusEnum": "registry.models.CertificateStatus",
+        "VerificationStatusEnum": "registry.api.serializers.VERIFICATION_STATUSES",
         "AttendanceSourceEnum": "virtual_classes.models.AttendanceInterval.Source",
     },
 }
