@@ -11,6 +11,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from lms.home.views import set_language
+from lms.kernel.api.docs import redoc_bundle
 from lms.kernel.api.errors import api_not_found
 from lms.ops.health import healthz, healthz_web
 from lms.pwa.views import service_worker
@@ -23,6 +24,9 @@ api_docs = csp_update({"style-src": [UNSAFE_INLINE]})(
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
     path("docs/", api_docs, name="docs"),
+    path(  # REDOC_DIST: the vendored bundle without its CDN logo
+        "docs/bundles/redoc.standalone.js", redoc_bundle, name="docs-redoc-bundle"
+    ),
     path("", include("registry.api.urls")),
     path("", include("courses.api.urls")),
     path("", include("media_pipeline.api.urls")),

@@ -46,3 +46,8 @@ def conforms(response: Any, path: str, method: str) -> None:
     """Raise unless the answer's status, content type and body are the documented
     ones for the operation (`path` as the schema writes it: /api/v1/x/{serial}/)."""
     api_schema()[path][method.upper()].validate_response(response)
+    if response.get_data():  # a body the schema gives no type to is not described
+        documented = api_schema().raw_schema["paths"][path][method.lower()]
+        answer = documented["responses"].get(str(response.status_code), {})
+        typed = answer.get("content", {}).get("application/json", {}).get("schema")
+        assert typed, f"{method} {path} {response.status_code}: body without a type"

@@ -65,6 +65,7 @@ def test_verify_answer_is_typed_not_a_free_form_object():
     assert operation["429"]["content"]["application/json"]["schema"]["$ref"] == (
         "#/components/schemas/Error"
     )
+    assert "Retry-After" in operation["429"]["headers"]
 
 
 def test_the_certificate_list_is_documented_as_the_page_it_is(make_issued):
