@@ -140,3 +140,12 @@ def test_lookup_statistics_keys_and_detail_answer_their_types(make_issued):
     conforms(stats, "/api/v1/registry/statistics/", "get")
     keys = call("GET", "/api/v1/registry/keys/")
     conforms(keys, "/api/v1/registry/keys/", "get")
+
+
+@pytest.mark.parametrize("method", ["DELETE", "PUT", "PATCH"])
+def test_a_method_the_endpoint_lacks_is_405_not_403(db, method):
+    response = call(method, CERTIFICATES, token=_token(ApiScope.READ))
+    assert response.status_code == 405
+    assert response.get_json()["code"] == "method_not_allowed"
+    anonymous = call(method, CERTIFICATES + "lookup/")
+    assert anonymous.status_code == 405
