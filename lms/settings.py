@@ -444,6 +444,8 @@ SPECTACULAR_SETTINGS = {
     "PREPROCESSING_HOOKS": ["lms.kernel.api.schema_hooks.only_public_api"],
     "ENUM_NAME_OVERRIDES": {
         "CertificateSourceEnum": "registry.models.CertificateSource",
+        "CertificateStatusEnum": "registry.models.CertificateStatus",
+        "VerificationStatusEnum": "registry.api.serializers.VERIFICATION_STATUSES",
         "AttendanceSourceEnum": "virtual_classes.models.AttendanceInterval.Source",
     },
 }
@@ -524,7 +526,8 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 # The API docs (Redoc) from our static files, not a CDN.
 INSTALLED_APPS += ["drf_spectacular_sidecar"]
-SPECTACULAR_SETTINGS["REDOC_DIST"] = "SIDECAR"
+# Redoc from the sidecar's files, served by lms.kernel.api.docs (without its CDN logo)
+SPECTACULAR_SETTINGS["REDOC_DIST"] = "/api/v1/docs"
 # Cache-Control and Permissions-Policy on every answer (lms/kernel/headers.py), once
 # the user is known; the CSP on every answer but static files (WhiteNoise's).
 MIDDLEWARE.insert(

@@ -3,7 +3,7 @@ from csp.decorators import csp_update
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 from wagtail import urls as wagtail_urls
@@ -11,6 +11,8 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from lms.home.views import set_language
+from lms.kernel.api.docs import redoc_bundle
+from lms.kernel.api.errors import api_not_found
 from lms.ops.health import healthz, healthz_web
 from lms.pwa.views import service_worker
 
@@ -22,12 +24,16 @@ api_docs = csp_update({"style-src": [UNSAFE_INLINE]})(
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
     path("docs/", api_docs, name="docs"),
+    path(  # REDOC_DIST: the vendored bundle without its CDN logo
+        "docs/bundles/redoc.standalone.js", redoc_bundle, name="docs-redoc-bundle"
+    ),
     path("", include("registry.api.urls")),
     path("", include("courses.api.urls")),
     path("", include("media_pipeline.api.urls")),
     path("", include("virtual_classes.api.urls")),
     path("", include("assessments.api.urls")),
     path("reports/", include("lms.reports.api.urls")),
+    re_path(r"", api_not_found),  # last: no endpoint, the JSON Error (not HTML)
 ]
 
 urlpatterns = [

@@ -36,15 +36,39 @@ def _svg_data_uri(svg: bytes) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg).decode()
 
 
+# The code is printed QR_PRINTED_MM wide (.qr in certificate_pdf.html) with a quiet
+# zone of QR_BORDER modules: a module is QR_PRINTED_MM / (4 * version + 17 + 2 *
+# QR_BORDER) mm. A cheap phone's camera resolves about 0.45 mm from a page held at arm's
+# length, so version 16 is the largest that prints legibly (0.47 mm).
+QR_PRINTED_MM = 40
+QR_BORDER = 2
+QR_MAX_PRINTED_VERSION = 16
+
+
+def qr_code(text: str) -> qrcode.QRCode:
+    """Level M (15 % of the code may be soiled or torn); level L (7 %) only when M
+    would be too dense to print: a name of more than ~60 Arabic letters."""
+    for level in (qrcode.constants.ERROR_CORRECT_M, qrcode.constants.ERROR_CORRECT_L):
+        code = qrcode.QRCode(
+            error_correction=level,
+            border=QR_BORDER,
+            image_factory=qrcode.image.svg.SvgPathImage,
+        )
+        code.add_data(text)
+        code.make(fit=True)
+        if code.version <= QR_MAX_PRINTED_VERSION:
+            break
+    return code
+
+
+def qr_module_mm(version: int) -> float:
+    """A module's printed size on the certificate."""
+    return QR_PRINTED_MM / (4 * version + 17 + 2 * QR_BORDER)
+
+
 def qr_svg_data_uri(text: str) -> str:
-    image = qrcode.make(
-        text,
-        image_factory=qrcode.image.svg.SvgPathImage,
-        error_correction=qrcode.constants.ERROR_CORRECT_M,
-        border=2,
-    )
     buffer = io.BytesIO()
-    image.save(buffer)
+    qr_code(text).make_image().save(buffer)
     return _svg_data_uri(buffer.getvalue())
 
 

@@ -1,9 +1,13 @@
 from rest_framework import serializers
 
+# The stored seq is a PositiveBigIntegerField (a signed 64-bit column): a larger one
+# was a 500 (the database refused it); now the 400 every invalid answer gets.
+SEQ_MAX = 2**63 - 1
+
 
 class AnswerSerializer(serializers.Serializer):
     response = serializers.JSONField(allow_null=True)
-    seq = serializers.IntegerField(min_value=1)
+    seq = serializers.IntegerField(min_value=1, max_value=SEQ_MAX)
 
 
 class AnswerSavedSerializer(serializers.Serializer):

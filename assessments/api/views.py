@@ -11,7 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+)
 from rest_framework import permissions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -78,7 +82,19 @@ class AttemptView(APIView):
 
     permission_classes = [permissions.IsAuthenticated, IsTrainee]
 
-    @extend_schema(responses={200: AttemptSerializer})
+    @extend_schema(
+        responses={
+            200: OpenApiResponse(
+                PolymorphicProxySerializer(
+                    component_name="AttemptOrResult",
+                    serializers=[AttemptSerializer, AttemptResultSerializer],
+                    resource_type_field_name=None,
+                ),
+                description="An open attempt (`Attempt`); once submitted or "
+                "overdue, its result (`AttemptResult`).",
+            )
+        }
+    )
     def get(self, request: Request, attempt_id: int) -> Response:
         return _attempt_answer(attempt_id=attempt_id, user_id=_me(request))
 
@@ -113,7 +129,9 @@ class AnswerView(APIView):
 class SubmitView(APIView):
     permission_classes = [permissions.IsAuthenticated, IsTrainee]
 
-    @extend_schema(request=None, responses={200: AttemptResultSerializer})
+    @extend_schema(
+        request=None, responses={200: AttemptResultSerializer, 409: ERROR_RESPONSE}
+    )
     def post(self, request: Request, attempt_id: int) -> Response:
         services.attempt_submit(attempt_id=attempt_id, user_id=_me(request))
         result = selectors.attempt_result_get(

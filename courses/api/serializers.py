@@ -80,3 +80,65 @@ class ProgressBatchSerializer(serializers.Serializer):
     events = serializers.ListField(
         child=serializers.JSONField(), min_length=1, max_length=500
     )
+
+
+# --- Answers (what the views send; documented in the OpenAPI schema) ----------------
+
+
+class EnrollmentAnswerSerializer(serializers.Serializer):
+    course_id = serializers.IntegerField()
+    status = serializers.CharField()
+
+
+class HeartbeatAnswerSerializer(serializers.Serializer):
+    """`watched_s` for a plain heartbeat; `detail` for one sent with an event_id."""
+
+    accepted = serializers.BooleanField()
+    watched_s = serializers.IntegerField(required=False)
+    detail = serializers.CharField(required=False, allow_blank=True)
+
+
+class CheckResultSerializer(serializers.Serializer):
+    index = serializers.IntegerField()
+    correct = serializers.BooleanField()
+    explanation = serializers.CharField(allow_blank=True)
+
+
+class CheckAnswerResultSerializer(serializers.Serializer):
+    score_pct = serializers.IntegerField()
+    passed = serializers.BooleanField()
+    results = CheckResultSerializer(many=True)
+
+
+class EventOutcomeSerializer(serializers.Serializer):
+    id = serializers.JSONField(
+        allow_null=True, help_text="The event's id as sent (null when it had none)."
+    )
+    accepted = serializers.BooleanField()
+    detail = serializers.CharField(allow_blank=True)
+    replayed = serializers.BooleanField(required=False)
+
+
+class ProgressBatchAnswerSerializer(serializers.Serializer):
+    results = EventOutcomeSerializer(many=True)
+
+
+class OfflineManifestSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    title = serializers.CharField()
+    page_url = serializers.CharField()
+    urls = serializers.ListField(child=serializers.CharField())
+    size_bytes = serializers.IntegerField()
+
+
+class LessonProgressSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    completed = serializers.BooleanField()
+    opened = serializers.BooleanField()
+
+
+class CourseProgressSerializer(serializers.Serializer):
+    course_id = serializers.IntegerField()
+    percent = serializers.IntegerField()
+    live_minutes = serializers.IntegerField()
+    lessons = LessonProgressSerializer(many=True)

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,8 +16,14 @@ from rest_framework.views import APIView
 
 from courses import selectors, services
 from courses.api.serializers import (
+    CheckAnswerResultSerializer,
     CheckAnswerSerializer,
+    CourseProgressSerializer,
+    EnrollmentAnswerSerializer,
+    HeartbeatAnswerSerializer,
     HeartbeatSerializer,
+    OfflineManifestSerializer,
+    ProgressBatchAnswerSerializer,
     ProgressBatchSerializer,
     ProgressEventSerializer,
 )
@@ -32,7 +38,16 @@ class EnrollmentView(APIView):
     """POST enrols the current user in a course (201, or 200 when already enrolled);
     DELETE leaves it."""
 
-    @extend_schema(request=None, responses={200: None, 201: None, **REFUSED})
+    @extend_schema(
+        request=None,
+        responses={
+            200: OpenApiResponse(
+                EnrollmentAnswerSerializer, description="Already enrolled."
+            ),
+            201: EnrollmentAnswerSerializer,
+            **REFUSED,
+        },
+    )
     def post(self, request: Request, course_id: int) -> Response:
         enrollment, created = services.enrollment_create(
             user=request.user, course_id=course_id
@@ -51,7 +66,10 @@ class EnrollmentView(APIView):
 class HeartbeatView(APIView):
     """The player's heartbeat for one lesson video (idempotent, checked)."""
 
-    @extend_schema(request=HeartbeatSerializer, responses={200: None, **REFUSED})
+    @extend_schema(
+        request=HeartbeatSerializer,
+        responses={200: HeartbeatAnswerSerializer, **REFUSED},
+    )
     def post(self, request: Request, lesson_id: int) -> Response:
         serializer = HeartbeatSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -109,7 +127,10 @@ class CheckAnswerView(APIView):
         )
         return Response(check_view_json(view))
 
-    @extend_schema(request=CheckAnswerSerializer, responses={200: None, **REFUSED})
+    @extend_schema(
+        request=CheckAnswerSerializer,
+        responses={200: CheckAnswerResultSerializer, **REFUSED},
+    )
     def post(self, request: Request, lesson_id: int, block_id: str) -> Response:
         serializer = CheckAnswerSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -149,7 +170,9 @@ class ProgressBatchView(APIView):
     refused event never fails the batch.
     """
 
-    @extend_schema(request=ProgressBatchSerializer, responses={200: None})
+    @extend_schema(
+        request=ProgressBatchSerializer, responses={200: ProgressBatchAnswerSerializer}
+    )
     def post(self, request: Request) -> Response:
         batch = ProgressBatchSerializer(data=request.data)
         batch.is_valid(raise_exception=True)
@@ -188,7 +211,7 @@ class ProgressBatchView(APIView):
 class LessonOfflineManifestView(APIView):
     """The offline manifest of a lesson, for its course's trainees and staff only."""
 
-    @extend_schema(responses={200: None})
+    @extend_schema(responses={200: OfflineManifestSerializer})
     def get(self, request: Request, page_id: int) -> Response:
         manifest = selectors.lesson_offline_manifest(
             user=request.user, lesson_id=page_id
@@ -201,7 +224,7 @@ class LessonOfflineManifestView(APIView):
 class ModuleOfflineManifestView(APIView):
     """The offline manifest of a module: its page and every live lesson in it."""
 
-    @extend_schema(responses={200: None})
+    @extend_schema(responses={200: OfflineManifestSerializer})
     def get(self, request: Request, page_id: int) -> Response:
         manifest = selectors.module_offline_manifest(
             user=request.user, module_id=page_id
@@ -214,7 +237,7 @@ class ModuleOfflineManifestView(APIView):
 class CourseProgressView(APIView):
     """The current user's progress in one course (for offline clients to sync)."""
 
-    @extend_schema(responses={200: None})
+    @extend_schema(responses={200: CourseProgressSerializer})
     def get(self, request: Request, course_id: int) -> Response:
         outline = selectors.course_progress_get(user=request.user, course_id=course_id)
         return Response(

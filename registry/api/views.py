@@ -7,8 +7,7 @@ import binascii
 from dataclasses import asdict
 
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -23,12 +22,18 @@ from lms.kernel.headers import private_answer
 from registry import services
 from registry.api.permissions import HasRegistryScope
 from registry.api.serializers import (
+    CertificatePageSerializer,
     CertificateSerializer,
     CertificateWithIdSerializer,
     IssueSerializer,
+    JwkSetSerializer,
     ListFilterSerializer,
+    LookupResultSerializer,
     LookupSerializer,
+    RevocationRequestedSerializer,
     RevokeSerializer,
+    StatisticsSerializer,
+    VerificationSerializer,
 )
 from registry.data import CertificateData
 from registry.models import ApiScope
@@ -56,7 +61,20 @@ class VerifyView(APIView):
     def dispatch(self, request, *args, **kwargs):
         return super().dispatch(request, *args, **kwargs)
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT})
+    @extend_schema(
+        responses={
+            200: OpenApiResponse(
+                VerificationSerializer, description="Issued, revoked or pending."
+            ),
+            400: OpenApiResponse(
+                VerificationSerializer,
+                description="`invalid`: not a serial (mistyped, check symbol wrong).",
+            ),
+            404: OpenApiResponse(
+                VerificationSerializer, description="`unknown`: no such certificate."
+            ),
+        }
+    )
     def get(self, request, serial: str):
         answer = verification_answer(serial=serial)
         return Response(answer, status=verification_http_status(answer))
@@ -68,7 +86,7 @@ class KeysView(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=JwkSetSerializer)
     def get(self, request):
         response = Response({"keys": [public_jwk()]})
         response["Cache-Control"] = "public, max-age=3600"
@@ -155,7 +173,8 @@ class CertificateListView(APIView):
             OpenApiParameter("cursor", str, description="From `next` or `previous`."),
             OpenApiParameter("page_size", int, description="1–1000 (default 100)."),
         ],
-        responses=CertificateSerializer(many=True),
+        responses=CertificatePageSerializer,
+        operation_id="registry_certificates_list",
     )
     def get(self, request: Request) -> Response:
         filters = ListFilterSerializer(data=request.query_params)
@@ -214,9 +233,7 @@ class LookupView(APIView):
     permission_classes = [HasRegistryScope]
     required_scopes = {"POST": ApiScope.READ}
 
-    @extend_schema(
-        request=LookupSerializer, responses=CertificateWithIdSerializer(many=True)
-    )
+    @extend_schema(request=LookupSerializer, responses=LookupResultSerializer)
     def post(self, request: Request) -> Response:
         body = LookupSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -245,7 +262,7 @@ class RevokeView(APIView):
 
     @extend_schema(
         request=RevokeSerializer,
-        responses={202: OpenApiTypes.OBJECT, 409: ERROR_RESPONSE},
+        responses={202: RevocationRequestedSerializer, 409: ERROR_RESPONSE},
     )
     def post(self, request: Request, serial: str) -> Response:
         cert = _readable(request, serial)
@@ -273,7 +290,7 @@ class StatisticsView(APIView):
     permission_classes = [HasRegistryScope]
     required_scopes = {"GET": ApiScope.STATS}
 
-    @extend_schema(parameters=[ListFilterSerializer], responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[ListFilterSerializer], responses=StatisticsSerializer)
     def get(self, request: Request) -> Response:
         filters = ListFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)

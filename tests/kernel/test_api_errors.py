@@ -118,8 +118,8 @@ def test_every_operation_documents_the_error_body(client):
     for path, method, op in operations:
         refusals = [c for c in op["responses"] if c[0] in "45"]
         for code in refusals:
-            if path == "/api/v1/verify/{serial}/" and code == "400":
-                continue  # a malformed serial answers the verification body itself
+            if path == "/api/v1/verify/{serial}/" and code in ("400", "404"):
+                continue  # invalid and unknown serials answer the Verification body
             content = op["responses"][code].get("content", {})
             ref = content.get("application/json", {}).get("schema", {}).get("$ref")
             assert ref == "#/components/schemas/Error", (method, path, code)
@@ -136,3 +136,20 @@ def test_real_endpoint_answers_the_body(client):
     response = client.get("/api/v1/reports/overview/")
     assert response.status_code in (401, 403)
     assert set(response.json()) == {"code", "message", "fields"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [
+        ("get", "/api/v1/assessments/attempts/-1/"),
+        ("post", "/api/v1/courses/not-a-number/enrollment/"),
+        ("delete", "/api/v1/no/such/endpoint/"),
+    ],
+)
+def test_an_address_that_names_no_endpoint_answers_the_error_body(client, method, url):
+    response = getattr(client, method)(url)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert body["code"] == "not_found" and body["fields"] == {} and body["message"]

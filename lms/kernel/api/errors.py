@@ -13,8 +13,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
@@ -126,3 +127,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return None
     set_rollback()
     return Response(body, status=http_status, headers=headers)
+
+
+@csrf_exempt  # any method: a POST to no endpoint is a 404 too, not a CSRF page
+def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    """Any address under /api/v1/ that names no endpoint (an id that is not a number,
+    a slug with a space): the Error body, not the site's HTML page."""
+    return JsonResponse(
+        error_body("not_found", _("Not found.")), status=status.HTTP_404_NOT_FOUND
+    )

@@ -49,6 +49,12 @@ _DESCRIPTIONS = {
 }
 
 
+_RETRY_AFTER = {
+    "schema": {"type": "integer", "minimum": 0},
+    "description": "Seconds until the next request is accepted.",
+}
+
+
 class ApiSchema(AutoSchema):
     def _error_codes(self) -> list[str]:
         codes = []
@@ -88,4 +94,6 @@ class ApiSchema(AutoSchema):
                 )
             elif code in _DESCRIPTIONS and not response.get("description"):
                 response["description"] = _DESCRIPTIONS[code]
+        if "429" in responses:
+            responses["429"]["headers"] = {"Retry-After": _RETRY_AFTER}
         return responses
