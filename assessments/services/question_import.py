@@ -93,7 +93,9 @@ def _normal(value: Any, sha_of: Any) -> Any:
     return value
 
 
-def _content(kind: str, stem: str, data: dict, explanation: str, points: Any, images):
+def _content(
+    kind: str, stem: str, data: dict, explanation: str, points: Any, images: list
+) -> str:
     return json.dumps(
         [
             kind,
@@ -133,7 +135,9 @@ def _stored_content(question: Question, shas: dict[str, str]) -> str:
     )
 
 
-def _entry(item: Any, action: str, reason: str = "", question_id=None):
+def _entry(
+    item: Any, action: str, reason: str = "", question_id: int | None = None
+) -> ImportPlanEntry:
     return ImportPlanEntry(
         position=item.position,
         action=action,
@@ -248,6 +252,8 @@ def _create(step: Step, bank_id: int, created_by_id: int | None) -> None:
 
 def _change(step: Step, created_by_id: int | None) -> None:
     item = step.item
+    if step.entry.question_id is None:
+        raise ValueError("a change names the question it changes")
     question = (
         Question.objects.select_for_update(of=("self",))
         .filter(pk=step.entry.question_id)

@@ -6,7 +6,7 @@ from wagtail import hooks
 
 
 @hooks.register("maharat_periodic")
-def notifications_requeue_waiting():
+def notifications_requeue_waiting() -> int:
     """Retries now due and notices a killed worker held are enqueued again."""
     from lms.kernel.notifications.delivery import notifications_requeue
 

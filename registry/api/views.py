@@ -36,6 +36,7 @@ from registry.api.serializers import (
     VerificationSerializer,
 )
 from registry.data import CertificateData
+from registry.keyring import public_jwks
 from registry.models import ApiScope
 from registry.selectors import (
     PAGE_SIZE,
@@ -46,7 +47,6 @@ from registry.selectors import (
     verification_answer,
     verification_http_status,
 )
-from registry.signing import public_jwk
 from registry.throttling import VerifyThrottle
 
 
@@ -81,14 +81,15 @@ class VerifyView(APIView):
 
 
 class KeysView(APIView):
-    """The registry's public signing key(s) as a JWK Set."""
+    """Every signing key the registry has used (not compromised) as a JWK Set: a QR
+    token signed before a key rotation still finds its key offline."""
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
     @extend_schema(responses=JwkSetSerializer)
     def get(self, request):
-        response = Response({"keys": [public_jwk()]})
+        response = Response(public_jwks())
         response["Cache-Control"] = "public, max-age=3600"
         return response
 

@@ -65,7 +65,9 @@ def test_the_proof_points_at_the_did_verification_method(make_issued):
     assert credential["proof"][0]["verificationMethod"] == f"{issuer_did()}#{key_id()}"
 
 
-def test_rotation_keeps_every_old_key_published_and_old_qr_codes_good(make_issued):
+def test_rotation_keeps_every_old_key_published_and_old_qr_codes_good(
+    client, make_issued
+):
     cert = make_issued()
     old_kid = key_id()
     old_token = certificate_token(cert)
@@ -85,6 +87,9 @@ def test_rotation_keeps_every_old_key_published_and_old_qr_codes_good(make_issue
         assert verification_token_state(token=old_token, answer=answer) == "good"
         jwks = {k["kid"]: k for k in public_jwks()["keys"]}
         assert set(jwks) == {old_kid, new_kid}
+        # the public key set offline verifiers download holds the old key too
+        published = client.get("/api/v1/registry/keys/").json()["keys"]
+        assert {k["kid"] for k in published} == {old_kid, new_kid}
         assert token_verify(old_token, jwk=jwks[old_kid])["sub"] == cert.serial
         rows = {k.key_id: k for k in SigningKey.objects.all()}
         assert rows[old_kid].retired_at is not None
