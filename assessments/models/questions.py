@@ -133,7 +133,8 @@ class QuestionVersion(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
     # Saved in the web editor and not yet published: exams draw only the question's
-    # current (published) version. Versions saved by imports are published at once.
+    # current (published) version. An editor's imports are drafts sent for review too;
+    # a reviewer's (and the command line's and the demo seed's) are published at once.
     is_draft = models.BooleanField(_("draft"), default=False)
     # The category, difficulty and name this version gives the question, applied
     # when it is published (None / "" on versions saved before drafts existed).

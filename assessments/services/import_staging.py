@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 
 from assessments.data import ImportPreview, ImportReport
 from assessments.models import QuestionBank
+from assessments.selectors.people import has_any_role, person
+from assessments.selectors.question_editor import PUBLISHERS
 from assessments.services.question_import import (
     plan_fingerprint,
     plan_steps,
@@ -124,7 +126,9 @@ def question_import_commit(
 ) -> ImportReport:
     """Commit the plan that was previewed. Conflict `import_preview_stale` when the
     file's plan is no longer the one shown (the bank changed meanwhile); the staged
-    file is kept, so the fresh plan can be shown and confirmed."""
+    file is kept, so the fresh plan can be shown and confirmed. What an editor
+    imports waits for a reviewer (drafts sent for review), as what they write in the
+    editor does: an import is no way around the review."""
     name, fmt = _staged(bank_id, user_id, token)
     with private_storage().open(name, "rb") as handle:
         parsed = _parse(name=name, content=handle.read(), fmt=fmt)
@@ -139,6 +143,17 @@ def question_import_commit(
                 ),
                 code="import_preview_stale",
             )
-        report = steps_commit(bank_id=bank_id, steps=steps, created_by_id=user_id)
+        report = steps_commit(
+            bank_id=bank_id,
+            steps=steps,
+            created_by_id=user_id,
+            as_drafts=not may_publish(user_id=user_id),
+        )
     private_storage().delete(name)
     return report
+
+
+def may_publish(*, user_id: int | None) -> bool:
+    """Whether this person's imports come into use at once (a content reviewer)."""
+    user = person(user_id)
+    return user is not None and has_any_role(user, PUBLISHERS)

@@ -21,6 +21,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.data import ImportPlanEntry, ImportReport
@@ -231,9 +232,11 @@ def _stem_images(item: Any) -> list[str]:
     ]
 
 
-def _create(step: Step, bank_id: int, created_by_id: int | None) -> None:
+def _create(
+    step: Step, bank_id: int, created_by_id: int | None, as_draft: bool
+) -> None:
     item = step.item
-    question_create(
+    created = question_create(
         bank_id=bank_id,
         topic_name=item.topic,
         kind=item.kind,
@@ -248,9 +251,37 @@ def _create(step: Step, bank_id: int, created_by_id: int | None) -> None:
         source_hash=step.digest,
         created_by_id=created_by_id,
     )
+    if as_draft:
+        question = Question.objects.select_related("current_version").get(pk=created.id)
+        _to_review(question.current_version, question, item.difficulty, created_by_id)
+        question.current_version = None  # out of use until a reviewer publishes it
+        question.save(update_fields=["current_version"])
 
 
-def _change(step: Step, created_by_id: int | None) -> None:
+def _to_review(
+    version: Any, question: Question, difficulty: str, author_id: int | None
+) -> None:
+    """An imported version as a draft sent for review, as the web editor's are,
+    carrying the category, difficulty and name publishing gives the question."""
+    version.is_draft = True
+    version.review_requested_at = timezone.now()
+    version.review_requested_by_id = author_id
+    version.topic_id = question.topic_id
+    version.difficulty = difficulty
+    version.name = question.name
+    version.save(
+        update_fields=[
+            "is_draft",
+            "review_requested_at",
+            "review_requested_by",
+            "topic",
+            "difficulty",
+            "name",
+        ]
+    )
+
+
+def _change(step: Step, created_by_id: int | None, as_draft: bool) -> None:
     item = step.item
     if step.entry.question_id is None:
         raise ValueError("a change names the question it changes")
@@ -261,6 +292,7 @@ def _change(step: Step, created_by_id: int | None) -> None:
     )
     if question is None:
         raise NotFound(_("No such question."))
+    in_use = question.current_version_id
     version_add(
         question=question,
         stem=item.stem,
@@ -272,14 +304,28 @@ def _change(step: Step, created_by_id: int | None) -> None:
         created_by_id=created_by_id,
     )
     question.source_hash = step.digest
-    question.difficulty = item.difficulty
-    question.save(update_fields=["source_hash", "difficulty"])
+    fields = ["source_hash"]
+    if as_draft:
+        # exams go on drawing the version in use until a reviewer publishes this one
+        _to_review(question.current_version, question, item.difficulty, created_by_id)
+        question.current_version_id = in_use
+        fields.append("current_version")
+    else:
+        question.difficulty = item.difficulty
+        fields.append("difficulty")
+    question.save(update_fields=fields)
 
 
 def steps_commit(
-    *, bank_id: int, steps: Sequence[Step], created_by_id: int | None = None
+    *,
+    bank_id: int,
+    steps: Sequence[Step],
+    created_by_id: int | None = None,
+    as_drafts: bool = False,
 ) -> ImportReport:
-    """Carry out a plan, each question in its own savepoint."""
+    """Carry out a plan, each question in its own savepoint. `as_drafts` (an author
+    who may not publish): new and changed questions wait for a reviewer, as the
+    editor's drafts do, and exams draw only what was published."""
     counts = {CREATE: 0, CHANGE: 0, UNCHANGED: 0}
     skipped: list[tuple[int, str]] = []
     errors: list[tuple[int, str]] = []
@@ -296,9 +342,9 @@ def steps_commit(
         try:
             with transaction.atomic():
                 if entry.action == CREATE:
-                    _create(step, bank_id, created_by_id)
+                    _create(step, bank_id, created_by_id, as_drafts)
                 else:
-                    _change(step, created_by_id)
+                    _change(step, created_by_id, as_drafts)
         except ServiceError as exc:
             errors.append((entry.position, exc.message))
             continue

@@ -11,7 +11,9 @@ from django.urls import reverse
 
 from assessments.importers import parse_file
 from assessments.models import Question
+from assessments.selectors.banks import questions_awaiting_review
 from assessments.services import question_create, questions_import
+from assessments.services.bank_editing import question_publish
 from lms.kernel.private_files import private_storage
 from tests.assessments.conftest import DATA
 
@@ -83,11 +85,14 @@ def test_confirmation_commits_the_preview_and_forgets_the_file(
     assert "0 new, 0 changed, 2 unchanged, 1 refused" in again
 
 
-def test_a_changed_question_gets_a_new_version(client, bank, content_editor):
+def test_a_changed_question_gets_a_new_version_that_waits_for_review(
+    client, bank, content_editor, content_reviewer
+):
     questions_import(
         bank_id=bank.pk, parsed=parse_file(name="a.gift", content=GIFT.encode())
     )
     fuse = bank.questions.get(name="fuse")
+    in_use = fuse.current_version
     client.force_login(content_editor)
     edited = GIFT.replace("protects the wiring. {T}", "protects the cable. {T}")
     page = upload(client, bank, edited).content.decode()
@@ -95,9 +100,39 @@ def test_a_changed_question_gets_a_new_version(client, bank, content_editor):
     confirm(client, bank, page)
     fuse.refresh_from_db()
     assert fuse.versions.count() == 2
-    assert fuse.current_version.stem == "A fuse protects the cable."
+    # exams go on drawing the version in use until a reviewer publishes the new one
+    assert fuse.current_version == in_use
+    draft = fuse.versions.get(number=2)
+    assert draft.is_draft and draft.review_requested_by == content_editor
+    assert draft.stem == "A fuse protects the cable." and draft.name == "fuse"
     assert bank.questions.count() == 2
     assert "2 unchanged" in upload(client, bank, edited).content.decode()
+
+    question_publish(question_id=fuse.pk, user_id=content_reviewer.pk)
+    fuse.refresh_from_db()
+    assert fuse.current_version == draft and fuse.name == "fuse"
+
+
+def test_an_editor_s_import_waits_for_a_reviewer_and_is_not_drawn(
+    client, bank, content_editor
+):
+    """An import is no way around the review the editor's own drafts need."""
+    client.force_login(content_editor)
+    confirm(client, bank, upload(client, bank).content.decode())
+    for question in bank.questions.all():
+        assert question.current_version is None  # out of use: exams draw nothing
+        (version,) = question.versions.all()
+        assert version.is_draft and version.review_requested_at is not None
+        assert version.topic_id == question.topic_id and version.name == question.name
+    assert questions_awaiting_review() == 2
+
+
+def test_a_reviewer_s_import_is_in_use_at_once(client, bank, content_reviewer):
+    client.force_login(content_reviewer)
+    confirm(client, bank, upload(client, bank).content.decode())
+    for question in bank.questions.all():
+        assert question.current_version is not None
+        assert not question.current_version.is_draft
 
 
 def test_a_stale_preview_is_refused_and_the_fresh_plan_shown(
