@@ -309,6 +309,23 @@ def take_the_exam(page, shot) -> tuple[str, bool]:
     return attempt_id, "essay" in kinds
 
 
+def see_the_review(page, key: dict) -> None:
+    """Once submitted, the result page reviews each answer with what the author
+    wrote for it (the demo bank's tail-01 and tail-02 carry feedback, and the exam
+    draws at least one of them: three of the four questions of their category)."""
+    page.locator("section.review").first.wait_for()
+    text = page.locator("main").inner_text()
+    drawn = [stem for stem in key if stem in text]
+    assert drawn, "the review names the questions answered"
+    shown_feedback = page.locator("section.review .feedback").all_inner_texts()
+    assert shown_feedback, "the author's feedback for the answers given"
+    for stem in drawn:
+        kind, data = key[stem]
+        for option in data.get("options", []):
+            if option["fraction"] > 0 and option.get("feedback"):
+                assert option["feedback"] in text, option
+
+
 # --- the assessor and the ministry ----------------------------------------------------
 def grade_the_essay(page) -> None:
     log_in(page, "assessor")
@@ -471,6 +488,7 @@ def test_trainee_learns_passes_and_holds_a_certificate_anyone_can_verify(
         grade_the_essay(assessor)
     page.goto(f"/exams/attempts/{attempt_id}/result/")
     assert ar("Passed") in page.locator("main .card strong").inner_text()
+    see_the_review(page, exam_key())
     shot(page, "exam-passed")
     result_url = score_the_practical(assessor, trainee, shot)
     correct_the_practical(new_context().new_page(), result_url, shot)
