@@ -17,7 +17,8 @@ from assessments.data import ImportPreview
 from assessments.exporters.moodle_xml import bank_to_moodle_xml
 from assessments.importers import MAX_IMPORT_BYTES
 from assessments.question_types import get_kind
-from assessments.views import _me, role_required
+from assessments.view_access import me as _me
+from assessments.view_access import role_required
 from lms.accounts.roles import Role
 from lms.kernel.errors import Conflict, Invalid, NotFound
 

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from assessments import selectors, services
 from assessments.forms import EvidenceForm, PracticalStartForm, levels_from_post
 from assessments.selectors.people import ASSESSORS
-from assessments.views import role_required
+from assessments.view_access import role_required
 from lms.accounts.roles import Role
 from lms.kernel.digits import to_western_digits
 from lms.kernel.errors import ServiceError

@@ -8,13 +8,9 @@ coded errors, shown by their message (a NotFound is the page's 404)."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -27,40 +23,11 @@ from assessments.selectors.people import (
     ANALYSTS,
     GRADERS,
     TRAINEES,
-    has_any_role,
 )
-from lms.accounts.roles import Role
+from assessments.view_access import me as _me
+from assessments.view_access import role_required
 from lms.kernel.digits import to_western_digits
-from lms.kernel.errors import NotFound, ServiceError
-
-View = Callable[..., HttpResponse]
-
-
-def role_required(roles: tuple[Role, ...]) -> Callable[[View], View]:
-    """Signed in and holding one of `roles` (403 otherwise); a NotFound from a
-    service or selector is the page's 404."""
-
-    def decorator(view: View) -> View:
-        @wraps(view)
-        @login_required
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not has_any_role(request.user, roles):
-                raise PermissionDenied
-            try:
-                return view(request, *args, **kwargs)
-            except NotFound:
-                raise Http404 from None
-
-        return wrapper
-
-    return decorator
-
-
-def _me(request: HttpRequest) -> int:
-    """The signed-in person's id (the decorators let nobody else through)."""
-    user_id = request.user.pk
-    assert user_id is not None, "behind login_required"
-    return int(user_id)
+from lms.kernel.errors import ServiceError
 
 
 def _refused(request: HttpRequest, exc: ServiceError | ValidationError) -> None:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assessments import selectors
-from assessments.bank_views.common import me, refused, roles_required
+from assessments.bank_views.common import refused
 from assessments.data import CategoryNode
 from assessments.models import Difficulty
 from assessments.question_types import kind_choices
@@ -25,6 +25,8 @@ from assessments.selectors.banks import (
 from assessments.selectors.people import ANALYSTS, has_any_role
 from assessments.selectors.question_editor import AUTHORS, PUBLISHERS
 from assessments.services import bank_categories
+from assessments.view_access import me
+from assessments.view_access import role_required as roles_required
 from lms.kernel.digits import to_western_digits
 from lms.kernel.errors import ServiceError
 

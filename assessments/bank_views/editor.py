@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assessments import selectors
-from assessments.bank_views.common import me, refused, roles_required
+from assessments.bank_views.common import refused
 from assessments.bank_views.editor_form import (
     definition_from_state,
     read_number,
@@ -39,6 +39,8 @@ from assessments.selectors.question_editor import (
     question_preview,
 )
 from assessments.services import bank_editing
+from assessments.view_access import me
+from assessments.view_access import role_required as roles_required
 from lms.kernel.digits import to_western_digits
 from lms.kernel.errors import Invalid, ServiceError
 

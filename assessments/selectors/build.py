@@ -16,7 +16,6 @@ from assessments.data import (
     ExamData,
     LevelRef,
     OccupationRef,
-    PracticalData,
     QuestionData,
     RubricData,
     SkillResultData,
@@ -25,7 +24,6 @@ from assessments.models import (
     Attempt,
     AttemptItem,
     ExamBlueprint,
-    PracticalAssessment,
     PracticalEvidence,
     Question,
     QuestionBank,
@@ -162,24 +160,6 @@ def rubric_data(rubric: Rubric) -> RubricData:
         title=rubric.title,
         occupation=occupation_ref(rubric.occupation),
         skill_level=level_ref(rubric.skill_level),
-    )
-
-
-def practical_data(assessment: PracticalAssessment) -> PracticalData:
-    """Reads `rubric` and `trainee`."""
-    return PracticalData(
-        id=assessment.pk,
-        rubric_id=assessment.rubric_id,
-        rubric_title=assessment.rubric.title,
-        trainee_id=assessment.trainee_id,
-        trainee_name=assessment.trainee.display_name,
-        assessor_id=assessment.assessor_id,
-        status=assessment.status,
-        status_label=str(assessment.get_status_display()),
-        percent=assessment.percent,
-        comments=assessment.comments,
-        course_id=assessment.course_id,
-        submitted_at=assessment.submitted_at,
     )
 
 

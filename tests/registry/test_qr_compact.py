@@ -124,7 +124,8 @@ def test_a_date_less_record_sends_no_empty_claim(make_issued):
         }
     ],
 )
-def test_tokens_in_the_earlier_form_still_verify(old_claims):
+def test_tokens_in_the_earlier_form_still_verify(old_claims, db):
+    """(The key behind the token's kid is looked up in the registry's key table.)"""
     token = token_sign(old_claims)
     assert token_verify(token) == old_claims
     header, body, signature = token.split(".")
