@@ -31,6 +31,10 @@ LADDER: tuple[tuple[int, int], ...] = (
 AUDIO_BPS = 64_000
 OFFLINE_HEIGHT = 360
 OFFLINE_VIDEO_BPS = 450_000
+OFFLINE_MIN_VIDEO_BPS = 32_000
+# x264's average may overshoot its target on short clips: aim below the source
+OFFLINE_SOURCE_SHARE = 0.7
+OFFLINE_LOW_AUDIO_BPS = 48_000  # the offline audio of a source that is itself thin
 POSTER_MAX_HEIGHT = 480
 THUMB_WIDTH = 160
 THUMB_COUNT = 10
@@ -119,6 +123,8 @@ class Plan:
     poster_at_s: float
     poster_height: int
     segment_s: int
+    offline_video_bps: int = OFFLINE_VIDEO_BPS
+    offline_audio_bps: int = AUDIO_BPS
 
 
 def _ffmpeg_detail(stderr: bytes | str | None) -> str:
@@ -230,7 +236,26 @@ def plan_for(source: ProbeResult, *, segment_s: int | None = None) -> Plan:
         poster_at_s=round(min(source.duration_s * 0.1, 5.0), 3),
         poster_height=min(POSTER_MAX_HEIGHT, _even(source.height)),
         segment_s=segment_s or settings.MEDIA_HLS_SEGMENT_S,
+        offline_video_bps=offline_video_bps(source),
+        offline_audio_bps=offline_audio_bps(source),
     )
+
+
+def offline_video_bps(source: ProbeResult) -> int:
+    """The offline MP4's video rate: the ladder's, but never more than the source
+    spends (an offline copy larger than the upload helps nobody)."""
+    audio = offline_audio_bps(source) if source.has_audio else 0
+    budget = int((source_bps(source) - audio) * OFFLINE_SOURCE_SHARE)
+    return max(OFFLINE_MIN_VIDEO_BPS, min(OFFLINE_VIDEO_BPS, budget))
+
+
+def source_bps(source: ProbeResult) -> float:
+    return source.size_bytes * 8 / max(source.duration_s, 0.1)
+
+
+def offline_audio_bps(source: ProbeResult) -> int:
+    thin = source_bps(source) < OFFLINE_VIDEO_BPS + AUDIO_BPS
+    return OFFLINE_LOW_AUDIO_BPS if thin else AUDIO_BPS
 
 
 def _video_encoder_args(plan: Plan) -> dict[str, object]:
@@ -296,7 +321,7 @@ def build_command(
     offline_args: dict[str, object] = {}
     if audio is not None:
         offline_streams.append(audio[n + 1])
-        offline_args = {"c:a": "aac", "b:a": AUDIO_BPS, "ac": 2}
+        offline_args = {"c:a": "aac", "b:a": plan.offline_audio_bps, "ac": 2}
     offline = ffmpeg.output(
         *offline_streams,
         str(out / OFFLINE_NAME),
@@ -305,9 +330,9 @@ def build_command(
             "preset": settings.MEDIA_X264_PRESET,
             "profile:v": "main",
             "pix_fmt": "yuv420p",
-            "b:v": OFFLINE_VIDEO_BPS,
-            "maxrate": int(OFFLINE_VIDEO_BPS * 1.3),
-            "bufsize": OFFLINE_VIDEO_BPS * 2,
+            "b:v": plan.offline_video_bps,
+            "maxrate": plan.offline_video_bps,
+            "bufsize": plan.offline_video_bps * 2,
             "movflags": "+faststart",
         },
         **offline_args,

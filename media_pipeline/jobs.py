@@ -26,7 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lms.kernel import scratch as kernel_scratch
-from media_pipeline import ffmpeg_ops, storage_ops
+from media_pipeline import ffmpeg_ops, hls_master, storage_ops
 from media_pipeline.ffmpeg_ops import Cancelled, MediaRejected, Plan, Progress
 from media_pipeline.models import VideoAsset
 
@@ -300,7 +300,15 @@ def _process(asset: VideoAsset, token: str, work: Path) -> None:
             )
         _check_complete(found.duration_s, out, result)
         reporter.beat()
-        _publish(asset.pk, token, out, plan, reporter)
+        variants = hls_master.measured_variants(
+            out, ffmpeg_ops.MASTER_PLAYLIST, found.frame_rate
+        )
+        tracks = subtitle_tracks(asset.pk)
+        hls_master.write_subtitles(str(out), tracks, found.duration_s, _LOCAL)
+        (out / ffmpeg_ops.MASTER_PLAYLIST).write_text(
+            hls_master.master_playlist(variants, tracks)
+        )
+        _publish(asset.pk, token, out, plan, reporter, variants)
 
 
 def _check_complete(duration_s: float, out: Path, result: ffmpeg_ops.RunResult) -> None:
@@ -316,7 +324,12 @@ def _check_complete(duration_s: float, out: Path, result: ffmpeg_ops.RunResult) 
 
 
 def _publish(
-    asset_id: int, token: str, out: Path, plan: Plan, reporter: _Reporter
+    asset_id: int,
+    token: str,
+    out: Path,
+    plan: Plan,
+    reporter: _Reporter,
+    variants: list[hls_master.Variant],
 ) -> None:
     """Upload to a temporary prefix, move into the final prefix, then flip the row."""
     tmp, final = temp_prefix(asset_id, token), final_prefix(asset_id, token)
@@ -324,23 +337,23 @@ def _publish(
     names = storage_ops.upload_tree(out, tmp, on_file=reporter.beat)
     storage_ops.move_tree(names, tmp, final)
     storage_ops.delete_prefix(tmp)
+    measured = {v.uri: v for v in variants}
     renditions = [
-        {
-            "name": r.name,
-            "height": r.height,
-            "bandwidth": r.video_bps + (ffmpeg_ops.AUDIO_BPS if plan.audio_only else 0),
-            "playlist": f"{r.name}/index.m3u8",
-        }
+        _rendition_row(r.name, measured[f"{r.name}/index.m3u8"], height=r.height)
         for r in plan.renditions
     ]
+    audio_uri = f"{ffmpeg_ops.AUDIO_ONLY_NAME}/index.m3u8"
+    if plan.audio_only and audio_uri in measured:
+        # kept with the renditions' JSON so the master can be rewritten later
+        renditions.append(
+            _rendition_row(ffmpeg_ops.AUDIO_ONLY_NAME, measured[audio_uri], height=0)
+        )
     previous = _go_live(
         asset_id,
         token,
         prefix=final,
         renditions=renditions,
-        audio_only=f"{ffmpeg_ops.AUDIO_ONLY_NAME}/index.m3u8"
-        if plan.audio_only
-        else "",
+        audio_only=audio_uri if plan.audio_only else "",
         offline_size=offline_size,
     )
     if previous and previous != final:
@@ -375,3 +388,67 @@ def _go_live(
     asset.finished_at = asset.heartbeat_at = timezone.now()
     asset.save()
     return previous
+
+
+class _LocalStorage:
+    """hls_master.write_file's view of the scratch folder: names are paths."""
+
+    @staticmethod
+    def path(name: str) -> str:
+        return name
+
+
+_LOCAL = _LocalStorage()
+
+
+def _rendition_row(name: str, v: hls_master.Variant, *, height: int) -> dict:
+    return {
+        "name": name,
+        "height": height,
+        "bandwidth": v.peak_bps,
+        "average_bandwidth": v.average_bps,
+        "frame_rate": v.frame_rate,
+        "resolution": v.resolution,
+        "codecs": v.codecs,
+        "playlist": v.uri,
+    }
+
+
+def split_renditions(rows: list[dict]) -> tuple[list[dict], dict | None]:
+    """(video renditions, the audio-only row) of an asset's renditions JSON."""
+    video = [r for r in rows if r.get("height")]
+    audio = next((r for r in rows if not r.get("height")), None)
+    return video, audio
+
+
+def subtitle_tracks(asset_id: int) -> list[hls_master.SubtitleTrack]:
+    from media_pipeline.models import Caption
+
+    return [
+        hls_master.SubtitleTrack(language=c.language, name=c.label, vtt_url=c.file.url)
+        for c in Caption.objects.filter(asset_id=asset_id).order_by("sort_order", "pk")
+        if c.file
+    ]
+
+
+def republish_master(asset_id: int) -> bool:
+    """Rewrite a published asset's master and subtitle playlists (captions changed).
+
+    Only assets whose renditions carry measured rates (published by this version)
+    are rewritten; returns whether it was."""
+    asset = VideoAsset.objects.filter(pk=asset_id, status=Status.READY).first()
+    if asset is None or not asset.output_prefix or not asset.renditions:
+        return False
+    if not all("average_bandwidth" in r for r in asset.renditions):
+        return False
+    video, audio = split_renditions(asset.renditions)
+    tracks = subtitle_tracks(asset_id)
+    prefix = asset.output_prefix
+    hls_master.write_subtitles(prefix, tracks, asset.duration_s or 1.0)
+    hls_master.write_file(
+        f"{prefix}/{ffmpeg_ops.MASTER_PLAYLIST}",
+        hls_master.master_playlist(
+            hls_master.variants_from_renditions(video, audio), tracks
+        ),
+    )
+    return True

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -115,6 +118,12 @@ class VideoAsset(ClusterableModel):
         return default_storage.url(f"{self.output_prefix}/{name}")
 
 
+def caption_name(language: str, data: bytes) -> str:
+    """A caption track's content-addressed file name (``ar-<sha256 prefix>.vtt``)."""
+    lang = re.sub(r"[^a-z0-9-]", "-", language.lower()) or "captions"
+    return f"{lang}-{hashlib.sha256(data).hexdigest()[:16]}.vtt"
+
+
 class Caption(Orderable):
     """A WebVTT caption track of one language; SRT uploads are converted on save."""
 
@@ -149,3 +158,14 @@ class Caption(Orderable):
 
         if self.file and not getattr(self.file, "_committed", True):
             self.file = caption_file_to_webvtt(self.file)
+
+    def save(self, *args, **kwargs) -> None:
+        # content-addressed name: a track's URL never changes meaning, so it can be
+        # cached for a year (a new file is a new name)
+        pending = self.file and not getattr(self.file, "_committed", True)
+        if pending:
+            data = self.file.file
+            data.seek(0)
+            self.file.name = caption_name(self.language, data.read())
+            data.seek(0)
+        super().save(*args, **kwargs)

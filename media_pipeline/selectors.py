@@ -52,6 +52,7 @@ def video_asset_data(asset: VideoAsset) -> VideoAssetData:
                 url=url(r["playlist"]) or "",
             )
             for r in (asset.renditions if asset.output_prefix else [])
+            if r.get("height")  # the audio-only row is the audio_only_url
         ),
     )
 

@@ -23,7 +23,7 @@ from lms.kernel.tasks import enqueue_on_commit
 from media_pipeline import ffmpeg_ops, jobs, storage_ops
 from media_pipeline.captions import caption_text_to_webvtt
 from media_pipeline.data import CaptionData, VideoAssetData
-from media_pipeline.models import Caption, VideoAsset
+from media_pipeline.models import Caption, VideoAsset, caption_name
 from media_pipeline.selectors import video_asset_get
 
 Status = VideoAsset.Status
@@ -194,9 +194,10 @@ def caption_set(
     caption = caption or Caption(asset=asset, language=language)
     caption.label = (label or language).strip()[:64]
     old = caption.file.name if caption.file else ""
+    body = vtt.encode("utf-8")
     caption.file.save(
-        f"{Path(file_name).stem or language}.vtt",
-        ContentFile(vtt.encode("utf-8")),
+        caption_name(language, body),  # content-addressed: cached for a year
+        ContentFile(body),
         save=False,
     )
     caption.save()

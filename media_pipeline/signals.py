@@ -6,10 +6,10 @@ tracks in the public one."""
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from media_pipeline import storage_ops
+from media_pipeline import jobs, storage_ops
 from media_pipeline.models import Caption, VideoAsset
 
 
@@ -29,6 +29,14 @@ def delete_asset_files(sender, instance: VideoAsset, **kwargs) -> None:
 
 @receiver(post_delete, sender=Caption, dispatch_uid="media_caption_file")
 def delete_caption_file(sender, instance: Caption, **kwargs) -> None:
-    name = instance.file.name
+    name, asset_id = instance.file.name, instance.asset_id
     if name:
         transaction.on_commit(lambda: storage_ops.default_storage.delete(name))
+    transaction.on_commit(lambda: jobs.republish_master(asset_id))
+
+
+@receiver(post_save, sender=Caption, dispatch_uid="media_caption_master")
+def caption_saved(sender, instance: Caption, **kwargs) -> None:
+    """The master playlist lists the caption tracks: rewrite it."""
+    asset_id = instance.asset_id
+    transaction.on_commit(lambda: jobs.republish_master(asset_id))
