@@ -64,8 +64,6 @@ urlpatterns += i18n_patterns(
 )
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
+    from media_pipeline.media_serve import urlpatterns_for_media
 
-    urlpatterns = (
-        static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT) + urlpatterns
-    )
+    urlpatterns = urlpatterns_for_media() + urlpatterns
