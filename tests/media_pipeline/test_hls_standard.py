@@ -125,3 +125,31 @@ def test_a_low_bit_rate_source_gets_an_offline_copy_no_larger(tmp_path):
     assert offline.stat().st_size <= src.stat().st_size
     video = next(s for s in _ffprobe(offline)["streams"] if s["codec_type"] == "video")
     assert int(video["height"]) == 272  # never upscaled to 360p
+
+
+def test_a_caption_saved_or_deleted_in_the_admin_rewrites_the_master(
+    clips, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from media_pipeline.models import Caption
+
+    asset = _ingest(clips["av"])
+    body = b"WEBVTT\n\n00:00.000 --> 00:01.000\nHi\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        caption = Caption(
+            asset=asset,
+            language="en",
+            label="English",
+            file=SimpleUploadedFile("My Notes.vtt", body),
+        )
+        caption.save()
+    assert caption.file.name.rsplit("/", 1)[1].startswith("en-")
+    master = m3u8.load(str(_root(asset) / "master.m3u8"))
+    assert [m.language for m in master.media if m.type == "SUBTITLES"] == ["en"]
+    with django_capture_on_commit_callbacks(execute=True):
+        caption.delete()
+    master = m3u8.load(str(_root(asset) / "master.m3u8"))
+    assert not [m for m in master.media if m.type == "SUBTITLES"]
+    assert all(p.stream_info.subtitles is None for p in master.playlists)
+    assert all(p.stream_info.average_bandwidth for p in master.playlists)
