@@ -79,14 +79,28 @@ def segments(playlist: Path) -> list[tuple[Path, float]]:
     return out
 
 
+def target_duration(playlist: Path) -> float:
+    for line in playlist.read_text().splitlines():
+        if line.startswith("#EXT-X-TARGETDURATION:"):
+            return float(line.split(":", 1)[1])
+    return 0.0
+
+
 def measure(playlist: Path) -> tuple[int, int]:
-    """(peak, mean) bits per second of a media playlist's segments, rounded up."""
+    """(peak, mean) bits per second of a media playlist's segments, rounded up.
+
+    The peak leaves out runt segments shorter than half the target duration (the
+    last few milliseconds of audio that outlast the video: 940 bytes in 0.023 s
+    "is" 324 kbit/s but downloads at once), as packagers do (shaka-packager's
+    bandwidth estimator); the mean counts every segment."""
     parts = [(p.stat().st_size * 8, d) for p, d in segments(playlist) if d > 0]
     if not parts:
         return 0, 0
-    peak = max(bits / d for bits, d in parts)
+    half = target_duration(playlist) / 2
+    full = [(bits, d) for bits, d in parts if d >= half] or parts
+    peak = max(bits / d for bits, d in full)
     mean = sum(bits for bits, _ in parts) / sum(d for _, d in parts)
-    return math.ceil(peak), math.ceil(mean)
+    return math.ceil(max(peak, mean)), math.ceil(mean)
 
 
 def measured_variants(

@@ -27,6 +27,23 @@ def _ffprobe(path: Path) -> dict:
     return json.loads(out.stdout)
 
 
+def _played_s(segment: Path) -> float:
+    """A segment's duration from ffprobe: the sum of its first stream's packets
+    (video when there is video; the container's duration is unreliable for audio)."""
+    select = (
+        "v:0"
+        if any(s["codec_type"] == "video" for s in _ffprobe(segment)["streams"])
+        else "a:0"
+    )
+    out = subprocess.run(
+        ["ffprobe", "-v", "error", "-select_streams", select,
+         "-show_entries", "packet=duration_time", "-of", "csv=p=0", str(segment)],
+        check=True, capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    fields = (line.split(",")[0] for line in out.stdout.splitlines())
+    return sum(float(x) for x in fields if x.strip() not in ("", "N/A"))
+
+
 def _ingest(path: Path) -> VideoAsset:
     data = services.video_asset_ingest(file_path=str(path), title="t", run_now=True)
     asset = VideoAsset.objects.get(pk=data.id)
@@ -50,12 +67,15 @@ def test_master_bandwidth_is_the_measured_peak_of_every_variant(clips):
         for seg in media.segments:
             path = root / Path(variant.uri).parent / seg.uri
             bits = path.stat().st_size * 8
-            duration = float(_ffprobe(path)["format"]["duration"])
-            rates.append(bits / min(duration, seg.duration))
+            duration = _played_s(path)
+            assert duration == pytest.approx(seg.duration, abs=0.05)
+            if duration >= media.target_duration / 2:  # runts: see hls_master
+                rates.append(bits / duration)
             total_bits += bits
             total_s += seg.duration
         assert rates
-        assert info.bandwidth >= max(rates) * 0.98, (variant.uri, info, rates)
+        assert info.bandwidth >= max(rates) * 0.999, (variant.uri, info, rates)
+        assert info.bandwidth <= max(rates) * 1.05  # measured, not inflated
         assert info.bandwidth >= total_bits / total_s
         assert info.average_bandwidth == pytest.approx(total_bits / total_s, rel=0.05)
         if info.resolution:
@@ -153,3 +173,17 @@ def test_a_caption_saved_or_deleted_in_the_admin_rewrites_the_master(
     assert not [m for m in master.media if m.type == "SUBTITLES"]
     assert all(p.stream_info.subtitles is None for p in master.playlists)
     assert all(p.stream_info.average_bandwidth for p in master.playlists)
+
+
+def test_measure_takes_the_peak_of_full_segments_and_the_mean_of_all(tmp_path):
+    from media_pipeline import hls_master
+
+    sizes = {"a.ts": (1.0, 10_000), "b.ts": (1.0, 20_000), "c.ts": (0.02, 1_000)}
+    lines = ["#EXTM3U", "#EXT-X-TARGETDURATION:1"]
+    for name, (duration, size) in sizes.items():
+        (tmp_path / name).write_bytes(b"\0" * size)
+        lines += [f"#EXTINF:{duration},", name]
+    (tmp_path / "index.m3u8").write_text("\n".join([*lines, "#EXT-X-ENDLIST", ""]))
+    peak, mean = hls_master.measure(tmp_path / "index.m3u8")
+    assert peak == 160_000  # b.ts; the 20 ms runt (400 kbit/s) is left out
+    assert mean == 122_773  # 31 000 bytes in 2.02 s, rounded up
