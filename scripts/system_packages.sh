@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The Debian packages Maharat needs, by purpose, installed when we can.
 #   run  (make setup / make run): Python 3.11 venv, ffmpeg, WeasyPrint's Pango, Arabic fonts
-#   test (make test):             + Chromium (browser journeys), nginx and redis-server (proxy tests),
+#   test (make test, make bench): + Chromium (browser journeys), nginx and redis-server (proxy tests),
+#                                   wrk (the page-rate benchmark),
 #                                   Node.js and npm (the independent credential verifier)
 #   prod (make prod, CI):         + nginx, redis-server, PostgreSQL client tools (backups)
 # As root with apt-get it installs what is missing (log: var/log/setup.log); otherwise it
@@ -14,9 +15,9 @@ mkdir -p "${log%/*}" 2>/dev/null || log=/dev/null
 packages=(ffmpeg libpango-1.0-0 libpangoft2-1.0-0 fonts-hosny-amiri fonts-noto-core curl)
 case $purpose in
   run) ;;
-  test) packages+=(chromium nginx redis-server) ;;
+  test) packages+=(chromium nginx redis-server wrk) ;;
   prod) packages+=(nginx redis-server postgresql-client openssl) ;;
-  ci) packages+=(chromium nginx redis-server postgresql-client openssl) ;;
+  ci) packages+=(chromium nginx redis-server postgresql-client openssl wrk) ;;
   *) echo "usage: $0 run|test|prod|ci" >&2; exit 2 ;;
 esac
 
@@ -58,6 +59,7 @@ describe() {
     chromium) echo "chromium — the browser journeys of make test" ;;
     nodejs|npm) echo "$1 — the independent credential verifier of make test" ;;
     nginx) echo "nginx — the reverse proxy of the production topology" ;;
+    wrk) echo "wrk — the HTTP load generator of make bench (page rates)" ;;
     redis-server) echo "redis-server — queues and cache of the production topology" ;;
     *) echo "$1" ;;
   esac
