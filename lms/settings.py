@@ -538,6 +538,24 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
     "lms.kernel.csp.SiteCSPMiddleware",
 )
+# Anonymous visitors' pages answered whole from the cache (lms/kernel/page_cache.py),
+# before anything reads a session; 0 turns it off. They say a reverse proxy or CDN
+# may keep them as long (s-maxage): with FRONTEND_CACHE_PURGE_URL (an HTTP cache
+# that takes PURGE, e.g. Varnish) Wagtail purges a page's addresses on publish.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
+FRONTEND_CACHE_PURGE_URL = env.str("FRONTEND_CACHE_PURGE_URL", default="")
+if FRONTEND_CACHE_PURGE_URL:
+    INSTALLED_APPS += ["wagtail.contrib.frontend_cache"]
+    WAGTAILFRONTENDCACHE = {
+        "proxy": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": FRONTEND_CACHE_PURGE_URL,
+        }
+    }
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("lms.kernel.csp.SiteCSPMiddleware"),
+    "lms.kernel.page_cache.AnonymousPageCacheMiddleware",
+)
 
 # --- Logging: the national ID never reaches a log line -----------------------------
 # LOGGING, then the same mask on the ASGI server's loggers (uvicorn's access log
@@ -578,6 +596,11 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["verify"] = env.str(
 
 # Answer plain GET /api/v1/verify/<serial>/ in the ASGI layer (registry/verify_asgi.py).
 REGISTRY_VERIFY_FAST_PATH = env.bool("REGISTRY_VERIFY_FAST_PATH", default=True)
+
+# --- Courses --------------------------------------------------------------------------
+# A trainee's repeat visit of a lesson within this many seconds is the same visit:
+# the lesson page then writes nothing (courses/services/visits.py).
+LESSON_OPEN_RECORD_S = env.int("LESSON_OPEN_RECORD_S", default=300)
 
 # --- Assessments ----------------------------------------------------------------------
 # Seconds after an exam's deadline during which an answer already in flight is

@@ -11,6 +11,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from lms.home.views import set_language
+from lms.kernel import page_routes
 from lms.kernel.api.docs import redoc_bundle
 from lms.kernel.api.errors import api_not_found
 from lms.ops.health import healthz, healthz_web
@@ -59,6 +60,9 @@ urlpatterns += i18n_patterns(
     path("", include("virtual_classes.urls")),
     path("", include("assessments.urls")),
     path("reports/", include("lms.reports.urls")),
+    # the site's pages, routed from kept routes (lms/kernel/page_routes.py); Wagtail's
+    # own patterns after it (its password form, and the name page URLs reverse)
+    re_path(wagtail_urls.serve_pattern, page_routes.serve, name="page"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -125,6 +125,15 @@ def committed_db(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _no_pages_kept_from_earlier_tests():
+    """Kept pages, routes and outlines are keyed by ids and addresses, which another
+    test (or, with Redis, another run) may have used for other pages."""
+    from lms.kernel.page_cache import forget_kept
+
+    forget_kept()
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Each test writes uploads (public and private) into its own folders."""
     settings.MEDIA_ROOT = tmp_path / "media"

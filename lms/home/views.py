@@ -10,7 +10,7 @@ from django.http import (
 )
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import check_for_language, get_language_from_path
+from django.utils.translation import check_for_language
 from django.views.decorators.http import require_POST
 
 from lms.accounts import services as accounts_services
@@ -18,6 +18,7 @@ from lms.accounts.roles import Role, user_has_role
 from lms.accounts.selectors import directorate_of, staff_scope
 from lms.home.workplace import workplace_for
 from lms.kernel.errors import Forbidden
+from lms.kernel.i18n import language_path
 from lms.kernel.panels import SLOTS, dashboard_panels_for
 
 
@@ -57,17 +58,11 @@ def set_language(request: HttpRequest) -> HttpResponse:
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         next_url = "/"
-    path, _, query = next_url.partition("?")
-    current = get_language_from_path(path)
-    if current:
-        path = path[len(current) + 1 :] or "/"
-    if language != settings.LANGUAGE_CODE:
-        path = f"/{language}{path}"
     if request.user.is_authenticated:  # their notices are written in it
         accounts_services.preferred_language_set(
             user_id=request.user.pk, language=language
         )
-    response = HttpResponseRedirect(path + (f"?{query}" if query else ""))
+    response = HttpResponseRedirect(language_path(next_url, language))
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         language,

@@ -5,3 +5,9 @@ class KernelConfig(AppConfig):
     name = "lms.kernel"
     label = "kernel"
     verbose_name = "Kernel"
+
+    def ready(self) -> None:
+        from lms.kernel import page_cache, page_routes
+
+        page_cache.connect_invalidation()
+        page_routes.connect_invalidation()
