@@ -23,6 +23,7 @@ from wagtail.search import index
 from content.blocks import LessonStreamBlock
 from courses.models import rendering
 from courses.search import normalise_arabic, stream_text
+from lms.kernel.page_routes import KnownRestrictions
 
 
 class Audience(models.TextChoices):
@@ -32,7 +33,7 @@ class Audience(models.TextChoices):
     DISABILITY = "disability", _("Trainees with disabilities")
 
 
-class CatalogPage(Page):
+class CatalogPage(KnownRestrictions, Page):
     """The course catalog: lists trades and filters courses."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -51,7 +52,7 @@ class CatalogPage(Page):
         return context
 
 
-class TradePage(Page):
+class TradePage(KnownRestrictions, Page):
     """A trade (e.g. tailoring), pointing at its main registry occupation."""
 
     trade = models.SlugField(
@@ -74,6 +75,7 @@ class TradePage(Page):
     ]
     parent_page_types = ["courses.CatalogPage"]
     subpage_types = ["courses.CoursePage"]
+    route_select_related = ("occupation",)  # lms.kernel.page_routes
     search_fields = Page.search_fields + [index.SearchField("intro")]
 
     class Meta:
@@ -91,7 +93,7 @@ class TradePage(Page):
         return context
 
 
-class CoursePage(Page):
+class CoursePage(KnownRestrictions, Page):
     """A course: what it teaches, to whom, and the rules for completing it."""
 
     occupation = models.ForeignKey(
@@ -167,6 +169,7 @@ class CoursePage(Page):
     ]
     parent_page_types = ["courses.TradePage"]
     subpage_types = ["courses.ModulePage"]
+    route_select_related = ("occupation", "skill_level")  # lms.kernel.page_routes
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
         index.SearchField("search_text"),
@@ -186,7 +189,7 @@ class CoursePage(Page):
         return normalise_arabic(f"{self.title} {self.summary}")
 
 
-class ModulePage(Page):
+class ModulePage(KnownRestrictions, Page):
     summary = models.TextField(_("summary"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("summary")]
@@ -202,7 +205,7 @@ class ModulePage(Page):
         return context
 
 
-class LessonPage(Page):
+class LessonPage(KnownRestrictions, Page):
     summary = models.TextField(_("summary"), blank=True)
     estimated_minutes = models.PositiveSmallIntegerField(
         _("estimated minutes"), default=15

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 from wagtail.query import PageQuerySet
 
@@ -94,11 +95,46 @@ def enrollment_exists(*, user: Any, course_id: int) -> bool:
     """True while the user is enrolled (active or completed, not left)."""
     if not getattr(user, "is_authenticated", False):
         return False
+    known = getattr(user, "_maharat_enrolled", {})
+    if course_id in known:
+        return known[course_id]
     return (
         Enrollment.objects.filter(user=user, course_id=course_id)
         .exclude(status=Enrollment.Status.LEFT)
         .exists()
     )
+
+
+def enrollment_and_completion_get(
+    *, user: Any, course_id: int
+) -> tuple[EnrollmentData | None, dt.datetime | None]:
+    """`enrollment_get` and `course_completed_at` in one query (the course page)."""
+    if not getattr(user, "is_authenticated", False):
+        return None, None
+    completion = CourseCompletion.objects.filter(
+        user_id=OuterRef("user_id"), course_id=OuterRef("course_id")
+    ).values("completed_at")[:1]
+    enrollment = (
+        Enrollment.objects.filter(user=user, course_id=course_id)
+        .exclude(status=Enrollment.Status.LEFT)
+        .annotate(course_completed_at=Subquery(completion))
+        .first()
+    )
+    if enrollment is None:
+        return None, None
+    return _enrollment_data(enrollment), enrollment.course_completed_at
+
+
+def remember_enrollment(*, user: Any, course_id: int, enrolled: bool) -> None:
+    """What a page read of the user's enrolment, for the sections other apps add to
+    it in the same request (`enrollment_exists` answers from it). Kept on the user
+    object, which lives as long as the request; the enrolment services forget it."""
+    if getattr(user, "is_authenticated", False):
+        user.__dict__.setdefault("_maharat_enrolled", {})[course_id] = enrolled
+
+
+def forget_enrollment(*, user: Any) -> None:
+    user.__dict__.pop("_maharat_enrolled", None)
 
 
 def enrollment_get(*, user: Any, course_id: int) -> EnrollmentData | None:

@@ -24,65 +24,57 @@ from courses.models import (
     LessonPage,
     LessonProgress,
     LiveAttendance,
-    ModulePage,
     VideoProgress,
 )
 from courses.selectors.courses import enrollment_exists
+from courses.selectors.structure import course_structure_get
 from lms.kernel.errors import NotFound
 
 
 def course_outline_get(*, course_id: int, user: Any = None) -> CourseOutline:
-    """Modules and live lessons in tree order with the user's progress: 4–5 queries.
+    """Modules and live lessons in tree order with the user's progress: the tree is
+    kept data (`selectors.structure`), the progress one query (and one for the live
+    minutes when the course asks for any).
 
     Raises NotFound for an unknown course.
     """
-    course = CoursePage.objects.filter(pk=course_id).first()
-    if course is None:
+    structure = course_structure_get(course_id=course_id)
+    if structure is None:
         raise NotFound(_("This course does not exist."), code="course_not_found")
-    modules = list(ModulePage.objects.child_of(course).live().public().order_by("path"))
-    lessons = list(
-        LessonPage.objects.descendant_of(course)
-        .live()
-        .public()
-        .order_by("path")
-        .only("id", "title", "path", "url_path", "required", "estimated_minutes")
-    )
     done: dict[int, bool] = {}
     live_minutes = 0
     if user is not None and user.is_authenticated:
         done = {
             lesson_id: completed_at is not None
             for lesson_id, completed_at in LessonProgress.objects.filter(
-                user=user, course=course
+                user=user, course_id=course_id
             ).values_list("lesson_id", "completed_at")
         }
-        live_minutes = live_minutes_total(user_id=user.pk, course_id=course.pk)
-    course_url = course.get_url() or ""
-    base = course.url_path
-    by_module: dict[str, list[LessonOutline]] = {m.path: [] for m in modules}
-    for lesson in lessons:
-        parent_path = lesson.path[: -LessonPage.steplen]
-        if parent_path not in by_module:
-            continue
-        by_module[parent_path].append(
-            LessonOutline(
-                id=lesson.pk,
-                title=lesson.title,
-                url=course_url + lesson.url_path[len(base) :],
-                required=lesson.required,
-                estimated_minutes=lesson.estimated_minutes,
-                completed=done.get(lesson.pk, False),
-                opened=lesson.pk in done,
-            )
-        )
+        if structure.min_live_minutes:
+            live_minutes = live_minutes_total(user_id=user.pk, course_id=course_id)
     outline_modules = tuple(
-        ModuleOutline(id=m.pk, title=m.title, lessons=tuple(by_module[m.path]))
-        for m in modules
+        ModuleOutline(
+            id=module.id,
+            title=module.title,
+            lessons=tuple(
+                LessonOutline(
+                    id=node.id,
+                    title=node.title,
+                    url=node.url,
+                    required=node.required,
+                    estimated_minutes=node.estimated_minutes,
+                    completed=done.get(node.id, False),
+                    opened=node.id in done,
+                )
+                for node in module.lessons
+            ),
+        )
+        for module in structure.modules
     )
     flat = [lesson for m in outline_modules for lesson in m.lessons]
     required = [lesson for lesson in flat if lesson.required]
     return CourseOutline(
-        course_id=course.pk,
+        course_id=course_id,
         modules=outline_modules,
         lessons_total=len(flat),
         lessons_done=sum(1 for lesson in flat if lesson.completed),
@@ -125,29 +117,26 @@ def lesson_progress_get(*, user: Any, lesson_id: int) -> LessonProgressData:
 
 
 def my_courses(*, user: Any) -> list[MyCourseData]:
-    """The dashboard's "my courses": each enrolment with its percent and next step."""
-    enrollments = (
+    """The dashboard's "my courses": each enrolment with its percent and next step
+    (two queries whatever the number of courses: the trees are kept data)."""
+    enrollments = list(
         Enrollment.objects.filter(user=user)
         .exclude(status=Enrollment.Status.LEFT)
         .select_related("course", "last_lesson")
         .order_by("-enrolled_at")
     )
+    completed = set(
+        LessonProgress.objects.filter(
+            user=user,
+            course_id__in=[e.course_id for e in enrollments],
+            completed_at__isnull=False,
+        ).values_list("lesson_id", flat=True)
+    )
     rows = []
     for enrollment in enrollments:
         course = enrollment.course
-        counts = (
-            LessonPage.objects.live()
-            .descendant_of(course)
-            .filter(required=True)
-            .aggregate(
-                total=Count("id"),
-                done=Count(
-                    "progress",
-                    filter=Q(progress__user=user, progress__completed_at__isnull=False),
-                ),
-            )
-        )
-        total = counts["total"] or 0
+        structure = course_structure_get(course_id=course.pk)
+        required = structure.required_ids() if structure else set()
         last = enrollment.last_lesson
         rows.append(
             MyCourseData(
@@ -155,7 +144,9 @@ def my_courses(*, user: Any) -> list[MyCourseData]:
                 title=course.title,
                 url=course.url or "",
                 status=enrollment.status,
-                percent=round(100 * counts["done"] / total) if total else 0,
+                percent=round(100 * len(required & completed) / len(required))
+                if required
+                else 0,
                 continue_url=(last.url if last else course.url) or "",
             )
         )

@@ -56,29 +56,44 @@ def live_attendance_set(
 
 
 def evaluate_lesson(
-    *, user: Any, lesson: LessonPage, course: CoursePage, progress: LessonProgress
+    *,
+    user: Any,
+    lesson: LessonPage,
+    course: CoursePage,
+    progress: LessonProgress,
+    videos: dict[int, VideoProgress] | None = None,
+    passed_ids: frozenset[str] | None = None,
 ) -> None:
-    """Mark the lesson complete once its videos and checks meet the course's rules."""
+    """Mark the lesson complete once its videos and checks meet the course's rules.
+    `videos` (asset id → progress) and `passed_ids` (checks passed), when the caller
+    read them already, spare their queries."""
     asset_ids = lesson.video_asset_ids()
     if asset_ids:
-        videos = {
-            v.asset_id: v
-            for v in VideoProgress.objects.filter(
-                user=user, lesson=lesson, asset_id__in=asset_ids
-            )
-        }
+        if videos is None:
+            videos = {
+                v.asset_id: v
+                for v in VideoProgress.objects.filter(
+                    user=user, lesson=lesson, asset_id__in=asset_ids
+                )
+            }
         for asset_id in asset_ids:
             video = videos.get(asset_id)
             if video is None or not video.duration_s:
                 return
             if 100 * video.watched_s < course.video_threshold_pct * video.duration_s:
                 return
-    check_ids = lesson.knowledge_check_ids()
+    check_ids = set(lesson.knowledge_check_ids())
     if check_ids:
-        passed = CheckResult.objects.filter(
-            user=user, lesson=lesson, block_id__in=check_ids, passed_at__isnull=False
-        ).count()
-        if passed < len(set(check_ids)):
+        if passed_ids is not None:
+            passed = len(check_ids & passed_ids)
+        else:
+            passed = CheckResult.objects.filter(
+                user=user,
+                lesson=lesson,
+                block_id__in=check_ids,
+                passed_at__isnull=False,
+            ).count()
+        if passed < len(check_ids):
             return
     progress.completed_at = timezone.now()
     progress.save(update_fields=["completed_at"])

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from courses.data import EnrollmentData
 from courses.models import Audience, CourseCompletion, CoursePage, Enrollment
+from courses.selectors.courses import forget_enrollment
 from lms.kernel.errors import Conflict, Forbidden, NotFound
 from lms.kernel.report_rows import report_facts_changed
 
@@ -57,6 +58,7 @@ def enrollment_create(*, user: Any, course_id: int) -> tuple[EnrollmentData, boo
         created = True
     if created:
         report_facts_changed()
+    forget_enrollment(user=user)
     return _data(enrollment), created
 
 
@@ -76,3 +78,4 @@ def enrollment_leave(*, user: Any, course_id: int) -> None:
     enrollment.status = Enrollment.Status.LEFT
     enrollment.left_at = timezone.now()
     enrollment.save(update_fields=["status", "left_at"])
+    forget_enrollment(user=user)

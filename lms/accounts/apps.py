@@ -6,3 +6,8 @@ class AccountsConfig(AppConfig):
     name = "lms.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from lms.accounts.backends import connect_invalidation
+
+        connect_invalidation()

@@ -2,31 +2,91 @@
 
 from __future__ import annotations
 
+import threading
+from typing import Any
+
 from asgiref.sync import sync_to_async
 from django.contrib.auth import backends, get_user_model
-from django.db.models import F
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Exists, F, OuterRef
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from lms.accounts.roles import remember_roles
+from lms.kernel.generations import generation_bump, generation_get
+
+GENERATION = "group-permissions"
+_lock = threading.Lock()
+_kept: dict[str, Any] = {"version": None, "by_group": {}, "epoch": 0}
 
 
 class ModelBackend(backends.ModelBackend):
     """Django's model backend, reading the user's roles in the same query as the user.
 
     Every signed-in request loads its user here (from the session); nearly every
-    view then checks a role (`user_has_role`), which cost a query of its own.
+    view then checks a role (`user_has_role`), which cost a query of its own, and
+    the header asks `has_perm` (Wagtail's admin rule), which cost two: the user's
+    own permissions and their groups'. The same query now says whether the user has
+    permissions of their own (almost nobody: then none are read), and the groups'
+    permissions are kept per process (they change when an administrator edits a
+    group: `groups_changed`).
     """
 
     def get_user(self, user_id):
+        user_model = get_user_model()
+        own = user_model.user_permissions.through.objects.filter(
+            **{f"{user_model._meta.model_name}_id": OuterRef("pk")}
+        )
         rows = list(
-            get_user_model()
-            ._default_manager.filter(pk=user_id)
-            .annotate(role_name=F("groups__name"))
+            user_model._default_manager.filter(pk=user_id).annotate(
+                role_name=F("groups__name"), has_own_permissions=Exists(own)
+            )
         )
         if not rows or not self.user_can_authenticate(rows[0]):
             return None
         user = rows[0]
-        remember_roles(user, (row.role_name for row in rows if row.role_name))
+        names = [row.role_name for row in rows if row.role_name]
+        remember_roles(user, names)
+        if not user.is_superuser:
+            if not user.has_own_permissions:
+                user._user_perm_cache = set()
+            user._group_perm_cache = group_permissions(names)
         return user
 
     async def aget_user(self, user_id):
         return await sync_to_async(self.get_user)(user_id)
+
+
+def group_permissions(names: list[str]) -> set[str]:
+    """The permissions ("app_label.codename") the named groups grant."""
+    version = (generation_get(GENERATION), _kept["epoch"])
+    if _kept["version"] != version:
+        by_group: dict[str, set[str]] = {}
+        rows = Permission.objects.filter(group__isnull=False).values_list(
+            "group__name", "content_type__app_label", "codename"
+        )
+        for group, app_label, codename in rows:
+            by_group.setdefault(group, set()).add(f"{app_label}.{codename}")
+        with _lock:
+            _kept.update(version=version, by_group=by_group)
+    by_group = _kept["by_group"]
+    return set().union(*(by_group.get(name, set()) for name in names))
+
+
+def groups_changed(**kwargs: Any) -> None:
+    """A group's permissions changed: this process forgets them at once, the others
+    after the transaction commits."""
+    _kept["epoch"] += 1
+    generation_bump(GENERATION)
+
+
+def connect_invalidation() -> None:
+    m2m_changed.connect(
+        groups_changed,
+        sender=Group.permissions.through,
+        dispatch_uid="group_permissions_changed",
+    )
+    for model in (Group, Permission):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                groups_changed, sender=model, dispatch_uid=f"{model.__name__}_perms"
+            )

@@ -74,9 +74,12 @@ def staff_report_scope(user) -> ReportScope:
 def is_staff_viewer(user) -> bool:
     """Staff (not an instructor's or an API client's view): may ask for a refresh
     and open the directorate workload."""
-    if not getattr(user, "is_authenticated", False) or api_client_of(user):
+    if not getattr(user, "is_authenticated", False):
         return False
-    return bool(user.is_superuser or user_has_role(user, Role.MINISTRY_STAFF))
+    # the roles first: they came with the user, the API client is a query
+    if not (user.is_superuser or user_has_role(user, Role.MINISTRY_STAFF)):
+        return False
+    return api_client_of(user) is None
 
 
 class CanReadReports(BasePermission):

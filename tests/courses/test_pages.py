@@ -11,10 +11,9 @@ from courses import services
 from courses.models import LessonProgress
 from tests.courses.conftest import check_block, lessons_of, text_block
 
-# Wagtail's routing costs a few queries per tree level; nothing may cost per lesson.
-# 36 → 38: the boundary passes ids (the visit and the outline read their page by id)
-# and the workplace menu reads its entries; issue #19 brings the lesson view to ≤ 8.
-LESSON_PAGE_MAX_QUERIES = 38
+# Nothing may cost per lesson; issue 19 pins the lesson view at 8
+# (tests/courses/test_page_costs.py).
+LESSON_PAGE_MAX_QUERIES = 8
 
 
 def body():

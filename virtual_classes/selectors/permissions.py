@@ -126,8 +126,9 @@ def may_see_recordings(*, user: Viewer | None, course_id: int) -> bool:
         return False
     return (
         user_has_role(user, Role.MINISTRY_STAFF)
-        or LiveClass.objects.filter(course_id=course_id, instructor_id=uid).exists()
+        # the trainee's case first: the course page has answered it already
         or enrollment_exists(user=user, course_id=course_id)
+        or LiveClass.objects.filter(course_id=course_id, instructor_id=uid).exists()
     )
 
 
