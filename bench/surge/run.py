@@ -212,7 +212,8 @@ def report(opts, rows, total, failures, lost, cpu, sampler, load_mid, load_end) 
     lost_total = sum(t["lost"] for t in lost.values())
     print("writes acknowledged / lost (counted in the database afterwards):")
     for kind, tally in lost.items():
-        print(f"  {kind:<10}{tally['acknowledged']:>8}{tally['lost']:>6}")
+        none = "  (none acknowledged in this run)" if not tally["acknowledged"] else ""
+        print(f"  {kind:<10}{tally['acknowledged']:>8}{tally['lost']:>6}{none}")
         for example in tally["examples"]:
             print(f"      e.g. {example}")
     worst = max((r.p99 for r in rest), default=0)

@@ -53,4 +53,4 @@ bash scripts/restore_drill.sh
 # on the same topology at a fifth of a person's pace; fails on any error or lost write,
 # never on speed.
 echo "surge: 100 trainees, errors and lost writes"
-.venv/bin/python -m bench.surge.run --users 100 --spawn-rate 25 --duration 35 --pace 0.2
+.venv/bin/python -m bench.surge.run --users 100 --spawn-rate 25 --duration 30 --pace 0.2
