@@ -147,8 +147,7 @@ class Trainee(FastHttpUser):
             path, name=name, allow_redirects=False, catch_response=True
         ) as response:
             if response.status_code != 200:
-                where = response.headers.get("Location", "") if response.headers else ""
-                response.failure(f"{response.status_code} {where}".strip())
+                response.failure(f"{response.status_code} {_location(response)}")
                 return None
             self._remember_csrf()
             return response.text
@@ -195,7 +194,7 @@ class Trainee(FastHttpUser):
             ("password", self.account["password"]),
         ]
         with self.form("sign-in", "/accounts/login/", fields) as response:
-            location = response.headers.get("Location", "")
+            location = _location(response)
             if response.status_code != 302 or "/accounts/login" in location:
                 response.failure(f"{response.status_code} {location}")
                 raise StopUser()
@@ -381,7 +380,7 @@ class Examinee(Trainee):
             *pages.exam_form(question, answer),
         ]
         with self.form("exam save and next", url, data) as response:
-            location = response.headers.get("Location", "")
+            location = _location(response)
             moved = location.rstrip("/").endswith(
                 f"/q/{question.go_next}" if question.go_next else "/review"
             )
@@ -398,6 +397,11 @@ class Examinee(Trainee):
         think(2, 5)
         self.page("exam review page", f"/exams/attempts/{self.attempt}/review/")
         self.position = 1  # revise from the first question
+
+
+def _location(response) -> str:
+    """Where a redirect goes ("" without one, or without an answer at all)."""
+    return (response.headers or {}).get("Location", "")
 
 
 def _first_result(response) -> dict | None:
