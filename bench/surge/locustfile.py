@@ -99,9 +99,14 @@ def _write_results(**_kwargs) -> None:
             for row in ACKS:
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
     if STATS_PATH and _environment:
-        stats = _environment[0].runner.stats
-        entries = [*stats.entries.values(), stats.total]
-        Path(STATS_PATH).write_text(json.dumps([_summary(e) for e in entries]))
+        runner = _environment[0].runner
+        entries = [*runner.stats.entries.values(), runner.stats.total]
+        crashes = [
+            {"error": e["msg"], "count": e["count"]} for e in runner.exceptions.values()
+        ]
+        Path(STATS_PATH).write_text(
+            json.dumps({"entries": [_summary(e) for e in entries], "crashes": crashes})
+        )
 
 
 def _summary(entry) -> dict:

@@ -73,11 +73,13 @@ class Row:
     rps: float
 
 
-def read_stats(path: Path) -> tuple[list[Row], Row]:
+def read_stats(path: Path) -> tuple[list[Row], Row, list[dict]]:
     """The locustfile's final statistics (SURGE_STATS): one row per request type,
-    the last one Locust's total."""
-    entries = [Row(**e) for e in json.loads(path.read_text())]
-    return entries[:-1], entries[-1]
+    Locust's total, and the simulated trainees' crashes (exceptions in the
+    locustfile: errors too)."""
+    stats = json.loads(path.read_text())
+    entries = [Row(**e) for e in stats["entries"]]
+    return entries[:-1], entries[-1], stats["crashes"]
 
 
 def read_failures(path: Path) -> list[tuple[str, str, int]]:
@@ -160,14 +162,26 @@ def run(opts: Options, env: dict) -> int:
     if locust.returncode not in (0, 1):  # 1: some requests failed (reported below)
         print((opts.out / "locust.log").read_text()[-3000:], file=sys.stderr)
         raise SystemExit(f"locust exited with {locust.returncode}")
-    rows, total = read_stats(opts.out / "stats.json")
+    rows, total, crashes = read_stats(opts.out / "stats.json")
     failures = read_failures(opts.out / "surge_failures.csv")
+    failures += [("crash", c["error"], c["count"]) for c in crashes]
+    errors = total.failures + sum(c["count"] for c in crashes)
     return report(
-        opts, rows, total, failures, lost, cpu, sampler, load_mid or load_end, load_end
+        rows,
+        total,
+        errors,
+        failures,
+        lost,
+        cpu,
+        sampler,
+        load_mid or load_end,
+        load_end,
     )
 
 
-def report(opts, rows, total, failures, lost, cpu, sampler, load_mid, load_end) -> int:
+def report(
+    rows, total, errors, failures, lost, cpu, sampler, load_mid, load_end
+) -> int:
     print(
         f"\n{'request type':<22}{'reqs':>8}{'fails':>7}{'req/s':>8}"
         f"{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}  goal p99 ≤ {GOAL_P99_MS} ms"
@@ -191,7 +205,7 @@ def report(opts, rows, total, failures, lost, cpu, sampler, load_mid, load_end) 
     per_request = 1000 * server / total.count if total.count else 0
     print(
         f"\nthroughput {total.rps:.1f} requests/s over {sampler.wall_s:.0f} s; "
-        f"errors {total.failures}"
+        f"errors {errors} (failed requests and crashed trainees)"
     )
     print(
         f"CPU (s): {', '.join(f'{k} {v:.1f}' for k, v in sorted(cpu.items()))}; "
@@ -207,8 +221,8 @@ def report(opts, rows, total, failures, lost, cpu, sampler, load_mid, load_end) 
         f"load average (1/5/15 min) mid-run {' '.join(load_mid)}, "
         f"end {' '.join(load_end)}"
     )
-    for what, error, n in failures[:8]:
-        print(f"  failure: {what}: {error} × {n}")
+    for what, error, n in failures[:10]:
+        print(f"  failure: {what}: {error[:160]} × {n}")
     lost_total = sum(t["lost"] for t in lost.values())
     print("writes acknowledged / lost (counted in the database afterwards):")
     for kind, tally in lost.items():
@@ -221,10 +235,10 @@ def report(opts, rows, total, failures, lost, cpu, sampler, load_mid, load_end) 
     print(
         f"goals: p99 ≤ {GOAL_P99_MS} ms (sign-in apart): {speed} "
         f"(worst {worst:.0f} ms); "
-        f"0 errors: {'met' if total.failures == 0 else 'MISSED'}; "
+        f"0 errors: {'met' if errors == 0 else 'MISSED'}; "
         f"0 lost writes: {'met' if lost_total == 0 else 'MISSED'}"
     )
-    return 1 if total.failures or lost_total else 0
+    return 1 if errors or lost_total else 0
 
 
 def options_from_env(argv: list[str] | None = None) -> Options:
