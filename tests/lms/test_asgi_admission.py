@@ -47,7 +47,7 @@ async def _status(handler, path: str) -> int:
 
 
 def _peak_in_flight(limit: int, paths: list[str]) -> tuple[list[int], int]:
-    """Run the requests at once through a handler whose view takes 50 ms."""
+    """Run the requests at once through a handler whose view takes 200 ms."""
     from django.conf import settings
 
     settings.REQUESTS_IN_FLIGHT_MAX = limit
@@ -58,7 +58,7 @@ def _peak_in_flight(limit: int, paths: list[str]) -> tuple[list[int], int]:
         with lock:
             running[0] += 1
             peak[0] = max(peak[0], running[0])
-        time.sleep(0.05)
+        time.sleep(0.2)
         with lock:
             running[0] -= 1
         return HttpResponse("ok")
