@@ -102,6 +102,14 @@ def _run(args: list[str], env: dict, log: Path | None = None) -> None:
 
 
 def run(opts: Options, env: dict) -> int:
+    began = time.monotonic()
+    try:
+        return _run_surge(opts, env)
+    finally:
+        print(f"surge: {time.monotonic() - began:.0f} s in all (setup, load, count)")
+
+
+def _run_surge(opts: Options, env: dict) -> int:
     opts.out.mkdir(parents=True, exist_ok=True)
     env = {**env, "PYTHONPATH": str(ROOT), "LOG_LEVEL": env.get("LOG_LEVEL", "WARNING")}
     accounts, acks = opts.out / "accounts.json", opts.out / "acks.jsonl"
