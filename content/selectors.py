@@ -19,6 +19,11 @@ def video_get(*, asset_id: int) -> VideoAssetData | None:
     return media.video_asset_get(asset_id=asset_id)
 
 
+def video_duration_get(*, asset_id: int) -> float | None:
+    """A lesson video's duration in seconds (None while unknown)."""
+    return media.video_asset_duration_get(asset_id=asset_id)
+
+
 def video_offline_files(*, asset_id: int) -> tuple[OfflineFileData, ...]:
     """What playing a lesson video with no connection needs (empty until ready)."""
     return media.video_asset_offline_files(asset_id=asset_id)

@@ -1,5 +1,6 @@
 """ASGI entry point: HTTP and WebSocket through one server (uvicorn)."""
 
+import asyncio
 import gc
 import os
 
@@ -24,9 +25,32 @@ class SyncStackASGIHandler(ASGIHandler):
 
     def load_middleware(self, is_async: bool = False) -> None:
         super().load_middleware(is_async=False)
+        self.admission = _admission()
 
     async def get_response_async(self, request):
-        return await sync_to_async(self.get_response, thread_sensitive=True)(request)
+        run = sync_to_async(self.get_response, thread_sensitive=True)
+        if self.admission is None or request.path.startswith("/healthz"):
+            return await run(request)
+        async with self.admission:
+            return await run(request)
+
+
+def _admission() -> asyncio.Semaphore | None:
+    """At most REQUESTS_IN_FLIGHT_MAX requests in middleware and view at once; the
+    others wait here, before they hold a thread or a database connection.
+
+    Every request in flight holds one of the process's DATABASE_POOL_MAX_SIZE
+    connections; uvicorn hands Django every request it accepts, each in a thread of
+    its own. In the surge (bench/bench_surge.py) hundreds were in flight on each web
+    node: the GIL shared between them, the pool's 8 connections taken, and the rest
+    failed after the pool's 20 s wait with a 500 (psycopg_pool.PoolTimeout). Queued
+    here they wait their turn instead, and a CPU-bound process serves as many per
+    second with 8 running as with 300. Health checks are not queued.
+    """
+    from django.conf import settings
+
+    limit = getattr(settings, "REQUESTS_IN_FLIGHT_MAX", 0)
+    return asyncio.Semaphore(limit) if limit else None
 
 
 def warm_up() -> None:

@@ -617,6 +617,13 @@ if USING_POSTGRES and DATABASE_POOL_MAX_SIZE:
         "max_size": DATABASE_POOL_MAX_SIZE,
         "timeout": 20,
     }
+# Requests let into Django at once per web process (lms/asgi.py); the rest queue
+# before taking a connection, so a surge waits instead of exhausting the pool.
+# Default: the pool's size (0: no limit).
+REQUESTS_IN_FLIGHT_MAX = env.int(
+    "REQUESTS_IN_FLIGHT_MAX",
+    default=DATABASE_POOL_MAX_SIZE if USING_POSTGRES else 0,
+)
 
 # --- Virtual classes (live classes) ---------------------------------------------------
 # Shared HMAC secret of Jitsi notifications (recorder finalize script, webhooks).

@@ -62,6 +62,16 @@ def video_asset_get(*, asset_id: int) -> VideoAssetData | None:
     return video_asset_data(asset) if asset else None
 
 
+def video_asset_duration_get(*, asset_id: int) -> float | None:
+    """An asset's duration in seconds (None if unknown): one column, for the lesson
+    heartbeat, which needs nothing else of the asset."""
+    return (
+        VideoAsset.objects.filter(pk=asset_id)
+        .values_list("duration_s", flat=True)
+        .first()
+    )
+
+
 def video_asset_demo_get() -> VideoAssetData | None:
     """The demo clip `seed_demo` made, once it is ready (for other apps' demo data)."""
     asset = (

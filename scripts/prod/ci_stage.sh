@@ -2,7 +2,8 @@
 # CI's production stage (.ci/run, after the unit tests): on this checkout, with DEBUG=0,
 # PostgreSQL and Redis, start the documented topology (scripts/prod/ctl.sh), load the
 # demo data, run the journey over HTTP through the proxy (scripts/prod/journey.py),
-# then the restore drill. Everything it starts is stopped at the end, pass or fail.
+# then the restore drill and a short surge (bench/surge). Everything it starts is
+# stopped at the end, pass or fail.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export PROD_STATE_DIR=$PWD/var/prod-ci
@@ -48,3 +49,8 @@ echo "journey through https://localhost:$NGINX_HTTPS_PORT/"
 .venv/bin/python scripts/prod/journey.py
 echo "restore drill"
 bash scripts/restore_drill.sh
+# The surge, short (bench/surge/run.py; `make bench` runs the full one): 100 trainees
+# on the same topology at a fifth of a person's pace; fails on any error or lost write,
+# never on speed.
+echo "surge: 100 trainees, errors and lost writes"
+.venv/bin/python -m bench.surge.run --users 100 --spawn-rate 25 --duration 30 --pace 0.2
