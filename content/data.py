@@ -1,5 +1,6 @@
 """Plain data content hands out: a lesson video's player data and offline files (to
-courses), and the pages in review (to the content team's workplace).
+courses), the slides a narrated lesson video is made of, and the pages in review (to
+the content team's workplace).
 
 They are the media pipeline's own data objects (`media_pipeline.data`), named here so
 that courses, which reaches media assets only through content's video block, never
@@ -11,9 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from media_pipeline.data import OfflineFileData, VideoAssetData
+from media_pipeline.data import OfflineFileData, SlideData, VideoAssetData
 
-__all__ = ["OfflineFileData", "PageInReviewData", "VideoAssetData"]
+__all__ = ["OfflineFileData", "PageInReviewData", "SlideData", "VideoAssetData"]
 
 
 @dataclass(frozen=True)

@@ -420,6 +420,14 @@ WAGTAIL_SITE_NAME = "Maharat"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"bmp": "webp", "png": "webp", "jpeg": "webp"}
+# Lesson illustrations (tools, steps, diagrams) are drawn as SVG: a few KB, sharp on
+# every screen. Uploads are refused when they carry scripts or outside references
+# (content.forms.LessonImageForm); SVG media answer with a sandboxing CSP too.
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "svg"]
+WAGTAILIMAGES_IMAGE_FORM_BASE = "content.forms.LessonImageForm"
+# Slugs stay ASCII: the admin transliterates an Arabic title (Wagtail's urlify has an
+# Arabic map) instead of a slug that becomes ~6 characters per letter in a URL.
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 # --- API ------------------------------------------------------------------------------
@@ -460,6 +468,14 @@ JITSI_TIMEOUT_S = env.float("JITSI_TIMEOUT_S", default=3.0)
 # --- Media pipeline -------------------------------------------------------------------
 FFMPEG_BINARY = env.str("FFMPEG_BINARY", default="ffmpeg")
 FFPROBE_BINARY = env.str("FFPROBE_BINARY", default="ffprobe")
+# Demo videos of `seed_demo`: "narrated" (default: per trade, slides with Arabic
+# narration by espeak-ng, captioned, made once into DEMO_VIDEO_CACHE_DIR and processed
+# by the worker in the background) or "clip" (a 6 s test clip, processed at once: what
+# the browser tests watch to the end).
+DEMO_VIDEOS = env.str("DEMO_VIDEOS", default="narrated")
+DEMO_VIDEO_CACHE_DIR = env.path(
+    "DEMO_VIDEO_CACHE_DIR", default=BASE_DIR / "var" / "cache" / "demo-videos"
+)
 MEDIA_MAX_UPLOAD_BYTES = env.int("MEDIA_MAX_UPLOAD_BYTES", default=2 * 1024**3)
 MEDIA_MAX_DURATION_S = env.int("MEDIA_MAX_DURATION_S", default=3 * 3600)
 

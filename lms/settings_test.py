@@ -60,3 +60,7 @@ ACCOUNTS_SIGNUP_RATE_NATIONAL_ID = "10000/h"
 # SMS kept in memory (lms.kernel.notifications.gateways.MemoryGateway.outbox), as
 # Django keeps test e-mail in mail.outbox; the gateway's own tests set theirs.
 SMS_BACKEND = "memory"
+
+# seed_demo's demo video: the 6 s test clip, processed at once (the narrated trade
+# videos take seconds to make and minutes to transcode; their own tests ask for them).
+DEMO_VIDEOS = "clip"

@@ -35,6 +35,15 @@ class VideoAssetData:
 
 
 @dataclass(frozen=True)
+class SlideData:
+    """One slide of a narrated slideshow: its picture (SVG, drawn 16:9) and the
+    sentences read over it, each one caption cue."""
+
+    svg: bytes
+    narration: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class OfflineFileData:
     """One file a video needs to play without a connection, with its size."""
 

@@ -15,6 +15,9 @@ from django.views.static import serve as static_serve
 IMMUTABLE = "public, max-age=31536000, immutable"
 PLAYLIST = "public, max-age=10"
 DEFAULT = "public, max-age=3600"
+# An SVG opened from its URL is a document: no script, nothing fetched, sandboxed
+# (lesson illustrations; uploads are checked too, content.svg_check).
+SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 
 
 def cache_control_for(path: str) -> str:
@@ -29,6 +32,8 @@ def cache_control_for(path: str) -> str:
 def serve(request, path: str):
     response = static_serve(request, path, document_root=settings.MEDIA_ROOT)
     response["Cache-Control"] = cache_control_for(path)
+    if path.lower().endswith(".svg"):
+        response["Content-Security-Policy"] = SVG_POLICY
     return response
 
 

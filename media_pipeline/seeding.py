@@ -1,8 +1,10 @@
-"""Demo data for `seed_demo`: one short clip run through the real pipeline.
+"""Demo data for `seed_demo` when DEMO_VIDEOS is "clip" (the browser tests): one
+short clip run through the real pipeline at once.
 
 The clip is generated with ffmpeg's lavfi sources (a test pattern and a tone, a few
 seconds), so no media file is shipped. Idempotent: an asset with the demo title that
-is ready is kept; one left unfinished is run again.
+is ready is kept; one left unfinished is run again. With DEMO_VIDEOS="narrated" (the
+default) the trades' demonstration videos (courses' seed) are made instead.
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ def _make_clip(path: Path) -> None:
 
 
 def seed_demo_video(stdout) -> None:
+    if settings.DEMO_VIDEOS != "clip":
+        return  # the trades' narrated videos stand in for it (courses' seed)
     asset = VideoAsset.objects.filter(title=DEMO_VIDEO_TITLE).order_by("pk").first()
     if asset is not None and asset.status == VideoAsset.Status.READY:
         return

@@ -1,4 +1,5 @@
-"""Use cases that write: ingest, enqueue, retry, cancel, requeue stale, captions.
+"""Use cases that write: ingest, enqueue, retry, cancel, requeue stale, captions,
+narrated slideshows.
 
 Refusals are coded errors from `lms.kernel.errors` (Invalid: a file or value that is
 wrong, with the reason as its code; Conflict: not in a state to do it; NotFound).
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 
 from django.conf import settings
@@ -20,9 +22,9 @@ from django.utils.translation import gettext as _
 
 from lms.kernel.errors import Conflict, Invalid, NotFound
 from lms.kernel.tasks import enqueue_on_commit
-from media_pipeline import ffmpeg_ops, jobs, storage_ops
+from media_pipeline import ffmpeg_ops, jobs, slideshow, storage_ops
 from media_pipeline.captions import caption_text_to_webvtt
-from media_pipeline.data import CaptionData, VideoAssetData
+from media_pipeline.data import CaptionData, SlideData, VideoAssetData
 from media_pipeline.models import Caption, VideoAsset, caption_name
 from media_pipeline.selectors import video_asset_get
 
@@ -206,3 +208,50 @@ def caption_set(
     return CaptionData(
         language=caption.language, label=caption.label, url=caption.file.url
     )
+
+
+def video_asset_from_slides(
+    *,
+    title: str,
+    slides: Sequence[SlideData],
+    caption_language: str,
+    caption_label: str,
+    voice: str,
+    cache_dir: Path | None = None,
+) -> VideoAssetData:
+    """The asset of this title, made from narrated slides if there is none yet.
+
+    The MP4 and its captions (one cue per sentence, timed by the narration) come
+    from `slideshow.build` (cached, made once); the pipeline's run is enqueued on the
+    `media` queue once this commits, so the caller does not wait for the transcode.
+    A run that failed or was cancelled is started again. Raises Invalid
+    (`tools_missing`, `render_failed`, `speech_failed`, ...) when it cannot be made.
+    """
+    existing = VideoAsset.objects.filter(title=title.strip()).order_by("pk").first()
+    if existing is not None:
+        if existing.status in (Status.FAILED, Status.CANCELLED):
+            video_asset_retry(asset_id=existing.pk)
+        data = video_asset_get(asset_id=existing.pk)
+        assert data is not None
+        return data
+    try:
+        files = slideshow.build(slides=slides, voice=voice, cache_dir=cache_dir)
+    except slideshow.SlideshowError as exc:
+        raise Invalid(
+            _("The slideshow could not be made (%(reason)s).")
+            % {"reason": exc.detail or exc.code},
+            code=exc.code,
+        ) from exc
+    with transaction.atomic():
+        data = video_asset_ingest(file_path=str(files.mp4_path), title=title)
+        assert data.id is not None
+        caption_set(
+            asset_id=data.id,
+            language=caption_language,
+            label=caption_label,
+            file_name="narration.vtt",
+            data=files.webvtt.encode("utf-8"),
+        )
+    fresh = video_asset_get(asset_id=data.id)
+    assert fresh is not None
+    return fresh

@@ -9,7 +9,7 @@ host=${1:-127.0.0.1}
 port=${2:-8000}
 py=.venv/bin/python
 mkdir -p var/log
-printf '• Loading demo data: trades, courses, a video through the real pipeline (first run: about a minute)\n'
+printf '• Loading demo data: trades, illustrated lessons, a narrated video per trade (first run: about two minutes;\n  the worker then makes the videos'"'"' renditions in the background)\n'
 if ! $py manage.py seed_demo >var/log/seed.log 2>&1; then
   echo "  failed: see var/log/seed.log" >&2; tail -15 var/log/seed.log | sed 's/^/  | /' >&2; exit 1
 fi

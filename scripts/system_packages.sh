@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The Debian packages Maharat needs, by purpose, installed when we can.
-#   run  (make setup / make run): Python 3.11 venv, ffmpeg, WeasyPrint's Pango, Arabic fonts
+#   run  (make setup / make run): Python 3.11 venv, ffmpeg, WeasyPrint's Pango, Arabic fonts,
+#                                 espeak-ng and librsvg (the narrated demo videos of seed_demo)
 #   test (make test, make bench): + Chromium (browser journeys), nginx and redis-server (proxy tests),
 #                                   wrk (the page-rate benchmark),
 #                                   Node.js and npm (the independent credential verifier)
@@ -12,7 +13,8 @@ purpose=${1:-run}
 log=${SETUP_LOG:-var/log/setup.log}
 mkdir -p "${log%/*}" 2>/dev/null || log=/dev/null
 
-packages=(ffmpeg libpango-1.0-0 libpangoft2-1.0-0 fonts-hosny-amiri fonts-noto-core curl)
+packages=(ffmpeg libpango-1.0-0 libpangoft2-1.0-0 fonts-hosny-amiri fonts-noto-core curl
+  espeak-ng librsvg2-bin)
 case $purpose in
   run) ;;
   test) packages+=(chromium nginx redis-server wrk) ;;
@@ -46,6 +48,8 @@ else
   # Not Debian: check the commands themselves.
   command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
   command -v ffprobe >/dev/null 2>&1 || { [[ " ${missing[*]} " == *" ffmpeg "* ]] || missing+=(ffmpeg); }
+  command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
+  command -v rsvg-convert >/dev/null 2>&1 || missing+=(librsvg2-bin)
   [ "$python_ok" = 1 ] || missing+=(python3.11 python3.11-venv)
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
@@ -56,6 +60,8 @@ describe() {
     python3.11*) echo "$1 — Maharat runs on Python 3.11" ;;
     libpango*) echo "$1 — draws certificate PDFs (WeasyPrint)" ;;
     fonts-*) echo "$1 — Arabic letters in certificates and pages" ;;
+    espeak-ng) echo "espeak-ng — the Arabic narration of the demo lesson videos (seed_demo)" ;;
+    librsvg2-bin) echo "librsvg2-bin — draws the demo videos' slides from the lesson illustrations (rsvg-convert)" ;;
     chromium) echo "chromium — the browser journeys of make test" ;;
     nodejs|npm) echo "$1 — the independent credential verifier of make test" ;;
     nginx) echo "nginx — the reverse proxy of the production topology" ;;

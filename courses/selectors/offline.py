@@ -3,9 +3,10 @@
 A manifest (the shape lms/static/lms/offline.js expects, see lms/pwa/README.md) lists
 every URL the page needs without a connection: the page itself, the lesson page's own
 CSS and JS, the WebP renditions its images use (every width of their `srcset`, since
-the phone picks one at display time), the documents it offers for download, and for
-each video the small offline MP4, its poster and caption tracks (from content's
-selectors: the video block is where lessons meet media assets), with their total size.
+the phone picks one at display time; an SVG illustration is one file), the documents
+it offers for download, and for each video the small offline MP4, its poster and
+caption tracks (from content's selectors: the video block is where lessons meet media
+assets), with their total size.
 """
 
 from __future__ import annotations
@@ -78,7 +79,12 @@ def _image_files(lesson: LessonPage) -> dict[str, int]:
                 if step.get("image")
             )
     for image, widths in images:
-        specs = [f"width-{width}|format-webp" for width in widths]
+        # as content's image templates ask: an SVG as itself, a photo in WebP widths
+        specs = (
+            ["original"]
+            if image.is_svg()
+            else [f"width-{width}|format-webp" for width in widths]
+        )
         for rendition in image.get_renditions(*specs).values():
             files[rendition.url] = _file_size(rendition.file)
     return files

@@ -17,6 +17,7 @@ MEDIA_TYPES = {
     ".mp4": "video/mp4",
     ".m4a": "audio/mp4",
     ".webp": "image/webp",
+    ".svg": "image/svg+xml",
     ".webmanifest": "application/manifest+json",
 }
 

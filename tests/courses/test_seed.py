@@ -54,7 +54,7 @@ def test_the_demo_video_goes_into_the_first_lesson_once():
 
     seed_courses(io.StringIO())  # before the clip is ready: no video block
     first = LessonPage.objects.get(
-        url_path__endswith="/tailoring-basics/measurements/tools/"
+        url_path__endswith="/tailoring/basics/measuring/tools/"
     )
     assert "video" not in [b.block_type for b in first.body]
 
@@ -64,7 +64,7 @@ def test_the_demo_video_goes_into_the_first_lesson_once():
     seed_courses(io.StringIO())
     seed_courses(io.StringIO())
     first = LessonPage.objects.get(
-        url_path__endswith="/tailoring-basics/measurements/tools/"
+        url_path__endswith="/tailoring/basics/measuring/tools/"
     )
     videos = [b for b in first.body if b.block_type == "video"]
     assert len(videos) == 1 and videos[0].value["video"].pk == asset.pk

@@ -75,6 +75,9 @@ def server_env(database_url: str, tmp_dir: Path, url: str) -> dict[str, str]:
         PYTHONUNBUFFERED="1",
         # every journey signs up from 127.0.0.1
         ACCOUNTS_SIGNUP_RATE_IP="10000/h",
+        # the journeys watch the lesson video to the end: the 6 s clip, ready at once
+        # (a narrated trade video is minutes long and processed by a worker)
+        DEMO_VIDEOS="clip",
     )
     env.pop("DJANGO_SETTINGS_MODULE", None)
     return env

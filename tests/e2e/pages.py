@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from tests.e2e.harness import manage_on
 from tests.e2e.journeys import NewTrainee, sign_up
 
-COURSE_PATH = "/courses/refrigeration-ac/refrigeration-ac-basics/"
+COURSE_PATH = "/courses/refrigeration-ac/basics/"
 MODULE_PATH = COURSE_PATH + "safety/"
 LESSON_PATH = MODULE_PATH + "electrical-safety/"
 PRACTICE_EXAM_SLUG = "e2e-practice-refrigeration"

@@ -30,7 +30,7 @@ from tests.factories import make_national_id
 
 pytestmark = pytest.mark.e2e
 
-COURSE_SLUG = "tailoring-basics"
+TRADE_SLUG = "tailoring"
 EXAM_SLUG = "tailoring-skilled"
 ESSAY_TEXT = "أفك الإبرة وأنظف المكوك ثم أضبط توقيته مع الإبرة وأجرب على قطعة قماش."
 
@@ -41,25 +41,19 @@ def ar(message: str) -> str:
         return translation.gettext(message)
 
 
-def course_curriculum() -> dict:
+def course_curriculum():
     from courses.seed_data import CURRICULA
 
-    return next(c for c in CURRICULA if c["course"]["slug"] == COURSE_SLUG)
+    return next(c for c in CURRICULA if c.trade_slug == TRADE_SLUG)
 
 
 def check_answers_by_lesson_title() -> dict[str, list[tuple[list[str], list[str]]]]:
     """Lesson title → each knowledge-check question's (right, wrong) choice texts
     (the page shows the choices in each try's own order: they are found by text)."""
     return {
-        title: [
-            (
-                [text for i, text in enumerate(choices) if i in correct],
-                [text for i, text in enumerate(choices) if i not in correct],
-            )
-            for _p, _k, choices, correct, _e in questions
-        ]
-        for _slug, _module_title, lessons in course_curriculum()["modules"]
-        for _s, title, _sum, _par, _extra, questions in lessons
+        lesson.title: [(list(q.right), list(q.wrong)) for q in lesson.questions]
+        for module in course_curriculum().modules
+        for lesson in module.lessons
     }
 
 
@@ -87,9 +81,9 @@ def exam_key() -> dict[str, tuple[str, dict]]:
 
 # --- the trainee learns ---------------------------------------------------------------
 def enrol(page, shot) -> str:
-    info = course_curriculum()["course"]
+    info = course_curriculum().course
     page.goto("/catalog/")
-    page.get_by_role("link", name=info["title"]).first.click()
+    page.get_by_role("link", name=info.title).first.click()
     page.wait_for_selector("form[action*='enrol'] button")
     page.click("form[action*='enrol'] button")
     page.wait_for_selector("form[action*='leave']")
@@ -464,7 +458,7 @@ def test_trainee_learns_passes_and_holds_a_certificate_anyone_can_verify(
 
     sign_up(page, trainee, shot)
     course_url = enrol(page, shot)
-    first_lesson = course["modules"][0][2][0][1]
+    first_lesson = course.modules[0].lessons[0].title
     page.get_by_role("link", name=first_lesson).first.click()
     watch_the_video(page, shot)
     pass_the_check(
@@ -475,7 +469,7 @@ def test_trainee_learns_passes_and_holds_a_certificate_anyone_can_verify(
     assert page.locator("h1 .done").count() == 1  # video watched + check passed
 
     teacher = new_context().new_page()
-    class_url = schedule_a_class(teacher, course["course"]["title"])
+    class_url = schedule_a_class(teacher, course.course.title)
     chat_in_the_live_class(page, teacher, class_url, shot)
 
     page.goto(course_url)
