@@ -60,3 +60,8 @@ ACCOUNTS_SIGNUP_RATE_NATIONAL_ID = "10000/h"
 # SMS kept in memory (lms.kernel.notifications.gateways.MemoryGateway.outbox), as
 # Django keeps test e-mail in mail.outbox; the gateway's own tests set theirs.
 SMS_BACKEND = "memory"
+# Sign-up proves the number by a code (read from the outbox above); the limits of SMS
+# per number and of reset requests per address are the throttle tests' own.
+ACCOUNTS_PHONE_VERIFICATION = True
+ACCOUNTS_SMS_RATE_PHONE = "10000/h"
+ACCOUNTS_RESET_RATE_IP = "10000/h"
