@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from wagtail.models import Locale
 from wagtail.query import PageQuerySet
+from wagtail.search.query import And, Or, PlainText, SearchQuery
 
 from courses.data import (
     CatalogData,
@@ -15,6 +16,7 @@ from courses.data import (
     SearchHitData,
 )
 from courses.models import Audience, CatalogPage, CoursePage, LessonPage, TradePage
+from courses.search import expand_query
 from lms.kernel.text import normalise_query
 
 
@@ -87,19 +89,44 @@ def catalog_filter(*, params: Mapping[str, str]) -> CatalogData:
 
 
 def search_pages(*, query: str, limit: int = 30) -> list[SearchHitData]:
-    """Published, public courses and lessons matching an Arabic-normalised query."""
+    """Published, public courses and lessons matching an Arabic-normalised query,
+    each word also by its synonyms in the trades' lists (the content team's)."""
     normalised = normalise_query(query)
     if not normalised:
         return []
+    search = _search_query(normalised)
     hits: list[SearchHitData] = []
     for model in (CoursePage, LessonPage):
         qs = model.objects.live().public()
+        found = (
+            qs.search(search, operator="and")
+            if isinstance(search, str)
+            else (qs.search(search))
+        )
         hits.extend(
             SearchHitData(
                 title=page.title,
                 url=page.get_url() or "",
                 kind=str(page.get_verbose_name()),
             )
-            for page in qs.search(normalised, operator="and")[:limit]
+            for page in found[:limit]
         )
     return hits[:limit]
+
+
+def _search_query(normalised: str) -> str | SearchQuery:
+    """Every part of the query must match, by any of its synonyms; the plain words
+    when no synonym applies."""
+    from content.selectors import search_synonym_groups
+
+    parts = expand_query(normalised, search_synonym_groups())
+    if all(len(terms) == 1 for terms in parts):
+        return normalised
+    return And(
+        [
+            Or([PlainText(term, operator="and") for term in terms])
+            if len(terms) > 1
+            else PlainText(terms[0])
+            for terms in parts
+        ]
+    )
