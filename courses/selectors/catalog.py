@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from django.db import connection
 from wagtail.models import Locale
 from wagtail.query import PageQuerySet
 from wagtail.search.query import And, Or, PlainText, SearchQuery
@@ -122,11 +123,31 @@ def _search_query(normalised: str) -> str | SearchQuery:
     parts = expand_query(normalised, search_synonym_groups())
     if all(len(terms) == 1 for terms in parts):
         return normalised
-    return And(
-        [
-            Or([PlainText(term, operator="and") for term in terms])
-            if len(terms) > 1
-            else PlainText(terms[0])
-            for terms in parts
-        ]
-    )
+    # SQLite's FTS backend writes an OR-ed PlainText without parentheses, so inside an
+    # And its ORs would bind looser than the ANDs: one PlainText per term there.
+    flat = connection.vendor == "postgresql"
+    nodes = [_any_of(terms) if flat else _each_of(terms) for terms in parts]
+    return nodes[0] if len(nodes) == 1 else And(nodes)
+
+
+def _each_of(terms: tuple[str, ...]) -> SearchQuery:
+    if len(terms) == 1:
+        return PlainText(terms[0], operator="and")
+    return Or([PlainText(term, operator="and") for term in terms])
+
+
+def _any_of(terms: tuple[str, ...]) -> SearchQuery:
+    """A page with any of the terms. The one-word terms go into one OR-ed text (one
+    tsquery and one rank; an Or of one PlainText each ranked three times slower on
+    PostgreSQL); a phrase stays a term of its own unless one of its words already is
+    ("تكييف هواء" adds nothing to "تكييف")."""
+    words = [term for term in terms if " " not in term]
+    phrases = [
+        PlainText(term, operator="and")
+        for term in terms
+        if " " in term and not set(term.split()) & set(words)
+    ]
+    if not words:
+        return phrases[0] if len(phrases) == 1 else Or(phrases)
+    either = PlainText(" ".join(words), operator="or")
+    return Or([either, *phrases]) if phrases else either

@@ -42,6 +42,9 @@ def courses(tree):
             )
         ),
         "sewing": publish(tree.course(title="أساسيات الحياكة", modules=1, lessons=1)),
+        "pattern": publish(
+            tree.course(title="رسم النموذج الورقي للفستان", modules=1, lessons=1)
+        ),
     }
 
 
@@ -65,6 +68,7 @@ def test_mobile_the_word_egyptians_use_finds_the_mobile_phone_course(client, cou
         ("تكييف هواء", "تركيب المكيفات المنزلية"),
         ("الخياطة", "أساسيات الحياكة"),
         ("تفصيل", "أساسيات الحياكة"),
+        ("باترون", "رسم النموذج الورقي للفستان"),  # a phrase among the terms
     ],
 )
 def test_each_trade_s_synonyms_find_its_courses(client, courses, query, title):
