@@ -4,13 +4,16 @@ The video block is the one place a lesson meets a media asset (DESIGN.md: conten
 media assets, courses uses content). Courses asks here for a lesson video's player
 data (its duration bounds a heartbeat), the files it needs offline and the demo clip
 for its demo lesson; only this module and the block call media_pipeline. The content
-team's workplace reads the pages in review here (`review.py`).
+team's workplace reads the pages in review here (`review.py`), and courses' search
+the trades' synonyms (`search_synonym_groups`).
 """
 
 from __future__ import annotations
 
 from content import review
 from content.data import OfflineFileData, PageInReviewData, VideoAssetData
+from content.models import TradeSynonyms, parse_groups
+from lms.kernel.text import normalise_query
 from media_pipeline import selectors as media
 
 
@@ -46,3 +49,16 @@ def pages_to_review_count(*, user_id: int) -> int:
 def pages_submitted_by(*, user_id: int) -> tuple[PageInReviewData, ...]:
     """This person's own pages in review, and where each waits."""
     return review.pages_submitted_by(user_id=user_id)
+
+
+def search_synonym_groups() -> tuple[tuple[str, ...], ...]:
+    """Every trade's synonym groups, each term folded the platform's way
+    (`normalise_query`: what search compares), in one small query. A term may be in
+    several groups (تبريد: air conditioning and fridges)."""
+    groups: list[tuple[str, ...]] = []
+    for text in TradeSynonyms.objects.values_list("groups", flat=True):
+        for terms in parse_groups(text):
+            folded = tuple(dict.fromkeys(t for t in map(normalise_query, terms) if t))
+            if len(folded) >= 2 and folded not in groups:
+                groups.append(folded)
+    return tuple(groups)

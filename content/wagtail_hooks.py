@@ -1,4 +1,5 @@
-"""Content in the workplace: the pages in review, with a badge for those waiting."""
+"""Content in the workplace: the pages in review (with a badge for those waiting) and
+the trades' search synonyms (a snippet in the admin's menu)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,10 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
+from content.models import TradeSynonyms
 from lms.accounts.roles import Role, any_role, user_has_role
 from lms.kernel.navigation import NavEntry
 
@@ -36,3 +40,18 @@ def content_nav_entries() -> list[NavEntry]:
             order=12,
         )
     ]
+
+
+class TradeSynonymsViewSet(SnippetViewSet):
+    """Search synonyms in the admin's menu, for the content team (migration 0002
+    gives content_editor and content_reviewer the rights)."""
+
+    model = TradeSynonyms
+    icon = "search"
+    menu_label = _("Search synonyms")
+    add_to_admin_menu = True
+    list_display = ["trade", "group_count", "updated_at"]
+    search_fields = ["trade", "groups"]
+
+
+register_snippet(TradeSynonymsViewSet)

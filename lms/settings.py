@@ -303,12 +303,27 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Similarity also to the mobile number (the login name), the names and the national ID
+# (lms/accounts/forms.py passes the account being made). The length rule is Django's
+# with our wording: Django's Arabic catalogue lacks the message of 5.2's validator.
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation."
-        "UserAttributeSimilarityValidator"
+        "UserAttributeSimilarityValidator",
+        "OPTIONS": {
+            "user_attributes": (
+                "username",
+                "phone",
+                "first_name",
+                "last_name",
+                "full_name_ar",
+                "full_name_en",
+                "email",
+                "national_id",
+            )
+        },
     },
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "lms.accounts.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -329,6 +344,25 @@ ACCOUNTS_SIGNUP_RATE_IP = env.str("ACCOUNTS_SIGNUP_RATE_IP", default="20/h")
 ACCOUNTS_SIGNUP_RATE_NATIONAL_ID = env.str(
     "ACCOUNTS_SIGNUP_RATE_NATIONAL_ID", default="5/d"
 )
+# Youngest age at which an account may be made, read from the national ID's birth date.
+MINIMUM_AGE_YEARS = env.int("MINIMUM_AGE_YEARS", default=15)
+# The mobile number is proved by a one-time code sent by SMS at sign-up, and a password
+# is reset by one (lms/accounts/phone_codes.py). On whenever an SMS gateway is
+# configured (SMS_BACKEND); without one sign-up takes the number on trust and passwords
+# are reset by e-mail only (a system check warns in production).
+ACCOUNTS_PHONE_VERIFICATION = env.bool(
+    "ACCOUNTS_PHONE_VERIFICATION", default=SMS_BACKEND not in ("", "none")
+)
+# A code lives ACCOUNTS_CODE_TTL_S, takes ACCOUNTS_CODE_MAX_ATTEMPTS wrong tries in all,
+# is sent again at most ACCOUNTS_CODE_MAX_SENDS times, ACCOUNTS_CODE_RESEND_AFTER_S
+# apart. Any one number gets at most ACCOUNTS_SMS_RATE_PHONE codes and notices of ours
+# (no SMS flood through the forms); reset requests per client address are limited too.
+ACCOUNTS_CODE_TTL_S = env.int("ACCOUNTS_CODE_TTL_S", default=600)
+ACCOUNTS_CODE_MAX_ATTEMPTS = env.int("ACCOUNTS_CODE_MAX_ATTEMPTS", default=5)
+ACCOUNTS_CODE_MAX_SENDS = env.int("ACCOUNTS_CODE_MAX_SENDS", default=3)
+ACCOUNTS_CODE_RESEND_AFTER_S = env.int("ACCOUNTS_CODE_RESEND_AFTER_S", default=60)
+ACCOUNTS_SMS_RATE_PHONE = env.str("ACCOUNTS_SMS_RATE_PHONE", default="6/h")
+ACCOUNTS_RESET_RATE_IP = env.str("ACCOUNTS_RESET_RATE_IP", default="20/h")
 
 # Identity provider (OpenID Connect, e.g. the national digital-ID service) that
 # verifies a trainee's national-ID claim: off unless OIDC_ISSUER and OIDC_CLIENT_ID

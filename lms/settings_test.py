@@ -64,3 +64,9 @@ SMS_BACKEND = "memory"
 # seed_demo's demo video: the 6 s test clip, processed at once (the narrated trade
 # videos take seconds to make and minutes to transcode; their own tests ask for them).
 DEMO_VIDEOS = "clip"
+
+# Sign-up proves the number by a code (read from the outbox above); the limits of SMS
+# per number and of reset requests per address are the throttle tests' own.
+ACCOUNTS_PHONE_VERIFICATION = True
+ACCOUNTS_SMS_RATE_PHONE = "10000/h"
+ACCOUNTS_RESET_RATE_IP = "10000/h"

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from django.db import connection
 from wagtail.models import Locale
 from wagtail.query import PageQuerySet
+from wagtail.search.query import And, Or, PlainText, SearchQuery
 
 from courses.data import (
     CatalogData,
@@ -15,6 +17,7 @@ from courses.data import (
     SearchHitData,
 )
 from courses.models import Audience, CatalogPage, CoursePage, LessonPage, TradePage
+from courses.search import expand_query
 from lms.kernel.text import normalise_query
 
 
@@ -87,19 +90,64 @@ def catalog_filter(*, params: Mapping[str, str]) -> CatalogData:
 
 
 def search_pages(*, query: str, limit: int = 30) -> list[SearchHitData]:
-    """Published, public courses and lessons matching an Arabic-normalised query."""
+    """Published, public courses and lessons matching an Arabic-normalised query,
+    each word also by its synonyms in the trades' lists (the content team's)."""
     normalised = normalise_query(query)
     if not normalised:
         return []
+    search = _search_query(normalised)
     hits: list[SearchHitData] = []
     for model in (CoursePage, LessonPage):
         qs = model.objects.live().public()
+        found = (
+            qs.search(search, operator="and")
+            if isinstance(search, str)
+            else (qs.search(search))
+        )
         hits.extend(
             SearchHitData(
                 title=page.title,
                 url=page.get_url() or "",
                 kind=str(page.get_verbose_name()),
             )
-            for page in qs.search(normalised, operator="and")[:limit]
+            for page in found[:limit]
         )
     return hits[:limit]
+
+
+def _search_query(normalised: str) -> str | SearchQuery:
+    """Every part of the query must match, by any of its synonyms; the plain words
+    when no synonym applies."""
+    from content.selectors import search_synonym_groups
+
+    parts = expand_query(normalised, search_synonym_groups())
+    if all(len(terms) == 1 for terms in parts):
+        return normalised
+    # SQLite's FTS backend writes an OR-ed PlainText without parentheses, so inside an
+    # And its ORs would bind looser than the ANDs: one PlainText per term there.
+    flat = connection.vendor == "postgresql"
+    nodes = [_any_of(terms) if flat else _each_of(terms) for terms in parts]
+    return nodes[0] if len(nodes) == 1 else And(nodes)
+
+
+def _each_of(terms: tuple[str, ...]) -> SearchQuery:
+    if len(terms) == 1:
+        return PlainText(terms[0], operator="and")
+    return Or([PlainText(term, operator="and") for term in terms])
+
+
+def _any_of(terms: tuple[str, ...]) -> SearchQuery:
+    """A page with any of the terms. The one-word terms go into one OR-ed text (one
+    tsquery and one rank; an Or of one PlainText each ranked three times slower on
+    PostgreSQL); a phrase stays a term of its own unless one of its words already is
+    ("تكييف هواء" adds nothing to "تكييف")."""
+    words = [term for term in terms if " " not in term]
+    phrases = [
+        PlainText(term, operator="and")
+        for term in terms
+        if " " in term and not set(term.split()) & set(words)
+    ]
+    if not words:
+        return phrases[0] if len(phrases) == 1 else Or(phrases)
+    either = PlainText(" ".join(words), operator="or")
+    return Or([either, *phrases]) if phrases else either

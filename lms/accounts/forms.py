@@ -9,8 +9,11 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from lms.accounts.models import User
 from lms.accounts.national_id import parse_national_id
 from lms.accounts.phone import normalize_phone
+from lms.accounts.phone_codes import CODE_DIGITS, normalize_code
+from lms.accounts.signup import account_age_check
 from lms.kernel.notifications.channels import Preference
 
 
@@ -52,21 +55,104 @@ class SignUpForm(forms.Form):
     )
 
     def clean_national_id(self) -> str:
-        return parse_national_id(self.cleaned_data["national_id"]).value
+        nid = parse_national_id(self.cleaned_data["national_id"])
+        account_age_check(birth_date=nid.birth_date)
+        return nid.value
 
     def clean_phone(self) -> str:
         return normalize_phone(self.cleaned_data["phone"])
 
     def clean(self):
         cleaned = super().clean()
-        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
-        if p1 and p2 and p1 != p2:
-            self.add_error("password2", _("The two passwords do not match."))
-        elif p1:
-            try:
-                password_validation.validate_password(p1)
-            except ValidationError as exc:
-                self.add_error("password1", exc)
+        # The account as it would be: the password may not look like its number,
+        # names, e-mail or national ID (AUTH_PASSWORD_VALIDATORS).
+        name = cleaned.get("full_name_ar", "")
+        account = User(
+            username=cleaned.get("phone", ""),
+            phone=cleaned.get("phone", ""),
+            first_name=name.split(" ")[0] if name else "",
+            full_name_ar=name,
+            full_name_en=cleaned.get("full_name_en", ""),
+            email=cleaned.get("email", ""),
+            national_id=cleaned.get("national_id", ""),
+        )
+        _check_new_password(self, account)
+        return cleaned
+
+
+def _check_new_password(form: forms.Form, user) -> None:
+    """The two password fields match and pass the validators for this account."""
+    p1, p2 = form.cleaned_data.get("password1"), form.cleaned_data.get("password2")
+    if p1 and p2 and p1 != p2:
+        form.add_error("password2", _("The two passwords do not match."))
+    elif p1:
+        try:
+            password_validation.validate_password(p1, user=user)
+        except ValidationError as exc:
+            form.add_error("password1", exc)
+
+
+class PhoneCodeForm(forms.Form):
+    """The code from the SMS (Eastern-Arabic digits welcome)."""
+
+    code = forms.CharField(
+        label=_("Code from the SMS"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "dir": "ltr",
+                "autofocus": True,
+            }
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = normalize_code(self.cleaned_data["code"])
+        if not (code.isascii() and code.isdigit() and len(code) == CODE_DIGITS):
+            raise ValidationError(
+                _("Type the %(digits)d digits of the code from the SMS.")
+                % {"digits": CODE_DIGITS},
+                code="code_format",
+            )
+        return code
+
+
+class PasswordResetPhoneForm(forms.Form):
+    phone = forms.CharField(
+        label=_("Mobile number"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"inputmode": "tel", "autocomplete": "tel", "dir": "ltr"}
+        ),
+    )
+
+    def clean_phone(self) -> str:
+        return normalize_phone(self.cleaned_data["phone"])
+
+
+class NewPasswordForm(forms.Form):
+    """A new password for an account whose number was just proved."""
+
+    password1 = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("New password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean(self):
+        cleaned = super().clean()
+        _check_new_password(self, self.user)
         return cleaned
 
 

@@ -252,3 +252,50 @@ class ClaimEvent(models.Model):
         ordering = ["at", "pk"]
         verbose_name = _("claim event")
         verbose_name_plural = _("claim events")
+
+
+class CodePurpose(models.TextChoices):
+    SIGNUP = "signup", _("Sign-up")
+    PASSWORD_RESET = "password_reset", _("Password reset")
+
+
+class CodeMessage(models.TextChoices):
+    """What the number's SMS says: the code, or (a number that has an account, at
+    sign-up) how to recover the account, or nothing (a reset for a number without an
+    account). The page answers the same in every case."""
+
+    CODE = "code", _("The code")
+    ACCOUNT_EXISTS = "account_exists", _("How to recover the existing account")
+    NONE = "none", _("Nothing")
+
+
+class PhoneCode(models.Model):
+    """A one-time code sent by SMS to prove a mobile number (phone_codes.py).
+
+    Only an HMAC of the code is kept (keyed by SECRET_KEY, salted per row); it expires,
+    takes a few wrong tries in all, is sent again at most a few times, and is used once.
+    """
+
+    purpose = models.CharField(max_length=20, choices=CodePurpose.choices)
+    phone = models.CharField(_("mobile number"), max_length=11)
+    # The account a reset is for (None: no account has the number).
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    message = models.CharField(max_length=20, choices=CodeMessage.choices)
+    code_hash = models.CharField(max_length=64)
+    salt = models.CharField(max_length=32)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    sends = models.PositiveSmallIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("one-time code")
+        verbose_name_plural = _("one-time codes")
+        indexes = [models.Index(fields=["expires_at"], name="phone_code_expiry")]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} code {self.pk}"

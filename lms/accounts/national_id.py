@@ -172,6 +172,13 @@ class NationalIdReader:
             return None
 
 
+def age_years(birth_date: dt.date, today: dt.date) -> int:
+    """Full years from the birth date to `today` (born 29 February: a year older on
+    1 March in other years)."""
+    before_birthday = (today.month, today.day) < (birth_date.month, birth_date.day)
+    return today.year - birth_date.year - before_birthday
+
+
 def validate_national_id(value: object) -> None:
     """Model/form field validator."""
     parse_national_id(value)

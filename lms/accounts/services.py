@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from lms.accounts.claims import (
@@ -16,12 +17,15 @@ from lms.accounts.claims import (
     national_id_claim_verify_by_provider,
 )
 from lms.accounts.data import DirectorateData
-from lms.accounts.models import Directorate, User
+from lms.accounts.models import ClaimState, Directorate, NationalIdClaim, User
 from lms.accounts.national_id import parse_national_id
 from lms.accounts.phone import normalize_phone
 from lms.accounts.roles import Role, user_has_role
+from lms.accounts.signup import account_age_check
 from lms.kernel.errors import Invalid, NotFound
 from lms.kernel.notifications.channels import Preference
+from lms.kernel.notifications.data import Notice
+from lms.kernel.notifications.services import notify
 
 
 @transaction.atomic
@@ -30,19 +34,27 @@ def user_register_trainee(
     national_id: str,
     full_name_ar: str,
     phone: str,
-    password: str,
+    password: str = "",
+    password_hash: str = "",
     email: str = "",
     full_name_en: str = "",
     has_disability: bool = False,
 ) -> User:
     """Create a trainee account; raises ValidationError and saves nothing if invalid.
+    The password is given as typed, or as its hash (`password_hash`: a sign-up kept
+    in the session until its code was typed, lms/accounts/signup.py).
 
-    The national ID becomes a *claim* (national_id_claim_open): an ID another account
-    already claimed is not refused, the claims are contested for staff to resolve, and
-    the answer is the same. An e-mail address already in use is not taken over: the
-    account is created without it and the address's owner is told (same answer)."""
+    Nobody younger than MINIMUM_AGE_YEARS by the ID's birth date. The national ID
+    becomes a *claim* (national_id_claim_open): an ID another account already claimed
+    is not refused, the claims are contested for staff to resolve, the other accounts
+    are told how to act, and the answer is the same. An e-mail address already in use
+    is not taken over: the account is created without it and the address's owner is
+    told (same answer)."""
     nid = parse_national_id(national_id)
+    account_age_check(birth_date=nid.birth_date)
     phone = normalize_phone(phone)
+    if not (password or password_hash):
+        raise ValueError("user_register_trainee needs password or password_hash")
     if (
         User.objects.filter(phone=phone).exists()
         or User.objects.filter(username=phone).exists()
@@ -70,11 +82,48 @@ def user_register_trainee(
         first_name=full_name_ar.strip().split(" ")[0][:150],
         has_disability=has_disability,
     )
-    user.set_password(password)
+    if password_hash:
+        user.password = password_hash
+    else:
+        user.set_password(password)
     user.save()
     role_grant(user=user, role=Role.TRAINEE)
     national_id_claim_open(user=user)
+    _national_id_holders_notice(user)
     return user
+
+
+def _national_id_holders_notice(user: User) -> None:
+    """Tell the other accounts claiming the new account's national ID (essential:
+    their claim is now contested) how to recover theirs, or have staff decide."""
+    others = list(
+        NationalIdClaim.objects.filter(national_id=user.national_id)
+        .exclude(user=user)
+        .exclude(state=ClaimState.REJECTED)
+        .values_list("user_id", flat=True)
+    )
+    if not others:
+        return
+
+    def compose() -> Notice:
+        return Notice(
+            subject=_("A new account gave the national ID of yours"),
+            text=_(
+                "A new Maharat account was created with the national ID on your "
+                "account. If it was you, you already have an account: log in with "
+                "your mobile number, or reset your password. If it was not you, "
+                "take your ID card to your labour directorate: staff will confirm "
+                "which account it belongs to."
+            ),
+            link=reverse("accounts:identity"),
+        )
+
+    notify(
+        user_ids=others,
+        kind="national_id_claimed_again",
+        compose=compose,
+        essential=True,
+    )
 
 
 def _email_in_use_notice(email: str) -> None:

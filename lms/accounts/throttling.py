@@ -1,5 +1,7 @@
-"""Sign-up rate limit: a fixed-window counter in the cache per client address and per
-national ID typed (the ID as an HMAC, never in a cache key as typed). One INCR each.
+"""Rate limits of the account forms: fixed-window counters in the cache. Sign-up per
+client address and per national ID typed; password-reset requests per client address;
+SMS of ours per mobile number (codes and notices: no flooding someone's phone through
+the forms). IDs and numbers appear in keys only as an HMAC. One INCR each.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ def _hit(kind: str, ident: str, rate: str) -> int | None:
     limit, period = parse_rate(rate)
     moment = now()
     window = int(moment // period)
-    key = f"throttle:signup:{kind}:{window}:{ident}"
+    key = f"throttle:{kind}:{window}:{ident}"
     cache.add(key, 0, period + 1)
     try:
         used = cache.incr(key)
@@ -56,23 +58,52 @@ def _hit(kind: str, ident: str, rate: str) -> int | None:
     return max(1, int((window + 1) * period - moment))
 
 
-def _digest(national_id: str) -> str:
+def _digest(value: str) -> str:
     return hmac.new(
-        settings.SECRET_KEY.encode(), national_id.encode(), hashlib.sha256
+        settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256
     ).hexdigest()[:32]
 
 
 def signup_attempt_check(*, address: str, national_id: str = "") -> None:
     """Count a sign-up attempt; RateLimited (429, with retry_after) over the limit
     of the address or of the national ID."""
-    wait = _hit("ip", address, settings.ACCOUNTS_SIGNUP_RATE_IP)
+    wait = _hit("signup:ip", address, settings.ACCOUNTS_SIGNUP_RATE_IP)
     if wait is None and national_id:
         wait = _hit(
-            "nid", _digest(national_id), settings.ACCOUNTS_SIGNUP_RATE_NATIONAL_ID
+            "signup:nid",
+            _digest(national_id),
+            settings.ACCOUNTS_SIGNUP_RATE_NATIONAL_ID,
         )
     if wait is not None:
         raise RateLimited(
             _("Too many sign-up attempts. Please wait and try again later."),
             code="signup_rate_limited",
+            retry_after=wait,
+        )
+
+
+def reset_attempt_check(*, address: str) -> None:
+    """Count a password-reset request; RateLimited over the address's limit."""
+    wait = _hit("reset:ip", address, settings.ACCOUNTS_RESET_RATE_IP)
+    if wait is not None:
+        raise RateLimited(
+            _("Too many password reset requests. Please wait and try again later."),
+            code="reset_rate_limited",
+            retry_after=wait,
+        )
+
+
+def phone_sms_check(*, phone: str) -> None:
+    """Count one SMS of ours to this number (a code, or a notice in its place);
+    RateLimited over ACCOUNTS_SMS_RATE_PHONE. Counted whether or not the number has
+    an account, and whatever the message, so the limit tells nothing either."""
+    wait = _hit("sms:phone", _digest(phone), settings.ACCOUNTS_SMS_RATE_PHONE)
+    if wait is not None:
+        raise RateLimited(
+            _(
+                "Too many codes were sent to this number. Please wait and try "
+                "again later."
+            ),
+            code="sms_rate_limited",
             retry_after=wait,
         )

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from lms.accounts import identity_views, notice_views, views
+from lms.accounts import identity_views, notice_views, phone_views, views
 from lms.kernel.headers import private_answer
 
 app_name = "accounts"
@@ -10,6 +10,7 @@ app_name = "accounts"
 # shows the national ID, e-mail and phone typed into it.
 urlpatterns = [
     path("signup/", private_answer(views.signup), name="signup"),
+    path("signup/code/", private_answer(phone_views.signup_code), name="signup_code"),
     path("identity/", private_answer(identity_views.identity), name="identity"),
     path(
         "identity/provider/",
@@ -42,8 +43,23 @@ urlpatterns = [
     path("logout/", private_answer(auth_views.LogoutView.as_view()), name="logout"),
     path(
         "password-reset/",
-        private_answer(views.PasswordResetView.as_view()),
+        private_answer(phone_views.password_reset),
         name="password_reset",
+    ),
+    path(
+        "password-reset/code/",
+        private_answer(phone_views.password_reset_code),
+        name="password_reset_code",
+    ),
+    path(
+        "password-reset/new/",
+        private_answer(phone_views.password_reset_new),
+        name="password_reset_new",
+    ),
+    path(
+        "password-reset/email/",
+        private_answer(views.PasswordResetEmailView.as_view()),
+        name="password_reset_email",
     ),
     path(
         "password-reset/sent/",

@@ -1,15 +1,25 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from lms.accounts import services
 from lms.accounts.forms import LoginForm, SignUpForm
 from lms.accounts.national_id import normalize_national_id
+from lms.accounts.phone_views import rate_limited, send_after
+from lms.accounts.signup import (
+    RETRY_KEY,
+    SESSION_KEY,
+    SignupDetails,
+    phone_verification_on,
+    signup_start,
+)
 from lms.accounts.throttling import client_address, signup_attempt_check
 from lms.kernel.errors import RateLimited
 
@@ -20,11 +30,12 @@ def _throttled(request, exc: RateLimited):
     return response
 
 
+@sensitive_post_parameters("password1", "password2", "national_id")
 @require_http_methods(["GET", "POST"])
 def signup(request):
     if request.user.is_authenticated:
         return redirect("home:dashboard")
-    form = SignUpForm(request.POST or None)
+    form = SignUpForm(request.POST or None, initial=_pending_initial(request))
     if request.method == "POST":
         typed = normalize_national_id(request.POST.get("national_id", ""))
         try:
@@ -34,6 +45,8 @@ def signup(request):
             )
         except RateLimited as exc:
             return _throttled(request, exc)
+    if request.method == "POST" and form.is_valid() and phone_verification_on():
+        return _signup_code_step(request, form.cleaned_data)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -62,14 +75,49 @@ def signup(request):
     )
 
 
+def _pending_initial(request) -> dict:
+    """A sign-up sent back from its code step (too many tries, expired) opens once
+    with what was typed, but the passwords (then forgotten: a phone may be shared)."""
+    details = SignupDetails.from_session(request.session.pop(RETRY_KEY, None))
+    if details is None or request.method != "GET":
+        return {}
+    initial = details.as_session()
+    initial.pop("password_hash")
+    return initial
+
+
+def _signup_code_step(request, data: dict):
+    """Keep the checked form in the session and send the code (or, to a number that
+    has an account, its owner's recovery notice) after the answer: the same page
+    follows either way."""
+    details = SignupDetails(
+        national_id=data["national_id"],
+        full_name_ar=data["full_name_ar"],
+        full_name_en=data["full_name_en"],
+        phone=data["phone"],
+        email=data["email"],
+        has_disability=data["has_disability"],
+        password_hash=make_password(data["password1"]),
+    )
+    try:
+        code_id, sms = signup_start(phone=details.phone)
+    except RateLimited as exc:
+        return rate_limited(request, exc)
+    request.session[SESSION_KEY] = {
+        "code_id": code_id,
+        "details": details.as_session(),
+    }
+    return send_after(redirect("accounts:signup_code"), sms)
+
+
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
 
-class PasswordResetView(auth_views.PasswordResetView):
-    template_name = "accounts/password_reset.html"
+class PasswordResetEmailView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset_email.html"
     email_template_name = "accounts/password_reset_email.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
 

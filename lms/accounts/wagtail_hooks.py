@@ -53,3 +53,11 @@ def accounts_nav_entries() -> list[NavEntry]:
             order=35,
         ),
     ]
+
+
+@hooks.register("maharat_periodic")
+def phone_codes_prune_expired() -> int:
+    """One-time codes that expired a day ago are deleted."""
+    from lms.accounts.phone_codes import phone_codes_prune
+
+    return phone_codes_prune()

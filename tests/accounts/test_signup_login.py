@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
 
+from tests.accounts.sms_steps import sign_up
 from tests.factories import UserFactory
 
 User = get_user_model()
@@ -24,7 +25,7 @@ GOOD = {
 
 
 def post_signup(client, **changes):
-    return client.post(reverse("accounts:signup"), {**GOOD, **changes})
+    return sign_up(client, {**GOOD, **changes})
 
 
 def test_signup_with_eastern_arabic_digits_creates_a_trainee(client):
@@ -116,7 +117,7 @@ def test_repeated_failures_lock_the_account_with_a_clear_message(client, setting
 def test_password_reset_sends_a_link_by_email(client):
     UserFactory(email="mona@example.com")
     response = client.post(
-        reverse("accounts:password_reset"), {"email": "mona@example.com"}
+        reverse("accounts:password_reset_email"), {"email": "mona@example.com"}
     )
     assert response.status_code == 302
     assert len(mail.outbox) == 1

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
 
+from tests.accounts.sms_steps import sign_up as sign_up_steps
 from tests.factories import UserFactory, make_national_id
 
 User = get_user_model()
@@ -29,7 +30,7 @@ def form(**changes):
 
 
 def sign_up(client, **changes):
-    response = client.post(reverse("accounts:signup"), form(**changes), follow=True)
+    response = sign_up_steps(client, form(**changes), follow=True)
     client.logout()
     return response
 
@@ -92,9 +93,7 @@ def test_sign_up_is_limited_per_client_address(client, rates):
 def test_sign_up_is_limited_per_national_id_from_any_address(client, rates):
     nid = make_national_id()
     for n in range(2):
-        client.post(
-            reverse("accounts:signup"), form(national_id=nid), REMOTE_ADDR=f"10.0.0.{n}"
-        )
+        sign_up_steps(client, form(national_id=nid), REMOTE_ADDR=f"10.0.0.{n}")
         client.logout()
     response = client.post(
         reverse("accounts:signup"), form(national_id=nid), REMOTE_ADDR="10.0.0.9"

@@ -78,6 +78,9 @@ def server_env(database_url: str, tmp_dir: Path, url: str) -> dict[str, str]:
         # the journeys watch the lesson video to the end: the 6 s clip, ready at once
         # (a narrated trade video is minutes long and processed by a worker)
         DEMO_VIDEOS="clip",
+        # SMS (sign-up codes among them) as files the journeys read: sms_text_to()
+        SMS_BACKEND="file",
+        SMS_FILE_PATH=str(tmp_dir / "sms"),
     )
     env.pop("DJANGO_SETTINGS_MODULE", None)
     return env
@@ -105,6 +108,24 @@ def manage_on(server_url: str, *args: str) -> str:
     """manage.py against a running e2e server's database and media (for fixtures
     that prepare data and for checking what the browser's requests stored)."""
     return manage(_SERVER_ENVS[server_url], *args)
+
+
+def sms_text_to(server_url: str, phone: str, *, after: float, timeout_s=10) -> str:
+    """The first SMS the e2e server wrote for the number (01..., as E.164 in the
+    file) after the `after` time stamp (time.time()). It is written once the answer
+    has gone out, so it may come a moment after the next page: wait for it."""
+    directory = Path(_SERVER_ENVS[server_url]["SMS_FILE_PATH"])
+    to = "To: +2" + phone
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        for path in sorted(directory.glob("*.txt"), key=lambda p: p.stat().st_mtime):
+            if path.stat().st_mtime < after:
+                continue
+            head, _sep, text = path.read_text(encoding="utf-8").partition("\n\n")
+            if head.strip() == to:
+                return text.strip()
+        time.sleep(0.1)
+    raise AssertionError(f"no SMS to {phone} within {timeout_s} s")
 
 
 def wait_until_up(url: str, process: subprocess.Popen, timeout_s: float = 60) -> None:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import itertools
 import random
+import re
+import time
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
+from tests.e2e.harness import sms_text_to
 from tests.factories import make_national_id
 
 EASTERN = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
@@ -30,7 +34,8 @@ def new_trainee() -> NewTrainee:
 
 
 def sign_up(page, trainee: NewTrainee | None = None, shot=None) -> NewTrainee:
-    """Sign up through the form, typing the numbers in Eastern-Arabic digits."""
+    """Sign up through the form, typing the numbers in Eastern-Arabic digits, then
+    the code the SMS brought (read from the server's SMS files)."""
     trainee = trainee or new_trainee()
     page.goto("/accounts/signup/")
     page.fill("#id_full_name_ar", trainee.full_name_ar)
@@ -40,9 +45,33 @@ def sign_up(page, trainee: NewTrainee | None = None, shot=None) -> NewTrainee:
     page.fill("#id_password2", trainee.password)
     if shot:
         shot(page, "sign-up-filled")
+    sent_after = time.time() - 1
     page.click("main button[type=submit]")
-    page.wait_for_url("**/dashboard/")
+    type_sms_code(page, trainee.phone, after=sent_after, shot=shot)
     return trainee
+
+
+def sms_code_to(page, phone: str, *, after: float) -> str:
+    """The six-digit code of the SMS the server sent to the number."""
+    text = sms_text_to(_base(page.url), phone, after=after)
+    found = re.search(r"(?<!\d)(\d{6})(?!\d)", text)
+    assert found, f"the SMS holds no code: {text!r}"
+    return found.group(1)
+
+
+def type_sms_code(page, phone: str, *, after: float, shot=None) -> None:
+    """On the code step: type the code (Eastern-Arabic digits) and go on."""
+    page.wait_for_url(lambda url: "/accounts/signup/code/" in url)
+    page.fill("#id_code", sms_code_to(page, phone, after=after).translate(EASTERN))
+    if shot:
+        shot(page, "sign-up-code")
+    page.click("main form button.primary")
+    page.wait_for_url("**/dashboard/")
+
+
+def _base(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def log_in(page, username: str, password: str | None = None) -> None:

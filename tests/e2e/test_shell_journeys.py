@@ -1,12 +1,16 @@
 """Journeys through the platform shell that exist today."""
 
+import time
+
 import pytest
 
 from tests.e2e.conftest import assert_accessible, axe_violations
 from tests.e2e.journeys import (
     EASTERN,
+    log_in,
     new_trainee,
     sign_up,
+    sms_code_to,
     wait_for_service_worker,
 )
 
@@ -134,6 +138,39 @@ def test_trainee_signs_up_with_the_keyboard_alone(page, shot):
         if text:
             keyboard.type(text)
     shot(page, "typed-with-keyboard")
+    sent_after = time.time() - 1
+    keyboard.press("Enter")
+    page.wait_for_url(lambda url: "/accounts/signup/code/" in url)
+    # the skip link's #main follows the redirect: the main landmark has the focus,
+    # and the code field is the next stop
+    keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.id") == "id_code"
+    keyboard.type(sms_code_to(page, trainee.phone, after=sent_after))
     keyboard.press("Enter")
     page.wait_for_url(lambda url: "/dashboard/" in url)
     assert page.locator("h1").inner_text().endswith(trainee.full_name_ar)
+
+
+def test_trainee_resets_the_password_by_sms_and_logs_in_with_the_new_one(
+    page, context, shot
+):
+    trainee = sign_up(page)
+    context.clear_cookies()
+    page.goto("/accounts/login/")
+    page.click("a[href$='/accounts/password-reset/']")
+    page.fill("#id_phone", trainee.phone.translate(EASTERN))
+    assert_accessible(page)
+    sent_after = time.time() - 1
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/accounts/password-reset/code/")
+    assert_accessible(page)
+    shot(page, "reset-code")
+    page.fill("#id_code", sms_code_to(page, trainee.phone, after=sent_after))
+    page.click("main form button.primary")
+    page.wait_for_url("**/accounts/password-reset/new/")
+    page.fill("#id_password1", "Tabreed-2027-new")
+    page.fill("#id_password2", "Tabreed-2027-new")
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/accounts/reset/done/")
+    log_in(page, trainee.phone, "Tabreed-2027-new")
+    assert "/dashboard/" in page.url

@@ -3,6 +3,7 @@
 Idempotent: running it again changes nothing.
 """
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from lms.home.seeding import DEMO_PASSWORD, DEMO_USERS, run_seed_hooks, seed_users
@@ -21,4 +22,9 @@ class Command(BaseCommand):
             where = f"  directorate {demo.directorate}" if demo.directorate else ""
             self.stdout.write(
                 f"  {demo.role:<17} {demo.username:<12} {DEMO_PASSWORD}{where}"
+            )
+        if settings.ACCOUNTS_PHONE_VERIFICATION and settings.SMS_BACKEND == "file":
+            self.stdout.write(
+                "New trainees sign up at /accounts/signup/: the code the SMS brings "
+                f"is in the newest file of {settings.SMS_FILE_PATH}"
             )
