@@ -58,6 +58,7 @@ urlpatterns += i18n_patterns(
     path("", include("courses.urls")),
     path("", include("virtual_classes.urls")),
     path("", include("assessments.urls")),
+    path("", include("skilltests.urls")),
     path("reports/", include("lms.reports.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
