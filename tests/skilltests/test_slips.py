@@ -80,3 +80,17 @@ def test_a_moved_appointments_old_slip_is_no_longer_valid(
     assert slip_check(token=old, viewer_id=sharqia_staff.pk).valid is False
     new = Booking.objects.get(status="booked").token
     assert slip_check(token=new, viewer_id=sharqia_staff.pk).valid is True
+
+
+def test_the_printed_qr_scans_to_the_check_address(booked, applicant):
+    """Render the PDF to pixels and decode the QR as the centre's phone would."""
+    import pypdfium2
+    import zxingcpp
+
+    from skilltests.slip_pdf import slip_pdf
+
+    application, _ = booked(applicant)
+    slip = slip_get(reference=application.reference, applicant_id=applicant.pk)
+    image = pypdfium2.PdfDocument(slip_pdf(slip))[0].render(scale=2).to_pil()
+    [code] = zxingcpp.read_barcodes(image)
+    assert code.text == slip.check_url
