@@ -120,6 +120,12 @@ class Application(models.Model):
             models.Index(
                 fields=["state", "submitted_at", "id"], name="application_queue_all"
             ),
+            # every state: a directorate's, the head office's
+            models.Index(
+                fields=["governorate_code", "submitted_at", "id"],
+                name="application_all_states",
+            ),
+            models.Index(fields=["submitted_at", "id"], name="application_by_time"),
         ]
 
     def __str__(self) -> str:

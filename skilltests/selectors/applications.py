@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -158,14 +160,18 @@ def applications_page_for_staff(
         qs = qs.filter(skill_level__code=level_code)
     qs = _with_relations(qs)
     backwards = False
+    # (submitted_at, id) past the mark; the plain range first lets the index's
+    # range scan start at the mark instead of filtering every row before it.
     if (mark := _parse_cursor(after)) is not None:
         qs = qs.filter(
-            Q(submitted_at__gt=mark[0]) | Q(submitted_at=mark[0], pk__gt=mark[1])
+            Q(submitted_at__gte=mark[0])
+            & (Q(submitted_at__gt=mark[0]) | Q(pk__gt=mark[1]))
         )
     elif (mark := _parse_cursor(before)) is not None:
         backwards = True
         qs = qs.filter(
-            Q(submitted_at__lt=mark[0]) | Q(submitted_at=mark[0], pk__lt=mark[1])
+            Q(submitted_at__lte=mark[0])
+            & (Q(submitted_at__lt=mark[0]) | Q(pk__lt=mark[1]))
         )
     order = ("-submitted_at", "-pk") if backwards else ("submitted_at", "pk")
     rows = list(qs.order_by(*order)[: size + 1])
@@ -183,14 +189,38 @@ def applications_page_for_staff(
     )
 
 
+WAITING_TTL_S = 60
+
+
+def _waiting_key(codes: str) -> str:
+    return f"skilltests:waiting:{codes}"
+
+
 def applications_waiting_count(*, staff_id: int) -> int:
     """Submitted applications waiting in the staff member's directorate (the
-    workplace badge); 0 for anyone outside the scope rules."""
+    workplace badge, on every staff page); 0 for anyone outside the scope rules.
+    Counted once per directorate, then cached until an application of its
+    governorate changes (`waiting_count_forget`), at most WAITING_TTL_S."""
     try:
         scope = staff_scope(user_id=staff_id)
     except Forbidden:
         return 0
-    return _scoped(scope).filter(state=ApplicationState.SUBMITTED).count()
+    key = _waiting_key(
+        "all" if scope.head_office else ",".join(sorted(scope.governorate_codes))
+    )
+    cached = cache.get(key)
+    if isinstance(cached, int):
+        return cached
+    count = _scoped(scope).filter(state=ApplicationState.SUBMITTED).count()
+    cache.set(key, count, WAITING_TTL_S)
+    return count
+
+
+def waiting_count_forget(governorate_code: str) -> None:
+    """After a change commits, the badges of its directorate and the head office
+    count again."""
+    keys = [_waiting_key(governorate_code), _waiting_key("all")]
+    transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def document_for_viewer(*, document_id: int, viewer_id: int) -> DocumentFile:

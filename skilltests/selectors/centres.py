@@ -107,15 +107,17 @@ def centres_for_scope(*, scope: StaffScope) -> list[CentreData]:
 
 
 def occupations_tested() -> list[TradeData]:
-    """Every occupation some active workshop of an active centre tests, by code."""
-    trades: dict[str, TradeData] = {}
-    workshops = Workshop.objects.filter(
-        is_active=True, centre__is_active=True
-    ).prefetch_related("occupations")
-    for workshop in workshops:
-        for o in workshop.occupations.all():
-            trades.setdefault(o.code, TradeData(o.code, o.title_ar, o.title_en))
-    return [trades[code] for code in sorted(trades)]
+    """Every occupation some active workshop of an active centre tests, by code
+    (one query: every filter form and the directory ask)."""
+    rows = (
+        Workshop.occupations.through.objects.filter(
+            workshop__is_active=True, workshop__centre__is_active=True
+        )
+        .values_list("occupation__code", "occupation__title_ar", "occupation__title_en")
+        .distinct()
+        .order_by("occupation__code")
+    )
+    return [TradeData(code, ar, en) for code, ar, en in rows]
 
 
 def governorates_testing(*, occupation_code: str) -> list[str]:

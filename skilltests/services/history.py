@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from lms.kernel.notifications.data import Notice
 from lms.kernel.notifications.services import notify
 from skilltests.models import Application, ApplicationEvent, EventAction, TestSession
+from skilltests.selectors.applications import waiting_count_forget
 
 # Changes that cost a trip or a missed test if unread: sent even to those who chose
 # to read notices on the site only.
@@ -38,6 +39,7 @@ def record(
     data: dict[str, Any] | None = None,
 ) -> ApplicationEvent:
     """Append the change (the application already carries its new state)."""
+    waiting_count_forget(application.governorate_code)
     return ApplicationEvent.objects.create(
         application=application,
         action=action,
