@@ -57,9 +57,8 @@ def _centre(frame: Frame, centre: CentreData, radius: float, highlight: str) -> 
     label = escape(f"{centre.name} — {centre.governorate_name}")
     css = "centre near" if centre.code == highlight else "centre"
     return (
-        f'<a href="{url}" data-code="{escape(centre.code)}">'
-        f'<circle class="{css}" cx="{x}" cy="{y}" r="{radius}"><title>{label}</title>'
-        "</circle></a>"
+        f'<a href="{url}" data-code="{escape(centre.code)}"><title>{label}</title>'
+        f'<circle class="{css}" cx="{x}" cy="{y}" r="{radius}"/></a>'
     )
 
 

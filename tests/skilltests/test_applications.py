@@ -403,3 +403,50 @@ def test_the_database_refuses_to_rewrite_history(applicant, submit):
             with connection.cursor() as cursor:
                 cursor.execute(statement)
     assert ApplicationEvent.objects.count() == 1
+
+
+def test_the_directorates_list_pages_through_every_application_once(
+    worker, submit, sharqia_staff, head_office
+):
+    from skilltests.selectors import applications_page_for_staff
+
+    references = [submit(worker()).reference for _ in range(7)]
+    seen, after = [], ""
+    while True:
+        page = applications_page_for_staff(
+            staff_id=sharqia_staff.pk, state="", after=after, size=3
+        )
+        seen += [row.reference for row in page.rows]
+        if not page.next_cursor:
+            break
+        after = page.next_cursor
+    assert seen == references  # oldest first, each once
+    assert page.counts == {"submitted": 7}
+    back = applications_page_for_staff(
+        staff_id=sharqia_staff.pk, state="", before=page.previous_cursor, size=3
+    )
+    assert [row.reference for row in back.rows] == references[3:6]
+
+
+def test_the_badge_counts_what_waits_in_the_directorate(
+    applicant,
+    worker,
+    submit,
+    sharqia_staff,
+    cairo_staff,
+    django_capture_on_commit_callbacks,
+):
+    from skilltests.selectors import applications_waiting_count
+
+    assert applications_waiting_count(staff_id=sharqia_staff.pk) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        first = submit(applicant)
+        submit(worker())
+    assert applications_waiting_count(staff_id=sharqia_staff.pk) == 2
+    assert applications_waiting_count(staff_id=cairo_staff.pk) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_accept(
+            reference=first.reference, staff_id=sharqia_staff.pk
+        )
+    assert applications_waiting_count(staff_id=sharqia_staff.pk) == 1
+    assert applications_waiting_count(staff_id=applicant.pk) == 0  # not staff
