@@ -62,7 +62,7 @@ prod-status:
 # Refresh the catalogues after changing strings (needs GNU gettext), then translate.
 messages:
 	@cd lms && $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages -l ar --ignore='pwa/*' --ignore='reports/*' -v 0
-	@for d in lms/pwa lms/reports registry media_pipeline content courses virtual_classes assessments; do \
+	@for d in lms/pwa lms/reports registry media_pipeline content courses virtual_classes assessments skilltests; do \
 	  (cd $$d && $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages -l ar -v 0) || exit 1; done
 
 clean:

@@ -129,6 +129,7 @@ INSTALLED_APPS = [
     "courses",
     "virtual_classes",
     "assessments",
+    "skilltests",
     # wagtail
     "wagtail.contrib.redirects",
     "wagtail.contrib.simple_translation",
@@ -656,6 +657,7 @@ LESSON_OPEN_RECORD_S = env.int("LESSON_OPEN_RECORD_S", default=300)
 # Seconds after an exam's deadline during which an answer already in flight is
 # still accepted; later answers are refused and the attempt is submitted.
 ASSESSMENTS_DEADLINE_GRACE_S = env.int("ASSESSMENTS_DEADLINE_GRACE_S", default=2)
+
 # Under ASGI every request runs in its own thread: without a pool each one opens a
 # PostgreSQL connection, and bursts of examinees exhaust max_connections. Set
 # DATABASE_POOL_MAX_SIZE (connections per web process) to use psycopg's pool.
@@ -673,6 +675,21 @@ if USING_POSTGRES and DATABASE_POOL_MAX_SIZE:
 REQUESTS_IN_FLIGHT_MAX = env.int(
     "REQUESTS_IN_FLIGHT_MAX",
     default=DATABASE_POOL_MAX_SIZE if USING_POSTGRES else 0,
+)
+
+# --- Skill tests: applications, sessions, appointments (skilltests) -------------------
+# Booking closes this many hours before a session starts; moving or cancelling an
+# appointment is allowed until SKILLTESTS_CHANGE_CLOSES_H before it, at most
+# SKILLTESTS_MAX_RESCHEDULES times; the reminder goes out SKILLTESTS_REMINDER_H
+# before. An application carries at most SKILLTESTS_MAX_DOCUMENTS files of
+# SKILLTESTS_DOCUMENT_MAX_BYTES each.
+SKILLTESTS_BOOKING_CLOSES_H = env.int("SKILLTESTS_BOOKING_CLOSES_H", default=12)
+SKILLTESTS_CHANGE_CLOSES_H = env.int("SKILLTESTS_CHANGE_CLOSES_H", default=24)
+SKILLTESTS_MAX_RESCHEDULES = env.int("SKILLTESTS_MAX_RESCHEDULES", default=2)
+SKILLTESTS_REMINDER_H = env.int("SKILLTESTS_REMINDER_H", default=24)
+SKILLTESTS_MAX_DOCUMENTS = env.int("SKILLTESTS_MAX_DOCUMENTS", default=5)
+SKILLTESTS_DOCUMENT_MAX_BYTES = env.int(
+    "SKILLTESTS_DOCUMENT_MAX_BYTES", default=5 * 1024**2
 )
 
 # --- Virtual classes (live classes) ---------------------------------------------------

@@ -59,6 +59,7 @@ urlpatterns += i18n_patterns(
     path("", include("courses.urls")),
     path("", include("virtual_classes.urls")),
     path("", include("assessments.urls")),
+    path("", include("skilltests.urls")),
     path("reports/", include("lms.reports.urls")),
     # the site's pages, routed from kept routes (lms/kernel/page_routes.py); Wagtail's
     # own patterns after it (its password form, and the name page URLs reverse)

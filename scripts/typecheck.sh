@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 targets=(lms/kernel)
 for app in lms/accounts lms/home lms/ops lms/pwa lms/backup lms/reports registry \
-  media_pipeline content courses virtual_classes assessments; do
+  media_pipeline content courses virtual_classes assessments skilltests; do
   for name in services selectors data tasks; do
     if [[ -f $app/$name.py ]]; then targets+=("$app/$name.py"); fi
     if [[ -f $app/$name/__init__.py ]]; then targets+=("$app/$name"); fi

@@ -47,17 +47,29 @@ _OFF_FEATURES = (
 _SELF_FEATURES = ("autoplay", "fullscreen", "picture-in-picture")
 
 
-def permissions_policy(*, conference_origin: str | None = None) -> str:
+def permissions_policy(
+    *, conference_origin: str | None = None, own: tuple[str, ...] = ()
+) -> str:
     """The ``Permissions-Policy`` value; `conference_origin` (``https://host``) is
-    granted camera, microphone and screen sharing along with the page itself."""
+    granted camera, microphone and screen sharing along with the page itself; the
+    features in `own` (of those otherwise off) are granted to the page alone."""
     granted = f'(self "{conference_origin}")' if conference_origin else "()"
     self_or_conference = (
         f'(self "{conference_origin}")' if conference_origin else "(self)"
     )
     parts = [f"{feature}={granted}" for feature in CONFERENCE_FEATURES]
     parts += [f"{feature}={self_or_conference}" for feature in _SELF_FEATURES]
-    parts += [f"{feature}=()" for feature in _OFF_FEATURES]
+    parts += [
+        f"{feature}={'(self)' if feature in own else '()'}" for feature in _OFF_FEATURES
+    ]
     return ", ".join(parts)
+
+
+def allow_geolocation(response: HttpResponseBase) -> HttpResponseBase:
+    """Let this one page ask the browser for the person's position (the test
+    centres' "near me", computed in the page: the position is sent nowhere)."""
+    response["Permissions-Policy"] = permissions_policy(own=("geolocation",))
+    return response
 
 
 def allow_conference(response: HttpResponseBase, *, origin: str) -> HttpResponseBase:

@@ -21,6 +21,8 @@ STAFF_TOOLS = {
     "reports.statistics",
     "reports.workload",
     "accounts.claims",
+    "skilltests.applications",
+    "skilltests.sessions",
 }
 EXPECTED = {
     "head_office_staff": STAFF_TOOLS,
@@ -57,6 +59,7 @@ EXPECTED = {
         "registry.my_certificates",
         "assessments.exams",
         "accounts.identity",
+        "skilltests.mine",
     },
 }
 # Everyone signed in reads their own notices.

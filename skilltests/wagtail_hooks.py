@@ -1,0 +1,83 @@
+"""Skill tests' hooks: the workplace's entries, the periodic sweep (reminders, a
+cancelled session's seats) and the demo data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+
+from lms.accounts.roles import Role, any_role
+from lms.kernel.navigation import NavEntry
+
+
+def _waiting(user: Any) -> int:
+    """The badge: applications submitted in the staff member's directorate."""
+    from skilltests.selectors import applications_waiting_count
+
+    return applications_waiting_count(staff_id=user.pk)
+
+
+@hooks.register("maharat_nav_entries")
+def skilltests_nav_entries() -> list[NavEntry]:
+    """Each entry shows to the roles its page serves (staff pages: ministry staff;
+    the page itself refuses staff not placed in a directorate, with the reason)."""
+    return [
+        NavEntry(
+            key="skilltests.mine",
+            label=_("Skill-test applications"),
+            description=_("Apply for a skill-level test, book a seat, follow it"),
+            url_name="skilltests:home",
+            shown_to=any_role(Role.TRAINEE),
+            section="learning",
+            order=25,
+        ),
+        NavEntry(
+            key="skilltests.applications",
+            label=_("Skill-test applications to check"),
+            description=_("Accept applications or return them with what to change"),
+            url_name="skilltests:staff_applications",
+            shown_to=any_role(Role.MINISTRY_STAFF),
+            section="registry",
+            count=_waiting,
+            order=5,
+        ),
+        NavEntry(
+            key="skilltests.sessions",
+            label=_("Test sessions"),
+            description=_("Publish sessions in your centres, follow the bookings"),
+            url_name="skilltests:staff_sessions",
+            shown_to=any_role(Role.MINISTRY_STAFF),
+            section="registry",
+            order=6,
+        ),
+    ]
+
+
+@hooks.register("maharat_periodic")
+def skilltests_send_reminders() -> int:
+    """Reminders before the day; each booking is claimed once, so overlapping
+    sweeps send nothing twice."""
+    from skilltests.services import booking_reminders_send
+
+    return booking_reminders_send()
+
+
+@hooks.register("maharat_periodic")
+def skilltests_release_cancelled_sessions() -> int:
+    """Seats still booked in a cancelled session (a cancellation cut short) go back
+    to their applicants, who are told."""
+    from skilltests.services import cancelled_sessions_release
+
+    return cancelled_sessions_release()
+
+
+def _seed(stdout: Any) -> None:
+    from skilltests.seeding import seed_skilltests
+
+    seed_skilltests(stdout)
+
+
+_seed.order = 70  # type: ignore[attr-defined]  # after users (home) and assessments
+hooks.register("maharat_seed_demo", _seed)
