@@ -44,20 +44,32 @@ class ModelBackend(backends.ModelBackend):
         if not rows or not self.user_can_authenticate(rows[0]):
             return None
         user = rows[0]
-        names = [row.role_name for row in rows if row.role_name]
-        remember_roles(user, names)
-        if not user.is_superuser:
-            if not user.has_own_permissions:
-                user._user_perm_cache = set()
-            user._group_perm_cache = group_permissions(names)
+        remember_roles(user, (row.role_name for row in rows if row.role_name))
         return user
+
+    def get_user_permissions(self, user_obj, obj=None):
+        if obj is None and getattr(user_obj, "has_own_permissions", None) is False:
+            return set()  # the user query said so
+        return super().get_user_permissions(user_obj, obj)
+
+    def get_group_permissions(self, user_obj, obj=None):
+        names = getattr(user_obj, "_role_names", None)
+        if (
+            obj is None
+            and names is not None
+            and user_obj.is_active
+            and not user_obj.is_superuser
+        ):
+            return group_permissions(sorted(names))
+        return super().get_group_permissions(user_obj, obj)
 
     async def aget_user(self, user_id):
         return await sync_to_async(self.get_user)(user_id)
 
 
 def group_permissions(names: list[str]) -> set[str]:
-    """The permissions ("app_label.codename") the named groups grant."""
+    """The permissions ("app_label.codename") the named groups grant (read once per
+    process and change of any group's permissions, and only when one is asked)."""
     version = (generation_get(GENERATION), _kept["epoch"])
     if _kept["version"] != version:
         by_group: dict[str, set[str]] = {}
