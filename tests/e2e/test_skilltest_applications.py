@@ -60,7 +60,7 @@ def test_a_worker_applies_is_accepted_books_and_the_centre_scans_the_slip(
     page = new_context().new_page()
     sign_up(page, worker)
     page.goto("/skill-tests/")
-    assert page.locator('a[href="/accounts/identity/"]').first.is_visible()
+    assert page.locator('main a[href="/accounts/identity/"]').is_visible()
 
     staff = new_context().new_page()
     log_in(staff, "staff2")

@@ -86,9 +86,10 @@ def test_api_docs_load_redoc_from_our_static_files(client, trainee):
 
 
 def _browser_templates() -> list[Path]:
-    """Every template a browser renders outside the admin sites (the certificate
-    template is turned into a PDF on the server)."""
-    skip = ("/admin/", "certificate_pdf.html", "/e2e/")
+    """Every template a browser renders outside the admin sites (the `*_pdf.html`
+    templates, the certificate's and the appointment slip's, are turned into PDFs
+    on the server)."""
+    skip = ("/admin/", "_pdf.html", "/e2e/")
     return [
         p
         for p in ROOT.glob("*/**/templates/**/*.html")

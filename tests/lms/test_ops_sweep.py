@@ -32,6 +32,8 @@ def test_every_app_registers_its_recovery_jobs():
         "registry.wagtail_hooks.registry_import_scratch_sweep",
         "assessments.wagtail_hooks.assessments_expire_overdue_attempts",
         "virtual_classes.wagtail_hooks.virtual_classes_send_due_reminders",
+        "skilltests.wagtail_hooks.skilltests_send_reminders",
+        "skilltests.wagtail_hooks.skilltests_release_cancelled_sessions",
     } <= names
 
 

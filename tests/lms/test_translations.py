@@ -21,7 +21,14 @@ def _catalogues() -> list[Path]:
 
 def test_every_app_has_an_arabic_catalogue():
     apps = {p.relative_to(settings.BASE_DIR).parts[0] for p in _catalogues()}
-    assert {"lms", "courses", "assessments", "registry", "virtual_classes"} <= apps
+    assert {
+        "lms",
+        "courses",
+        "assessments",
+        "registry",
+        "virtual_classes",
+        "skilltests",
+    } <= apps
 
 
 @pytest.mark.parametrize(
