@@ -336,3 +336,18 @@ def test_the_code_goes_straight_to_the_sms_gateway_not_through_the_outbox(
     assert message["to"] == "+2" + data["phone"]
     code = re.search(r"\d{6}", message["body"]).group()
     assert not Notification.objects.filter(text__contains=code).exists()
+
+
+def test_production_without_an_sms_gateway_is_told_at_start_up(settings):
+    from lms.accounts.apps import phone_verification_check
+
+    settings.DEBUG = False
+    settings.SMS_BACKEND = ""
+    settings.ACCOUNTS_PHONE_VERIFICATION = False
+    (warning,) = phone_verification_check()
+    assert warning.id == "accounts.W001"
+    settings.ACCOUNTS_PHONE_VERIFICATION = True
+    (error,) = phone_verification_check()
+    assert error.id == "accounts.E001" and error.is_serious()
+    settings.SMS_BACKEND = "twilio"
+    assert phone_verification_check() == []

@@ -20,6 +20,10 @@ PRODUCTION_ENV = {
     "SITE_URL": "https://maharat.example.gov.eg",
     "EMAIL_URL": "smtp://maharat:secret@mail.example.gov.eg:587?tls=True",
     "DATABASE_URL": "sqlite:////tmp/maharat-deploy-check.sqlite3",
+    # sign-up proves mobile numbers by SMS (without a gateway the check warns)
+    "SMS_ACCOUNT_SID": "AC" + "0" * 32,
+    "SMS_AUTH_TOKEN": "unused-by-the-check",
+    "SMS_FROM": "Maharat",
 }
 # What the production settings read: none may leak in from the machine running tests
 # (nor pytest's test settings module: manage.py's default is the production one).
@@ -34,6 +38,11 @@ _SETTINGS_ENV = {
     "CSRF_TRUSTED_ORIGINS",
     "SECRET_KEY",
     "REGISTRY_SIGNING_KEY",
+    "SMS_BACKEND",
+    "SMS_ACCOUNT_SID",
+    "SMS_AUTH_TOKEN",
+    "SMS_FROM",
+    "ACCOUNTS_PHONE_VERIFICATION",
 }
 
 
