@@ -43,7 +43,9 @@ trap finish EXIT
 bash scripts/prod/ctl.sh up
 source scripts/prod/local_env.sh
 echo "demo data (through the real pipeline)"
-.venv/bin/python manage.py seed_demo >"$PROD_STATE_DIR/log/seed.log" 2>&1 \
+# the 6 s clip, ready at once: the journey watches it (the narrated trade videos take
+# minutes to transcode; tests/media_pipeline/test_slideshow.py makes one)
+DEMO_VIDEOS=clip .venv/bin/python manage.py seed_demo >"$PROD_STATE_DIR/log/seed.log" 2>&1 \
   || { tail -20 "$PROD_STATE_DIR/log/seed.log" >&2; exit 1; }
 echo "journey through https://localhost:$NGINX_HTTPS_PORT/"
 .venv/bin/python scripts/prod/journey.py

@@ -22,9 +22,9 @@ from virtual_classes.models import LiveClass
 User = get_user_model()
 instructor = User.objects.get(username="instructor")
 # The demo clip sits in the first lesson of the first curriculum's course.
-video_course = CURRICULA[0].course.slug
+video_course = f"/{CURRICULA[0].trade_slug}/{CURRICULA[0].course.slug}/"
 courses = course_list_for_instructor(user=instructor)
-course = next((c for c in courses if f"/{video_course}/" in c.url), courses[0])
+course = next((c for c in courses if video_course in c.url), courses[0])
 live = LiveClass.objects.create(
     course_id=course.id,
     instructor=instructor,
