@@ -152,12 +152,33 @@ def SITE_HOST_ONLY(html: str) -> bool:  # noqa: N802 - reads as a predicate
     return hosts <= {urlsplit(SITE).netloc}
 
 
+def sms_code(phone: str, *, after: float, timeout_s: float = 20) -> str:
+    """The sign-up code the file SMS gateway wrote for `phone` (local_env.sh)."""
+    folder = STATE / "sms"
+    deadline = time.time() + timeout_s
+    while time.time() < deadline:
+        texts = sorted(
+            (p for p in folder.glob("*.txt") if p.stat().st_mtime >= after - 1),
+            key=lambda p: p.stat().st_mtime,
+            reverse=True,
+        )
+        for path in texts:
+            text = path.read_text(encoding="utf-8")
+            found = re.search(r"\b(\d{6})\b", text)
+            if text.startswith(f"To: +2{phone}") and found:
+                return found.group(1)
+        time.sleep(0.5)
+    check(False, f"no sign-up code by SMS in {folder}")
+    return ""
+
+
 @step("a trainee signs up (Eastern-Arabic digits)")
 def sign_up(trainee: Browser) -> str:
     nid = national_id()
     TYPED_IDS.append(nid)
     eastern = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
     phone = f"010{random.randrange(10**7, 10**8)}"
+    started = time.time()
     response = trainee.submit(
         "/accounts/signup/",
         {
@@ -168,6 +189,13 @@ def sign_up(trainee: Browser) -> str:
             "password2": "Khayata-2026-sewing",
         },
     )
+    check(response.status_code == 200, f"sign-up: {response.status_code}")
+    if urlsplit(response.url).path == "/accounts/signup/code/":  # an SMS gateway is set
+        response = trainee.submit(
+            "/accounts/signup/code/",
+            {"code": sms_code(phone, after=started)},
+            form_html=response.text,
+        )
     check(response.status_code == 200 and "sessionid" in trainee.cookies, "sign-up")
     check(
         response.headers.get("Cache-Control", "").startswith("private, no-store")
