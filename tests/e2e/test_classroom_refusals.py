@@ -18,7 +18,7 @@ STATUS_IS = "(text) => document.querySelector('[data-status]').textContent === t
 
 
 def test_the_video_button_says_why_a_class_that_ended_cannot_be_joined(page, shot):
-    schedule_a_class(page, course_curriculum()["course"]["title"])
+    schedule_a_class(page, course_curriculum().course.title)
     wait_connected(page)
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("[data-action=end]")
