@@ -589,6 +589,11 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
     "lms.kernel.csp.SiteCSPMiddleware",
 )
+# The API has no language prefix: it answers in the client's Accept-Language.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.locale.LocaleMiddleware") + 1,
+    "lms.kernel.api_language.ApiLanguageMiddleware",
+)
 # Anonymous visitors' pages answered whole from the cache (lms/kernel/page_cache.py),
 # before anything reads a session; 0 turns it off. They say a reverse proxy or CDN
 # may keep them as long (s-maxage): with FRONTEND_CACHE_PURGE_URL (an HTTP cache
