@@ -15,6 +15,7 @@ from skilltests.selectors.centres import (
     governorates_testing,
     occupations_tested,
 )
+from skilltests.selectors.path import application_path, course_offers_for
 from skilltests.selectors.sessions import (
     assessors_list,
     booking_cutoff,
@@ -29,6 +30,7 @@ from skilltests.selectors.slips import slip_check, slip_check_url, slip_get
 __all__ = [
     "application_get_for_applicant",
     "application_get_for_staff",
+    "application_path",
     "applications_for_applicant",
     "applications_page_for_staff",
     "applications_waiting_count",
@@ -38,6 +40,7 @@ __all__ = [
     "centre_list",
     "centre_sessions_upcoming",
     "centres_for_scope",
+    "course_offers_for",
     "document_for_viewer",
     "governorates_testing",
     "occupations_tested",
