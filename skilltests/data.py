@@ -140,6 +140,20 @@ class CourseOffer:
 
 
 @dataclass(frozen=True)
+class CentreFigures:
+    """A test centre's day-of-test figures over a period (the reports' centre
+    table and the API): first events of each kind, by the centre of the seat held."""
+
+    centre_code: str
+    centre_name: str
+    governorate_code: str
+    tested: int
+    no_shows: int
+    results: int
+    passes: int
+
+
+@dataclass(frozen=True)
 class SessionData:
     id: int
     centre_code: str

@@ -104,3 +104,11 @@ def skilltests_course_section(*, request: Any, course_id: int) -> Any:
         order=20,
     )
 
+
+@hooks.register("maharat_report_facts")
+def skilltests_report_facts(*, since: Any = None) -> Any:
+    """Applications, decisions, tests, no-shows, results, certificates and waits
+    (issue #21 item 6), from the applications' events."""
+    from skilltests.selectors import report_facts
+
+    return report_facts(since=since)

@@ -16,6 +16,7 @@ from skilltests.selectors.centres import (
     occupations_tested,
 )
 from skilltests.selectors.path import application_path, course_offers_for
+from skilltests.selectors.reports import centre_figures, report_facts
 from skilltests.selectors.sessions import (
     assessors_list,
     booking_cutoff,
@@ -37,6 +38,7 @@ __all__ = [
     "assessors_list",
     "booking_cutoff",
     "centre_get",
+    "centre_figures",
     "centre_list",
     "centre_sessions_upcoming",
     "centres_for_scope",
@@ -44,6 +46,7 @@ __all__ = [
     "document_for_viewer",
     "governorates_testing",
     "occupations_tested",
+    "report_facts",
     "session_get_for_staff",
     "session_seats_held",
     "sessions_bookable",
