@@ -38,6 +38,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "applications": selectors.applications_for_applicant(applicant_id=user_id),
             "identity_verified": national_id_verified_for(user_id=user_id) is not None,
+            "course_offers": selectors.course_offers_for(applicant_id=user_id),
         },
     )
 
@@ -99,7 +100,11 @@ def application(request: HttpRequest, reference: str) -> HttpResponse:
     return render(
         request,
         "skilltests/application.html",
-        {"application": found, "sessions": sessions},
+        {
+            "application": found,
+            "sessions": sessions,
+            "path": selectors.application_path(application=found),
+        },
     )
 
 
