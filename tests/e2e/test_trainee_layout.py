@@ -111,7 +111,7 @@ def test_the_phone_shell_is_one_line_with_the_trainee_s_places_at_the_bottom(
 ):
     _trainee, paths = trainee_pages(page, server_url)
     page.set_viewport_size(WIDTHS["360"])
-    page.goto(paths["catalog"])
+    page.goto(reverse("courses:catalog"))  # where the menu's and bar's link leads
     header = page.locator("header.top").bounding_box()
     assert header["height"] <= 64  # brand, language and the menu button: one line
     bar = page.locator("nav.tabbar")
