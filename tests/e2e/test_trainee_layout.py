@@ -66,10 +66,14 @@ SIGNED_OUT = {
 }
 
 
-def _wait_for_the_player(page, path: str) -> None:
+def _wait_for_the_player(page, path: str, *, required: bool = True) -> None:
+    """Until the lesson shows the player (the demo clip processed); the walk goes on
+    without it (the video test below insists)."""
     deadline = time.monotonic() + VIDEO_WAIT_S
     while not page.locator("[data-mp-player] video").count():
-        assert time.monotonic() < deadline, "the demo clip never became ready"
+        if time.monotonic() > deadline:
+            assert not required, "the demo clip never became ready"
+            return
         time.sleep(3)
         page.goto(path)
 
@@ -82,7 +86,7 @@ def _walk(page, shot, paths: dict[str, str], problems: dict[str, list[str]]) -> 
                 response = page.goto(prefix + path)
                 assert response.status == 200, f"{name}: {prefix + path}"
                 if name == "video lesson":
-                    _wait_for_the_player(page, prefix + path)
+                    _wait_for_the_player(page, prefix + path, required=False)
                 page.wait_for_load_state("load")
                 page.evaluate(LOAD_LAZY_IMAGES)
                 slug = name.replace(" ", "-")
