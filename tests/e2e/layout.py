@@ -88,10 +88,12 @@ _CHECK = """(minPx) => {
   // also offered by a target without any finding (the list under the map) is not
   // counted, nor is what it overlaps.
   const flagged = new Set(found.flatMap((f) => f.els));
-  const href = (el) => el.getAttribute('href');
+  // (an SVG link's `href` is no string: resolve the attribute for both kinds)
+  const href = (el) => el.hasAttribute('href')
+    ? new URL(el.getAttribute('href'), document.baseURI).href : null;
   const clean = new Set(targets.filter(({el}) => !flagged.has(el) && href(el))
-    .map(({el}) => el.href));
-  const covered = (el) => href(el) !== null && clean.has(el.href);
+    .map(({el}) => href(el)));
+  const covered = (el) => href(el) !== null && clean.has(href(el));
   for (const f of found) {
     if (!f.els.some(covered)) problems.push(f.text);
   }
