@@ -84,6 +84,16 @@ class CourseOutline:
 
 
 @dataclass(frozen=True)
+class ChangedLesson:
+    """A required lesson not done by a trainee who completed the course: `new` when
+    it was published after the completion (else it was made required since)."""
+
+    title: str
+    url: str
+    new: bool
+
+
+@dataclass(frozen=True)
 class LessonProgressData:
     """What one trainee did in one lesson: checks passed, where each video stopped."""
 
@@ -137,6 +147,7 @@ class CourseCardData:
     estimated_hours: int
     audience: str
     audience_label: str
+    illustration: str = ""  # static path (courses.illustrations)
 
 
 @dataclass(frozen=True)

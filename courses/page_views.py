@@ -9,19 +9,21 @@ services.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
 
 from courses import lesson_page, selectors
-from courses.data import CourseOutline, EnrollmentData
+from courses.data import ChangedLesson, CourseOutline, EnrollmentData
+from courses.illustrations import course_illustration
 from courses.models import CatalogPage, CoursePage, LessonPage, ModulePage, rendering
 from courses.sections import course_sections_for
 from courses.selectors.courses import (
     enrollment_and_completion_get,
     remember_enrollment,
 )
-from courses.selectors.structure import course_structure_get
+from courses.selectors.structure import CourseStructure, course_structure_get
 
 
 def register() -> None:
@@ -48,6 +50,29 @@ def _continue_url(outline: CourseOutline, enrollment: EnrollmentData | None) -> 
     return target.url if target else ""
 
 
+def _changed_since(
+    outline: CourseOutline,
+    structure: CourseStructure | None,
+    completed_at: dt.datetime | None,
+) -> list[ChangedLesson]:
+    """The required lessons a trainee who completed the course has not done: those
+    published after the completion (new) and those made required since."""
+    if completed_at is None or structure is None:
+        return []
+    published = {
+        node.id: node.published_at for m in structure.modules for node in m.lessons
+    }
+    return [
+        ChangedLesson(
+            title=lesson.title,
+            url=lesson.url,
+            new=(published.get(lesson.id) or completed_at) > completed_at,
+        )
+        for lesson in outline.flat()
+        if lesson.required and not lesson.completed
+    ]
+
+
 def course_context(page: CoursePage, request: HttpRequest) -> dict[str, Any]:
     user = request.user
     outline = selectors.course_outline_get(course_id=page.pk, user=user)
@@ -56,7 +81,10 @@ def course_context(page: CoursePage, request: HttpRequest) -> dict[str, Any]:
         user=user, course_id=page.pk
     )
     remember_enrollment(user=user, course_id=page.pk, enrolled=enrollment is not None)
+    trade_code = structure.trade_code if structure else ""
     return {
+        "illustration": course_illustration(trade_code, page.slug),
+        "changed_since_completion": _changed_since(outline, structure, completed_at),
         "outline": outline,
         "enrollment": enrollment,
         "completed_at": completed_at,

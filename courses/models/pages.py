@@ -21,6 +21,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from content.blocks import LessonStreamBlock
+from courses.illustrations import course_illustration, trade_illustration
 from courses.models import rendering
 from courses.search import normalise_arabic, stream_text
 from lms.kernel.page_forms import LatinSlugPageForm
@@ -84,15 +85,23 @@ class TradePage(KnownRestrictions, Page):
     class Meta:
         verbose_name = _("trade")
 
+    @property
+    def illustration(self) -> str:
+        """The static path of the trade's picture (cards, the trade page)."""
+        return trade_illustration(self.trade)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["courses"] = (
+        courses = (
             CoursePage.objects.child_of(self)
             .live()
             .public()
             .select_related("skill_level")
             .order_by("skill_level__rank", "title")
         )
+        context["courses"] = [
+            (course, course_illustration(self.trade, course.slug)) for course in courses
+        ]
         return context
 
 

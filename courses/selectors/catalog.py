@@ -16,6 +16,7 @@ from courses.data import (
     Option,
     SearchHitData,
 )
+from courses.illustrations import course_illustration
 from courses.models import Audience, CatalogPage, CoursePage, LessonPage, TradePage
 from courses.search import expand_query
 from lms.kernel.text import normalise_query
@@ -38,7 +39,9 @@ def catalog_page_get() -> CatalogPageData | None:
     return CatalogPageData(title=page.title, intro=page.intro) if page else None
 
 
-def _card(course: CoursePage) -> CourseCardData:
+def _card(course: CoursePage, trades: list[TradePage]) -> CourseCardData:
+    """A course's card; its picture from the trade above it among `trades`."""
+    trade_code = next((t.trade for t in trades if course.path.startswith(t.path)), "")
     return CourseCardData(
         id=course.pk,
         title=course.title,
@@ -48,6 +51,7 @@ def _card(course: CoursePage) -> CourseCardData:
         estimated_hours=course.estimated_hours,
         audience=course.audience,
         audience_label=str(course.get_audience_display()),
+        illustration=course_illustration(trade_code, course.slug),
     )
 
 
@@ -79,7 +83,7 @@ def catalog_filter(*, params: Mapping[str, str]) -> CatalogData:
     else:
         selected["audience"] = ""
     return CatalogData(
-        courses=tuple(_card(c) for c in courses.order_by("path")),
+        courses=tuple(_card(c, trades) for c in courses.order_by("path")),
         trades=tuple(Option(value=t.trade, label=t.title) for t in trades),
         levels=tuple(Option(value=level.code, label=level.name) for level in levels),
         audiences=tuple(

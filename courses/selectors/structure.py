@@ -5,17 +5,18 @@ and next links all come from the tree below a course, which changes when an edit
 publishes. Each process keeps it per course (and at most KEEP_SECONDS) under the
 "pages" cache generation
 (lms.kernel.page_cache bumps it on publish, unpublish, move and delete): building it
-costs three queries, reading it none. The trainee's own progress is laid over it by
-`courses.selectors.progress`.
+costs five queries (course, trade, modules, lessons, instructors), reading it none.
+The trainee's own progress is laid over it by `courses.selectors.progress`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 from dataclasses import dataclass
 
-from courses.models import CoursePage, LessonPage, ModulePage
+from courses.models import CoursePage, LessonPage, ModulePage, TradePage
 from lms.kernel.page_cache import kept_version
 
 MAX_COURSES = 2_000
@@ -31,6 +32,7 @@ class LessonNode:
     url: str
     required: bool
     estimated_minutes: int
+    published_at: dt.datetime | None = None  # first published (what is new)
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ class CourseStructure:
     min_live_minutes: int
     modules: tuple[ModuleNode, ...]
     instructors: tuple[InstructorNode, ...] = ()
+    trade_code: str = ""  # the trade page's code (the course's picture)
 
     def lesson_ids(self) -> list[int]:
         return [lesson.id for module in self.modules for lesson in module.lessons]
@@ -117,7 +120,15 @@ def _build(course_id: int) -> CourseStructure | None:
         .live()
         .public()
         .order_by("path")
-        .only("id", "title", "path", "url_path", "required", "estimated_minutes")
+        .only(
+            "id",
+            "title",
+            "path",
+            "url_path",
+            "required",
+            "estimated_minutes",
+            "first_published_at",
+        )
     )
     course_url = course.get_url() or ""
     base = course.url_path
@@ -132,6 +143,7 @@ def _build(course_id: int) -> CourseStructure | None:
                     url=course_url + lesson.url_path[len(base) :],
                     required=lesson.required,
                     estimated_minutes=lesson.estimated_minutes,
+                    published_at=lesson.first_published_at,
                 )
             )
     return CourseStructure(
@@ -139,6 +151,10 @@ def _build(course_id: int) -> CourseStructure | None:
         path=course.path,
         url=course_url,
         min_live_minutes=course.min_live_minutes,
+        trade_code=TradePage.objects.filter(path=course.path[: -CoursePage.steplen])
+        .values_list("trade", flat=True)
+        .first()
+        or "",
         instructors=tuple(
             InstructorNode(id=user.pk, display_name=user.display_name)
             for user in course.instructors.order_by("pk")

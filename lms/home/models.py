@@ -22,7 +22,12 @@ class HomePage(KnownRestrictions, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["trades"] = [
-            child.specific for child in self.get_children().live().public()
-        ]
+        # The trades hang below the catalog page(s): home → catalog → trade.
+        context["trades"] = list(
+            self.get_descendants()
+            .filter(depth=self.depth + 2)
+            .live()
+            .public()
+            .specific()
+        )
         return context

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from lms.accounts import services as accounts_services
 from lms.accounts.roles import Role, user_has_role
 from lms.accounts.selectors import directorate_of, staff_scope
-from lms.home.workplace import workplace_for
+from lms.home.workplace import LEARNING, workplace_for
 from lms.kernel.errors import Forbidden
 from lms.kernel.i18n import language_path
 from lms.kernel.panels import SLOTS, dashboard_panels_for
@@ -37,6 +37,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if user_has_role(request.user, Role.MINISTRY_STAFF):
         context.update(_directorate_context(request.user))
     return render(request, "home/dashboard.html", context)
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    """The phone's "account" place: who is signed in, their own pages (the learning
+    entries of the workplace), the language and signing out."""
+    workplace = workplace_for(request)
+    own = next((s for s in workplace.sections if s.key == LEARNING), None)
+    return render(request, "home/account.html", {"own_items": own.items if own else ()})
 
 
 def _directorate_context(user: Any) -> dict[str, Any]:
