@@ -23,6 +23,7 @@ from wagtail.search import index
 from content.blocks import LessonStreamBlock
 from courses.models import rendering
 from courses.search import normalise_arabic, stream_text
+from lms.kernel.i18n import ActiveLanguageUrls
 from lms.kernel.page_routes import KnownRestrictions
 
 
@@ -33,7 +34,7 @@ class Audience(models.TextChoices):
     DISABILITY = "disability", _("Trainees with disabilities")
 
 
-class CatalogPage(KnownRestrictions, Page):
+class CatalogPage(ActiveLanguageUrls, KnownRestrictions, Page):
     """The course catalog: lists trades and filters courses."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -52,7 +53,7 @@ class CatalogPage(KnownRestrictions, Page):
         return context
 
 
-class TradePage(KnownRestrictions, Page):
+class TradePage(ActiveLanguageUrls, KnownRestrictions, Page):
     """A trade (e.g. tailoring), pointing at its main registry occupation."""
 
     trade = models.SlugField(
@@ -93,7 +94,7 @@ class TradePage(KnownRestrictions, Page):
         return context
 
 
-class CoursePage(KnownRestrictions, Page):
+class CoursePage(ActiveLanguageUrls, KnownRestrictions, Page):
     """A course: what it teaches, to whom, and the rules for completing it."""
 
     occupation = models.ForeignKey(
@@ -189,7 +190,7 @@ class CoursePage(KnownRestrictions, Page):
         return normalise_arabic(f"{self.title} {self.summary}")
 
 
-class ModulePage(KnownRestrictions, Page):
+class ModulePage(ActiveLanguageUrls, KnownRestrictions, Page):
     summary = models.TextField(_("summary"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("summary")]
@@ -205,7 +206,7 @@ class ModulePage(KnownRestrictions, Page):
         return context
 
 
-class LessonPage(KnownRestrictions, Page):
+class LessonPage(ActiveLanguageUrls, KnownRestrictions, Page):
     summary = models.TextField(_("summary"), blank=True)
     estimated_minutes = models.PositiveSmallIntegerField(
         _("estimated minutes"), default=15

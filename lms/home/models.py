@@ -5,10 +5,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
+from lms.kernel.i18n import ActiveLanguageUrls
 from lms.kernel.page_routes import KnownRestrictions
 
 
-class HomePage(KnownRestrictions, Page):
+class HomePage(ActiveLanguageUrls, KnownRestrictions, Page):
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]

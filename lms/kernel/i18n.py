@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.utils.translation import get_language_from_path
+from django.utils.functional import lazy
+from django.utils.translation import get_language, get_language_from_path
 
 
 def language_path(path: str, language: str) -> str:
@@ -21,3 +22,38 @@ def other_language(language: str) -> str:
     """The language the switch offers from `language` (the site has two)."""
     codes = [code for code, _name in settings.LANGUAGES]
     return next((code for code in codes if code != language), language)
+
+
+def active_language() -> str:
+    """The active language's code among the site's (the default when none is)."""
+    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    codes = {code for code, _name in settings.LANGUAGES}
+    return language if language in codes else settings.LANGUAGE_CODE
+
+
+class ActiveLanguageUrls:
+    """Page mixin: a page's address in the language the visitor reads.
+
+    Wagtail gives a page the address of its own locale, so an Arabic page linked from
+    an English screen (cards, menus, breadcrumbs, `pageurl`, notices composed in
+    English) had no `/en/` and one tap switched the visitor back to Arabic. The site
+    keeps one (Arabic) tree and serves it under `/en/` too (Wagtail routes from the
+    root's translation when there is one, else the root itself), so the address is
+    the page's own path in the active language.
+    """
+
+    def get_url_parts(self, request=None):  # type: ignore[no-untyped-def]
+        parts = super().get_url_parts(request=request)  # type: ignore[misc]
+        if not parts or parts[2] is None:
+            return parts
+        site_id, root_url, page_path = parts
+        return site_id, root_url, language_path(page_path, active_language())
+
+
+def _home_path() -> str:
+    return language_path("/", active_language())
+
+
+#: The home page in the language being read, for settings and views that take a URL
+#: (the log-out's landing page: from an English page, the English home).
+home_path_lazy = lazy(_home_path, str)()
