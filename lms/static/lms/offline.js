@@ -24,16 +24,14 @@
   function fill(template, size) {
     return (template || "").replace("{size}", size);
   }
+  /* Sizes as the server writes them (lms/kernel/formatting.py file_size): Western
+     digits, one decimal, the unit words of the page's language (data-size-kb/-mb). */
   function formatSize(bytes) {
     var mb = bytes >= 1e6;
-    try {
-      return new Intl.NumberFormat(lang, {
-        style: "unit", unit: mb ? "megabyte" : "kilobyte", unitDisplay: "short",
-        maximumFractionDigits: 1,
-      }).format(mb ? bytes / 1e6 : Math.max(bytes / 1e3, 0.1));
-    } catch (error) {
-      return (mb ? (bytes / 1e6).toFixed(1) + " MB" : Math.ceil(bytes / 1e3) + " KB");
-    }
+    var n = mb ? bytes / 1e6 : (bytes ? Math.max(bytes / 1e3, 0.1) : 0);
+    var text = n.toLocaleString("en-US", { maximumFractionDigits: 1 });
+    var words = script && script.dataset[mb ? "sizeMb" : "sizeKb"];
+    return (words || (mb ? "{n} MB" : "{n} KB")).replace("{n}", text);
   }
   function uuid() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
