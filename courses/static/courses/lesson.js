@@ -60,6 +60,7 @@
     el.dir = "auto";
     return el;
   }
+  var settlers = {};  /* block id → what to do when its queued answer is scored */
   Array.prototype.forEach.call(root.querySelectorAll("form.kc"), function (form) {
     var score = form.querySelector(".score");
     function fieldset(index) { return form.querySelector('fieldset[data-q="' + index + '"]'); }
@@ -110,6 +111,23 @@
       }
       showNext(data.next);
     }
+    /* A queued answer came back from the batch endpoint: its result (the batch says
+       "score N%", or passed / not passed when the policy hides the score) and the
+       next try's order (GET of the check), on this page, without a reload. */
+    settlers[form.dataset.check] = function (result) {
+      if (!result.accepted) { score.textContent = result.detail || ""; score.dataset.code = result.code || ""; return; }
+      var scored = /^score (\d+)%$/.exec(result.detail || "");
+      fetch(root.dataset.check + form.dataset.check + "/", {
+        credentials: "same-origin", headers: { Accept: "application/json" }
+      }).then(function (r) { return r.ok ? r.json() : null; }).then(function (view) {
+        var passed = view ? view.passed : result.detail === "passed";
+        score.textContent = scored ?
+          form.dataset.score.replace("{score}", scored[1]) + (passed ? " — " + form.dataset.passed : "") :
+          (passed ? form.dataset.passed : form.dataset.notPassed);
+        score.dataset.synced = "1";
+        if (view) showNext(view);
+      }).catch(function () {});
+    };
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
       var answers = {};
@@ -128,6 +146,14 @@
             function () { score.textContent = form.dataset.queued; },
             function () { form.submit(); });
         });
+    });
+  });
+  document.addEventListener("maharat:outbox-answered", function (ev) {
+    var d = ev.detail || {};
+    (d.results || []).forEach(function (result) {
+      var event = (d.events || []).filter(function (e) { return e.id === result.id; })[0];
+      if (!event || event.kind !== "answer" || event.lesson_id !== lessonId) return;
+      if (settlers[event.block_id]) settlers[event.block_id](result);
     });
   });
 })();
