@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext
 
 from lms.kernel.digits import to_western_digits
 
@@ -79,3 +79,9 @@ def hours(value: Number | None) -> str:
         return ""
     n = int(amount)
     return ngettext("%(n)s hour", "%(n)s hours", n) % {"n": number(n)}
+
+
+def joined(items: object) -> str:
+    """A list as the language writes one: "a, b" / "أ، ب"."""
+    separator = pgettext("list separator", ", ")
+    return separator.join(str(item) for item in items or ())  # type: ignore[attr-defined]
