@@ -68,7 +68,11 @@
       var list = fs.querySelector(".hints");
       if (!list) return;
       list.textContent = "";
-      (hints || []).forEach(function (h) { list.appendChild(text("li", form.dataset.hint + ": " + h)); });
+      (hints || []).forEach(function (h) {
+        var li = document.createElement("li");
+        li.append(form.dataset.hint + ": ", text("bdi", h));
+        list.appendChild(li);
+      });
     }
     function showNext(next) {
       /* The next try: its own order (positions 0..n-1 keep their places). */
@@ -100,7 +104,14 @@
         var fb = fs.querySelector(".fb");
         var verdict = q.correct === true ? "✔ " + form.dataset.ok + " " :
           q.correct === false ? "✘ " + form.dataset.no + " " : "";
-        fb.textContent = verdict + (q.explanation || "") + " " + (q.feedback || []).join(" ");
+        fb.textContent = verdict;
+        /* the author's words, each isolated: an English explanation in an Arabic
+           lesson keeps its full stop at its own end */
+        [q.explanation].concat(q.feedback || []).filter(Boolean).forEach(function (words) {
+          var own = document.createElement("bdi");
+          own.textContent = words;
+          fb.append(own, " ");
+        });
         fb.className = "fb" + (q.correct === true ? " ok" : q.correct === false ? " no" : "");
       });
       if (data.score_pct === null || data.score_pct === undefined) {
