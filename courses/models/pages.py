@@ -23,7 +23,6 @@ from wagtail.search import index
 from content.blocks import LessonStreamBlock
 from courses.models import rendering
 from courses.search import normalise_arabic, stream_text
-from lms.kernel.i18n import ActiveLanguageUrls
 from lms.kernel.page_routes import KnownRestrictions
 
 
@@ -34,7 +33,7 @@ class Audience(models.TextChoices):
     DISABILITY = "disability", _("Trainees with disabilities")
 
 
-class CatalogPage(ActiveLanguageUrls, KnownRestrictions, Page):
+class CatalogPage(KnownRestrictions, Page):
     """The course catalog: lists trades and filters courses."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -53,7 +52,7 @@ class CatalogPage(ActiveLanguageUrls, KnownRestrictions, Page):
         return context
 
 
-class TradePage(ActiveLanguageUrls, KnownRestrictions, Page):
+class TradePage(KnownRestrictions, Page):
     """A trade (e.g. tailoring), pointing at its main registry occupation."""
 
     trade = models.SlugField(
@@ -94,7 +93,7 @@ class TradePage(ActiveLanguageUrls, KnownRestrictions, Page):
         return context
 
 
-class CoursePage(ActiveLanguageUrls, KnownRestrictions, Page):
+class CoursePage(KnownRestrictions, Page):
     """A course: what it teaches, to whom, and the rules for completing it."""
 
     occupation = models.ForeignKey(
@@ -190,7 +189,7 @@ class CoursePage(ActiveLanguageUrls, KnownRestrictions, Page):
         return normalise_arabic(f"{self.title} {self.summary}")
 
 
-class ModulePage(ActiveLanguageUrls, KnownRestrictions, Page):
+class ModulePage(KnownRestrictions, Page):
     summary = models.TextField(_("summary"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("summary")]
@@ -206,7 +205,7 @@ class ModulePage(ActiveLanguageUrls, KnownRestrictions, Page):
         return context
 
 
-class LessonPage(ActiveLanguageUrls, KnownRestrictions, Page):
+class LessonPage(KnownRestrictions, Page):
     summary = models.TextField(_("summary"), blank=True)
     estimated_minutes = models.PositiveSmallIntegerField(
         _("estimated minutes"), default=15

@@ -5,11 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
-from lms.kernel.i18n import ActiveLanguageUrls
 from lms.kernel.page_routes import KnownRestrictions
 
 
-class HomePage(ActiveLanguageUrls, KnownRestrictions, Page):
+class HomePage(KnownRestrictions, Page):
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]

@@ -12,8 +12,11 @@ filters: `{% load formatting %}` then `|number`, `|percent`, `|file_size`, `|min
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext, pgettext
 
 from lms.kernel.digits import to_western_digits
@@ -85,3 +88,15 @@ def joined(items: object) -> str:
     """A list as the language writes one: "a, b" / "أ، ب"."""
     separator = pgettext("list separator", ", ")
     return separator.join(str(item) for item in items or ())  # type: ignore[attr-defined]
+
+
+def day_and_time(value: datetime | None, year: bool = False) -> str:
+    """ "Friday 4 December, 18:00" / "الجمعة 4 ديسمبر، 18:00" (Cairo time if aware)."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    day = date_format(local, "l j F Y" if year else "l j F")
+    return pgettext("day and time", "%(day)s, %(time)s") % {
+        "day": day,
+        "time": date_format(local, "H:i"),
+    }

@@ -31,23 +31,36 @@ def active_language() -> str:
     return language if language in codes else settings.LANGUAGE_CODE
 
 
-class ActiveLanguageUrls:
-    """Page mixin: a page's address in the language the visitor reads.
-
-    Wagtail gives a page the address of its own locale, so an Arabic page linked from
-    an English screen (cards, menus, breadcrumbs, `pageurl`, notices composed in
-    English) had no `/en/` and one tap switched the visitor back to Arabic. The site
-    keeps one (Arabic) tree and serves it under `/en/` too (Wagtail routes from the
-    root's translation when there is one, else the root itself), so the address is
-    the page's own path in the active language.
-    """
-
-    def get_url_parts(self, request=None):  # type: ignore[no-untyped-def]
-        parts = super().get_url_parts(request=request)  # type: ignore[misc]
+def _page_url_parts_in_active_language(get_url_parts):  # type: ignore[no-untyped-def]
+    def get_url_parts_in_active_language(self, request=None):  # type: ignore[no-untyped-def]
+        parts = get_url_parts(self, request=request)
         if not parts or parts[2] is None:
             return parts
         site_id, root_url, page_path = parts
         return site_id, root_url, language_path(page_path, active_language())
+
+    get_url_parts_in_active_language.in_active_language = True  # type: ignore[attr-defined]
+    return get_url_parts_in_active_language
+
+
+def install_active_language_urls() -> None:
+    """Every page's address in the language the visitor reads (AppConfig.ready).
+
+    Wagtail gives a page the address of its own locale, so an Arabic page linked from
+    an English screen (cards, menus, breadcrumbs, `pageurl`, rich-text links, notices
+    composed in English) had no `/en/` and one tap switched the visitor back to
+    Arabic. The site keeps one (Arabic) tree and serves it under `/en/` too (Wagtail
+    routes from the root's translation when there is one, else the root itself), so
+    the address is the page's own path in the active language. Installed on
+    `Page.get_url_parts`, the one method Wagtail documents for custom addresses, so
+    plain `Page` objects (`get_children`, `get_parent`) follow it as well as the
+    specific models.
+    """
+    from wagtail.models import Page
+
+    if getattr(Page.get_url_parts, "in_active_language", False):
+        return
+    Page.get_url_parts = _page_url_parts_in_active_language(Page.get_url_parts)
 
 
 def _home_path() -> str:

@@ -60,3 +60,15 @@ def test_template_filters_are_the_same_functions():
             template.render(context)
             == "80% · 3 دقائق · 2 ميجابايت · ساعتان · 1,234,567"
         )
+
+
+def test_a_day_and_time_uses_the_languages_comma():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    at = datetime(2026, 12, 4, 16, 0, tzinfo=ZoneInfo("UTC"))  # 18:00 in Cairo
+    with translation.override("en"):
+        assert formatting.day_and_time(at) == "Friday 4 December, 18:00"
+    with translation.override("ar"):
+        assert formatting.day_and_time(at).endswith("، 18:00")
+        assert formatting.joined(["أ", "ب"]) == "أ، ب"
