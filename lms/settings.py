@@ -385,6 +385,8 @@ USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Africa/Cairo"
 LANGUAGE_COOKIE_NAME = "maharat_language"
+# Western digits, "." and "," in both languages (lms/kernel/formatting.py, README)
+FORMAT_MODULE_PATH = ["lms.formats"]
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES

@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, InlinePanel, ObjectList
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -57,7 +57,7 @@ class VideoAssetViewSet(SnippetViewSet):
         "title",
         PipelineStatusColumn("status", label=_("Status")),
         "duration_s",
-        "created_at",
+        DateColumn("created_at", label=_("Created at")),
         OriginalDownloadColumn("original", label=_("Original")),
     ]
     list_filter = ["status"]

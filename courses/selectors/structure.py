@@ -16,6 +16,8 @@ import threading
 import time
 from dataclasses import dataclass
 
+from django.utils.translation import get_language
+
 from courses.models import CoursePage, LessonPage, ModulePage, TradePage
 from lms.kernel.page_cache import kept_version
 
@@ -71,7 +73,7 @@ class CourseStructure:
 
 
 _lock = threading.Lock()
-_kept: dict[tuple[tuple[int, ...], int], CourseStructure | None] = {}
+_kept: dict[tuple[tuple[int, ...], int, str], CourseStructure | None] = {}
 _courses: dict[tuple[tuple[int, int], str], CoursePage | None] = {}
 
 
@@ -93,7 +95,12 @@ def course_of_lesson_get(*, lesson: LessonPage) -> CoursePage | None:
 def course_structure_get(*, course_id: int) -> CourseStructure | None:
     """The published modules and lessons of a course in tree order (None: no such
     course)."""
-    key = ((*kept_version(), int(time.time() // KEEP_SECONDS)), course_id)
+    # the lessons' addresses are in the active language (lms.kernel.i18n)
+    key = (
+        (*kept_version(), int(time.time() // KEEP_SECONDS)),
+        course_id,
+        get_language(),
+    )
     if key in _kept:
         return _kept[key]
     structure = _build(course_id)

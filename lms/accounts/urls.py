@@ -3,6 +3,7 @@ from django.urls import path
 
 from lms.accounts import identity_views, notice_views, phone_views, views
 from lms.kernel.headers import private_answer
+from lms.kernel.i18n import home_path_lazy
 
 app_name = "accounts"
 
@@ -40,7 +41,11 @@ urlpatterns = [
         name="notice_settings",
     ),
     path("login/", private_answer(views.LoginView.as_view()), name="login"),
-    path("logout/", private_answer(auth_views.LogoutView.as_view()), name="logout"),
+    path(
+        "logout/",
+        private_answer(auth_views.LogoutView.as_view(next_page=home_path_lazy)),
+        name="logout",
+    ),
     path(
         "password-reset/",
         private_answer(phone_views.password_reset),

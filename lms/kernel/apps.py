@@ -7,7 +7,8 @@ class KernelConfig(AppConfig):
     verbose_name = "Kernel"
 
     def ready(self) -> None:
-        from lms.kernel import page_cache, page_routes
+        from lms.kernel import i18n, page_cache, page_routes
 
+        i18n.install_active_language_urls()
         page_cache.connect_invalidation()
         page_routes.connect_invalidation()

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from lms.accounts.national_id import governorates
 from lms.accounts.selectors import national_id_verified_for, staff_scope
 from lms.kernel.errors import Conflict, Forbidden, Invalid, NotFound
+from lms.kernel.formatting import joined
 from registry.selectors import occupation_get, skill_level_get
 from skilltests.data import ApplicationData
 from skilltests.models import (
@@ -92,7 +93,7 @@ def _governorate_for(occupation_code: str, governorate_code: str) -> str:
         raise Invalid(_("Choose a governorate."), code="governorate")
     testing = governorates_testing(occupation_code=occupation_code)
     if governorate_code not in testing:
-        names = "، ".join(governorate_name(code) for code in testing)
+        names = joined(governorate_name(code) for code in testing)
         raise Invalid(
             _(
                 "No test centre in %(governorate)s tests this occupation yet. "

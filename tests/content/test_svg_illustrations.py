@@ -73,7 +73,7 @@ def test_an_svg_illustration_is_an_img_with_alt_caption_size_and_lazy_loading(
     assert 'width="640"' in figure and 'height="360"' in figure
     assert 'loading="lazy"' in figure and "srcset" not in figure
     assert ".svg" in figure
-    assert "<figcaption>ابدأ القياس من الصفر</figcaption>" in figure
+    assert '<figcaption dir="auto">ابدأ القياس من الصفر</figcaption>' in figure
 
 
 def test_an_svg_is_saved_for_offline_as_one_file(client, course, trainee):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from wagtail.models import Workflow
+from wagtail.models import Page
 
 from courses.models import LessonPage
 from tests.courses.conftest import lessons_of, text_block
@@ -52,8 +52,11 @@ def test_lessons_go_through_the_review_workflow(module):
     lesson = LessonPage.objects.child_of(module).first()
     workflow = lesson.get_workflow()
     assert workflow is not None
-    assert workflow.name == Workflow.objects.get(name__contains="Content review").name
+    assert (
+        workflow.name == "مراجعة المحتوى"
+    )  # the Arabic admin's name, no English gloss
     task = workflow.tasks.first().specific
+    assert task.name == "موافقة المراجع"
     assert [g.name for g in task.groups.all()] == ["content_reviewer"]
 
 
@@ -111,3 +114,8 @@ def test_editor_publish_attempt_through_the_admin_is_refused(
     page = client.get(url)
     assert page.status_code == 200
     assert 'name="action-publish"' not in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_cms_root_page_is_named_in_arabic():
+    assert Page.objects.get(depth=1).title == "جذر الموقع"  # not "Root"

@@ -146,6 +146,7 @@ def test_saved_lesson_plays_offline_and_its_progress_reaches_the_server(
             ).locator("input").check()
     form.locator("button[type=submit]").click()
     form.locator(".score").filter(has_text=re.compile(".+")).wait_for()
+    queued_text = form.locator(".score").inner_text()
     page.wait_for_function(
         "async () => (await maharatOffline.pending()).length >= 3"
     )  # opened offline, watched, answered
@@ -155,6 +156,11 @@ def test_saved_lesson_plays_offline_and_its_progress_reaches_the_server(
     page.wait_for_function(
         "async () => (await maharatOffline.pending()).length === 0", timeout=20_000
     )
+    # the answer's result on the same page as soon as it is scored, without a reload
+    synced = form.locator(".score[data-synced='1']")
+    synced.wait_for(timeout=10_000)
+    assert synced.inner_text().strip() not in ("", queued_text)  # "100" or "passed"
+    shot(page, "answer-scored-after-sync")
     progress = json.loads(
         manage_on(
             server_url,
@@ -191,7 +197,7 @@ def test_saved_lesson_plays_offline_and_its_progress_reaches_the_server(
 
 
 def test_saved_module_opens_each_lesson_offline(page, context, shot):
-    sign_up(page)
+    trainee = sign_up(page)
     enrol(page)
     page.goto(MODULE_PATH)
     wait_for_service_worker(page)
@@ -205,6 +211,12 @@ def test_saved_module_opens_each_lesson_offline(page, context, shot):
     shot(page, "other-lesson-offline")
     page.goto("/offline/")
     assert page.locator("[data-offline-saved-list] li").count() == 1
+    # the offline page (the worker's copy, the same for everyone) says who is signed in
+    signed_in = page.locator("[data-offline-who-in]")
+    signed_in.wait_for()
+    assert trainee.full_name_ar in signed_in.inner_text()
+    assert page.locator("[data-offline-who-out]").is_hidden()
+    shot(page, "offline-page-signed-in")
 
 
 def test_trainee_not_enrolled_sees_no_save_button(page):
@@ -281,6 +293,8 @@ def test_signing_out_forgets_the_lessons_this_trainee_saved(page, shot):
         LESSON_PATH,
     )
     shot(page, "signed-out-nothing-saved")
+    page.goto("/offline/")
+    page.locator("[data-offline-who-out]").wait_for()  # signed out: nobody named
     sign_up(page)  # the next trainee on the phone finds nothing of the first
     page.goto("/offline/")
     assert page.locator("[data-offline-saved-list] li").count() == 0

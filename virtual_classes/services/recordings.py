@@ -13,6 +13,8 @@ from pathlib import Path
 import requests
 from django.conf import settings
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext
 
 from media_pipeline.services import video_asset_ingest
 from virtual_classes import jitsi
@@ -69,9 +71,11 @@ def recording_fetch(*, event_id: int) -> bool:
         except (requests.RequestException, RecordingDownloadError) as error:
             _fail(event, f"download failed: {type(error).__name__}: {error}")
             return False
-        asset = video_asset_ingest(
-            file_path=str(target), title=f"{live_class.title} (recording)"
-        )
+        # the video's title is read aloud by screen readers (the player's label):
+        # in the site's first language, like the class title it carries
+        with translation.override(settings.LANGUAGE_CODE):
+            title = gettext("%(title)s (recording)") % {"title": live_class.title}
+        asset = video_asset_ingest(file_path=str(target), title=title)
     with transaction.atomic():
         Recording.objects.get_or_create(
             event=event,

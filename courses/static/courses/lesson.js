@@ -60,6 +60,7 @@
     el.dir = "auto";
     return el;
   }
+  var settlers = {};  /* block id → what to do when its queued answer is scored */
   Array.prototype.forEach.call(root.querySelectorAll("form.kc"), function (form) {
     var score = form.querySelector(".score");
     function fieldset(index) { return form.querySelector('fieldset[data-q="' + index + '"]'); }
@@ -67,7 +68,11 @@
       var list = fs.querySelector(".hints");
       if (!list) return;
       list.textContent = "";
-      (hints || []).forEach(function (h) { list.appendChild(text("li", form.dataset.hint + ": " + h)); });
+      (hints || []).forEach(function (h) {
+        var li = document.createElement("li");
+        li.append(form.dataset.hint + ": ", text("bdi", h));
+        list.appendChild(li);
+      });
     }
     function showNext(next) {
       /* The next try: its own order (positions 0..n-1 keep their places). */
@@ -99,7 +104,14 @@
         var fb = fs.querySelector(".fb");
         var verdict = q.correct === true ? "✔ " + form.dataset.ok + " " :
           q.correct === false ? "✘ " + form.dataset.no + " " : "";
-        fb.textContent = verdict + (q.explanation || "") + " " + (q.feedback || []).join(" ");
+        fb.textContent = verdict;
+        /* the author's words, each isolated: an English explanation in an Arabic
+           lesson keeps its full stop at its own end */
+        [q.explanation].concat(q.feedback || []).filter(Boolean).forEach(function (words) {
+          var own = document.createElement("bdi");
+          own.textContent = words;
+          fb.append(own, " ");
+        });
         fb.className = "fb" + (q.correct === true ? " ok" : q.correct === false ? " no" : "");
       });
       if (data.score_pct === null || data.score_pct === undefined) {
@@ -110,6 +122,23 @@
       }
       showNext(data.next);
     }
+    /* A queued answer came back from the batch endpoint: its result (the batch says
+       "score N%", or passed / not passed when the policy hides the score) and the
+       next try's order (GET of the check), on this page, without a reload. */
+    settlers[form.dataset.check] = function (result) {
+      if (!result.accepted) { score.textContent = result.detail || ""; score.dataset.code = result.code || ""; return; }
+      var scored = /^score (\d+)%$/.exec(result.detail || "");
+      fetch(root.dataset.check + form.dataset.check + "/", {
+        credentials: "same-origin", headers: { Accept: "application/json" }
+      }).then(function (r) { return r.ok ? r.json() : null; }).then(function (view) {
+        var passed = view ? view.passed : result.detail === "passed";
+        score.textContent = scored ?
+          form.dataset.score.replace("{score}", scored[1]) + (passed ? " — " + form.dataset.passed : "") :
+          (passed ? form.dataset.passed : form.dataset.notPassed);
+        score.dataset.synced = "1";
+        if (view) showNext(view);
+      }).catch(function () {});
+    };
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
       var answers = {};
@@ -128,6 +157,14 @@
             function () { score.textContent = form.dataset.queued; },
             function () { form.submit(); });
         });
+    });
+  });
+  document.addEventListener("maharat:outbox-answered", function (ev) {
+    var d = ev.detail || {};
+    (d.results || []).forEach(function (result) {
+      var event = (d.events || []).filter(function (e) { return e.id === result.id; })[0];
+      if (!event || event.kind !== "answer" || event.lesson_id !== lessonId) return;
+      if (settlers[event.block_id]) settlers[event.block_id](result);
     });
   });
 })();

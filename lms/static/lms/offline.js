@@ -9,6 +9,7 @@
   "use strict";
   var OFFLINE_CACHE = "maharat-offline-lessons";
   var SAVED_KEY = "maharat.offline.saved.v1";
+  var WHO_KEY = "maharat.offline.who.v1";
   var DB_NAME = "maharat-offline";
   var OUTBOX = "outbox";
   var BATCH_SIZE = 50;
@@ -16,6 +17,7 @@
   var lang = document.documentElement.lang || "ar";
   var supported = "caches" in window && "serviceWorker" in navigator;
   var currentUser = (script && script.dataset.user) || "";
+  var currentName = (script && script.dataset.userName) || "";
 
   /* ---- small helpers ------------------------------------------------------------ */
   function emit(name, detail) {
@@ -24,16 +26,14 @@
   function fill(template, size) {
     return (template || "").replace("{size}", size);
   }
+  /* Sizes as the server writes them (lms/kernel/formatting.py file_size): Western
+     digits, one decimal, the unit words of the page's language (data-size-kb/-mb). */
   function formatSize(bytes) {
     var mb = bytes >= 1e6;
-    try {
-      return new Intl.NumberFormat(lang, {
-        style: "unit", unit: mb ? "megabyte" : "kilobyte", unitDisplay: "short",
-        maximumFractionDigits: 1,
-      }).format(mb ? bytes / 1e6 : Math.max(bytes / 1e3, 0.1));
-    } catch (error) {
-      return (mb ? (bytes / 1e6).toFixed(1) + " MB" : Math.ceil(bytes / 1e3) + " KB");
-    }
+    var n = mb ? bytes / 1e6 : (bytes ? Math.max(bytes / 1e3, 0.1) : 0);
+    var text = n.toLocaleString("en-US", { maximumFractionDigits: 1 });
+    var words = script && script.dataset[mb ? "sizeMb" : "sizeKb"];
+    return (words || (mb ? "{n} MB" : "{n} KB")).replace("{n}", text);
   }
   function uuid() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -176,6 +176,7 @@
         navigator.onLine && "indexedDB" in window ? flush().catch(function () {}) : null,
         forget(currentUser).catch(function () {}),
       ]);
+      try { localStorage.removeItem(WHO_KEY); } catch (error) { /* private mode */ }
       var limit = new Promise(function (resolve) { setTimeout(resolve, 3000); });
       Promise.race([work, limit]).then(function () { form.submit(); });
     });
@@ -270,6 +271,33 @@
     });
     ul.hidden = items.length === 0;
     if (empty) empty.hidden = items.length !== 0;
+  }
+
+  /* ---- who is signed in on this phone (the offline page is the same for all) ------ */
+  function rememberWho() {
+    if (!currentUser) return;
+    try {
+      localStorage.setItem(WHO_KEY, JSON.stringify({ user: currentUser, name: currentName }));
+    } catch (error) { /* private mode: the offline page then says nobody */ }
+  }
+  function who() {
+    if (currentUser) return { user: currentUser, name: currentName };
+    try { return JSON.parse(localStorage.getItem(WHO_KEY)) || null; } catch (error) { return null; }
+  }
+  function showWho(box) {
+    var person = who();
+    box.querySelector("[data-offline-who-in]").hidden = !person;
+    box.querySelector("[data-offline-who-out]").hidden = Boolean(person);
+    var name = box.querySelector("[data-offline-who-name]");
+    if (person && name) name.textContent = person.name;
+    box.hidden = false;
+    var waiting = box.querySelector("[data-offline-pending]");
+    if (!waiting || !person || !("indexedDB" in window)) return;
+    pending().then(function (records) {
+      var n = records.filter(function (r) { return r.user === person.user; }).length;
+      waiting.textContent = (waiting.dataset.msg || "{n}").replace("{n}", n);
+      waiting.hidden = n === 0;
+    }).catch(function () {});
   }
 
   /* ---- outbox (IndexedDB) ------------------------------------------------------- */
@@ -369,6 +397,9 @@
        refused for good, or seen before) leaves the outbox. Anything else (a captive
        portal's 200 page, say) keeps the whole batch for the next try. */
     if (!body || !Array.isArray(body.results)) return null;
+    /* what each event came to, for the page that queued it (a knowledge check shows
+       its result as soon as it is scored: courses/static/courses/lesson.js) */
+    emit("outbox-answered", { events: batch, results: body.results });
     var answered = body.results.map(function (r) { return r && r.id; });
     return batch.map(function (e) { return e.id; })
       .filter(function (id) { return answered.indexOf(id) >= 0; });
@@ -383,6 +414,8 @@
 
   function start() {
     updateBanner();
+    rememberWho();
+    document.querySelectorAll("[data-offline-who]").forEach(showWho);
     document.querySelectorAll("form[data-offline-signout]").forEach(initSignOut);
     window.addEventListener("online", function () { updateBanner(); flush().catch(function () {}); });
     window.addEventListener("offline", updateBanner);
