@@ -207,3 +207,28 @@ def test_the_seed_says_what_it_did_and_a_second_run_changes_nothing(seeded, db):
     assert "0 new, 0 brought up to date, 0 retired; 0 new illustrations" in (
         again.getvalue()
     )
+
+
+def _strings(value):
+    """Every string inside the curricula (dataclasses, lists, dicts, tuples)."""
+    import dataclasses
+
+    if isinstance(value, str):
+        yield value
+    elif dataclasses.is_dataclass(value):
+        for field in dataclasses.fields(value):
+            yield from _strings(getattr(value, field.name))
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _strings(item)
+
+
+def test_the_demo_lessons_write_numbers_as_the_interface_does():
+    """The README's choice: Western digits in Arabic too (lms.kernel.formatting). The
+    demo lessons follow it, so a lesson does not show ١٥٠ سم beside 15 دقيقة."""
+    eastern = re.compile("[\u0660-\u0669\u066b\u066a]")
+    mixed = [s[:60] for s in _strings(CURRICULA) if eastern.search(s)]
+    assert mixed == []
