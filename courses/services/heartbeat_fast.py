@@ -52,6 +52,7 @@ from courses.services.progress import (
     heartbeat_tolerance_s,
 )
 from lms.kernel.page_cache import kept_version
+from lms.kernel.personal_pages import user_state_changed
 
 KEEP_SECONDS = 60  # a duration the media pipeline corrects is used within a minute
 MAX_LESSONS = 5_000
@@ -196,6 +197,8 @@ def _store(
                 video=video,
             ):
                 raise _Changed
+            if video is not None:  # the lesson page shows the position
+                user_state_changed(user.pk)
     except _Changed:
         return None
     return EventResult(event["id"], True, detail)

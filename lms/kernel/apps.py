@@ -7,7 +7,8 @@ class KernelConfig(AppConfig):
     verbose_name = "Kernel"
 
     def ready(self) -> None:
-        from lms.kernel import page_cache, page_routes
+        from lms.kernel import page_cache, page_routes, personal_pages
 
         page_cache.connect_invalidation()
+        personal_pages.connect_invalidation()
         page_routes.connect_invalidation()
