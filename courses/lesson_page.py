@@ -141,7 +141,9 @@ def lesson_context(page: LessonPage, request: HttpRequest) -> dict[str, Any]:
     if getattr(request, _VISIT, False):
         lesson_open_seen(user=user, lesson=page, course=course, state=state)
         until = lesson_visit_recorded_until(lesson=page, state=state)
-        if until is not None:  # the same page until then (lms.kernel.personal_pages)
+        # the same page until then (lms.kernel.personal_pages); never one under a
+        # view restriction (a password passed is this session's, not the user's)
+        if until is not None and getattr(page, "_maharat_unrestricted", False):
             personal_page_keep(request, until=until.timestamp())
     outline = outline_with(structure, state)
     flat = outline.flat()

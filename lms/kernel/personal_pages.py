@@ -48,12 +48,12 @@ from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.middleware import csrf as django_csrf
 from django.middleware.common import CommonMiddleware
 from django.middleware.csrf import (
     CSRF_ALLOWED_CHARS,
     CSRF_TOKEN_LENGTH,
     CsrfViewMiddleware,
-    _unmask_cipher_token,  # type: ignore[attr-defined]
     get_token,
 )
 from django.middleware.gzip import GZipMiddleware
@@ -177,7 +177,7 @@ class PersonalPageMiddleware:
         response = self.csrf.process_response(request, response)
         response = self.gzip.process_response(request, response)
         response = self.common.process_response(request, response)
-        return self.session.process_response(request, response)
+        return self.session.process_response(request, response)  # type: ignore[arg-type]
 
     def _render(
         self,
@@ -220,8 +220,7 @@ def _entry(
         or response.has_header("Content-Encoding")
         or "private" not in response.get("Cache-Control", "")
         or set(response.cookies) - {settings.CSRF_COOKIE_NAME}
-        or getattr(request, "_messages", None)
-        and len(request._messages)
+        or len(getattr(request, "_messages", ()))
     ):
         return None
     secret = request.META.get("CSRF_COOKIE")
@@ -229,7 +228,8 @@ def _entry(
     if not secret or _PLACEHOLDER in text:
         return None
     body = _TOKEN_INPUT.sub(rf"\1{_PLACEHOLDER}\3", text)
-    if any(_unmask_cipher_token(t) == secret for t in _ANY_TOKEN.findall(body)):
+    unmask = django_csrf._unmask_cipher_token  # type: ignore[attr-defined]
+    if any(unmask(t) == secret for t in _ANY_TOKEN.findall(body)):
         return None  # a token this module would not mask again
     return {
         "body": body,

@@ -13,6 +13,7 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.db import connection
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
+from wagtail.models import PageViewRestriction
 
 from courses import services
 from courses.models import LessonProgress
@@ -193,3 +194,13 @@ def test_without_a_csrf_cookie_the_full_path_answers(trainee, lesson):
     del client.cookies["csrftoken"]
     response, queries = get(client, lesson.url)
     assert queries > 1 and "csrftoken" in response.cookies
+
+
+def test_a_lesson_under_a_view_restriction_is_never_kept(trainee, lesson):
+    PageViewRestriction.objects.create(
+        page=lesson, restriction_type=PageViewRestriction.LOGIN
+    )
+    client = enrolled(trainee, lesson)
+    warm(client, lesson.url)
+    response, queries = get(client, lesson.url)
+    assert response.status_code == 200 and queries > 1
