@@ -10,6 +10,7 @@ class CoursesConfig(AppConfig):
     def ready(self) -> None:
         # The page models reach their context builders through this registration,
         # never by importing them (courses/models/rendering.py).
-        from courses import page_views
+        from courses import page_views, signals
 
         page_views.register()
+        signals.connect_personal_pages()

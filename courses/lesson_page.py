@@ -35,11 +35,12 @@ from courses.selectors.structure import (
     course_of_lesson_get,
     course_structure_get,
 )
-from courses.services.visits import lesson_open_seen
+from courses.services.visits import lesson_open_seen, lesson_visit_recorded_until
 from lms.kernel.digits import to_western_digits
 from lms.kernel.errors import ServiceError
 from lms.kernel.generations import generation_get
 from lms.kernel.page_cache import GENERATION, VERSION_KEY
+from lms.kernel.personal_pages import personal_page_keep
 
 BODY_SECONDS = 24 * 3600
 _VISIT = "_maharat_lesson_visit"
@@ -139,6 +140,11 @@ def lesson_context(page: LessonPage, request: HttpRequest) -> dict[str, Any]:
     )
     if getattr(request, _VISIT, False):
         lesson_open_seen(user=user, lesson=page, course=course, state=state)
+        until = lesson_visit_recorded_until(lesson=page, state=state)
+        # the same page until then (lms.kernel.personal_pages); never one under a
+        # view restriction (a password passed is this session's, not the user's)
+        if until is not None and getattr(page, "_maharat_unrestricted", False):
+            personal_page_keep(request, until=until.timestamp())
     outline = outline_with(structure, state)
     flat = outline.flat()
     index = next((i for i, x in enumerate(flat) if x.id == page.pk), None)

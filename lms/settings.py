@@ -614,6 +614,14 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("lms.kernel.csp.SiteCSPMiddleware"),
     "lms.kernel.page_cache.AnonymousPageCacheMiddleware",
 )
+# A signed-in trainee's lesson page answered again from the cache while it is exact
+# (lms/kernel/personal_pages.py), through Django's own session, CSRF and auth hooks;
+# at most this many seconds (and never past the lesson's next visit record); 0: off.
+PERSONAL_PAGE_CACHE_SECONDS = env.int("PERSONAL_PAGE_CACHE_SECONDS", default=300)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+    "lms.kernel.personal_pages.PersonalPageMiddleware",
+)
 
 # --- Logging: the national ID never reaches a log line -----------------------------
 # LOGGING, then the same mask on the ASGI server's loggers (uvicorn's access log

@@ -21,6 +21,7 @@ from django.utils import timezone
 from courses.models import CoursePage, LessonPage, LessonProgress
 from courses.selectors.lesson_state import LessonState
 from courses.services.completion import evaluate_lesson
+from lms.kernel.personal_pages import user_state_changed
 
 
 def record_interval() -> dt.timedelta:
@@ -61,6 +62,7 @@ def lesson_open_seen(
             LessonProgress.objects.filter(pk=progress.pk, last_opened_at__lt=at).update(
                 last_opened_at=at
             )
+            user_state_changed(user.pk)  # an update(): no post_save
             progress.last_opened_at = at
         if enrollment.last_lesson_id != lesson.pk:
             enrollment.last_lesson = lesson
@@ -74,6 +76,20 @@ def lesson_open_seen(
                 videos=state.videos,
                 passed_ids=state.passed_check_ids(),
             )
+
+
+def lesson_visit_recorded_until(
+    *, lesson: LessonPage, state: LessonState
+) -> dt.datetime | None:
+    """Until when another view of the lesson records nothing (`lesson_open_seen`
+    returns at once): None when the next view writes, or for anyone not enrolled."""
+    enrollment = state.enrollment
+    progress = state.progress.get(lesson.pk)
+    if enrollment is None or progress is None or enrollment.last_lesson_id != lesson.pk:
+        return None
+    if progress.completed_at is None and _may_complete_now(lesson):
+        return None
+    return progress.last_opened_at + record_interval()
 
 
 def _may_complete_now(lesson: LessonPage) -> bool:

@@ -7,8 +7,9 @@ class KernelConfig(AppConfig):
     verbose_name = "Kernel"
 
     def ready(self) -> None:
-        from lms.kernel import i18n, page_cache, page_routes
+        from lms.kernel import i18n, page_cache, page_routes, personal_pages
 
         i18n.install_active_language_urls()
         page_cache.connect_invalidation()
+        personal_pages.connect_invalidation()
         page_routes.connect_invalidation()
