@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -191,11 +190,16 @@ def _result_percent(application: Application) -> Decimal | None:
 
 
 def candidate_day(
-    *, application: Any, now: dt.datetime | None = None
+    *, reference: str, applicant_id: int, now: dt.datetime | None = None
 ) -> CandidateDay | None:
     """The day as the candidate sees it (None before they are checked in): the
     theory part to start or resume on the centre's tablet, both parts, the result."""
     now = now or timezone.now()
+    application = Application.objects.filter(
+        reference=reference.upper(), applicant_id=applicant_id
+    ).first()
+    if application is None:
+        return None
     booking = (
         Booking.objects.filter(
             application_id=application.pk, checked_in_at__isnull=False
