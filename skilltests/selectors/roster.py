@@ -134,8 +134,8 @@ def _row(
         status=booking.status,
         status_label=str(BookingStatus(booking.status).label),
         checked_in_at=booking.checked_in_at,
-        theory=attempts.get(booking.attempt_id),
-        practical=practicals.get(booking.practical_id),
+        theory=attempts.get(booking.attempt_id or 0),
+        practical=practicals.get(booking.practical_id or 0),
         may_mark_no_show=started and booking.status == BookingStatus.BOOKED,
         may_score=assessor and open_ and booking.status == BookingStatus.CHECKED_IN,
     )
@@ -214,7 +214,7 @@ def candidate_day(
         attempt_ids=[booking.attempt_id] if booking.attempt_id else [],
         practical_ids=[booking.practical_id] if booking.practical_id else [],
     )
-    theory = attempts.get(booking.attempt_id)
+    theory = attempts.get(booking.attempt_id or 0)
     session = booking.session
     may_start = (
         booking.status in ACTIVE_BOOKING
@@ -226,7 +226,7 @@ def candidate_day(
         checked_in_at=booking.checked_in_at,
         may_start_theory=may_start,
         theory=theory,
-        practical=practicals.get(booking.practical_id),
+        practical=practicals.get(booking.practical_id or 0),
         result_percent=_result_percent(application),
         certificate_serial=application.certificate_serial,
     )
