@@ -36,11 +36,11 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from skilltests.services import session_publish
 User = get_user_model()
-day = timezone.localdate() + dt.timedelta(days=10)
+day = timezone.localdate() + dt.timedelta(days=23)
 session = session_publish(
     staff_id=User.objects.get(username="staff2").pk, centre_code="13-zagazig",
     workshop_code="tailoring", occupation_code="7531", level_code="skilled",
-    starts_at=timezone.make_aware(dt.datetime.combine(day, dt.time(9))),
+    starts_at=timezone.make_aware(dt.datetime.combine(day, dt.time(14))),
     duration_min=240, seats=6,
     assessor_ids=[User.objects.get(username="assessor").pk],
 )
@@ -58,7 +58,7 @@ TestSession.objects.filter(pk={id}).update(
 """
 
 
-def _apply_and_book(page, staff, worker, tmp_path) -> str:
+def _apply_and_book(page, staff, session_id: str, tmp_path) -> str:
     page.goto("/skill-tests/apply/")
     page.select_option("#id_occupation_code", "7531")
     page.select_option("#id_level_code", "skilled")
@@ -75,7 +75,10 @@ def _apply_and_book(page, staff, worker, tmp_path) -> str:
     staff.wait_for_url("**/skill-tests/staff/applications/")
 
     page.reload()
-    page.locator("ul.sessions form button").first.click()
+    # the session published for this journey (the demo data has others)
+    page.locator(
+        f"ul.sessions form:has(input[name=session][value='{session_id}']) button"
+    ).click()
     page.wait_for_url(f"**/skill-tests/applications/{reference}/")
     assert page.locator(".status.state-booked").is_visible()
     return reference
@@ -166,7 +169,7 @@ def test_a_worker_is_checked_in_sits_both_parts_passes_and_verifies_the_certific
     staff.click("main form button[type=submit]")
     with staff.expect_navigation():
         staff.locator("tr[data-claim] form[action*='verify'] button").click()
-    reference = _apply_and_book(page, staff, worker, tmp_path)
+    reference = _apply_and_book(page, staff, session_id, tmp_path)
     slip_path = _slip_qr_path(page, reference)
     manage_on(server_url, "shell", "-c", THE_DAY.format(id=session_id))
 
