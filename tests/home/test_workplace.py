@@ -23,6 +23,7 @@ STAFF_TOOLS = {
     "accounts.claims",
     "skilltests.applications",
     "skilltests.sessions",
+    "skilltests.day",
 }
 EXPECTED = {
     "head_office_staff": STAFF_TOOLS,
@@ -42,7 +43,7 @@ EXPECTED = {
         "virtual_classes.mine",
         "virtual_classes.recordings",
     },
-    "assessor": {"assessments.practical", "assessments.grading"},
+    "assessor": {"assessments.practical", "assessments.grading", "skilltests.day"},
     "content_editor": {
         "home.cms",
         "assessments.banks",
