@@ -3,7 +3,7 @@
 FROM python:3.11-slim-bookworm
 RUN apt-get update && apt-get install -y --no-install-recommends \
         ffmpeg libpango-1.0-0 libpangoft2-1.0-0 fonts-hosny-amiri fonts-noto-core \
-        nginx postgresql-client openssl curl \
+        nginx postgresql-client openssl curl espeak-ng librsvg2-bin \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --home-dir /app --uid 10001 maharat
 WORKDIR /app

@@ -589,6 +589,11 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
     "lms.kernel.csp.SiteCSPMiddleware",
 )
+# The API has no language prefix: it answers in the client's Accept-Language.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.locale.LocaleMiddleware") + 1,
+    "lms.kernel.api_language.ApiLanguageMiddleware",
+)
 # Anonymous visitors' pages answered whole from the cache (lms/kernel/page_cache.py),
 # before anything reads a session; 0 turns it off. They say a reverse proxy or CDN
 # may keep them as long (s-maxage): with FRONTEND_CACHE_PURGE_URL (an HTTP cache
@@ -740,6 +745,11 @@ GIT_REVISION = env.str("GIT_REVISION", default="")
 # TASKS_SWEEP_EVERY_S: the periodic jobs apps register (hook `maharat_periodic`) and
 # the heartbeat /healthz reads. No cron.
 TASKS_SWEEP_EVERY_S = env.int("TASKS_SWEEP_EVERY_S", default=30)
+# The database backend's worker (no REDIS_URL) looks for a ready task after waits
+# doubling from TASKS_DB_POLL_MIN_S to TASKS_DB_POLL_MAX_S while idle
+# (lms/ops/db_worker.py).
+TASKS_DB_POLL_MIN_S = env.float("TASKS_DB_POLL_MIN_S", default=0.1)
+TASKS_DB_POLL_MAX_S = env.float("TASKS_DB_POLL_MAX_S", default=3.0)
 # Scratch copies of running jobs (import-<id>/ per import); empty = the system temp.
 TASKS_SCRATCH_DIR = env.str("TASKS_SCRATCH_DIR", default="") or None
 # An RQ worker refreshes its registration every TTL - 15 s while idle: a killed worker

@@ -34,6 +34,7 @@ api_v1 = [
     path("", include("virtual_classes.api.urls")),
     path("", include("assessments.api.urls")),
     path("reports/", include("lms.reports.api.urls")),
+    path("skill-tests/", include("lms.reports.api.skilltests_urls")),
     re_path(r"", api_not_found),  # last: no endpoint, the JSON Error (not HTML)
 ]
 

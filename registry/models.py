@@ -260,6 +260,7 @@ class ApiScope(models.TextChoices):
     REVOKE = "registry:revoke", _("Revoke certificates")
     STATS = "registry:stats", _("Read statistics")
     REPORTS = "reports:read", _("Read the platform's reports")
+    SKILLTESTS = "skilltests:read", _("Read the skill-test service's figures")
 
 
 class ApiClient(models.Model):

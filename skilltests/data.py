@@ -106,6 +106,54 @@ class EventData:
 
 
 @dataclass(frozen=True)
+class PathStep:
+    """One step of the tracked path (item 5): reached or not, and since when (the
+    first event of its kind)."""
+
+    key: str  # submitted, accepted, booked, tested, result, certificate
+    label: str
+    done: bool
+    current: bool
+    at: dt.datetime | None = None
+    note: str = ""  # e.g. "Not passed" on the result step
+
+
+@dataclass(frozen=True)
+class PathData:
+    """Where an application stands on submitted → … → certificate."""
+
+    steps: tuple[PathStep, ...]
+    stopped: str = ""  # why the path ended early (withdrawn, no-show), else ""
+
+
+@dataclass(frozen=True)
+class CourseOffer:
+    """A completed course whose occupation and level the person may be tested in
+    through the course route (no documents, accepted at once)."""
+
+    course_id: int
+    course_title: str
+    occupation_code: str
+    occupation_title: str
+    level_code: str
+    level_name: str
+
+
+@dataclass(frozen=True)
+class CentreFigures:
+    """A test centre's day-of-test figures over a period (the reports' centre
+    table and the API): first events of each kind, by the centre of the seat held."""
+
+    centre_code: str
+    centre_name: str
+    governorate_code: str
+    tested: int
+    no_shows: int
+    results: int
+    passes: int
+
+
+@dataclass(frozen=True)
 class SessionData:
     id: int
     centre_code: str

@@ -249,3 +249,18 @@ class SessionForm(forms.Form):
 
     def assessor_ids(self) -> list[int]:
         return [int(v) for v in self.cleaned_data["assessors"]]
+
+
+class CourseRouteForm(forms.Form):
+    """The course route: the completed course's occupation and level (hidden, the
+    service checks the course) and where to sit the test."""
+
+    occupation_code = forms.CharField(widget=forms.HiddenInput, max_length=20)
+    level_code = forms.CharField(widget=forms.HiddenInput, max_length=20)
+    governorate_code = forms.ChoiceField(
+        label=_("Governorate where you want to sit the test"), choices=()
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["governorate_code"].choices = governorate_choices()

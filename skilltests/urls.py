@@ -1,6 +1,6 @@
 from django.urls import path
 
-from skilltests.views import applicant, centres, day, slips, staff
+from skilltests.views import applicant, centres, course_route, day, slips, staff
 
 app_name = "skilltests"
 
@@ -9,6 +9,7 @@ REF = "<str:reference>"
 urlpatterns = [
     path("skill-tests/", applicant.home, name="home"),
     path("skill-tests/apply/", applicant.apply, name="apply"),
+    path("skill-tests/after-course/", course_route.course_route, name="course_route"),
     path(f"skill-tests/applications/{REF}/", applicant.application, name="application"),
     path(
         f"skill-tests/applications/{REF}/edit/",

@@ -93,3 +93,34 @@ def _seed(stdout: Any) -> None:
 
 _seed.order = 70  # type: ignore[attr-defined]  # after users (home) and assessments
 hooks.register("maharat_seed_demo", _seed)
+
+
+@hooks.register("maharat_course_sections")
+def skilltests_course_section(*, request: Any, course_id: int) -> Any:
+    """On a course the trainee completed: the way to its skill test (item 5)."""
+    if not request.user.is_authenticated:
+        return None
+    from courses.data import CourseSection
+    from skilltests.selectors import course_offers_for
+
+    offers = [
+        o
+        for o in course_offers_for(applicant_id=request.user.pk)
+        if o.course_id == course_id
+    ]
+    if not offers:
+        return None
+    return CourseSection(
+        template="skilltests/course_section.html",
+        context={"offer": offers[0]},
+        order=20,
+    )
+
+
+@hooks.register("maharat_report_facts")
+def skilltests_report_facts(*, since: Any = None) -> Any:
+    """Applications, decisions, tests, no-shows, results, certificates and waits
+    (issue #21 item 6), from the applications' events."""
+    from skilltests.selectors import report_facts
+
+    return report_facts(since=since)

@@ -23,6 +23,7 @@ from wagtail.search import index
 from content.blocks import LessonStreamBlock
 from courses.models import rendering
 from courses.search import normalise_arabic, stream_text
+from lms.kernel.page_forms import LatinSlugPageForm
 from lms.kernel.page_routes import KnownRestrictions
 
 
@@ -35,6 +36,7 @@ class Audience(models.TextChoices):
 
 class CatalogPage(KnownRestrictions, Page):
     """The course catalog: lists trades and filters courses."""
+    base_form_class = LatinSlugPageForm  # short Latin slugs
 
     intro = models.TextField(_("introduction"), blank=True)
 
@@ -54,6 +56,7 @@ class CatalogPage(KnownRestrictions, Page):
 
 class TradePage(KnownRestrictions, Page):
     """A trade (e.g. tailoring), pointing at its main registry occupation."""
+    base_form_class = LatinSlugPageForm  # short Latin slugs
 
     trade = models.SlugField(
         _("trade code"),
@@ -95,6 +98,7 @@ class TradePage(KnownRestrictions, Page):
 
 class CoursePage(KnownRestrictions, Page):
     """A course: what it teaches, to whom, and the rules for completing it."""
+    base_form_class = LatinSlugPageForm  # short Latin slugs
 
     occupation = models.ForeignKey(
         "registry.Occupation",
@@ -190,6 +194,7 @@ class CoursePage(KnownRestrictions, Page):
 
 
 class ModulePage(KnownRestrictions, Page):
+    base_form_class = LatinSlugPageForm  # short Latin slugs
     summary = models.TextField(_("summary"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("summary")]
@@ -206,6 +211,7 @@ class ModulePage(KnownRestrictions, Page):
 
 
 class LessonPage(KnownRestrictions, Page):
+    base_form_class = LatinSlugPageForm  # short Latin slugs
     summary = models.TextField(_("summary"), blank=True)
     estimated_minutes = models.PositiveSmallIntegerField(
         _("estimated minutes"), default=15

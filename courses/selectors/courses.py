@@ -187,6 +187,17 @@ def completed_course_id(
     )
 
 
+def courses_completed_by(*, user_id: int) -> list[CourseData]:
+    """The courses the person completed, last completed first (the skill-test route
+    of issue #21 offers a test for each one's occupation and level)."""
+    completions = CourseCompletion.objects.filter(user_id=user_id).order_by(
+        "-completed_at", "-pk"
+    )
+    ids = list(completions.values_list("course_id", flat=True))
+    courses = {c.pk: c for c in _courses().filter(pk__in=ids)}
+    return [_course_data(courses[i]) for i in ids if i in courses]
+
+
 def course_completed_at(*, user: Any, course_id: int) -> dt.datetime | None:
     """When the user completed this course (a datetime), or None."""
     if not getattr(user, "is_authenticated", False):

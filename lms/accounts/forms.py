@@ -10,10 +10,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from lms.accounts.models import User
-from lms.accounts.national_id import parse_national_id
+from lms.accounts.national_id import account_age_check, parse_national_id
 from lms.accounts.phone import normalize_phone
 from lms.accounts.phone_codes import CODE_DIGITS, normalize_code
-from lms.accounts.signup import account_age_check
 from lms.kernel.notifications.channels import Preference
 
 

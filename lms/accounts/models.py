@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from lms.accounts.data import DirectorateData
-from lms.accounts.national_id import mask_national_id, parse_national_id
+from lms.accounts.national_id import (
+    account_age_check,
+    mask_national_id,
+    parse_national_id,
+)
 from lms.kernel.notifications.channels import Preference
 
 
@@ -162,6 +167,27 @@ class User(AbstractUser):
     @property
     def national_id_masked(self) -> str:
         return mask_national_id(self.national_id)
+
+    def clean(self) -> None:
+        """Every form that creates an account or gives it another national ID (the
+        Django admin, Wagtail's users) refuses a malformed ID and someone under
+        MINIMUM_AGE_YEARS, as sign-up does. Existing accounts are not re-judged on
+        other edits."""
+        super().clean()
+        if not self.national_id:
+            return
+        if not self._state.adding:
+            stored = (
+                type(self)
+                .objects.filter(pk=self.pk)
+                .values_list("national_id", flat=True)
+            )
+            if stored.first() == self.national_id:
+                return
+        try:
+            account_age_check(birth_date=parse_national_id(self.national_id).birth_date)
+        except ValidationError as error:  # a malformed ID, or someone too young
+            raise ValidationError({"national_id": error.messages}) from error
 
     def save(self, *args, **kwargs) -> None:
         if self.national_id:

@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from lms.kernel.digits import to_western_digits
 
@@ -210,3 +212,21 @@ def mask_national_id_public(value: str | None) -> str:
 def mask_national_ids_in_text(text: str) -> str:
     """Mask every national-ID-shaped number inside free text (logs, error reports)."""
     return _ID_IN_TEXT.sub(lambda m: mask_national_id(m.group(0)), text)
+
+
+def account_age_check(*, birth_date: dt.date, today: dt.date | None = None) -> None:
+    """Refuse (ValidationError `under_age`) a person younger than MINIMUM_AGE_YEARS."""
+    years = settings.MINIMUM_AGE_YEARS
+    if age_years(birth_date, today or timezone.localdate()) >= years:
+        return
+    raise ValidationError(
+        ngettext(
+            "You must be at least %(years)d year old to create an account. The "
+            "national ID you entered gives %(date)s as your birth date.",
+            "You must be at least %(years)d years old to create an account. The "
+            "national ID you entered gives %(date)s as your birth date.",
+            years,
+        )
+        % {"years": years, "date": formats.date_format(birth_date, "DATE_FORMAT")},
+        code="under_age",
+    )

@@ -18,10 +18,9 @@ from lms.accounts.claims import (
 )
 from lms.accounts.data import DirectorateData
 from lms.accounts.models import ClaimState, Directorate, NationalIdClaim, User
-from lms.accounts.national_id import parse_national_id
+from lms.accounts.national_id import account_age_check, parse_national_id
 from lms.accounts.phone import normalize_phone
 from lms.accounts.roles import Role, user_has_role
-from lms.accounts.signup import account_age_check
 from lms.kernel.errors import Invalid, NotFound
 from lms.kernel.notifications.channels import Preference
 from lms.kernel.notifications.data import Notice

@@ -10,18 +10,14 @@ the other accounts are told (services.user_register_trainee).
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import asdict, dataclass
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from lms.accounts.models import CodeMessage, CodePurpose, User
-from lms.accounts.national_id import age_years
+from lms.accounts.national_id import account_age_check, age_years  # noqa: F401 (re-exported)
 from lms.accounts.phone_codes import OutgoingSms, code_issue, code_resend, code_verify
 from lms.kernel.errors import Invalid
 
@@ -34,24 +30,6 @@ RETRY_KEY = "accounts_signup_retry"
 def phone_verification_on() -> bool:
     """Whether sign-up proves the number and passwords are reset by SMS (settings)."""
     return bool(settings.ACCOUNTS_PHONE_VERIFICATION)
-
-
-def account_age_check(*, birth_date: dt.date, today: dt.date | None = None) -> None:
-    """Refuse (ValidationError `under_age`) a person younger than MINIMUM_AGE_YEARS."""
-    years = settings.MINIMUM_AGE_YEARS
-    if age_years(birth_date, today or timezone.localdate()) >= years:
-        return
-    raise ValidationError(
-        ngettext(
-            "You must be at least %(years)d year old to create an account. The "
-            "national ID you entered gives %(date)s as your birth date.",
-            "You must be at least %(years)d years old to create an account. The "
-            "national ID you entered gives %(date)s as your birth date.",
-            years,
-        )
-        % {"years": years, "date": formats.date_format(birth_date, "DATE_FORMAT")},
-        code="under_age",
-    )
 
 
 @dataclass(frozen=True)

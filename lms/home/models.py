@@ -5,10 +5,12 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
+from lms.kernel.page_forms import LatinSlugPageForm
 from lms.kernel.page_routes import KnownRestrictions
 
 
 class HomePage(KnownRestrictions, Page):
+    base_form_class = LatinSlugPageForm  # short Latin slugs
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]

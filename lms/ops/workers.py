@@ -58,13 +58,9 @@ def worker_run(queues: list[str], *, verbosity: int = 1, alias: str = "default")
             verbosity=verbosity,
         )
     elif kind == "db":
-        call_command(
-            "db_worker",
-            queue_name=",".join(queues),
-            backend_name=alias,
-            reload=False,
-            verbosity=verbosity,
-        )
+        from lms.ops.db_worker import db_worker_run
+
+        db_worker_run(queues, verbosity=verbosity, alias=alias)
     else:
         raise CommandError(
             f"The task backend {kind} runs tasks without a worker; "

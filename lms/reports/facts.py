@@ -90,6 +90,9 @@ class Metric:
     label: Any
     distinct: bool = False
     course_bound: bool = True
+    # False: a part of another figure (a sum of days over a count), read by its
+    # section only, never offered as a figure of its own
+    listed: bool = True
 
 
 METRICS: dict[str, Metric] = {
@@ -105,6 +108,27 @@ METRICS: dict[str, Metric] = {
         Metric("practical_assessments", _("Practical assessments")),
         Metric("certificates_issued", _("Certificates issued"), course_bound=False),
         Metric("certificates_revoked", _("Certificates revoked"), course_bound=False),
+        # skill tests for every worker (skilltests.selectors.reports, issue #21)
+        Metric("skilltest_applications", _("Skill-test applications")),
+        Metric("skilltest_acceptances", _("Skill-test applications accepted")),
+        Metric("skilltest_returns", _("Skill-test applications returned")),
+        Metric("skilltest_tested", _("Skill tests sat")),
+        Metric("skilltest_no_shows", _("Skill-test no-shows")),
+        Metric("skilltest_results", _("Skill-test results")),
+        Metric("skilltest_passes", _("Skill tests passed")),
+        Metric("skilltest_certified", _("Skill-test certificates issued")),
+        Metric(
+            "skilltest_wait_to_test_days",
+            _("Days waited, application to test (sum)"),
+            course_bound=False,
+            listed=False,
+        ),
+        Metric(
+            "skilltest_wait_to_certificate_days",
+            _("Days waited, test to certificate (sum)"),
+            course_bound=False,
+            listed=False,
+        ),
     )
 }
 

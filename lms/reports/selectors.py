@@ -373,7 +373,9 @@ def pass_rates_by_level(
 
 def metrics_for(scope: ReportScope) -> list[Metric]:
     """Instructors see only course-bound metrics (certificates are not per course)."""
-    return [m for m in METRICS.values() if scope.everything or m.course_bound]
+    return [
+        m for m in METRICS.values() if m.listed and (scope.everything or m.course_bound)
+    ]
 
 
 def figures_as_of() -> dt.datetime | None:

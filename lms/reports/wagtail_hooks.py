@@ -78,6 +78,18 @@ def reports_nav_entries() -> list[NavEntry]:
             order=20,
         ),
         NavEntry(
+            key="reports.skill_tests",
+            label=_("Skill tests: the service"),
+            description=_(
+                "Acceptance, no-show and pass rates, waiting days, by directorate "
+                "and centre"
+            ),
+            url_name="reports:skill_tests",
+            shown_to=_staff_with_scope,
+            section="follow_up",
+            order=25,
+        ),
+        NavEntry(
             key="reports.course_statistics",
             label=_("My courses' statistics"),
             description=_(

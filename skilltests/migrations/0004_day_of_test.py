@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('skilltests', '0003_events_append_only'),
+        ('skilltests', '0005_application_kind'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -61,6 +61,15 @@ class Application(models.Model):
     kind = models.CharField(
         max_length=10, choices=ApplicationKind, default=ApplicationKind.DIRECT
     )
+    # kind=course: the completed course that opened the route (item 5); kept null if
+    # the course page is later deleted, the application stays.
+    course = models.ForeignKey(
+        "courses.CoursePage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     occupation = models.ForeignKey(
         "registry.Occupation", on_delete=models.PROTECT, related_name="+"
     )
@@ -108,6 +117,10 @@ class Application(models.Model):
             models.CheckConstraint(
                 condition=~Q(state=ApplicationState.RETURNED) | ~Q(return_reason=""),
                 name="application_returned_with_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=ApplicationKind.COURSE) | Q(course__isnull=True),
+                name="application_course_only_for_course_kind",
             ),
             models.CheckConstraint(
                 condition=Q(experience_years__lte=MAX_EXPERIENCE_YEARS),

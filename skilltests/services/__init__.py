@@ -13,6 +13,7 @@ from skilltests.services.bookings import (
     booking_reschedule,
 )
 from skilltests.services.centres import centres_load
+from skilltests.services.course_route import application_from_course
 from skilltests.services.documents import Upload
 from skilltests.services.reminders import booking_reminders_send
 from skilltests.services.sessions import (
@@ -24,6 +25,7 @@ from skilltests.services.sessions import (
 __all__ = [
     "Upload",
     "application_accept",
+    "application_from_course",
     "application_resubmit",
     "application_return",
     "application_submit",

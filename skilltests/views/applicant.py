@@ -39,6 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "applications": selectors.applications_for_applicant(applicant_id=user_id),
             "identity_verified": national_id_verified_for(user_id=user_id) is not None,
+            "course_offers": selectors.course_offers_for(applicant_id=user_id),
         },
     )
 
@@ -101,7 +102,12 @@ def application(request: HttpRequest, reference: str) -> HttpResponse:
     return render(
         request,
         "skilltests/application.html",
-        {"application": found, "sessions": sessions, "day": day},
+        {
+            "application": found,
+            "sessions": sessions,
+            "day": day,
+            "path": selectors.application_path(application=found),
+        },
     )
 
 

@@ -11,8 +11,8 @@ import pytest
 from django.test import Client
 from wagtail.admin.panels import FieldPanel, ObjectList
 
-from content.forms import LatinSlugPageForm
 from courses.models import LessonPage
+from lms.kernel.page_forms import LatinSlugPageForm
 
 
 @pytest.mark.django_db
@@ -62,3 +62,43 @@ def test_the_page_form_takes_only_short_latin_slugs(tree, slug, refused):
     form.is_valid()
     codes = [error.code for error in form.errors.as_data().get("slug", [])]
     assert codes == ([refused] if refused else [])
+
+
+def test_every_page_model_of_the_site_uses_the_latin_slug_form():
+    from wagtail.models import Page, get_page_models
+
+    ours = [
+        m
+        for m in get_page_models()
+        if m is not Page and m._meta.app_label != "wagtailcore"
+    ]
+    assert ours, "no page models found"
+    missing = [
+        m.__name__
+        for m in ours
+        if not issubclass(m.get_edit_handler().get_form_class(), LatinSlugPageForm)
+    ]
+    assert missing == []
+
+
+@pytest.mark.django_db
+def test_the_real_editor_refuses_an_arabic_slug_typed_by_hand(tree, make_user):
+    course = tree.course(modules=1, lessons=1)
+    lesson = course.get_children().first().specific  # a module: no StreamField
+    admin = make_user(role=None, is_superuser=True, is_staff=True)
+    client = Client()
+    client.force_login(admin)
+    url = f"/cms/pages/{lesson.pk}/edit/"
+    form = client.get(url).context["form"]
+    data = {
+        name: form[name].value()
+        for name in form.fields
+        if form[name].value() is not None
+    }
+    data = {k: v for k, v in data.items() if not isinstance(v, (list, dict))}
+    data.update({"slug": "أدوات-القياس", "title": lesson.title})
+    response = client.post(url, data)
+    lesson.refresh_from_db()
+    assert lesson.slug != "أدوات-القياس"
+    assert response.status_code == 200
+    assert "slug" in response.context["form"].errors

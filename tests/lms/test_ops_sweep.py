@@ -117,13 +117,13 @@ def test_task_worker_runs_db_worker_on_the_queues_asked(settings, monkeypatch):
     }
     seen = {}
 
-    def fake(name, *args, **options):
-        seen.update(name=name, args=args, **options)
+    def fake(queues, **options):
+        seen.update(queues=queues, **options)
 
-    monkeypatch.setattr("lms.ops.workers.call_command", fake)
+    # the back-off worker (lms/ops/db_worker.py), never with the autoreloader
+    monkeypatch.setattr("lms.ops.db_worker.db_worker_run", fake)
     call_command("task_worker", "--queues", "media", "--no-sweep", verbosity=0)
-    assert seen["name"] == "db_worker" and seen["queue_name"] == "media"
-    assert seen["reload"] is False
+    assert seen["queues"] == ["media"] and seen["alias"] == "default"
 
 
 def test_with_rq_task_worker_sets_the_job_class_and_the_scheduler(monkeypatch):

@@ -78,3 +78,12 @@ def test_nginx_caches_immutable_media_for_a_year_and_playlists_for_seconds():
     assert _cache(playlist) == "public, max-age=10"
     assert "nosniff" in playlist  # add_header in a nested block replaces the outer
     assert _cache(blocks["/media/"]) == "public, max-age=3600"
+
+
+def test_nginx_serves_svg_media_sandboxed_like_django():
+    """An SVG opened from its URL is a document: behind nginx it gets the same policy
+    Django's media path sends (media_serve.SVG_POLICY)."""
+    svg = _blocks(_rendered_nginx())['~ "\\.svg$"']
+    assert f'Content-Security-Policy "{media_serve.SVG_POLICY}"' in svg
+    assert "nosniff" in svg
+    assert _cache(svg) == "public, max-age=3600"

@@ -32,7 +32,7 @@
   function send(url, body) {
     return fetch(url, {
       method: "PUT", credentials: "same-origin",
-      headers: {"Content-Type": "application/json", "X-CSRFToken": csrf()},
+      headers: {"Content-Type": "application/json", "Accept-Language": document.documentElement.lang || "ar", "X-CSRFToken": csrf()},
       body: JSON.stringify(body)
     }).then(function (r) {
       if (r.ok || r.status === 400 || r.status === 409 || r.status === 404) {

@@ -18,7 +18,7 @@
     return fetch(url, {
       method: "POST",
       credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
+      headers: { "Content-Type": "application/json", "Accept-Language": document.documentElement.lang || "ar", "X-CSRFToken": csrf() },
       body: JSON.stringify(body)
     });
   }

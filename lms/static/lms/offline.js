@@ -80,7 +80,7 @@
   }
 
   async function fetchManifest(manifestUrl) {
-    var response = await fetch(manifestUrl, { credentials: "same-origin", headers: { Accept: "application/json" } });
+    var response = await fetch(manifestUrl, { credentials: "same-origin", headers: { Accept: "application/json", "Accept-Language": document.documentElement.lang || "ar" } });
     if (!response.ok) throw await refusal(response);
     var data = await response.json();
     if (!data || !data.key || !Array.isArray(data.urls) || typeof data.size_bytes !== "number") {
@@ -356,7 +356,7 @@
     try {
       response = await fetch(url, {
         method: "POST", credentials: "same-origin",
-        headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken() },
+        headers: { "Content-Type": "application/json", Accept: "application/json", "Accept-Language": document.documentElement.lang || "ar", "X-CSRFToken": csrfToken() },
         body: JSON.stringify({ events: batch }),
       });
     } catch (error) {
