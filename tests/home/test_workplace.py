@@ -24,6 +24,7 @@ STAFF_TOOLS = {
     "skilltests.applications",
     "skilltests.sessions",
     "skilltests.day",
+    "reports.skill_tests",
 }
 EXPECTED = {
     "head_office_staff": STAFF_TOOLS,
