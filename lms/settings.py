@@ -706,6 +706,12 @@ SKILLTESTS_MAX_DOCUMENTS = env.int("SKILLTESTS_MAX_DOCUMENTS", default=5)
 SKILLTESTS_DOCUMENT_MAX_BYTES = env.int(
     "SKILLTESTS_DOCUMENT_MAX_BYTES", default=5 * 1024**2
 )
+# The day of the test: check-in opens SKILLTESTS_CHECK_IN_OPENS_MIN before the start
+# and closes at the session's end; who did not pass may apply again after
+# SKILLTESTS_FAIL_REAPPLY_DAYS, who did not come after SKILLTESTS_NO_SHOW_REAPPLY_DAYS.
+SKILLTESTS_CHECK_IN_OPENS_MIN = env.int("SKILLTESTS_CHECK_IN_OPENS_MIN", default=60)
+SKILLTESTS_FAIL_REAPPLY_DAYS = env.int("SKILLTESTS_FAIL_REAPPLY_DAYS", default=90)
+SKILLTESTS_NO_SHOW_REAPPLY_DAYS = env.int("SKILLTESTS_NO_SHOW_REAPPLY_DAYS", default=30)
 
 # --- Virtual classes (live classes) ---------------------------------------------------
 # Shared HMAC secret of Jitsi notifications (recorder finalize script, webhooks).

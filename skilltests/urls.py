@@ -1,6 +1,6 @@
 from django.urls import path
 
-from skilltests.views import applicant, centres, course_route, slips, staff
+from skilltests.views import applicant, centres, course_route, day, slips, staff
 
 app_name = "skilltests"
 
@@ -36,6 +36,21 @@ urlpatterns = [
         "skill-tests/documents/<int:document_id>/", applicant.document, name="document"
     ),
     path("skill-tests/slips/<str:token>/", slips.slip_check, name="slip_check"),
+    # the day of the test: the sessions' assessors and staff; the candidate's theory
+    path(f"skill-tests/applications/{REF}/theory/", day.theory, name="theory"),
+    path("skill-tests/day/", day.sessions, name="day_sessions"),
+    path("skill-tests/day/<int:session_id>/", day.roster, name="day_roster"),
+    path(
+        "skill-tests/day/<int:session_id>/check-in/",
+        day.check_in,
+        name="day_check_in",
+    ),
+    path("skill-tests/day/<int:session_id>/no-show/", day.no_show, name="day_no_show"),
+    path(
+        "skill-tests/day/<int:session_id>/practical/",
+        day.practical,
+        name="day_practical",
+    ),
     # a directorate's staff
     path(
         "skill-tests/staff/applications/",

@@ -52,6 +52,18 @@ def skilltests_nav_entries() -> list[NavEntry]:
             section="registry",
             order=6,
         ),
+        NavEntry(
+            key="skilltests.day",
+            label=_("Test day"),
+            description=_(
+                "Your sessions' rosters: check candidates in, score the practical "
+                "part, record who did not come"
+            ),
+            url_name="skilltests:day_sessions",
+            shown_to=any_role(Role.ASSESSOR, Role.MINISTRY_STAFF),
+            section="assessment",
+            order=5,
+        ),
     ]
 
 

@@ -225,6 +225,7 @@ class SkillResultData:
 
 
 # The other parts live in this package; `assessments.data` names them all.
+from assessments.data.admissions import PartProgress  # noqa: E402
 from assessments.data.banks import (  # noqa: E402
     BankData,
     CategoryData,
@@ -257,6 +258,7 @@ from assessments.data.practical import (  # noqa: E402
 )
 
 __all__ = [
+    "PartProgress",
     "OccupationRef",
     "LevelRef",
     "ExamData",

@@ -6,6 +6,11 @@ One module per section (`exams`, `attempts`, `banks`, `analysis`, `practical`,
 an id, `courses` the calls into courses. Every public read is importable from here.
 """
 
+from assessments.selectors.admissions import (
+    exam_for_level,
+    parts_progress,
+    rubric_for_level,
+)
 from assessments.selectors.analysis import item_analysis
 from assessments.selectors.attempts import (
     attempt_public_get,
@@ -35,6 +40,9 @@ from assessments.selectors.practical import (
 from assessments.selectors.reports import report_facts
 
 __all__ = [
+    "exam_for_level",
+    "parts_progress",
+    "rubric_for_level",
     "attempt_open_for",
     "attempt_public_get",
     "attempt_result_get",

@@ -31,19 +31,29 @@ def exam_get(*, slug: str) -> ExamData:
 
 
 def eligibility_problems(
-    *, user: Any, blueprint: ExamBlueprint, now: dt.datetime | None = None
+    *,
+    user: Any,
+    blueprint: ExamBlueprint,
+    now: dt.datetime | None = None,
+    admitted: bool = False,
 ) -> tuple[EligibilityProblem, ...]:
     """Why `user` may not start a new attempt of `blueprint` now (empty: eligible).
 
-    Reads the account and the exam themselves (the services hold them already)."""
+    Reads the account and the exam themselves (the services hold them already).
+    `admitted`: a caller above vouched for the candidate (a skill-test candidate
+    checked in at their session), so no completed course is asked for."""
     now = now or timezone.now()
     problems: list[EligibilityProblem] = []
     if not blueprint.is_active:
         problems.append(EligibilityProblem("exam_closed", _("This exam is closed.")))
-    if blueprint.requires_course_completion and not course_completed(
-        user=user,
-        occupation_code=blueprint.occupation.code,
-        level_code=blueprint.skill_level.code,
+    if (
+        blueprint.requires_course_completion
+        and not admitted
+        and not course_completed(
+            user=user,
+            occupation_code=blueprint.occupation.code,
+            level_code=blueprint.skill_level.code,
+        )
     ):
         problems.append(
             EligibilityProblem(

@@ -35,7 +35,11 @@ from assessments.services.questions import (
     question_create,
     question_edit,
 )
-from assessments.services.results import level_policy_for, skill_result_evaluate
+from assessments.services.results import (
+    level_policy_for,
+    skill_result_evaluate,
+    skill_result_recorded,
+)
 
 __all__ = [
     "attempt_answer_save",
@@ -59,4 +63,5 @@ __all__ = [
     "question_import_stage",
     "questions_import",
     "skill_result_evaluate",
+    "skill_result_recorded",
 ]

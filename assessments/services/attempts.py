@@ -126,7 +126,11 @@ def _open_attempt(*, user_id: int, blueprint_id: int) -> Attempt | None:
 
 @transaction.atomic
 def attempt_start(
-    *, user_id: int, blueprint_id: int, now: dt.datetime | None = None
+    *,
+    user_id: int,
+    blueprint_id: int,
+    now: dt.datetime | None = None,
+    admitted_by: str = "",
 ) -> tuple[AttemptData, bool]:
     """Resume the open attempt or start a new one, drawing questions by blueprint.
 
@@ -134,7 +138,9 @@ def attempt_start(
     also when a parallel request, a double click, started it a moment before).
     Refusals: NotFound (no such exam), Conflict with the first problem's code
     (`course_not_completed`, `attempts_used` ... see `eligibility_problems`) or
-    `exam_not_ready` (the bank cannot fill the blueprint).
+    `exam_not_ready` (the bank cannot fill the blueprint). `admitted_by` names the
+    caller that checked the candidate itself (skilltests: checked in at the
+    session), so no completed course is asked for; the other rules hold.
     """
     now = now or timezone.now()
     blueprint = (
@@ -149,7 +155,9 @@ def attempt_start(
     if existing is not None:
         if not _expire_if_due(existing, now=now):
             return attempt_data(existing), False
-    problems = eligibility_problems(user=user, blueprint=blueprint, now=now)
+    problems = eligibility_problems(
+        user=user, blueprint=blueprint, now=now, admitted=bool(admitted_by)
+    )
     if problems:
         raise Conflict(" ".join(p.message for p in problems), code=problems[0].code)
     rng = random.Random(secrets.randbits(64))

@@ -79,12 +79,14 @@ def _own_draft(*, assessment_id: int, assessor_id: int) -> PracticalAssessment:
     return assessment
 
 
-def _candidate(trainee_id: int, rubric: Rubric) -> Any:
-    """A trainee who completed a course for the rubric's occupation and level (the
-    platform has no skill-test bookings yet: that is the only way in)."""
+def _candidate(trainee_id: int, rubric: Rubric, *, admitted: bool) -> Any:
+    """A trainee who completed a course for the rubric's occupation and level, or a
+    candidate a caller above admitted (skilltests: checked in at the session)."""
     trainee = person(trainee_id)
     if trainee is None:
         raise NotFound(_("No trainee with this mobile number or username."))
+    if admitted:
+        return trainee
     if not has_any_role(trainee, TRAINEES):
         raise Forbidden(
             _(
@@ -117,9 +119,11 @@ def practical_assessment_create(
     trainee_id: int,
     assessor_id: int,
     scheduled_on: dt.date | None = None,
+    admitted_by: str = "",
 ) -> PracticalData:
     """Open a practical test of an eligible candidate by a rubric still in use, on
-    a day from today on (today when not given)."""
+    a day from today on (today when not given). `admitted_by` names the caller that
+    checked the candidate itself (skilltests: on the session's roster, checked in)."""
     assessor = _assessor(assessor_id, trainee_id=trainee_id)
     rubric = (
         Rubric.objects.select_related("occupation", "skill_level")
@@ -130,7 +134,7 @@ def practical_assessment_create(
         raise NotFound(_("No such rubric."))
     if not rubric.is_active:
         raise Conflict(_("This rubric is no longer in use."), code="rubric_inactive")
-    trainee = _candidate(trainee_id, rubric)
+    trainee = _candidate(trainee_id, rubric, admitted=bool(admitted_by))
     today = timezone.localdate()
     day = scheduled_on or today
     if day < today:

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.dispatch import Signal
 
 from assessments.data import SkillResultData
 from assessments.models import (
@@ -25,6 +26,12 @@ from registry import services as registry_services
 
 logger = logging.getLogger(__name__)
 CERTIFICATE_SOURCE = "platform_test"
+
+# Sent in the transaction that records a new skill result (a pass or a fail), with
+# `user_id`, `occupation_code`, `level_code`, `passed`, `combined_percent`,
+# `skill_result_id`, `certificate_id` (the pending certificate of a pass, or None).
+# Apps above (skilltests) follow their candidates' results by it.
+skill_result_recorded = Signal()
 
 
 def certificate_create_pending(
@@ -122,6 +129,7 @@ def skill_result_evaluate(
             return None
     combined, passed = _combined(theory, practical, policy)
     result = SkillResult.objects.filter(attempt=theory, practical=practical).first()
+    created = result is None
     if result is None:
         result = SkillResult.objects.create(
             user_id=user_id,
@@ -142,6 +150,17 @@ def skill_result_evaluate(
     ).get(pk=result.pk)
     if result.passed and result.certificate_id is None:
         _certificate_for(result=result, policy=policy)
+    if created:
+        skill_result_recorded.send(
+            sender=SkillResult,
+            user_id=user_id,
+            occupation_code=result.occupation.code,
+            level_code=result.skill_level.code,
+            passed=result.passed,
+            combined_percent=result.combined_percent,
+            skill_result_id=result.pk,
+            certificate_id=result.certificate_id,
+        )
     return skill_result_data(result)
 
 

@@ -25,6 +25,7 @@ from registry.services.bulk import (
 from registry.services.certificates import (
     certificate_approve,
     certificate_create_pending,
+    certificate_issued,
     certificate_submit,
 )
 from registry.services.imports import import_job_create
@@ -40,6 +41,7 @@ __all__ = [
     "api_client_create",
     "certificate_approve",
     "certificate_create_pending",
+    "certificate_issued",
     "certificate_revoke_emergency",
     "certificate_submit",
     "certificates_bulk_upsert",

@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -245,6 +246,12 @@ def _locked(certificate_id: int) -> Certificate:
         raise NotFound(_("No such certificate."), code="not_found") from None
 
 
+# Sent in the transaction that issues a pending certificate (the second person's
+# approval), with `certificate_id`, `serial` and `user_id` (the holder's account, or
+# None). Apps above (skilltests) mark their applications certified by it.
+certificate_issued = Signal()
+
+
 @transaction.atomic
 def certificate_approve(*, certificate_id: int, approver_id: int) -> CertificateData:
     """Issue a pending certificate (maker-checker: approver ≠ creator, both staff)."""
@@ -294,6 +301,12 @@ def certificate_approve(*, certificate_id: int, approver_id: int) -> Certificate
     verification_cache_clear(serial=cert.serial)
     transaction.on_commit(lambda: verification_cache_clear(serial=cert.serial))
     report_facts_changed(month=cert.issue_date)
+    certificate_issued.send(
+        sender=Certificate,
+        certificate_id=cert.pk,
+        serial=cert.serial,
+        user_id=cert.holder_id,
+    )
     return certificate_data(cert)
 
 

@@ -98,6 +98,10 @@ class Application(models.Model):
     # The first day a closed application's applicant may apply again (item 4: a
     # fail or a no-show); None: at once.
     reapply_after = models.DateField(null=True, blank=True)
+    # The result of the test (item 4): the pending certificate of a pass (registry,
+    # by id), its serial once issued.
+    certificate_id = models.PositiveIntegerField(null=True, blank=True)
+    certificate_serial = models.CharField(max_length=11, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

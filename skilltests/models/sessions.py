@@ -140,6 +140,19 @@ class Booking(models.Model):
     booked_at = models.DateTimeField(auto_now_add=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    # The day of the test (issue #21 item 4): who let the candidate in and when (or
+    # marked them absent: `ended_at`, `checked_in_by`), and the two parts they sit
+    # in assessments (an attempt and a practical test, by id: no upward import).
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    attempt_id = models.PositiveIntegerField(null=True, blank=True)
+    practical_id = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-booked_at", "-pk"]
@@ -148,7 +161,12 @@ class Booking(models.Model):
                 fields=["application"],
                 condition=Q(status__in=ACTIVE_BOOKING),
                 name="one_active_booking_per_application",
-            )
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=BookingStatus.CHECKED_IN)
+                | Q(checked_in_at__isnull=False),
+                name="booking_checked_in_has_time",
+            ),
         ]
         indexes = [
             models.Index(fields=["session", "status"], name="booking_roster"),

@@ -25,6 +25,9 @@ ESSENTIAL = frozenset(
         EventAction.SESSION_CANCELLED,
         EventAction.RETURNED,
         EventAction.ACCEPTED,
+        EventAction.NO_SHOW,
+        EventAction.RESULT,
+        EventAction.CERTIFIED,
     }
 )
 
@@ -80,6 +83,9 @@ def _texts(
     }
     if session is not None:
         values |= _place(session)
+    if application.reapply_after is not None:
+        values["reapply"] = application.reapply_after.isoformat()
+    values["serial"] = application.certificate_serial
     texts: dict[str, Callable[[], tuple[str, str]]] = {
         EventAction.SUBMITTED: lambda: (
             _("Skill-test application %(reference)s received"),
@@ -141,9 +147,62 @@ def _texts(
                 "%(reason)s Your application stays accepted: book another seat."
             ),
         ),
+        **_day_texts(application),
     }
     subject, text = texts[action]()
     return subject % values, text % values
+
+
+def _day_texts(application: Application) -> dict[str, Callable[[], tuple[str, str]]]:
+    """The day of the test and after (item 4)."""
+    passed = application.state != "failed"
+    return {
+        EventAction.CHECKED_IN: lambda: (
+            _("Checked in for your skill test"),
+            _(
+                "You are checked in at %(centre)s for the skill test in "
+                "%(occupation)s. Start the theory part on the centre's tablet from "
+                "your application's page; the assessor scores the practical part."
+            ),
+        ),
+        EventAction.NO_SHOW: lambda: (
+            _("You did not come to your skill test"),
+            _(
+                "You were recorded absent from the skill test in %(occupation)s on "
+                "%(start)s. You may apply again from %(reapply)s."
+            ),
+        ),
+        EventAction.RESULT: (
+            (
+                lambda: (
+                    _("You passed the skill test in %(occupation)s"),
+                    _(
+                        "You passed the skill test in %(occupation)s (%(level)s). "
+                        "Your certificate now waits for the directorate's approval; "
+                        "we will tell you when it is issued."
+                    ),
+                )
+            )
+            if passed
+            else (
+                lambda: (
+                    _("Skill test result: not passed"),
+                    _(
+                        "You did not pass the skill test in %(occupation)s "
+                        "(%(level)s) this time. You may apply again from "
+                        "%(reapply)s."
+                    ),
+                )
+            )
+        ),
+        EventAction.CERTIFIED: lambda: (
+            _("Your skill certificate %(serial)s is issued"),
+            _(
+                "Your certificate in %(occupation)s (%(level)s) is issued: serial "
+                "%(serial)s. Anyone can verify it by its QR code."
+            ),
+        ),
+    }
 
 
 def tell_applicant(

@@ -15,6 +15,7 @@ from lms.kernel.errors import Forbidden, ServiceError
 from lms.kernel.private_files import private_file_response
 from skilltests import selectors, services
 from skilltests.forms import ApplicationForm, ResubmitForm
+from skilltests.selectors.roster import candidate_day
 from skilltests.views.access import me, refused, signed_in
 
 
@@ -97,12 +98,14 @@ def application(request: HttpRequest, reference: str) -> HttpResponse:
         sessions = selectors.sessions_bookable(
             reference=reference, applicant_id=user_id
         )
+    day = candidate_day(reference=reference, applicant_id=user_id)
     return render(
         request,
         "skilltests/application.html",
         {
             "application": found,
             "sessions": sessions,
+            "day": day,
             "path": selectors.application_path(application=found),
         },
     )

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from skilltests import selectors
+from skilltests.selectors.roster import day_sessions_for
 from skilltests.slip_pdf import qr_svg, slip_pdf
 from skilltests.views.access import me, signed_in
 
@@ -35,4 +36,9 @@ def slip_download(request: HttpRequest, reference: str) -> HttpResponse:
 def slip_check(request: HttpRequest, token: str) -> HttpResponse:
     """The booking a slip names, for those who run its session (else 404)."""
     found = selectors.slip_check(token=token, viewer_id=me(request))
-    return render(request, "skilltests/slip_check.html", {"check": found})
+    today, _coming = day_sessions_for(viewer_id=me(request))
+    return render(
+        request,
+        "skilltests/slip_check.html",
+        {"check": found, "token": token, "sessions_today": today},
+    )

@@ -23,6 +23,8 @@ STAFF_TOOLS = {
     "accounts.claims",
     "skilltests.applications",
     "skilltests.sessions",
+    "skilltests.day",
+    "reports.skill_tests",
 }
 EXPECTED = {
     "head_office_staff": STAFF_TOOLS,
@@ -42,7 +44,7 @@ EXPECTED = {
         "virtual_classes.mine",
         "virtual_classes.recordings",
     },
-    "assessor": {"assessments.practical", "assessments.grading"},
+    "assessor": {"assessments.practical", "assessments.grading", "skilltests.day"},
     "content_editor": {
         "home.cms",
         "assessments.banks",
