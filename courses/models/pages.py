@@ -37,6 +37,7 @@ class Audience(models.TextChoices):
 
 class CatalogPage(KnownRestrictions, Page):
     """The course catalog: lists trades and filters courses."""
+
     base_form_class = LatinSlugPageForm  # short Latin slugs
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -57,6 +58,7 @@ class CatalogPage(KnownRestrictions, Page):
 
 class TradePage(KnownRestrictions, Page):
     """A trade (e.g. tailoring), pointing at its main registry occupation."""
+
     base_form_class = LatinSlugPageForm  # short Latin slugs
 
     trade = models.SlugField(
@@ -107,6 +109,7 @@ class TradePage(KnownRestrictions, Page):
 
 class CoursePage(KnownRestrictions, Page):
     """A course: what it teaches, to whom, and the rules for completing it."""
+
     base_form_class = LatinSlugPageForm  # short Latin slugs
 
     occupation = models.ForeignKey(

@@ -21,7 +21,7 @@ class LatinSlugPageForm(WagtailAdminPageForm):
     `base_form_class` (tests/courses/test_latin_slugs.py checks none is left out).
     """
 
-    def clean_slug(self):
+    def clean_slug(self) -> str:
         slug = self.cleaned_data.get("slug", "")
         if slug and not LATIN_SLUG.fullmatch(slug):
             raise ValidationError(
