@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.proc_cpu import ServerCpu, load_average  # noqa: E402
+from bench.server_env import production_env  # noqa: E402
 
 PY = sys.executable
 PORT = int(os.environ.get("BENCH_PORT", "8104"))
@@ -54,19 +55,15 @@ BEFORE = {
     "capacity": "171 saves/s (idle machine; earlier 367 saves/s)",
 }
 
-ENV = {
-    **os.environ,
-    "DATABASE_URL": DB_URL,
-    "DJANGO_SETTINGS_MODULE": "lms.settings",
-    "DEBUG": "0",
-    "SECRET_KEY": "bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
-    "REGISTRY_SIGNING_KEY": os.environ.get("REGISTRY_SIGNING_KEY", "bench-only"),
-    "SECURE_SSL_REDIRECT": "0",
-    "CONN_MAX_AGE": "0",  # Django under ASGI: no persistent connections
-    "DATABASE_POOL_MAX_SIZE": os.environ.get("BENCH_POOL_SIZE", "8"),
-    "LOG_LEVEL": "WARNING",
-}
-ENV.pop("REDIS_URL", None)
+# A DEBUG=0 web node (bench/server_env.py: the settings production must set), on
+# PostgreSQL without Redis, as this bench has always measured.
+ENV = production_env(
+    database_url=DB_URL,
+    redis_url=None,
+    port=PORT,
+    CONN_MAX_AGE="0",  # Django under ASGI: no persistent connections, the pool instead
+    DATABASE_POOL_MAX_SIZE=os.environ.get("BENCH_POOL_SIZE", "8"),
+)
 
 
 def ensure_database() -> None:
