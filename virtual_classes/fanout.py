@@ -22,7 +22,7 @@ import asyncio
 import logging
 import weakref
 from collections import deque
-from collections.abc import Awaitable, Callable, Generator
+from collections.abc import Callable, Coroutine, Generator
 from typing import Any, Protocol
 
 logger = logging.getLogger(__name__)
@@ -32,7 +32,7 @@ logger = logging.getLogger(__name__)
 # behind re-syncs from its snapshot (`?since=`), which is persisted first.
 BACKLOG_LIMIT = 1500
 
-Send = Callable[[dict], Awaitable[None]]
+Send = Callable[[dict], Coroutine[Any, Any, None]]
 
 
 class Member(Protocol):
@@ -165,9 +165,10 @@ class _Room:
     def __init__(self, group: str) -> None:
         self.group = group
         self.members: dict[int, Member] = {}
-        self.channel: str | None = None
-        self.opened: asyncio.Future | None = None
-        self.relay: asyncio.Task | None = None
+        # set by RoomFanout.join (opened) and RoomFanout._open (channel, relay)
+        self.channel: str
+        self.opened: asyncio.Future[None]
+        self.relay: asyncio.Task[None]
 
 
 class RoomFanout:
