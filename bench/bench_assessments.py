@@ -275,7 +275,8 @@ def wait_until_serving(timeout_s: float = 60) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz/web", timeout=5):
+            url = f"http://127.0.0.1:{PORT}/healthz/web"  # the full one needs a worker
+            with urllib.request.urlopen(url, timeout=5):
                 return
         except (OSError, urllib.error.URLError):
             time.sleep(0.2)
