@@ -5,7 +5,14 @@ uvicorn (port 8104) + PostgreSQL (database maharat_assessments_bench). Two runs:
      (the default, 200 every 3 s, is the per-second load of 2,000 every 30 s);
   2. capacity: CONCURRENCY clients saving back to back, to project headroom.
 Prints saves/s, p50/p99 latency, errors and answers lost (the last acknowledged
-answer of every examinee is compared with the database afterwards).
+answer of every examinee is compared with the database afterwards), and for each run
+the CPU per saved answer of the server (uvicorn's processes), of PostgreSQL (the
+backends of the bench database) and of this load generator, measured apart
+(bench/proc_cpu.py): on a shared 2-core machine latencies and saves/s move with the
+other work, the CPU per save does not. The projected capacity is the machine's cores
+divided by the server's and PostgreSQL's CPU per save (what the 2 cores could carry
+with the generator elsewhere); the headroom is that over 2,000 examinees' 66.7/s.
+Each figure is printed beside its value before issue #19's work.
 Environment: BENCH_EXAMINEES, BENCH_INTERVAL_S, BENCH_DURATION_S, BENCH_CONCURRENCY,
 BENCH_WORKERS, BENCH_POOL_SIZE (connections per worker), BENCH_DATABASE_URL, BENCH_PORT.
 """
@@ -25,31 +32,38 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.proc_cpu import ServerCpu, load_average  # noqa: E402
+from bench.server_env import production_env  # noqa: E402
+
 PY = sys.executable
 PORT = int(os.environ.get("BENCH_PORT", "8104"))
 DB_URL = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/maharat_assessments_bench"
 )
+DB_NAME = DB_URL.rsplit("/", 1)[1]
 EXAMINEES = int(os.environ.get("BENCH_EXAMINEES", "200"))
 INTERVAL_S = float(os.environ.get("BENCH_INTERVAL_S", "3"))
 DURATION_S = float(os.environ.get("BENCH_DURATION_S", "30"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "32"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 TARGET_EXAMINEES, TARGET_INTERVAL_S = 2000, 30.0
-
-ENV = {
-    **os.environ,
-    "DATABASE_URL": DB_URL,
-    "DJANGO_SETTINGS_MODULE": "lms.settings",
-    "DEBUG": "0",
-    "SECRET_KEY": "bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
-    "REGISTRY_SIGNING_KEY": os.environ.get("REGISTRY_SIGNING_KEY", "bench-only"),
-    "SECURE_SSL_REDIRECT": "0",
-    "CONN_MAX_AGE": "0",  # Django under ASGI: no persistent connections
-    "DATABASE_POOL_MAX_SIZE": os.environ.get("BENCH_POOL_SIZE", "8"),
-    "LOG_LEVEL": "WARNING",
+# Before issue #19's work (idle machine of the same kind, issue #19; CPU per save
+# measured with this bench against the code before it, machine load in brackets).
+BEFORE = {
+    "paced": "p99 66.7 ms (idle machine; 164 ms beside an idle `make run`)",
+    "capacity": "171 saves/s (idle machine; earlier 367 saves/s)",
 }
-ENV.pop("REDIS_URL", None)
+
+# A DEBUG=0 web node (bench/server_env.py: the settings production must set), on
+# PostgreSQL without Redis, as this bench has always measured.
+ENV = production_env(
+    database_url=DB_URL,
+    redis_url=None,
+    port=PORT,
+    CONN_MAX_AGE="0",  # Django under ASGI: no persistent connections, the pool instead
+    DATABASE_POOL_MAX_SIZE=os.environ.get("BENCH_POOL_SIZE", "8"),
+)
 
 
 def ensure_database() -> None:
@@ -230,7 +244,10 @@ def lost_answers(examinees: list[dict]) -> int:
     return lost
 
 
-def report(label: str, stats: dict, examinees: list[dict]) -> float:
+def report(
+    label: str, stats: dict, examinees: list[dict], cpu, before: str
+) -> tuple[float, float]:
+    """Print one run; returns (saves/s, server + PostgreSQL CPU seconds per save)."""
     lat = sorted(stats["latencies"])
     rate = len(lat) / stats["wall_s"] if stats["wall_s"] else 0.0
     p50 = statistics.median(lat) * 1000 if lat else float("nan")
@@ -241,7 +258,11 @@ def report(label: str, stats: dict, examinees: list[dict]) -> float:
         f"answers lost {lost_answers(examinees)}"
         + (f" (error statuses {stats['statuses']})" if stats.get("statuses") else "")
     )
-    return rate
+    figures = cpu.figures
+    print("    " + figures.line(len(lat), "saved answer"))
+    print(f"    before: {before}")
+    per_save = (figures.server_s + figures.database_s) / len(lat) if lat else 0.0
+    return rate, per_save
 
 
 def wait_until_serving(timeout_s: float = 60) -> None:
@@ -254,7 +275,8 @@ def wait_until_serving(timeout_s: float = 60) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=5):
+            url = f"http://127.0.0.1:{PORT}/healthz/web"  # the full one needs a worker
+            with urllib.request.urlopen(url, timeout=5):
                 return
         except (OSError, urllib.error.URLError):
             time.sleep(0.2)
@@ -294,29 +316,41 @@ def main() -> None:
             f"PostgreSQL {DB_URL.rsplit('/', 1)[1]}"
         )
         paced = examinees[:EXAMINEES]
-        stats = asyncio.run(
-            run(paced, duration=DURATION_S, interval=INTERVAL_S, paced=True)
-        )
+        with ServerCpu(server.pid, DB_NAME) as cpu:
+            stats = asyncio.run(
+                run(paced, duration=DURATION_S, interval=INTERVAL_S, paced=True)
+            )
         report(
             f"paced run ({EXAMINEES} examinees, one save every {INTERVAL_S:g} s, "
             f"offered {EXAMINEES / INTERVAL_S:.1f}/s)",
             stats,
             paced,
+            cpu,
+            BEFORE["paced"],
         )
         for ex in examinees:
             ex.pop("acked", None)
         burst = examinees[:CONCURRENCY]
-        stats = asyncio.run(
-            run(burst, duration=min(DURATION_S, 15), interval=0, paced=False)
+        with ServerCpu(server.pid, DB_NAME) as cpu:
+            stats = asyncio.run(
+                run(burst, duration=min(DURATION_S, 15), interval=0, paced=False)
+            )
+        capacity, per_save = report(
+            f"capacity run ({CONCURRENCY} clients back to back)",
+            stats,
+            burst,
+            cpu,
+            BEFORE["capacity"],
         )
-        capacity = report(
-            f"capacity run ({CONCURRENCY} clients back to back)", stats, burst
-        )
+        projected = (os.cpu_count() or 1) / per_save if per_save else 0.0
         print(
             f"projection: {TARGET_EXAMINEES} examinees saving every "
             f"{TARGET_INTERVAL_S:g} s "
             f"need {target_rate:.1f} saves/s; measured capacity {capacity:.1f} saves/s "
-            f"= {capacity / target_rate:.1f}x headroom (goal: p99 <= 100 ms, none lost)"
+            f"= {capacity / target_rate:.1f}x headroom (beside the generator and the "
+            f"machine's other work; {load_average()}); by CPU per save "
+            f"{projected:.0f} saves/s on {os.cpu_count()} cores = "
+            f"{projected / target_rate:.1f}x (goal: p99 <= 100 ms, >= 4x, none lost)"
         )
     finally:
         os.killpg(server.pid, signal.SIGTERM)

@@ -1,15 +1,24 @@
 """Load benchmark of the classroom: N WebSocket clients in one class.
 
-Runs the real ASGI server (uvicorn) with the Redis channel layer and PostgreSQL,
-connects N clients with the `websockets` library (session cookie, allowed origin),
-has a few of them chat, and prints per N: connect success, broadcast latency
-p50/p99 (send → every receiver) and messages lost. Goal: N = 500 with p99 ≤ 250 ms
-and nothing lost. Not a test: it prints figures.
+Runs the production-like server (bench/server_env.py: DEBUG=0, 2 uvicorn workers,
+PostgreSQL with the psycopg pool, Redis for cache, sessions and the pub/sub channel
+layer), connects N clients (bench/lean_ws.py: raw asyncio sockets with the session
+cookie and an allowed Origin, cheap enough that the generator does not crowd the
+server on 2 cores), has 20 of them chat (40 messages, one every 100 ms) and prints
+per N: connect success and time, broadcast latency p50/p99/max (send → every
+receiver), messages lost (not delivered 30 s after the last send), and the CPU per
+delivered message of the server's processes, of PostgreSQL's backends of the bench
+database and of the load generator, measured apart over the chat phase
+(bench/proc_cpu.py) with the machine's load average — on a shared machine the
+latencies move with the other work, the CPU per message does not. Each figure is
+printed beside its value before issue #19's work. Goal: N = 500 with p99 ≤ 250 ms and
+nothing lost. Not a test: it prints figures.
 
 Environment (defaults in brackets): BENCH_DATABASE_URL
 [postgres://postgres@127.0.0.1:5432/maharat_classes_bench], BENCH_REDIS_URL
 [redis://127.0.0.1:6379/5], BENCH_PORT [8105], BENCH_SIZES [100,250,500],
-BENCH_MESSAGES [40], BENCH_LAYER [pubsub|core], BENCH_WORKERS [2].
+BENCH_MESSAGES [40], BENCH_LAYER [pubsub|core], BENCH_WORKERS [2],
+BENCH_POOL_SIZE [8: production's pool per process; empty: CONN_MAX_AGE only].
 """
 
 from __future__ import annotations
@@ -21,7 +30,6 @@ import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,10 +46,25 @@ SENDERS = 20  # distinct users, so the per-user chat rate limit is respected
 SEND_INTERVAL_S = 0.1
 DRAIN_S = 30  # a message not delivered within this after the last send counts lost
 
+POOL_SIZE = os.environ.get("BENCH_POOL_SIZE", "8")  # production's (scripts/prod)
+DATABASE_NAME = DATABASE_URL.rsplit("/", 1)[1]
+NAN = float("nan")
+# The same figures before this work (issue #19: idle machine, `websockets` clients;
+# server CPU measured with this bench against the code before the per-process fan-out).
+BEFORE = {
+    500: "p50 925 ms, p99 2949 ms on an idle machine (issue #19); this bench on the "
+    "code before the fan-out, load 10.8: server 496 µs per delivered message, "
+    "p50 16072 ms, p99 30299 ms, lost 1583/20000",
+}
+
 os.environ["DATABASE_URL"] = DATABASE_URL
 os.environ["REDIS_URL"] = REDIS_URL
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings")
 sys.path.insert(0, str(ROOT))
+
+from bench import lean_ws  # noqa: E402
+from bench.proc_cpu import ServerCpu  # noqa: E402
+from bench.server_env import Server, production_env  # noqa: E402
 
 
 def prepare_database() -> None:
@@ -124,82 +147,51 @@ def make_class_with_users(n: int) -> tuple[int, list[str]]:
     return live_class.id, keys
 
 
-def start_server() -> subprocess.Popen:
-    # persistent DB connections: each consumer call would otherwise reconnect
-    env = {**os.environ, "DEBUG": "1", "LOG_LEVEL": "WARNING", "CONN_MAX_AGE": "60"}
-    env["CHANNEL_LAYER_FLAVOUR"] = FLAVOUR
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "lms.asgi:application",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(PORT),
-            "--ws",
-            "websockets-sansio",
-            "--log-level",
-            "warning",
-            "--backlog",
-            "2048",
-            "--workers",
-            str(WORKERS),
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    for _ in range(600):  # two workers import Django on a busy machine: be patient
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=1)
-            return server
-        except OSError:
-            time.sleep(0.2)
-    server.terminate()
-    raise SystemExit("uvicorn did not start")
-
-
 class Client:
+    """One trainee's socket (bench/lean_ws.py): when each bench message arrived."""
+
     def __init__(self, session_key: str) -> None:
         self.session_key = session_key
-        self.ws = None
+        self.socket: lean_ws.LeanSocket | None = None
         self.received: dict[int, float] = {}
         self.errors: list[str] = []
+        self.frames = 0
         self.ok = False
 
-    async def connect(self, class_id: int) -> None:
-        import websockets
+    def on_text(self, payload: bytes, at: float) -> None:
+        # no JSON parse per frame: the bench's own texts are found by their marker
+        self.frames += 1
+        if payload.startswith(b'{"type": "chat.message"'):
+            i = payload.find(b'"text": "bench:')
+            if i >= 0:
+                j = i + len(b'"text": "bench:')
+                self.received[int(payload[j : payload.index(b":", j)])] = at
+        elif payload.startswith(b'{"type": "error"'):
+            self.errors.append(json.loads(payload).get("code", ""))
 
+    async def connect(self, class_id: int) -> None:
         try:
-            self.ws = await websockets.connect(
-                f"ws://127.0.0.1:{PORT}/ws/classes/{class_id}/",
-                additional_headers={"Cookie": f"sessionid={self.session_key}"},
-                origin=f"http://127.0.0.1:{PORT}",
-                open_timeout=60,
-                max_queue=None,
+            self.socket, first = await lean_ws.connect(
+                "127.0.0.1",
+                PORT,
+                f"/ws/classes/{class_id}/",
+                headers={
+                    "Cookie": f"sessionid={self.session_key}",
+                    "Origin": f"http://127.0.0.1:{PORT}",
+                },
+                on_text=self.on_text,
             )
-            first = json.loads(await asyncio.wait_for(self.ws.recv(), 60))
-            self.ok = first.get("type") == "snapshot"
+            self.ok = json.loads(first).get("type") == "snapshot"
         except Exception as error:  # noqa: BLE001 (any failure counts as not connected)
             print(f"  connect failed: {type(error).__name__}: {error}")
             self.ok = False
 
-    async def listen(self) -> None:
-        try:
-            async for raw in self.ws:
-                frame = json.loads(raw)
-                if frame.get("type") == "error":
-                    self.errors.append(frame.get("code", ""))
-                if frame.get("type") == "chat.message":
-                    text = frame["message"]["text"]
-                    if text.startswith("bench:"):
-                        self.received[int(text.split(":")[1])] = time.perf_counter()
-        except Exception:  # noqa: BLE001 (closing at the end of the round)
-            return
+
+def percentile(values: list[float], p: float) -> float:
+    return values[min(len(values) - 1, int(p * len(values)))] if values else NAN
 
 
-async def run_round(n: int) -> dict:
+async def run_round(n: int, server_pid: int) -> dict:
     class_id, keys = await asyncio.to_thread(make_class_with_users, n)
     clients = [Client(k) for k in keys]
     started = time.perf_counter()
@@ -207,20 +199,22 @@ async def run_round(n: int) -> dict:
         await asyncio.gather(*(c.connect(class_id) for c in clients[i : i + 50]))
     connect_s = time.perf_counter() - started
     ok = [c for c in clients if c.ok]
-    listeners = [asyncio.create_task(c.listen()) for c in ok]
     await asyncio.sleep(2)  # let the presence broadcasts settle
     senders = ok[:SENDERS]
     sent_at: dict[int, float] = {}
-    for seq in range(MESSAGES):
-        sender = senders[seq % len(senders)]
-        sent_at[seq] = time.perf_counter()
-        await sender.ws.send(json.dumps({"type": "chat.send", "text": f"bench:{seq}:"}))
-        await asyncio.sleep(SEND_INTERVAL_S)
-    deadline = time.perf_counter() + DRAIN_S  # wait for stragglers, then count
-    while time.perf_counter() < deadline and any(
-        len(c.received) < len(sent_at) for c in ok
-    ):
-        await asyncio.sleep(0.2)
+    with ServerCpu(server_pid, DATABASE_NAME) as cpu:
+        for seq in range(MESSAGES):
+            sender = senders[seq % len(senders)]
+            sent_at[seq] = time.perf_counter()
+            sender.socket.send_text(
+                json.dumps({"type": "chat.send", "text": f"bench:{seq}:"})
+            )
+            await asyncio.sleep(SEND_INTERVAL_S)
+        deadline = time.perf_counter() + DRAIN_S  # wait for stragglers, then count
+        while time.perf_counter() < deadline and any(
+            len(c.received) < len(sent_at) for c in ok
+        ):
+            await asyncio.sleep(0.05)
     latencies, lost = [], 0
     for client in ok:
         for seq, t0 in sent_at.items():
@@ -232,34 +226,49 @@ async def run_round(n: int) -> dict:
     errors = [e for c in ok for e in c.errors]
     if errors:
         print(f"  error frames received: {len(errors)} (first: {errors[0]})")
-    for client in ok:
-        await client.ws.close()
-    for task in listeners:
-        task.cancel()
+    await asyncio.gather(*(c.socket.close() for c in ok))
     latencies.sort()
-
-    def pct(p: float) -> float:
-        return latencies[min(len(latencies) - 1, int(p * len(latencies)))]
-
     return {
         "n": n,
         "connected": len(ok),
         "connect_s": connect_s,
-        "p50": statistics.median(latencies) if latencies else float("nan"),
-        "p99": pct(0.99) if latencies else float("nan"),
-        "max": latencies[-1] if latencies else float("nan"),
+        "p50": statistics.median(latencies) if latencies else NAN,
+        "p99": percentile(latencies, 0.99),
+        "max": latencies[-1] if latencies else NAN,
         "lost": lost,
         "expected": len(ok) * len(sent_at),
+        "delivered": len(latencies),
+        "cpu": cpu.figures,
     }
+
+
+def print_round(r: dict) -> None:
+    before = BEFORE.get(r["n"])
+    print(
+        f"N={r['n']:>4}  connected {r['connected']}/{r['n']} "
+        f"in {r['connect_s']:.1f} s  latency p50 {r['p50']:.0f} ms  "
+        f"p99 {r['p99']:.0f} ms  max {r['max']:.0f} ms  "
+        f"lost {r['lost']}/{r['expected']}  ({r['cpu'].load})"
+    )
+    print("        " + r["cpu"].line(r["delivered"], "delivered message"))
+    if before:
+        print(f"        before: {before}")
 
 
 async def main() -> None:
     import django
 
+    env = production_env(
+        database_url=DATABASE_URL,
+        redis_url=REDIS_URL,
+        port=PORT,
+        CHANNEL_LAYER_FLAVOUR=FLAVOUR,
+        **({"DATABASE_POOL_MAX_SIZE": POOL_SIZE} if POOL_SIZE else {}),
+    )
+    os.environ.update(env)  # the sessions made here are signed with the server's key
     prepare_database()
     django.setup()
-    server = start_server()
-    try:
+    with Server(env, PORT, WORKERS, "--ws", "websockets-sansio") as server:
         print(
             f"classroom bench: uvicorn :{PORT} x{WORKERS} workers, "
             f"Redis layer '{FLAVOUR}' {REDIS_URL}, "
@@ -268,21 +277,9 @@ async def main() -> None:
         )
         print(f"machine: {os.cpu_count()} cores, shared with other work")
         for n in SIZES:
-            r = await run_round(n)
-            print(
-                f"N={r['n']:>4}  connected {r['connected']}/{r['n']} "
-                f"in {r['connect_s']:.1f} s  latency p50 {r['p50']:.0f} ms  "
-                f"p99 {r['p99']:.0f} ms  max {r['max']:.0f} ms  "
-                f"lost {r['lost']}/{r['expected']}"
-            )
+            print_round(await run_round(n, server.pid))
             await asyncio.sleep(3)
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        print("goal: N = 500 with p99 <= 250 ms and nothing lost")
 
 
 if __name__ == "__main__":

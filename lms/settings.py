@@ -684,6 +684,17 @@ if USING_POSTGRES and DATABASE_POOL_MAX_SIZE:
         "max_size": DATABASE_POOL_MAX_SIZE,
         "timeout": 20,
     }
+# Server-side prepared statements (psycopg's `prepare_threshold`: a statement run this
+# many times on one connection is prepared, then only bound and executed; Django turns
+# them off by default). Pooled connections live long, so the exam's answer save and the
+# session and token look-ups are prepared once per connection. Set `none` behind a
+# transaction-pooling PgBouncer older than 1.21 (or without max_prepared_statements).
+_prepare = env.str("DATABASE_PREPARE_THRESHOLD", default="5").strip().lower()
+DATABASE_PREPARE_THRESHOLD = None if _prepare in ("", "none", "off") else int(_prepare)
+if USING_POSTGRES and DATABASE_PREPARE_THRESHOLD is not None:
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "prepare_threshold", DATABASE_PREPARE_THRESHOLD
+    )
 # Requests let into Django at once per web process (lms/asgi.py); the rest queue
 # before taking a connection, so a surge waits instead of exhausting the pool.
 # Default: the pool's size (0: no limit).

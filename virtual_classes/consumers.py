@@ -7,6 +7,7 @@ and the database are theirs; the frames' shape and the close codes are this modu
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 from lms.kernel.errors import ServiceError
 from virtual_classes import selectors, services
 from virtual_classes.data import Admission, AttendanceSource
+from virtual_classes.fanout import Outbox, fanout_for
 from virtual_classes.protocol import (
     CLOSE_REASONS,
     FLOOD_BURST,
@@ -43,6 +45,32 @@ logger = logging.getLogger(__name__)
 
 class ClassroomConsumer(AsyncJsonWebsocketConsumer):
     admission: Admission | None = None
+    _closing = False
+
+    # Every frame to this socket goes through its Outbox (virtual_classes/fanout.py):
+    # the room's broadcasts and the consumer's own frames, in order.
+    @property
+    def base_send(self) -> Callable[[dict], Any]:
+        return self._outbox.send
+
+    @base_send.setter
+    def base_send(self, send: Callable[[dict], Any]) -> None:
+        self._outbox = Outbox(send)
+
+    async def dispatch(self, message: dict) -> None:
+        # Channels closes stale database connections (a thread hand-off) before
+        # every handler; a frame's ORM work does it in receive_json, so a ping, an
+        # invalid frame or a flood refusal does not pay for it.
+        if message["type"] == "websocket.receive":
+            await self.websocket_receive(message)
+            return
+        await super().dispatch(message)
+
+    async def websocket_disconnect(self, message: dict) -> None:
+        try:
+            await super().websocket_disconnect(message)
+        finally:
+            self._outbox.cancel()
 
     async def connect(self) -> None:
         self.group = None
@@ -60,9 +88,12 @@ class ClassroomConsumer(AsyncJsonWebsocketConsumer):
             return
         self.group = group_name(live_class_id)
         self.moderators = moderators_group_name(live_class_id)
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        # broadcasts that arrive while the snapshot is read follow it, in order
+        self._outbox.hold()
+        fanout = fanout_for(self.channel_layer)
+        await fanout.join(self.group, self)
         if self.admission.is_moderating:
-            await self.channel_layer.group_add(self.moderators, self.channel_name)
+            await fanout.join(self.moderators, self)
         first = await database_sync_to_async(services.attendance_join)(
             live_class_id=live_class_id,
             user_id=self.admission.user_id,
@@ -70,6 +101,7 @@ class ClassroomConsumer(AsyncJsonWebsocketConsumer):
             connection_key=self.channel_name,
         )
         await self._send_snapshot(self._since_from_query())
+        self._outbox.release()
         if first:
             await self._broadcast(
                 {
@@ -246,17 +278,19 @@ class ClassroomConsumer(AsyncJsonWebsocketConsumer):
         await self._call(services.live_class_end)
         await self._broadcast({"type": "class.ended"}, close_code=CloseCode.ENDED)
 
-    # --- events from the channel layer ------------------------------------------------
+    # --- events from the room (virtual_classes/fanout.py) -----------------------------
 
-    async def classroom_event(self, event: dict) -> None:
+    def on_room_event(self, event: dict, message: dict) -> None:
         """Forward a broadcast frame; close if it targets this connection."""
         close_user_id = event.get("close_user_id")
         close_code = event.get("close_code")
         if close_user_id is not None and close_user_id != self.admission.user_id:
             return
-        await self.send(text_data=event["text"])
-        if close_code:
-            await self._leave_then_close(close_code)
+        self._outbox.put(message)
+        if close_code and not self._closing:
+            self._closing = True
+            fanout_for(self.channel_layer).forget(self)  # no frame after this one
+            self._close_task = asyncio.ensure_future(self._leave_then_close(close_code))
 
     # --- helpers ----------------------------------------------------------------------
 
@@ -265,9 +299,10 @@ class ClassroomConsumer(AsyncJsonWebsocketConsumer):
         return self.admission is not None and self.admission.is_moderating
 
     async def _leave_groups(self) -> None:
-        await self.channel_layer.group_discard(self.group, self.channel_name)
+        fanout = fanout_for(self.channel_layer)
+        await fanout.leave(self.group, self)
         if self._moderating:
-            await self.channel_layer.group_discard(self.moderators, self.channel_name)
+            await fanout.leave(self.moderators, self)
 
     async def _call(self, func: Callable[..., Any], **kwargs: Any) -> Any:
         return await database_sync_to_async(func)(

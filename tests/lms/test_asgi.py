@@ -64,3 +64,16 @@ def test_an_api_request_through_asgi_passes_every_middleware_in_one_hand_off(
     assert headers[b"content-language"] == b"ar"
     # request_started, the middleware chain with the view, response.close
     assert len(hand_offs) <= 3, hand_offs
+
+
+def test_request_threads_are_reused_by_later_requests():
+    from lms.asgi import django_asgi_app
+
+    start, _body = _get("/api/v1/assessments/attempts/1/")
+    assert start["status"] == 403
+    idle = list(django_asgi_app.idle_threads)
+    assert idle, "the request's thread is kept for the next one"
+    thread = idle[-1]
+    _get("/api/v1/assessments/attempts/1/")
+    assert django_asgi_app.idle_threads[-1] is thread
+    assert len(django_asgi_app.idle_threads) == len(idle)
