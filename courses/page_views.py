@@ -80,7 +80,12 @@ def course_context(page: CoursePage, request: HttpRequest) -> dict[str, Any]:
     enrollment, completed_at = enrollment_and_completion_get(
         user=user, course_id=page.pk
     )
-    remember_enrollment(user=user, course_id=page.pk, enrolled=enrollment is not None)
+    remember_enrollment(
+        user=user,
+        course_id=page.pk,
+        enrolled=enrollment is not None,
+        completed_at=completed_at,
+    )
     trade_code = structure.trade_code if structure else ""
     return {
         "illustration": course_illustration(trade_code, page.slug),

@@ -101,8 +101,12 @@ def skilltests_course_section(*, request: Any, course_id: int) -> Any:
     if not request.user.is_authenticated:
         return None
     from courses.data import CourseSection
+    from courses.selectors import course_completed_at
     from skilltests.selectors import course_offers_for
 
+    # the course page has read the completion already: no query for the others
+    if course_completed_at(user=request.user, course_id=course_id) is None:
+        return None
     offers = [
         o
         for o in course_offers_for(applicant_id=request.user.pk)

@@ -125,16 +125,26 @@ def enrollment_and_completion_get(
     return _enrollment_data(enrollment), enrollment.course_completed_at
 
 
-def remember_enrollment(*, user: Any, course_id: int, enrolled: bool) -> None:
-    """What a page read of the user's enrolment, for the sections other apps add to
-    it in the same request (`enrollment_exists` answers from it). Kept on the user
-    object, which lives as long as the request; the enrolment services forget it."""
+_UNKNOWN = object()
+
+
+def remember_enrollment(
+    *, user: Any, course_id: int, enrolled: bool, completed_at: Any = _UNKNOWN
+) -> None:
+    """What a page read of the user's enrolment (and completion), for the sections
+    other apps add to it in the same request (`enrollment_exists` and
+    `course_completed_at` answer from it). Kept on the user object, which lives as
+    long as the request; the enrolment and completion services forget it."""
     if getattr(user, "is_authenticated", False):
         user.__dict__.setdefault("_maharat_enrolled", {})[course_id] = enrolled
+        if completed_at is not _UNKNOWN:
+            known = user.__dict__.setdefault("_maharat_completed", {})
+            known[course_id] = completed_at
 
 
 def forget_enrollment(*, user: Any) -> None:
     user.__dict__.pop("_maharat_enrolled", None)
+    user.__dict__.pop("_maharat_completed", None)
 
 
 def enrollment_get(*, user: Any, course_id: int) -> EnrollmentData | None:
@@ -202,6 +212,9 @@ def course_completed_at(*, user: Any, course_id: int) -> dt.datetime | None:
     """When the user completed this course (a datetime), or None."""
     if not getattr(user, "is_authenticated", False):
         return None
+    known = user.__dict__.get("_maharat_completed", {})
+    if course_id in known:
+        return known[course_id]
     return (
         CourseCompletion.objects.filter(user=user, course_id=course_id)
         .values_list("completed_at", flat=True)
