@@ -61,3 +61,23 @@ def test_course_hours_use_the_arabic_plural(hours, expected):
     with translation.override("ar"):
         text = translation.ngettext("%(hours)s hour", "%(hours)s hours", hours)
     assert text % {"hours": hours} == expected
+
+
+@pytest.mark.parametrize(
+    "path", _catalogues(), ids=lambda p: str(p.relative_to(settings.BASE_DIR))
+)
+def test_translations_write_the_digits_the_readme_chose(path):
+    """Western digits in Arabic too (README, "Languages and numbers"): a translation
+    with ١٤ beside a number the formatting layer wrote as 14 mixes two systems."""
+    import re
+
+    eastern = re.compile("[\u0660-\u0669]")
+    with path.open("rb") as fh:
+        catalog = read_po(fh)
+    mixed = []
+    for message in catalog:
+        strings = (
+            message.string if isinstance(message.string, tuple) else (message.string,)
+        )
+        mixed += [s for s in strings if s and eastern.search(s)]
+    assert mixed == []
