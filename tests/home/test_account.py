@@ -3,9 +3,11 @@ signing out; nobody else's."""
 
 from __future__ import annotations
 
+import pytest
 from django.urls import reverse
 
 
+@pytest.mark.django_db
 def test_a_visitor_is_sent_to_log_in(client):
     response = client.get(reverse("home:account"))
     assert response.status_code == 302
