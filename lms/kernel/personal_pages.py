@@ -60,11 +60,13 @@ from django.middleware.gzip import GZipMiddleware
 from django.middleware.locale import LocaleMiddleware
 from django.utils.translation import get_language
 
-from lms.kernel.generations import generation_get
+from lms.kernel.generations import generation_bump, generation_get
 from lms.kernel.page_cache import GENERATION, VERSION_KEY
 
 KEY_PREFIX = "personal-page"
 USER_PREFIX = "personal-state"
+ALL_KEY = "personal-state-all"
+ALL_GENERATION = "personal-pages"
 _KEEP = "_maharat_personal_keep_until"
 _PLACEHOLDER = "\x00csrf\x00"
 _TOKEN_INPUT = re.compile(
@@ -95,8 +97,21 @@ def user_state_changed(user_id: int | None) -> None:
         transaction.on_commit(lambda: _bump(int(user_id)))
 
 
+def personal_pages_all_changed() -> None:
+    """Abandon every user's kept pages: for a change that shows on many trainees'
+    pages at once (a live class scheduled for a course, an exam's window moved).
+    At once in the shared cache, again after commit, and through a database
+    generation after commit (a bump lost while Redis was away still takes effect)."""
+    _bump_key(ALL_KEY)
+    transaction.on_commit(lambda: _bump_key(ALL_KEY))
+    generation_bump(ALL_GENERATION)
+
+
 def _bump(user_id: int) -> None:
-    key = f"{USER_PREFIX}:{user_id}"
+    _bump_key(f"{USER_PREFIX}:{user_id}")
+
+
+def _bump_key(key: str) -> None:
     try:
         cache.incr(key)
     except ValueError:  # not there (or evicted): any value but the last will do
@@ -123,7 +138,8 @@ def _entry_key(request: HttpRequest, user_id: Any) -> str | None:
     except DisallowedHost:
         return None
     return (
-        f"{KEY_PREFIX}:{generation_get(GENERATION)}:{user_id}:{get_language()}:"
+        f"{KEY_PREFIX}:{generation_get(GENERATION)}.{generation_get(ALL_GENERATION)}:"
+        f"{user_id}:{get_language()}:"
         f"{request.scheme}://{host}{request.path_info}"
     )
 
@@ -150,17 +166,21 @@ class PersonalPageMiddleware:
         if key is None or "_messages" in request.session:
             return self.get_response(request)
         user_key = f"{USER_PREFIX}:{user_id}"
-        found = cache.get_many([VERSION_KEY, user_key, key])
-        versions = (found.get(VERSION_KEY, 0), found.get(user_key))
+        found = cache.get_many([VERSION_KEY, ALL_KEY, user_key, key])
+        versions = (
+            found.get(VERSION_KEY, 0),
+            found.get(ALL_KEY, 0),
+            found.get(user_key),
+        )
         entry = found.get(key)
-        if entry is not None and versions[1] is not None:
+        if entry is not None and versions[-1] is not None:
             answer = self._answer(request, entry, versions)
             if answer is not None:
                 return answer
         return self._render(request, key, user_key, versions)
 
     def _answer(
-        self, request: HttpRequest, entry: dict[str, Any], versions: tuple[Any, Any]
+        self, request: HttpRequest, entry: dict[str, Any], versions: tuple[Any, ...]
     ) -> HttpResponseBase | None:
         if entry["versions"] != versions or entry["until"] <= time.time():
             return None
@@ -184,11 +204,11 @@ class PersonalPageMiddleware:
         request: HttpRequest,
         key: str,
         user_key: str,
-        versions: tuple[Any, Any],
+        versions: tuple[Any, ...],
     ) -> HttpResponseBase:
-        if versions[1] is None:  # first time: a version to keep under
+        if versions[-1] is None:  # first time: a version to keep under
             cache.add(user_key, time.time_ns(), None)
-            versions = (versions[0], cache.get(user_key))
+            versions = (*versions[:-1], cache.get(user_key))
         accept = request.META.pop("HTTP_ACCEPT_ENCODING", None)
         response = self.get_response(request)
         if accept is not None:
@@ -208,11 +228,11 @@ def _plain_user(user: Any) -> bool:
 
 
 def _entry(
-    request: HttpRequest, response: HttpResponseBase, versions: tuple[Any, Any]
+    request: HttpRequest, response: HttpResponseBase, versions: tuple[Any, ...]
 ) -> dict[str, Any] | None:
     until = getattr(request, _KEEP, None)
     user = getattr(request, "user", None)
-    if until is None or user is None or versions[1] is None or not _plain_user(user):
+    if until is None or user is None or versions[-1] is None or not _plain_user(user):
         return None
     if (
         response.status_code != 200
