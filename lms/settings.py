@@ -618,10 +618,10 @@ MIDDLEWARE.insert(
 # (lms/kernel/personal_pages.py), through Django's own session, CSRF and auth hooks;
 # at most this many seconds (and never past the lesson's next visit record); 0: off.
 PERSONAL_PAGE_CACHE_SECONDS = env.int("PERSONAL_PAGE_CACHE_SECONDS", default=300)
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
-    "lms.kernel.personal_pages.PersonalPageMiddleware",
-)
+# Its SessionMiddleware is Django's, keeping the session this one already loaded.
+_SESSIONS = MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware")
+MIDDLEWARE[_SESSIONS] = "lms.kernel.personal_pages.SessionMiddleware"
+MIDDLEWARE.insert(_SESSIONS, "lms.kernel.personal_pages.PersonalPageMiddleware")
 
 # --- Logging: the national ID never reaches a log line -----------------------------
 # LOGGING, then the same mask on the ASGI server's loggers (uvicorn's access log

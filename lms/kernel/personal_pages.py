@@ -8,23 +8,27 @@ answer is then kept for that user, address and language, and the next GET is
 answered here, before the page tree, the template and the trainee's state are read.
 
 Security is Django's own, not a copy: the request goes through SessionMiddleware,
-LocaleMiddleware, CsrfViewMiddleware and AuthenticationMiddleware's own hooks, so
-the session is loaded and expired as Django does, and the user is Django's
-``get_user`` (the session's auth hash checked against the password: a password
-change signs every other session out). Only then is the entry, kept for that user
-id, answered. Its CSRF tokens are masked afresh from the visitor's own secret
-(``get_token``), and the answer goes through the CSRF, GZip, Common and Session
-response hooks; the other headers (private Cache-Control, Permissions-Policy,
-X-Frame-Options, Content-Language, Vary) are the kept answer's own, the CSP is added
-by its middleware outside this one. tests/courses/test_personal_pages.py compares the
-two paths' headers and bodies.
+LocaleMiddleware and CsrfViewMiddleware's own hooks, so the session is loaded and
+expired as Django does. The entry was kept on a full path where Django's ``get_user``
+compared the session's auth hash with the user's password; it records that sign-in
+(user id, backend, auth hash) and is answered only to a session that still holds the
+same one, compared in constant time. What could make that sign-in invalid since (a
+new password, a deactivation, staff rights, roles) saves the user or changes their
+groups, which moves the user's state version, and a new SECRET_KEY changes the
+entry's key: a hit reads no user row and touches no database. Its CSRF tokens are
+masked afresh from the visitor's own secret (``get_token``), and the answer goes
+through the CSRF, GZip, Common and Session response hooks; the other headers
+(private Cache-Control, Permissions-Policy, X-Frame-Options, Content-Language, Vary)
+are the kept answer's own, the CSP is added by its middleware outside this one.
+tests/courses/test_personal_pages.py compares the two paths' headers and bodies.
 
 An entry is used only while all of these hold, otherwise the full path answers:
 - the "pages" generation and the shared cache's page version it was kept under
   (lms.kernel.page_cache: every publish, unpublish, move, delete);
 - the user's state version (:func:`user_state_changed`, bumped after commit by the
-  services that change what a trainee's pages show, by any save of the user, and on
-  sign-in and sign-out);
+  services that change what a trainee's pages show, by any save of the user or
+  change of their groups, and on sign-in and sign-out), and the version of changes
+  that show on everyone's pages (:func:`personal_pages_all_changed`);
 - the time the view gave (a lesson: until its visit is due to be recorded again,
   LESSON_OPEN_RECORD_S) and at most PERSONAL_PAGE_CACHE_SECONDS;
 - a plain GET (no query string, no Authorization) with a session and a CSRF cookie,
@@ -41,9 +45,11 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import SESSION_KEY
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.middleware import AuthenticationMiddleware
-from django.contrib.sessions.middleware import SessionMiddleware
+from django.contrib.sessions.middleware import (
+    SessionMiddleware as DjangoSessionMiddleware,
+)
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.db import transaction
@@ -56,12 +62,15 @@ from django.middleware.csrf import (
     CsrfViewMiddleware,
     get_token,
 )
-from django.middleware.gzip import GZipMiddleware
+from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
 from django.middleware.locale import LocaleMiddleware
+from django.utils.cache import patch_vary_headers
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import get_language
 
 from lms.kernel.generations import generation_bump, generation_get
 from lms.kernel.page_cache import GENERATION, VERSION_KEY
+from lms.kernel.spliced_gzip import deflate_parts, spliced
 
 KEY_PREFIX = "personal-page"
 USER_PREFIX = "personal-state"
@@ -75,6 +84,7 @@ _TOKEN_INPUT = re.compile(
     r'(">)'
 )
 _ANY_TOKEN = re.compile(rf"[{re.escape(CSRF_ALLOWED_CHARS)}]{{{CSRF_TOKEN_LENGTH}}}")
+_GZIP_MIN = 200  # GZipMiddleware's smallest answer worth compressing
 _NOT_KEPT = frozenset({"set-cookie", "content-length", "content-encoding", "etag"})
 _NEVER = ("/api/", "/cms/", "/django-admin/", "/healthz", "/documents/", "/i18n/")
 
@@ -138,10 +148,42 @@ def _entry_key(request: HttpRequest, user_id: Any) -> str | None:
     except DisallowedHost:
         return None
     return (
-        f"{KEY_PREFIX}:{generation_get(GENERATION)}.{generation_get(ALL_GENERATION)}:"
+        f"{KEY_PREFIX}:{_secret_mark()}:"
+        f"{generation_get(GENERATION)}.{generation_get(ALL_GENERATION)}:"
         f"{user_id}:{get_language()}:"
         f"{request.scheme}://{host}{request.path_info}"
     )
+
+
+def _secret_mark() -> str:
+    """A short mark of SECRET_KEY: an entry checked a session's auth hash made with
+    the key of its day, so a new key (one that no longer accepts the old hashes)
+    never finds it."""
+    return salted_hmac("personal-pages", "", algorithm="sha256").hexdigest()[:12]
+
+
+def _signed_in_as(request: HttpRequest, entry: dict[str, Any]) -> bool:
+    """The session still holds the sign-in the entry was kept for: the same user,
+    backend and auth hash (Django's `get_user` compared that hash with the user's
+    password when the entry was kept; a new password, a deactivation or any other
+    save of the user moves the user's state version, and the entry is not used)."""
+    session = request.session
+    backend = session.get(BACKEND_SESSION_KEY)
+    return (
+        str(session.get(SESSION_KEY)) == str(entry["user_id"])
+        and backend == entry["backend"]
+        and backend in settings.AUTHENTICATION_BACKENDS
+        and constant_time_compare(session.get(HASH_SESSION_KEY, ""), entry["hash"])
+    )
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's, in MIDDLEWARE's place for it: a request that PersonalPageMiddleware
+    looked at already has its session (loaded once from the cache), and keeps it."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        if not hasattr(request, "session"):
+            super().process_request(request)
 
 
 class PersonalPageMiddleware:
@@ -149,7 +191,7 @@ class PersonalPageMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]):
         self.get_response = get_response
-        self.session = SessionMiddleware(get_response)
+        self.session = DjangoSessionMiddleware(get_response)
         self.locale = LocaleMiddleware(get_response)
         self.common = CommonMiddleware(get_response)
         self.gzip = GZipMiddleware(get_response)
@@ -184,18 +226,31 @@ class PersonalPageMiddleware:
     ) -> HttpResponseBase | None:
         if entry["versions"] != versions or entry["until"] <= time.time():
             return None
-        self.csrf.process_request(request)
-        self.auth.process_request(request)
-        user = request.user
-        if not _plain_user(user) or user.pk != entry["user_id"]:
+        if not _signed_in_as(request, entry):
             return None  # signed out, password changed, another user: Django answers
-        first, *rest = entry["body"].split(_PLACEHOLDER)
-        body = first + "".join(get_token(request) + part for part in rest)
-        response: HttpResponseBase = HttpResponse(body.encode())
+        self.csrf.process_request(request)
+        self.auth.process_request(request)  # request.user stays lazy: not read here
+        # one token masked afresh for this answer (what BREACH asks: every answer
+        # differs), the same in each of its forms, as a form rendered twice would be
+        parts: list[bytes] = entry["parts"]
+        token = get_token(request).encode() if len(parts) > 1 else b""
+        deflated = entry["deflated"]
+        gzipped = (
+            deflated is not None
+            and re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+            and entry["size"] >= _GZIP_MIN
+        )
+        response: HttpResponseBase = HttpResponse(
+            spliced(parts, deflated, token) if gzipped else token.join(parts)
+        )
         for name, value in entry["headers"]:
             response[name] = value
         response = self.csrf.process_response(request, response)
-        response = self.gzip.process_response(request, response)
+        if gzipped:  # as GZipMiddleware answers, compressed once when kept
+            response["Content-Encoding"] = "gzip"
+            patch_vary_headers(response, ("Accept-Encoding",))
+        else:
+            response = self.gzip.process_response(request, response)
         response = self.common.process_response(request, response)
         return self.session.process_response(request, response)  # type: ignore[arg-type]
 
@@ -247,12 +302,21 @@ def _entry(
     text = response.content.decode()  # type: ignore[attr-defined]
     if not secret or _PLACEHOLDER in text:
         return None
+    session = request.session
+    auth_hash = user.get_session_auth_hash()
+    if str(session.get(SESSION_KEY)) != str(user.pk) or not constant_time_compare(
+        session.get(HASH_SESSION_KEY, ""), auth_hash
+    ):
+        return None  # a sign-in this request changed (or a hash being rotated)
     body = _TOKEN_INPUT.sub(rf"\1{_PLACEHOLDER}\3", text)
+    parts = [part.encode() for part in body.split(_PLACEHOLDER)]
     unmask = django_csrf._unmask_cipher_token  # type: ignore[attr-defined]
     if any(unmask(t) == secret for t in _ANY_TOKEN.findall(body)):
         return None  # a token this module would not mask again
     return {
-        "body": body,
+        "parts": parts,
+        "size": len(response.content),  # type: ignore[attr-defined]
+        "deflated": deflate_parts(parts, CSRF_TOKEN_LENGTH),
         "headers": [
             (name, value)
             for name, value in response.items()
@@ -261,6 +325,8 @@ def _entry(
         "versions": versions,
         "until": float(until),
         "user_id": user.pk,
+        "backend": session.get(BACKEND_SESSION_KEY),
+        "hash": auth_hash,
     }
 
 
@@ -268,7 +334,7 @@ def connect_invalidation() -> None:
     """Any save of a user (password, name, roles, active), sign-in and sign-out."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.signals import user_logged_in, user_logged_out
-    from django.db.models.signals import post_delete, post_save
+    from django.db.models.signals import m2m_changed, post_delete, post_save
 
     def saved(sender: Any, instance: Any, **kwargs: Any) -> None:
         user_state_changed(instance.pk)
@@ -277,8 +343,24 @@ def connect_invalidation() -> None:
         if user is not None:
             user_state_changed(user.pk)
 
+    def roles(
+        sender: Any, instance: Any, action: str, reverse: bool, **kwargs: Any
+    ) -> None:
+        if not action.startswith("post_"):
+            return
+        if not reverse:  # user.groups.add(...)
+            user_state_changed(instance.pk)
+        elif action == "post_clear":  # group.user_set.clear(): who is gone is unknown
+            personal_pages_all_changed()
+        else:  # group.user_set.add(users...)
+            for pk in kwargs.get("pk_set") or ():
+                user_state_changed(pk)
+
     model = get_user_model()
     post_save.connect(saved, sender=model, dispatch_uid="personal_pages_user")
     post_delete.connect(saved, sender=model, dispatch_uid="personal_pages_user_del")
     user_logged_in.connect(signed, dispatch_uid="personal_pages_in")
     user_logged_out.connect(signed, dispatch_uid="personal_pages_out")
+    m2m_changed.connect(
+        roles, sender=model.groups.through, dispatch_uid="personal_pages_roles"
+    )

@@ -229,3 +229,22 @@ def test_other_errors_are_still_raised():
     client.get = broken
     with pytest.raises(redis.exceptions.ResponseError):
         cache.get("k")
+
+
+@pytest.mark.redis
+def test_one_redis_client_per_pool_shared_by_threads():
+    """Django builds a `redis.Redis` per cache call; ours keeps one per pool."""
+    import os
+
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        pytest.skip("needs REDIS_URL")
+    cache = SharedRedisCache(url, {})
+    client = cache._cache
+    seen = []
+    thread = threading.Thread(target=lambda: seen.append(client.get_client()))
+    thread.start()
+    thread.join()
+    assert client.get_client() is client.get_client(write=True) is seen[0]
+    cache.set("one-client-probe", 1, 5)
+    assert cache.get("one-client-probe") == 1
