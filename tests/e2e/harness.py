@@ -110,19 +110,25 @@ def manage_on(server_url: str, *args: str) -> str:
     return manage(_SERVER_ENVS[server_url], *args)
 
 
+_SMS_READ: set[Path] = set()  # the SMS files a journey has read
+
+
 def sms_text_to(server_url: str, phone: str, *, after: float, timeout_s=10) -> str:
     """The first SMS the e2e server wrote for the number (01..., as E.164 in the
-    file) after the `after` time stamp (time.time()). It is written once the answer
-    has gone out, so it may come a moment after the next page: wait for it."""
+    file) after the `after` time stamp (time.time()) that no journey has read yet,
+    as a phone shows the new message: a sign-up code sent a moment before a reset
+    code (pages are fast, mtimes coarse) is not read twice. It is written once the
+    answer has gone out, so it may come a moment after the next page: wait for it."""
     directory = Path(_SERVER_ENVS[server_url]["SMS_FILE_PATH"])
     to = "To: +2" + phone
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         for path in sorted(directory.glob("*.txt"), key=lambda p: p.stat().st_mtime):
-            if path.stat().st_mtime < after:
+            if path in _SMS_READ or path.stat().st_mtime < after:
                 continue
             head, _sep, text = path.read_text(encoding="utf-8").partition("\n\n")
             if head.strip() == to:
+                _SMS_READ.add(path)
                 return text.strip()
         time.sleep(0.1)
     raise AssertionError(f"no SMS to {phone} within {timeout_s} s")
