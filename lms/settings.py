@@ -601,6 +601,9 @@ MIDDLEWARE.insert(
 # may keep them as long (s-maxage): with FRONTEND_CACHE_PURGE_URL (an HTTP cache
 # that takes PURGE, e.g. Varnish) Wagtail purges a page's addresses on publish.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
+# and each web process answers the last pages it read from there for this long
+# without asking again (a publish elsewhere shows here this much later; 0: off)
+PAGE_MEMO_SECONDS = env.float("PAGE_MEMO_SECONDS", default=2.0)
 FRONTEND_CACHE_PURGE_URL = env.str("FRONTEND_CACHE_PURGE_URL", default="")
 if FRONTEND_CACHE_PURGE_URL:
     INSTALLED_APPS += ["wagtail.contrib.frontend_cache"]

@@ -81,6 +81,7 @@ def pages_changed() -> None:
 def forget_kept() -> None:
     """`pages_changed` without the generation (no query): what a test starts with."""
     _local["epoch"] += 1
+    _memo.clear()
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # not there yet (or evicted): any value but the last will do
@@ -164,6 +165,29 @@ def _answer(request: HttpRequest, entry: dict[str, Any]) -> HttpResponse:
     return response
 
 
+# The last answers read from the shared cache, kept in this process for a second or
+# two (PAGE_MEMO_SECONDS; 0: off): in a surge the same few pages are asked for
+# hundreds of times a second, and each read cost a round trip to Redis and a copy
+# of the page. A change made in this process drops them at once (the epoch); one
+# made in another process shows here within PAGE_MEMO_SECONDS, well inside what the
+# answer lets a reverse proxy keep (s-maxage).
+_memo: dict[str, tuple[float, int, dict[str, Any]]] = {}
+_MEMO_SIZE = 256
+
+
+def _epoch() -> int:
+    return _local["epoch"]
+
+
+def _remember(key: str, entry: dict[str, Any]) -> None:
+    lifetime = float(getattr(settings, "PAGE_MEMO_SECONDS", 2))
+    if lifetime <= 0:
+        return
+    if len(_memo) >= _MEMO_SIZE:
+        _memo.clear()
+    _memo[key] = (time.monotonic() + lifetime, _epoch(), entry)
+
+
 class AnonymousPageCacheMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]):
         self.get_response = get_response
@@ -175,10 +199,14 @@ class AnonymousPageCacheMiddleware:
         key = _key(request)
         if key is None:
             return self.get_response(request)
+        memo = _memo.get(key)
+        if memo is not None and memo[0] > time.monotonic() and memo[1] == _epoch():
+            return _answer(request, memo[2])
         found = cache.get_many([VERSION_KEY, key])
         version = found.get(VERSION_KEY, 0)
         entry = found.get(key)
         if entry is not None and entry["version"] == version:
+            _remember(key, entry)
             return _answer(request, entry)
         # Rendered plain (the inner GZipMiddleware sees no Accept-Encoding): the entry
         # keeps both forms, and an answer that is not kept is compressed here.
@@ -191,6 +219,7 @@ class AnonymousPageCacheMiddleware:
         entry = _entry(response)  # type: ignore[arg-type]
         entry["version"] = version
         cache.set(key, entry, seconds())
+        _remember(key, entry)
         return _answer(request, entry)
 
 

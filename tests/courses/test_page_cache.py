@@ -142,3 +142,52 @@ def test_a_moved_or_unpublished_page_is_not_routed_from_the_kept_routes(
     assert gone.status_code == 301
     assert gone["Location"] == moved.url
     assert client.get(moved.url).status_code == 200
+
+
+def test_a_process_answers_its_last_pages_without_asking_redis_again(
+    client, course, settings, monkeypatch
+):
+    """PAGE_MEMO_SECONDS: the shared cache is read once per page and process in
+    that time; a change made in another process (its version bumped in Redis
+    only) shows here once it is over, one made here at once."""
+    from django.core.cache import cache
+
+    from lms.kernel import page_cache
+
+    settings.PAGE_MEMO_SECONDS = 2
+    now = [1000.0]
+    monkeypatch.setattr(page_cache.time, "monotonic", lambda: now[0])
+    first = client.get(course.url).content
+    reads = []
+    get_many = cache.get_many
+    monkeypatch.setattr(
+        cache, "get_many", lambda *a, **k: reads.append(a) or get_many(*a, **k)
+    )
+    assert client.get(course.url).content == first
+    assert reads == []
+    cache.incr(page_cache.VERSION_KEY)  # another process's publish
+    now[0] += 1
+    assert client.get(course.url).content == first and reads == []
+    now[0] += 1.5
+    client.get(course.url)
+    assert len(reads) == 1  # read again, found stale, rendered afresh
+    page_cache.pages_changed()  # this process's change: at once
+    client.get(course.url)
+    assert len(reads) == 2
+
+
+def test_without_the_memo_every_answer_reads_the_shared_cache(
+    client, course, settings, monkeypatch
+):
+    from django.core.cache import cache
+
+    settings.PAGE_MEMO_SECONDS = 0
+    client.get(course.url)
+    reads = []
+    get_many = cache.get_many
+    monkeypatch.setattr(
+        cache, "get_many", lambda *a, **k: reads.append(a) or get_many(*a, **k)
+    )
+    client.get(course.url)
+    client.get(course.url)
+    assert len(reads) == 2
