@@ -72,6 +72,86 @@ def test_admin_sites_get_their_own_policy_still_nothing_from_another_host(client
     assert sources_on_other_hosts(policy) == set()
 
 
+def _csp_answer(path: str, *, nonce: bool = False, **own):
+    """SiteCSPMiddleware's answer to a GET of `path`: built once, or (a nonce
+    used, a decorator's policy on the answer) through django-csp's own path."""
+    from lms.kernel.csp import SiteCSPMiddleware
+
+    middleware = SiteCSPMiddleware(lambda request: HttpResponse())
+    request = RequestFactory().get(path)
+    middleware.process_request(request)
+    used = str(request.csp_nonce) if nonce else None
+    response = HttpResponse()
+    for name, value in own.items():
+        setattr(response, name, value)
+    return request, middleware.process_response(request, response), used
+
+
+@pytest.mark.parametrize("path", ["/courses/", "/cms/login/"])
+def test_the_policy_built_once_is_the_one_django_csp_builds(path):
+    from csp.middleware import CSPMiddleware
+
+    from lms.kernel.csp import SiteCSPMiddleware
+
+    for _ in range(2):  # built, then reused
+        _request, kept, _nonce = _csp_answer(path)
+        middleware = SiteCSPMiddleware(lambda request: HttpResponse())
+        request = RequestFactory().get(path)
+        middleware.process_request(request)
+        plain = CSPMiddleware.process_response(middleware, request, HttpResponse())
+        assert (
+            kept.headers["Content-Security-Policy"]
+            == (plain.headers["Content-Security-Policy"])
+        )
+    assert ("'unsafe-inline'" in kept.headers["Content-Security-Policy"]) == (
+        path.startswith("/cms/")
+    )
+
+
+def test_a_changed_policy_setting_shows_on_the_next_answer(settings):
+    _csp_answer("/courses/")  # built under the first settings
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"]}}
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {
+        "DIRECTIVES": {"default-src": ["'self'"], "report-uri": "/csp-report/"}
+    }
+    _request, response, _nonce = _csp_answer("/courses/")
+    assert response.headers["Content-Security-Policy"] == "default-src 'none'"
+    assert (
+        "report-uri /csp-report/"
+        in (response.headers["Content-Security-Policy-Report-Only"])
+    )
+
+
+def test_a_nonce_or_a_views_own_policy_is_not_the_shared_header(settings):
+    from csp.constants import NONCE
+
+    settings.CONTENT_SECURITY_POLICY = {
+        "DIRECTIVES": {"default-src": ["'self'"], "script-src": ["'self'", NONCE]}
+    }
+    _request, response, nonce = _csp_answer("/courses/", nonce=True)
+    assert f"'nonce-{nonce}'" in response.headers["Content-Security-Policy"]
+    _request, response, _nonce = _csp_answer(
+        "/courses/", _csp_update={"frame-src": ["https://meet.example.org"]}
+    )
+    assert (
+        "frame-src https://meet.example.org"
+        in (response.headers["Content-Security-Policy"])
+    )
+    _request, response, _nonce = _csp_answer("/courses/", _csp_exempt=True)
+    assert "Content-Security-Policy" not in response.headers
+    _request, response, _nonce = _csp_answer("/courses/")
+    assert "nonce" not in response.headers["Content-Security-Policy"]
+    assert "meet.example.org" not in response.headers["Content-Security-Policy"]
+
+
+def test_a_nonce_asked_for_after_the_header_is_written_is_an_error():
+    from csp.exceptions import CSPNonceError
+
+    request, _response, _nonce = _csp_answer("/courses/")
+    with pytest.raises(CSPNonceError):
+        str(request.csp_nonce)
+
+
 def test_api_docs_load_redoc_from_our_static_files(client, trainee):
     client.force_login(trainee)
     response = client.get("/api/v1/docs/")
