@@ -70,6 +70,7 @@ from django.utils.translation import get_language
 
 from lms.kernel.generations import generation_bump, generation_get
 from lms.kernel.page_cache import GENERATION, VERSION_KEY
+from lms.kernel.personal_sessions import session_and_keys
 from lms.kernel.spliced_gzip import deflate_parts, spliced
 
 KEY_PREFIX = "personal-page"
@@ -201,14 +202,19 @@ class PersonalPageMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if seconds() <= 0 or not _eligible(request):
             return self.get_response(request)
-        self.session.process_request(request)
-        self.locale.process_request(request)
-        user_id = request.session.get(SESSION_KEY)
-        key = _entry_key(request, user_id) if user_id is not None else None
-        if key is None or "_messages" in request.session:
+        self.locale.process_request(request)  # the language: from the path or cookie
+
+        def keys_for(user_id: str) -> list[str]:
+            key = _entry_key(request, user_id)
+            user_key = f"{USER_PREFIX}:{user_id}"
+            return [] if key is None else [VERSION_KEY, ALL_KEY, user_key, key]
+
+        user_id, asked, found = session_and_keys(
+            request, self.session.SessionStore, keys_for
+        )
+        if not asked or "_messages" in request.session:
             return self.get_response(request)
-        user_key = f"{USER_PREFIX}:{user_id}"
-        found = cache.get_many([VERSION_KEY, ALL_KEY, user_key, key])
+        user_key, key = asked[2], asked[3]
         versions = (
             found.get(VERSION_KEY, 0),
             found.get(ALL_KEY, 0),

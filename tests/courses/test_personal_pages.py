@@ -257,15 +257,91 @@ def test_a_new_secret_key_finds_no_kept_page(trainee, lesson, settings):
     assert "data-progress-sync-url" in response.content.decode()
 
 
+class CacheReads:
+    """The keys asked of the shared cache (get and get_many) and the round trips."""
+
+    def __init__(self):
+        self.keys, self.trips = [], 0
+
+    def __enter__(self):
+        from django.core.cache import caches
+
+        shared = caches["default"]
+        real_get, real_get_many = shared.get, shared.get_many
+
+        def one(key, *args, **kwargs):
+            self.keys.append(key)
+            self.trips += 1
+            return real_get(key, *args, **kwargs)
+
+        def many(keys, *args, **kwargs):
+            self.keys.extend(keys)
+            self.trips += 1
+            return real_get_many(keys, *args, **kwargs)
+
+        self._patches = [
+            mock.patch.object(shared, "get", one),
+            mock.patch.object(shared, "get_many", many),
+        ]
+        for patch in self._patches:
+            patch.start()
+        return self
+
+    def __exit__(self, *exc):
+        for patch in self._patches:
+            patch.stop()
+
+
+def session_cache_key(client) -> str:
+    from django.conf import settings
+
+    return SessionStore(client.cookies[settings.SESSION_COOKIE_NAME].value).cache_key
+
+
 def test_a_page_not_kept_reads_its_session_once(trainee, lesson, settings):
     settings.LESSON_OPEN_RECORD_S = 0  # every view records a visit: never kept
     client = enrolled(trainee, lesson)
     warm(client, lesson.url)
-    with mock.patch.object(
-        SessionStore, "load", autospec=True, side_effect=SessionStore.load
-    ) as load:
+    with CacheReads() as reads:
         _response, queries = get(client, lesson.url)
-    assert queries > 1 and load.call_count == 1
+    assert queries > 1 and reads.keys.count(session_cache_key(client)) == 1
+
+
+def test_a_kept_page_is_one_round_trip_to_the_shared_cache(trainee, lesson):
+    """The session and the entry of the user this process last saw with it are
+    read in one MGET (lms/kernel/personal_sessions.py)."""
+    client = enrolled(trainee, lesson)
+    warm(client, lesson.url)
+    with CacheReads() as reads:
+        response, hit = kept_answer(client, lesson.url)
+    assert hit and reads.trips == 1
+    assert session_cache_key(client) in reads.keys
+
+
+def test_a_session_now_naming_another_user_never_gets_the_guessed_users_page(
+    trainee, lesson
+):
+    """The process's memory of whose session it was is a guess at which keys to
+    read: the session read with them decides."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, SESSION_KEY
+
+    client = enrolled(trainee, lesson)
+    warm(client, lesson.url)
+    other = UserFactory(full_name_ar="سلمى المختلفة")
+    services.enrollment_create(user=other, course_id=course_id(lesson))
+    store = SessionStore(client.cookies["sessionid"].value)
+    store[SESSION_KEY] = str(other.pk)
+    store[BACKEND_SESSION_KEY] = "lms.accounts.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = other.get_session_auth_hash()
+    store.save()
+    with CacheReads() as reads:
+        response, queries = get(client, lesson.url)
+    assert response.status_code == 200 and queries > 0  # rendered for `other`
+    assert other.full_name_ar in response.content.decode()
+    assert trainee.full_name_ar not in response.content.decode()
+    # the guessed user's keys read with the session, then the right user's
+    assert reads.keys[3] == f"personal-state:{trainee.pk}"
+    assert f"personal-state:{other.pk}" in reads.keys[5:]
 
 
 def test_a_gzipped_kept_page_inflates_to_the_full_paths_page(trainee, lesson, settings):
