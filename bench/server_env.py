@@ -8,6 +8,7 @@ CPU), started once /healthz answers, and stopped with the whole session.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import signal
 import subprocess
@@ -20,6 +21,26 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def bench_signing_key_pem() -> str:
+    """A fixed Ed25519 key (PKCS#8 PEM), the same in every run: DEBUG=0 requires
+    REGISTRY_SIGNING_KEY to be a real key (a placeholder fails the registry's
+    migration that records the key in use), and a key generated per run would
+    record a new signing key in the bench database each time."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    seed = hashlib.sha256(b"maharat-bench-only-registry-signing-key").digest()
+    return (
+        Ed25519PrivateKey.from_private_bytes(seed)
+        .private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        .decode("ascii")
+    )
+
+
 def production_env(
     *, database_url: str, redis_url: str | None, port: int, **extra: str
 ) -> dict[str, str]:
@@ -30,7 +51,8 @@ def production_env(
         "DEBUG": "0",
         "DATABASE_URL": database_url,
         "SECRET_KEY": "bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
-        "REGISTRY_SIGNING_KEY": os.environ.get("REGISTRY_SIGNING_KEY", "bench-only"),
+        "REGISTRY_SIGNING_KEY": os.environ.get("REGISTRY_SIGNING_KEY")
+        or bench_signing_key_pem(),
         "SITE_URL": f"http://127.0.0.1:{port}",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",

@@ -7,13 +7,18 @@ from concurrent.futures import ThreadPoolExecutor
 
 import django
 from asgiref.sync import ThreadSensitiveContext, sync_to_async
-from django.core.handlers.asgi import ASGIHandler
+from django.core import signals
+from django.core.exceptions import RequestAborted
+from django.core.handlers.asgi import ASGIHandler, get_script_prefix
+from django.http import FileResponse, HttpResponseBase
+from django.urls import set_script_prefix
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings")
 
 
 class SyncStackASGIHandler(ASGIHandler):
-    """Django's ASGI handler, running the middleware and view in one thread hop.
+    """Django's ASGI handler, running a request's signals, middleware, view and (for
+    a plain response) close in one thread hop.
 
     Our middleware and views are synchronous. Django's stock handler builds an async
     chain, so every `MiddlewareMixin` runs `process_request`/`process_response`
@@ -21,7 +26,8 @@ class SyncStackASGIHandler(ASGIHandler):
     the request's thread per request, measured with the exam-save profile in
     assessments/README.md). Built in sync mode the chain runs in the request's
     thread with one hand-off, as under WSGI. Async views still work (Django wraps
-    them with `async_to_sync`); WebSockets are not affected.
+    them with `async_to_sync`); WebSockets are not affected. `handle` puts the
+    signals and the response's close in the same hop.
     """
 
     def load_middleware(self, is_async: bool = False) -> None:
@@ -56,12 +62,74 @@ class SyncStackASGIHandler(ASGIHandler):
             else:
                 executor.shutdown(wait=False)
 
-    async def get_response_async(self, request):
-        run = sync_to_async(self.get_response, thread_sensitive=True)
-        if self.admission is None or request.path.startswith("/healthz"):
-            return await run(request)
-        async with self.admission:
-            return await run(request)
+    async def handle(self, scope, receive, send) -> None:
+        """Django's `ASGIHandler.handle` with the request's sync work in one hop.
+
+        Django's handler hands off to the request's thread three times per request:
+        `request_started`, the middleware chain with the view, `response.close()`
+        (the closers, then `request_finished`). Here `request_started`, the request,
+        the chain and, for a plain response with nothing to do after it is sent,
+        `close()` run in one hop, and the answer is sent afterwards: the database
+        connection (`close_old_connections`, on both signals) goes back to the pool
+        before the bytes go out rather than after. A streaming response (files,
+        exports), or one with work to run once it has been sent
+        (`lms.kernel.after_response`: the SMS must not lengthen the answer), is
+        sent as Django sends it (watching for the client's disconnect) and closed
+        after, in a second hop.
+        """
+        try:
+            body_file = await self.read_body(receive)
+        except RequestAborted:
+            return
+        set_script_prefix(get_script_prefix(scope))
+        run = sync_to_async(self.respond, thread_sensitive=True)
+        try:
+            if self.admission is None or scope["path"].startswith("/healthz"):
+                response = await run(scope, body_file)
+            else:
+                async with self.admission:
+                    response = await run(scope, body_file)
+            if response.closed:
+                await self.send_response(response, send)
+            else:
+                await self.send_then_close(response, send, receive)
+        finally:
+            body_file.close()
+
+    def respond(self, scope, body_file) -> HttpResponseBase:
+        """In the request's thread: the signal, the request, the middleware chain and
+        view, and `close()` unless the response must be sent first."""
+        signals.request_started.send(sender=self.__class__, scope=scope)
+        request, response = self.create_request(scope, body_file)
+        if request is not None:
+            response = self.get_response(request)
+        response._handler_class = self.__class__
+        if isinstance(response, FileResponse):
+            response.block_size = self.chunk_size
+        if not response.streaming and all(
+            closer == getattr(request, "close", None)
+            for closer in response._resource_closers
+        ):
+            response.close()
+        return response
+
+    async def send_then_close(self, response, send, receive) -> None:
+        """Send as Django does (a client that leaves stops the stream), then close."""
+        sending = asyncio.create_task(self.send_response(response, send))
+        listening = asyncio.create_task(self.listen_for_disconnect(receive))
+        try:
+            await asyncio.wait(
+                [sending, listening], return_when=asyncio.FIRST_COMPLETED
+            )
+            for task in (listening, sending):
+                if not task.done():
+                    task.cancel()
+                try:
+                    await task
+                except (asyncio.CancelledError, RequestAborted):
+                    pass  # the client left; nothing more to send
+        finally:
+            await sync_to_async(response.close, thread_sensitive=True)()
 
 
 # Request threads kept for reuse per process; a surge beyond this starts (and then
