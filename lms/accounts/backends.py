@@ -8,10 +8,12 @@ from typing import Any
 from asgiref.sync import sync_to_async
 from django.contrib.auth import backends, get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.db.models import Exists, F, OuterRef
+from django.core.exceptions import ValidationError
+from django.db import router
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from lms.accounts.roles import remember_roles
+from lms.accounts.user_rows import user_rows
 from lms.kernel.generations import generation_bump, generation_get
 
 GENERATION = "group-permissions"
@@ -22,8 +24,9 @@ _kept: dict[str, Any] = {"version": None, "by_group": {}, "epoch": 0}
 class ModelBackend(backends.ModelBackend):
     """Django's model backend, reading the user's roles in the same query as the user.
 
-    Every signed-in request loads its user here (from the session); nearly every
-    view then checks a role (`user_has_role`), which cost a query of its own, and
+    Every signed-in request loads its user here (from the session, in one query
+    whose SQL is built once per process: `user_rows`); nearly every view then
+    checks a role (`user_has_role`), which cost a query of its own, and
     the header asks `has_perm` (Wagtail's admin rule), which cost two: the user's
     own permissions and their groups'. The same query now says whether the user has
     permissions of their own (almost nobody: then none are read), and the groups'
@@ -33,18 +36,17 @@ class ModelBackend(backends.ModelBackend):
 
     def get_user(self, user_id):
         user_model = get_user_model()
-        own = user_model.user_permissions.through.objects.filter(
-            **{f"{user_model._meta.model_name}_id": OuterRef("pk")}
-        )
-        rows = list(
-            user_model._default_manager.filter(pk=user_id).annotate(
-                role_name=F("groups__name"), has_own_permissions=Exists(own)
-            )
-        )
-        if not rows or not self.user_can_authenticate(rows[0]):
+        pk = user_model._meta.pk
+        try:
+            key = pk.get_prep_value(pk.to_python(user_id))
+        except (TypeError, ValueError, ValidationError):
+            return None  # as the ORM's lookup would find no one
+        using = router.db_for_read(user_model)
+        found = user_rows(using).read(using, key)
+        if found is None or not self.user_can_authenticate(found[1]):
             return None
-        user = rows[0]
-        remember_roles(user, (row.role_name for row in rows if row.role_name))
+        _token, user, roles = found
+        remember_roles(user, roles)
         return user
 
     def get_user_permissions(self, user_obj, obj=None):

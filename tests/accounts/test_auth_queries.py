@@ -74,3 +74,48 @@ def test_the_token_authentication_refuses_unknown_and_inactive(make_user):
     token = Token.objects.create(user=inactive)
     with pytest.raises(exceptions.AuthenticationFailed):
         TokenAuthentication().authenticate_credentials(token.key)
+
+
+def test_the_session_backend_loads_the_whole_user_the_orm_would(make_user):
+    from lms.accounts.models import User
+
+    made = make_user("trainee", full_name_ar="سارة علي", preferred_language="en")
+    user = ModelBackend().get_user(str(made.pk))  # as the session keeps it
+    expected = User.objects.get(pk=made.pk)
+    for field in User._meta.concrete_fields:
+        assert getattr(user, field.attname) == getattr(expected, field.attname), field
+    assert type(user) is User and not user._state.adding
+    assert user.has_own_permissions is False
+
+
+def test_own_permissions_are_still_read_for_who_has_them(make_user):
+    from django.contrib.auth.models import Permission
+
+    user = make_user("trainee")
+    user.user_permissions.add(Permission.objects.get(codename="view_user"))
+    loaded = ModelBackend().get_user(user.pk)
+    assert loaded.has_own_permissions is True
+    assert loaded.has_perm("accounts.view_user")
+    plain = ModelBackend().get_user(make_user("trainee").pk)
+    assert not plain.has_perm("accounts.view_user")
+
+
+@pytest.mark.parametrize("key", ["not-a-number", "", None, "1 OR 1=1", "12.5"])
+def test_a_session_key_that_names_no_user_finds_none(key):
+    assert ModelBackend().get_user(key) is None
+
+
+def test_the_session_backend_builds_its_sql_once_not_per_request(trainee, monkeypatch):
+    from django.db.models.sql.compiler import SQLCompiler
+
+    ModelBackend().get_user(trainee.pk)  # the process's first request builds it
+    compiled = []
+    original = SQLCompiler.as_sql
+
+    def counting(self, *args, **kwargs):
+        compiled.append(self.query.model)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", counting)
+    assert ModelBackend().get_user(trainee.pk) == trainee
+    assert compiled == []
