@@ -38,6 +38,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.server_env import bench_signing_key_pem  # noqa: E402
+
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 DB = os.environ.get("BENCH_DB", "maharat_pages_bench")
 REDIS_DB = int(os.environ.get("BENCH_REDIS_DB", "6"))
@@ -66,19 +69,8 @@ ENV = {
 }
 
 
-if not ENV["REGISTRY_SIGNING_KEY"]:  # a key of this benchmark's own (not a secret)
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-    ENV["REGISTRY_SIGNING_KEY"] = (
-        Ed25519PrivateKey.generate()
-        .private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-        .decode()
-    )
+if not ENV["REGISTRY_SIGNING_KEY"]:  # the benches' fixed key (not a secret)
+    ENV["REGISTRY_SIGNING_KEY"] = bench_signing_key_pem()
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.server_env import bench_signing_key_pem  # noqa: E402
+
 ROWS = int(os.environ.get("BENCH_ROWS", "1000000"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "32"))
@@ -401,7 +403,7 @@ def main() -> None:
             **env,
             "DEBUG": "0",
             "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
-            "REGISTRY_SIGNING_KEY": _bench_key_pem(),
+            "REGISTRY_SIGNING_KEY": bench_signing_key_pem(),
             "SECURE_SSL_REDIRECT": "0",
             "ALLOWED_HOSTS": "127.0.0.1",
             "REGISTRY_VERIFY_RATE": "100000000/min",
@@ -535,21 +537,6 @@ def _api_timings(token: str) -> None:
     print(
         f"API statistics over {body['total']:,} certificates: counted {cold:.0f} ms, "
         f"then from the cache {warm:.1f} ms"
-    )
-
-
-def _bench_key_pem() -> str:
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-    return (
-        Ed25519PrivateKey.generate()
-        .private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-        .decode()
     )
 
 
