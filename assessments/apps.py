@@ -9,4 +9,6 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self) -> None:
         # signals: file clean-up; tasks: answers what the services ask through jobs
-        from assessments import signals, tasks  # noqa: F401
+        from assessments import receivers, signals, tasks  # noqa: F401
+
+        receivers.connect()  # what a trainee's kept pages must hear of

@@ -9,4 +9,6 @@ class RegistryConfig(AppConfig):
 
     def ready(self) -> None:
         # The receiver that enqueues import runs (registry.jobs) lives with the task.
-        from registry import tasks  # noqa: F401
+        from registry import receivers, tasks  # noqa: F401
+
+        receivers.connect()  # what a trainee's kept pages must hear of

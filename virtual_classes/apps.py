@@ -9,4 +9,6 @@ class VirtualClassesConfig(AppConfig):
 
     def ready(self) -> None:
         # the services' announcements become queued tasks (jobs.py)
-        from virtual_classes import jobs  # noqa: F401
+        from virtual_classes import jobs, receivers  # noqa: F401
+
+        receivers.connect()  # what a trainee's kept pages must hear of

@@ -8,7 +8,7 @@ from wagtail import hooks
 
 from lms.accounts.roles import Role, any_role
 from lms.kernel.navigation import NavEntry
-from lms.kernel.panels import DashboardPanel
+from lms.kernel.panels import DashboardPanel, nothing_until
 
 
 @hooks.register("maharat_nav_entries")
@@ -46,16 +46,18 @@ def classes_nav_entries() -> list[NavEntry]:
 
 @hooks.register("maharat_dashboard_panels")
 def upcoming_classes_panel(request) -> DashboardPanel | None:
-    from virtual_classes.selectors import upcoming_classes_for_user
+    from virtual_classes.selectors import upcoming_classes_until
 
-    classes = upcoming_classes_for_user(user=request.user)
+    classes, until = upcoming_classes_until(user=request.user)
     if not classes:
-        return None
+        # the slot's "none scheduled" is exact until a class comes within the window
+        return nothing_until(until.timestamp())
     return DashboardPanel(
         slot="classes",
         template="virtual_classes/panel_upcoming.html",
         context={"classes": classes},
         order=10,
+        valid_until=until.timestamp(),
     )
 
 

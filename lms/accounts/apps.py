@@ -12,6 +12,9 @@ class AccountsConfig(AppConfig):
         from lms.accounts.backends import connect_invalidation
 
         connect_invalidation()
+        from lms.accounts import receivers
+
+        receivers.connect()
 
         checks.register(phone_verification_check, checks.Tags.security)
 

@@ -135,6 +135,21 @@ def national_id_verified_for(*, user_id: int | None) -> str | None:
     )
 
 
+def national_id_verified_holder(*, national_id: str | None) -> int | None:
+    """The account whose verified claim proves this national ID (at most one), or
+    None: the one that sees the ID's certificates besides their holders. One
+    query."""
+    if not national_id:
+        return None
+    return (
+        NationalIdClaim.objects.filter(
+            national_id=national_id, state=ClaimState.VERIFIED
+        )
+        .values_list("user_id", flat=True)
+        .first()
+    )
+
+
 def national_id_claim_get(*, user_id: int) -> NationalIdClaimData | None:
     """The account's claim as its owner sees it (None: the account claims no ID)."""
     claim = NationalIdClaim.objects.select_related("user").filter(user_id=user_id)

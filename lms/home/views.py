@@ -1,3 +1,4 @@
+import time
 from typing import Any
 
 from django.conf import settings
@@ -14,18 +15,25 @@ from django.utils.translation import check_for_language
 from django.views.decorators.http import require_POST
 
 from lms.accounts import services as accounts_services
-from lms.accounts.roles import Role, user_has_role
+from lms.accounts.roles import Role, user_has_role, user_roles
 from lms.accounts.selectors import directorate_of, staff_scope
-from lms.home.workplace import LEARNING, workplace_for
+from lms.home.workplace import LEARNING, Workplace, workplace_for
 from lms.kernel.errors import Forbidden
 from lms.kernel.i18n import language_path
-from lms.kernel.panels import SLOTS, dashboard_panels_for
+from lms.kernel.panels import (
+    SLOTS,
+    DashboardPanel,
+    dashboard_panels_for,
+    panels_kept_until,
+)
+from lms.kernel.personal_pages import personal_page_keep, seconds
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Each person's own page: the tools of their roles (with what waits there), the
-    staff's directorate, and a trainee's courses, classes and certificates."""
+    staff's directorate, and a trainee's courses, classes and certificates (a
+    trainee's is kept per user: `_keep_if_learning_only`)."""
     workplace = workplace_for(request)
     panels = dashboard_panels_for(request)
     context = {
@@ -36,7 +44,27 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     }
     if user_has_role(request.user, Role.MINISTRY_STAFF):
         context.update(_directorate_context(request.user))
+    _keep_if_learning_only(request, workplace, panels)
     return render(request, "home/dashboard.html", context)
+
+
+def _keep_if_learning_only(
+    request: HttpRequest,
+    workplace: Workplace,
+    panels: dict[str, list[DashboardPanel]],
+) -> None:
+    """A trainee's dashboard (no role but trainee, no tool beyond their own learning,
+    no badge) is the same page until a service changes what a panel shows (which
+    abandons the user's kept pages) or a panel's own time comes: it is kept
+    (lms.kernel.personal_pages). Other roles' dashboards show work queues that move
+    with other people's actions: never kept."""
+    if set(user_roles(request.user)) - {Role.TRAINEE} or workplace.has_work:
+        return
+    if any(item.count is not None for item in workplace.items):
+        return
+    until = panels_kept_until(p for items in panels.values() for p in items)
+    if until is not None:
+        personal_page_keep(request, until=min(until, time.time() + seconds()))
 
 
 @login_required

@@ -30,7 +30,8 @@ An entry is used only while all of these hold, otherwise the full path answers:
   change of their groups, and on sign-in and sign-out), and the version of changes
   that show on everyone's pages (:func:`personal_pages_all_changed`);
 - the time the view gave (a lesson: until its visit is due to be recorded again,
-  LESSON_OPEN_RECORD_S) and at most PERSONAL_PAGE_CACHE_SECONDS;
+  LESSON_OPEN_RECORD_S; a trainee's dashboard: the soonest of its panels'
+  ``valid_until``, lms.kernel.panels) and at most PERSONAL_PAGE_CACHE_SECONDS;
 - a plain GET (no query string, no Authorization) with a session and a CSRF cookie,
   no message waiting (cookie or session), a user who is neither staff nor superuser.
 An answer is kept only when it is 200, private, set no cookie but the CSRF one,
@@ -337,7 +338,8 @@ def _entry(
 
 
 def connect_invalidation() -> None:
-    """Any save of a user (password, name, roles, active), sign-in and sign-out."""
+    """Any save of a user (password, name, roles, permissions, active), sign-in and
+    sign-out."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.signals import user_logged_in, user_logged_out
     from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -369,4 +371,11 @@ def connect_invalidation() -> None:
     user_logged_out.connect(signed, dispatch_uid="personal_pages_out")
     m2m_changed.connect(
         roles, sender=model.groups.through, dispatch_uid="personal_pages_roles"
+    )
+    # a permission given to the user directly (the CMS's access_admin adds a tool
+    # to the dashboard, which then is not kept)
+    m2m_changed.connect(
+        roles,
+        sender=model.user_permissions.through,
+        dispatch_uid="personal_pages_permissions",
     )

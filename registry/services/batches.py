@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from lms.accounts.selectors import staff_scope
 from lms.kernel.errors import Conflict, Forbidden, Invalid, NotFound
 from lms.kernel.generations import generation_bump
+from lms.kernel.personal_pages import personal_pages_all_changed
 from lms.kernel.report_rows import report_facts_changed
 from registry.audit import audit_append
 from registry.audit_state import STATE_FIELDS, state_digest, state_digest_sql
@@ -233,6 +234,9 @@ def _issue(batch: ImportBatch, reviewer_id: int) -> ImportBatchData:
     _clear_answers(serials)
     transaction.on_commit(lambda: _clear_answers(serials))
     _facts_changed(batch, issued)
+    # issued in one statement (no post_save): whose dashboards list them is every
+    # holder of a verified claim to one of the batch's IDs
+    personal_pages_all_changed()
     return import_batch_data(batch, pending=0)
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from lms.accounts.services import staff_directorate_assign
 from tests.courses.conftest import TreeBuilder
@@ -18,6 +20,16 @@ PEOPLE = {
     "content_reviewer": ("content_reviewer", True, ""),
     "trainee": ("trainee", False, ""),
 }
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language and leaves the one it found: a
+    request activates its page's language in this thread and nothing deactivates
+    it, so after an English page `reverse()` outside a request gave "/en/..." and
+    the next test read the English dashboard (test_workplace then test_nav_hook)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture

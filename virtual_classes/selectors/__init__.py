@@ -4,7 +4,8 @@ dashboard and the course page, and the permission rules they all share.
 ``from virtual_classes import selectors; selectors.x(...)`` reaches every public read:
 
 - ``classes``: one class (``live_class_get``, ``class_page_get``), the dashboard's
-  ``upcoming_classes_for_user``, ``classes_for_course``, ``course_upcoming_classes``;
+  ``upcoming_classes_for_user`` (and ``upcoming_classes_until``: until when that
+  list stays exact), ``classes_for_course``, ``course_upcoming_classes``;
 - ``classroom``: ``classroom_admit`` and what a client draws (``classroom_snapshot``,
   ``recent_messages``, ``hand_queue``, ``open_poll``, ``presence_list``);
 - ``attendance``: ``attendance_minutes``, ``attendance_rows``,
@@ -27,6 +28,7 @@ from virtual_classes.selectors.classes import (
     course_upcoming_classes,
     live_class_get,
     upcoming_classes_for_user,
+    upcoming_classes_until,
 )
 from virtual_classes.selectors.classroom import (
     classroom_admit,
@@ -65,4 +67,5 @@ __all__ = [
     "recordings_for_course",
     "recordings_taught",
     "upcoming_classes_for_user",
+    "upcoming_classes_until",
 ]

@@ -96,17 +96,35 @@ def class_page_get(
     )
 
 
+UPCOMING_WINDOW = dt.timedelta(days=30)
+# how far past the window the dashboard's read looks, to know when the next class
+# comes within it (no class that far: none can come within it before then)
+_HORIZON = dt.timedelta(hours=1)
+
+
 def upcoming_classes_for_user(
     *, user: Viewer | None, limit: int = 5
 ) -> list[LiveClassData]:
     """Classes not yet over that the user teaches or is enrolled for, soonest first."""
+    return upcoming_classes_until(user=user, limit=limit)[0]
+
+
+def upcoming_classes_until(
+    *, user: Viewer | None, limit: int = 5, now: dt.datetime | None = None
+) -> tuple[list[LiveClassData], dt.datetime]:
+    """`upcoming_classes_for_user`, and until when that list stays exact by itself:
+    the soonest of a listed class's end and the next class coming within the 30
+    days' window (a class scheduled, moved, cancelled or ended, and an enrolment,
+    are changes the personal pages hear of; see virtual_classes/receivers.py)."""
+    now = now or timezone.now()
+    window_end = now + UPCOMING_WINDOW
+    until = now + _HORIZON
     uid = viewer_id(user)
     if uid is None:
-        return []
-    now = timezone.now()
+        return [], until
     candidates = (
         LiveClass.objects.filter(
-            ended_at__isnull=True, starts_at__lt=now + dt.timedelta(days=30)
+            ended_at__isnull=True, starts_at__lt=window_end + _HORIZON
         )
         .select_related("instructor")
         .order_by("starts_at")
@@ -114,6 +132,11 @@ def upcoming_classes_for_user(
     result: list[LiveClassData] = []
     allowed_courses: dict[int, bool] = {}
     for live_class in candidates.iterator():
+        if live_class.starts_at >= window_end:
+            # beyond the window (anyone's: no enrolment read for it): it comes
+            # within it at this time; later ones later
+            until = min(until, live_class.starts_at - UPCOMING_WINDOW)
+            break
         if live_class.ends_at <= now:
             continue
         if live_class.instructor_id != uid:
@@ -124,9 +147,10 @@ def upcoming_classes_for_user(
             if not allowed_courses[live_class.course_id]:
                 continue
         result.append(live_class_data(live_class))
+        until = min(until, live_class.ends_at)
         if len(result) >= limit:
-            break
-    return result
+            break  # a class after these shows only once one of these ends
+    return result, until
 
 
 def classes_for_course(*, course_id: int) -> list[LiveClassData]:
