@@ -105,17 +105,8 @@ def test_a_session_key_that_names_no_user_finds_none(key):
     assert ModelBackend().get_user(key) is None
 
 
-def test_the_session_backend_builds_its_sql_once_not_per_request(trainee, monkeypatch):
-    from django.db.models.sql.compiler import SQLCompiler
-
+def test_the_session_backend_builds_its_sql_once_not_per_request(trainee, request):
     ModelBackend().get_user(trainee.pk)  # the process's first request builds it
-    compiled = []
-    original = SQLCompiler.as_sql
-
-    def counting(self, *args, **kwargs):
-        compiled.append(self.query.model)
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(SQLCompiler, "as_sql", counting)
+    compiled = request.getfixturevalue("compiled_queries")
     assert ModelBackend().get_user(trainee.pk) == trainee
     assert compiled == []

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import Group
-from django.db.models.sql.compiler import SQLCompiler
 from django.utils.translation import gettext
 from rest_framework import exceptions
 from rest_framework.authtoken.models import Token
@@ -88,17 +87,10 @@ def test_a_superuser_token_passes_every_role_check(make_user):
     assert loaded.is_superuser and user_has_role(loaded, Role.MINISTRY_STAFF)
 
 
-def test_the_sql_is_built_once_not_per_request(trainee, monkeypatch):
+def test_the_sql_is_built_once_not_per_request(trainee, request):
     token = Token.objects.create(user=trainee)
     _authenticate(token.key)  # the first request of the process builds it
-    compiled = []
-    original = SQLCompiler.as_sql
-
-    def counting(self, *args, **kwargs):
-        compiled.append(self.query.model)
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(SQLCompiler, "as_sql", counting)
+    compiled = request.getfixturevalue("compiled_queries")
     _authenticate(token.key)
     assert compiled == []
 

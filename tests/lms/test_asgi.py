@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import asyncio
 
-import asgiref.sync
-import pytest
-
 from lms.asgi import application
 
 
@@ -39,20 +36,6 @@ def _get(path: str) -> tuple[dict, list[dict]]:
     }
     asyncio.run(application(scope, receive, send))
     return sent[0], sent[1:]
-
-
-@pytest.fixture
-def hand_offs(monkeypatch):
-    """Counts sync_to_async calls (each a hand-off to the request's thread)."""
-    calls = []
-    original = asgiref.sync.SyncToAsync.__call__
-
-    async def counting(self, *args, **kwargs):
-        calls.append(getattr(self.func, "__qualname__", repr(self.func)))
-        return await original(self, *args, **kwargs)
-
-    monkeypatch.setattr(asgiref.sync.SyncToAsync, "__call__", counting)
-    return calls
 
 
 def test_an_api_request_through_asgi_passes_every_middleware_in_one_hand_off(

@@ -11,23 +11,7 @@ import time
 from django.http import HttpResponse
 
 from lms.asgi import SyncStackASGIHandler
-
-
-def _scope(path: str) -> dict:
-    return {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": b"",
-        "root_path": "",
-        "headers": [(b"host", b"testserver")],
-        "client": ("127.0.0.1", 50000),
-        "server": ("testserver", 80),
-    }
+from tests.lms.conftest import http_scope
 
 
 async def _status(handler, path: str) -> int:
@@ -42,7 +26,7 @@ async def _status(handler, path: str) -> int:
     async def send(message):
         sent.append(message)
 
-    await handler(_scope(path), receive, send)
+    await handler(http_scope(path), receive, send)
     return sent[0]["status"]
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 
-import asgiref.sync
 import pytest
 from django.core import signals
 from django.db import connection, connections
@@ -17,6 +16,7 @@ from django.urls import path
 import lms.urls
 from lms.asgi import SyncStackASGIHandler
 from lms.kernel.after_response import after_response
+from tests.lms.conftest import http_scope
 
 EVENTS: list[str] = []
 SEEN: dict[str, object] = {}
@@ -98,36 +98,6 @@ def events():
     signals.got_request_exception.disconnect(failed)
 
 
-@pytest.fixture
-def hand_offs(monkeypatch):
-    calls = []
-    original = asgiref.sync.SyncToAsync.__call__
-
-    async def counting(self, *args, **kwargs):
-        calls.append(getattr(self.func, "__qualname__", repr(self.func)))
-        return await original(self, *args, **kwargs)
-
-    monkeypatch.setattr(asgiref.sync.SyncToAsync, "__call__", counting)
-    return calls
-
-
-def _scope(url: str) -> dict:
-    return {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": url,
-        "raw_path": url.encode(),
-        "query_string": b"",
-        "root_path": "",
-        "headers": [(b"host", b"testserver")],
-        "client": ("127.0.0.1", 50000),
-        "server": ("testserver", 80),
-    }
-
-
 def _request(url: str, leave_after: int | None = None) -> list[dict]:
     """The messages sent for `url`; the client leaves after `leave_after` parts."""
     sent: list[dict] = []
@@ -153,7 +123,7 @@ def _request(url: str, leave_after: int | None = None) -> list[dict]:
         if leave_after is not None and len(sent) > leave_after:
             left.set()
 
-    asyncio.run(SyncStackASGIHandler()(_scope(url), receive, send))
+    asyncio.run(SyncStackASGIHandler()(http_scope(url), receive, send))
     return sent
 
 
@@ -247,7 +217,7 @@ def test_a_request_django_cannot_read_is_answered_400_and_finished():
     async def send(message):
         sent.append(message)
 
-    scope = {**_scope("/hop/plain/"), "query_string": b"q=\xff"}  # not UTF-8
+    scope = {**http_scope("/hop/plain/"), "query_string": b"q=\xff"}  # not UTF-8
     asyncio.run(SyncStackASGIHandler()(scope, receive, send))
     assert sent[0]["status"] == 400
     assert EVENTS == ["request_started", "request_finished"]  # no view
