@@ -215,3 +215,19 @@ requires_postgres = pytest.mark.skipif(
     not os.environ.get("DATABASE_URL", "").startswith("postgres"),
     reason="needs PostgreSQL: set DATABASE_URL (CI always does)",
 )
+
+
+@pytest.fixture
+def compiled_queries(monkeypatch):
+    """The models of the ORM queries compiled to SQL from here on."""
+    from django.db.models.sql.compiler import SQLCompiler
+
+    compiled = []
+    original = SQLCompiler.as_sql
+
+    def counting(self, *args, **kwargs):
+        compiled.append(self.query.model)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", counting)
+    return compiled

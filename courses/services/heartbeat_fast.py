@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from content.selectors import video_duration_get
@@ -51,6 +51,7 @@ from courses.services.progress import (
     client_step_s,
     heartbeat_tolerance_s,
 )
+from lms.kernel.kept_sql import KeptQuery
 from lms.kernel.page_cache import kept_version
 from lms.kernel.personal_pages import user_state_changed
 
@@ -100,9 +101,9 @@ def _facts_build(lesson_id: int) -> LessonFacts | None:
     return LessonFacts(course.pk, course.video_threshold_pct, durations)
 
 
-def _trainee_row(
+def _trainee_queryset(
     *, user_id: int, course_id: int, lesson_id: int, asset_id: int, event_id: str
-) -> dict[str, Any] | None:
+) -> QuerySet:
     lesson_progress = LessonProgress.objects.filter(
         user_id=user_id, lesson_id=lesson_id
     )
@@ -126,8 +127,33 @@ def _trainee_row(
         .values(
             "enrolled_at", "opened_at", "completed_at", "video_s", "video_at", "seen"
         )
-        .first()
+        .order_by("pk")[:1]
     )
+
+
+# its SQL built once per process: compiling the four subqueries cost more than
+# running them (lms.kernel.kept_sql)
+_TRAINEE_ROW = KeptQuery(
+    _trainee_queryset,
+    user_id=int,
+    course_id=int,
+    lesson_id=int,
+    asset_id=int,
+    event_id=str,
+)
+
+
+def _trainee_row(
+    *, user_id: int, course_id: int, lesson_id: int, asset_id: int, event_id: str
+) -> dict[str, Any] | None:
+    rows = _TRAINEE_ROW.rows(
+        user_id=user_id,
+        course_id=course_id,
+        lesson_id=lesson_id,
+        asset_id=asset_id,
+        event_id=str(event_id),
+    )
+    return rows[0] if rows else None
 
 
 def heartbeat_event_fast(

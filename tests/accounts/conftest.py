@@ -30,19 +30,3 @@ def fresh_limits(settings):
     cache.clear()
     yield settings
     cache.clear()
-
-
-@pytest.fixture
-def compiled_queries(monkeypatch):
-    """The models of the ORM queries compiled to SQL from here on."""
-    from django.db.models.sql.compiler import SQLCompiler
-
-    compiled = []
-    original = SQLCompiler.as_sql
-
-    def counting(self, *args, **kwargs):
-        compiled.append(self.query.model)
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(SQLCompiler, "as_sql", counting)
-    return compiled

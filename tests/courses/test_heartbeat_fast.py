@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from courses import services
-from courses.models import LessonProgress, ProgressEvent, VideoProgress
+from courses.models import Enrollment, LessonProgress, ProgressEvent, VideoProgress
 from courses.services import batch, heartbeat_fast
 from media_pipeline.models import VideoAsset
 from tests.courses.conftest import lessons_of, video_block
@@ -92,10 +92,11 @@ def test_fast_and_full_path_answer_and_store_the_same(
 
 
 def test_a_plain_heartbeat_costs_three_queries_past_authentication(
-    trainee, course, lesson, asset
+    trainee, course, lesson, asset, request
 ):
     """The trainee's row, the event and the video's progress, in one transaction:
-    no lesson, enrolment or duration lookups of their own (kept per process)."""
+    no lesson, enrolment or duration lookups of their own (kept per process), and
+    the trainee row's SQL is not compiled again (lms.kernel.kept_sql)."""
     enrol(trainee, course, ago=dt.timedelta(days=1))
     start = timezone.now() - dt.timedelta(minutes=10)
     services.progress_events_apply(
@@ -109,9 +110,11 @@ def test_a_plain_heartbeat_costs_three_queries_past_authentication(
     services.progress_events_apply(user=trainee, events=[first])  # facts now kept
     second = {**first, "id": "b2", "at": first["at"] + dt.timedelta(seconds=10),
               "watched_s": 20, "position_s": 20}  # fmt: skip
+    compiled = request.getfixturevalue("compiled_queries")
     with CaptureQueriesContext(connection) as ctx:
         [result] = services.progress_events_apply(user=trainee, events=[second])
     assert result.accepted and result.detail == "watched 20s"
+    assert Enrollment not in compiled
     statements = [
         q["sql"].split()[0]
         for q in ctx.captured_queries
