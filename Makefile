@@ -18,8 +18,12 @@ setup-test:
 run: setup
 	@bash scripts/run.sh $(HOST) $(PORT)
 
+# The suite on PYTEST_WORKERS pytest-xdist processes (CI's machines have 2 cores), each
+# with its own test database, Redis database and e2e server; whole test files go to one
+# worker (--dist loadfile). PYTEST_WORKERS=0 runs it in this one process.
+PYTEST_WORKERS ?= 2
 test: setup-test
-	@.venv/bin/pytest $(PYTEST_ARGS)
+	@.venv/bin/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # Every benchmark runs (one that misses its goal does not stop the others); the
 # ones that missed are named at the end and make bench fails.

@@ -5,15 +5,59 @@ tests need instead (pytest-django selects this module: pyproject.toml,
 Processes that tests start (servers, manage.py, the e2e harness) use `lms.settings`.
 """
 
-from lms.settings import *  # noqa: F403
-from lms.settings import (
+import os
+import sys
+from collections.abc import Mapping
+from urllib.parse import urlsplit, urlunsplit
+
+
+def xdist_worker_number(environ: Mapping[str, str] = os.environ) -> int | None:
+    """This process's number among `make test`'s pytest-xdist workers (gw0 -> 0,
+    gw1 -> 1), or None when the suite runs in one process (PYTEST_WORKERS=0)."""
+    worker = environ.get("PYTEST_XDIST_WORKER", "")
+    digits = worker.removeprefix("gw")
+    return int(digits) if worker.startswith("gw") and digits.isdigit() else None
+
+
+def redis_url_for_worker(url: str, worker: int | None) -> str:
+    """Each worker its own Redis database: REDIS_URL's number plus the worker's
+    (/0 -> /0 and /1), so that one worker's cache.clear() (FLUSHDB) and kept pages
+    never reach the other's; the URL as given outside xdist."""
+    if not url or worker is None:
+        return url
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{base + worker}"))
+
+
+# Before lms.settings reads it, and in the environment, so that every Redis client of
+# this worker agrees: the settings, tests reading REDIS_URL, the servers, manage.py
+# and task workers that tests start (the e2e server among them).
+XDIST_WORKER = xdist_worker_number()
+REDIS_URL_GIVEN = os.environ.get("REDIS_URL", "")
+if XDIST_WORKER is not None and os.environ.get("REDIS_URL"):
+    if "lms.settings" in sys.modules:
+        raise RuntimeError("lms.settings was imported before lms.settings_test")
+    os.environ["REDIS_URL"] = redis_url_for_worker(
+        os.environ["REDIS_URL"], XDIST_WORKER
+    )
+
+from lms.settings import *  # noqa: E402, F403
+from lms.settings import (  # noqa: E402
     BASE_DIR,
+    CHANNEL_LAYERS,
     DATABASES,
     INSTALLED_APPS,
     REDIS_URL,
     STORAGES,
     TASK_QUEUES,
 )
+
+# Redis pub/sub ignores database numbers: a group message of one worker would reach
+# the other's subscribers of a group of the same name (ids repeat between the two
+# test databases), so each worker's channel layer names its own channels.
+if XDIST_WORKER is not None and "prefix" in CHANNEL_LAYERS["default"].get("CONFIG", {}):
+    CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] += f"-gw{XDIST_WORKER}"
 
 # A user is created in most tests: Argon2 costs tens of milliseconds each time.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -47,9 +47,13 @@ def pytest_configure(config):
 
 
 @pytest.fixture(scope="session")
-def django_db_createdb(request, django_db_keepdb, django_db_blocker) -> bool:
+def django_db_createdb(
+    request, django_db_keepdb, django_db_blocker, django_db_modify_db_settings
+) -> bool:
     """Build the test database afresh on --create-db, or when the kept one was
-    built from other migrations or left by a run that did not end."""
+    built from other migrations or left by a run that did not end. After
+    pytest-django has named this process's test database (`make test`'s xdist
+    workers: test_<name>_gw0, _gw1): the check must look at the one it will use."""
     if request.config.getvalue("create_db") or not django_db_keepdb:
         return bool(request.config.getvalue("create_db"))
     from django.db import connection

@@ -2,13 +2,15 @@
 
 The server runs in a subprocess with its own database so that what the browser does
 is committed exactly as in production: on PostgreSQL (`DATABASE_URL`, as CI does) a
-database named `<name>_e2e` is created and dropped; otherwise a temporary SQLite file.
-Either starts as a copy of one migrated by an earlier run from the same migrations
-(`<name>_e2e_migrated_<digest>`, or var/e2e/): migrating takes a minute.
+database named `<name>_e2e` (`<name>_e2e_gw0`, ... on `make test`'s xdist workers) is
+created and dropped; otherwise a temporary SQLite file. Either starts as a copy of one
+migrated by an earlier run from the same migrations (`<name>_e2e_migrated_<digest>`,
+or var/e2e/), made by one worker while the other waits: migrating takes a minute.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import socket
@@ -22,15 +24,26 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from lms.settings_test import xdist_worker_number
 from tests.reused_db import migrations_digest
 
 ROOT = Path(__file__).resolve().parents[2]
+# Held while the migrated template is looked for, made or copied (any number: only
+# these tests take it), so that two workers never migrate or copy it at once.
+_TEMPLATE_LOCK = 720_331
+
+
+def _worker_suffix() -> str:
+    """`_gw0`, `_gw1` on xdist workers (as pytest-django names test databases)."""
+    worker = xdist_worker_number()
+    return "" if worker is None else f"_gw{worker}"
 
 
 def free_port() -> int:
-    """E2E_PORT when given (a fixed port for this machine), else any free port."""
+    """E2E_PORT when given (a fixed port for this machine; xdist worker N uses
+    E2E_PORT + N), else any free port."""
     if os.environ.get("E2E_PORT"):
-        return int(os.environ["E2E_PORT"])
+        return int(os.environ["E2E_PORT"]) + (xdist_worker_number() or 0)
     with closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -52,7 +65,7 @@ def e2e_database(tmp_dir: Path) -> Iterator[str]:
         yield f"sqlite:///{tmp_dir / 'e2e.sqlite3'}"
         return
     parts = urlsplit(url)
-    name = parts.path.lstrip("/") + "_e2e"
+    name = parts.path.lstrip("/") + "_e2e" + _worker_suffix()
     with _postgres_admin(url) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
@@ -149,26 +162,30 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout_s: float = 60) ->
 
 def _migrate_postgres(env: dict[str, str], database_url: str) -> None:
     """Copy the database migrated by an earlier run from the same migrations (kept as
-    a template: CREATE DATABASE ... TEMPLATE copies files), else migrate and keep it."""
+    a template: CREATE DATABASE ... TEMPLATE copies files), else migrate and keep it.
+    One template for all workers, looked for and made under an advisory lock: a
+    worker that finds another migrating it waits, then copies it."""
     name = urlsplit(database_url).path.lstrip("/")
-    prefix = f"{name}_migrated_"
+    prefix = f"{name.removesuffix(_worker_suffix())}_migrated_"
     template = prefix + migrations_digest()
-    with _postgres_admin(database_url) as conn:
-        if conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [template]
-        ).fetchone():
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-            return
-    manage(env, "migrate", "--noinput", "-v", "0")
-    with _postgres_admin(database_url) as conn:
-        stale = conn.execute(
-            "SELECT datname FROM pg_database WHERE left(datname, %s) = %s",
-            [len(prefix), prefix],
-        ).fetchall()
-        for (old,) in stale:
-            conn.execute(f'DROP DATABASE IF EXISTS "{old}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{template}" TEMPLATE "{name}"')
+    with _postgres_admin(database_url) as lock:
+        lock.execute("SELECT pg_advisory_lock(%s)", [_TEMPLATE_LOCK])
+        with _postgres_admin(database_url) as conn:
+            if conn.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [template]
+            ).fetchone():
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+                return
+        manage(env, "migrate", "--noinput", "-v", "0")
+        with _postgres_admin(database_url) as conn:
+            stale = conn.execute(
+                "SELECT datname FROM pg_database WHERE left(datname, %s) = %s",
+                [len(prefix), prefix],
+            ).fetchall()
+            for (old,) in stale:
+                conn.execute(f'DROP DATABASE IF EXISTS "{old}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{template}" TEMPLATE "{name}"')
 
 
 def migrate(env: dict[str, str], database_url: str) -> None:
@@ -179,14 +196,16 @@ def migrate(env: dict[str, str], database_url: str) -> None:
         return
     target = Path(database_url.removeprefix("sqlite:///"))
     cached = ROOT / "var" / "e2e" / f"migrated-{migrations_digest()}.sqlite3"
-    if not cached.exists():
-        manage(env, "migrate", "--noinput", "-v", "0")
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        for stale in cached.parent.glob("migrated-*.sqlite3"):
-            stale.unlink()
-        shutil.copyfile(target, cached.with_suffix(".tmp"))
-        cached.with_suffix(".tmp").replace(cached)
-        return
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    with open(cached.parent / ".lock", "w") as guard:  # one worker migrates
+        fcntl.flock(guard, fcntl.LOCK_EX)
+        if not cached.exists():
+            manage(env, "migrate", "--noinput", "-v", "0")
+            for stale in cached.parent.glob("migrated-*.sqlite3"):
+                stale.unlink()
+            shutil.copyfile(target, cached.with_suffix(".tmp"))
+            cached.with_suffix(".tmp").replace(cached)
+            return
     shutil.copyfile(cached, target)
 
 
