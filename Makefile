@@ -19,8 +19,9 @@ run: setup
 	@bash scripts/run.sh $(HOST) $(PORT)
 
 # The suite on PYTEST_WORKERS pytest-xdist processes (CI's machines have 2 cores), each
-# with its own test database, Redis database and e2e server; whole test files go to one
-# worker (--dist loadfile). PYTEST_WORKERS=0 runs it in this one process.
+# with its own test database and Redis database; whole test files go to one worker,
+# the browser journeys (tests/e2e/) as one unit given out first (--dist loadfile with
+# tests/xdist_units.py). PYTEST_WORKERS=0 runs the suite in this one process.
 PYTEST_WORKERS ?= 2
 test: setup-test
 	@.venv/bin/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)

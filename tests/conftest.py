@@ -43,6 +43,17 @@ def pytest_configure(config):
         )
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`make test`'s --dist loadfile, with tests/e2e/ as one unit given out first
+    (tests/xdist_units.py); any other --dist as xdist has it."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from tests.xdist_units import UnitScheduling
+
+    return UnitScheduling(config, log)
+
+
 # --- the kept test database (--reuse-db; tests/reused_db.py) ------------------------
 
 
@@ -107,6 +118,55 @@ def _restore(connection, snapshot: str) -> None:
         reset_sequences=False,
     )
     connection.creation.deserialize_db_from_string(snapshot)
+    # Looked up in an emptied database above, the cache may hold ids that the restored
+    # rows do not have: the tests that follow read them again.
+    ContentType.objects.clear_cache()
+
+
+# --- transactional tests followed by others (make test's xdist workers) -------------
+# A transactional test ends with a flush; the next one with serialized_rollback puts the
+# migrated rows back at its start, but a plain test does not. pytest-django runs the
+# transactional tests last for that, in one process; xdist hands each worker whole
+# files in its own order, so a worker may go on from a transactional test to plain
+# ones: the migrated rows are put back first (once per such change, seconds).
+_EMPTIED = pytest.StashKey[bool]()
+
+
+def _uses_db(item: pytest.Item) -> str | None:
+    """ "transactional", "plain" or None (no database), as pytest-django sorts tests."""
+    from pytest_django.fixtures import validate_django_db
+
+    fixtures = getattr(item, "fixturenames", ())
+    marker = item.get_closest_marker("django_db")
+    transactional = "transactional_db" in fixtures or "live_server" in fixtures
+    if marker:
+        transaction, reset_sequences, *_rest = validate_django_db(marker)
+        transactional = transactional or transaction or reset_sequences
+    if transactional:
+        return "transactional"
+    return "plain" if marker or "db" in fixtures else None
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item):
+    if item.config.stash.get(_EMPTIED, False) and _uses_db(item) == "plain":
+        from django.db import connection
+        from pytest_django.plugin import blocking_manager_key
+
+        snapshot = getattr(connection, "_test_serialized_contents", None)
+        if snapshot is not None:
+            with item.config.stash[blocking_manager_key].unblock():
+                _restore(connection, snapshot)
+        item.config.stash[_EMPTIED] = False
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    result = yield
+    if _uses_db(item) == "transactional":
+        item.config.stash[_EMPTIED] = True
+    return result
 
 
 @pytest.fixture(scope="module")

@@ -87,3 +87,22 @@ def test_this_workers_test_database_is_the_one_checked_for_reuse(request):
     worker = xdist_worker_number()
     if worker is not None and connection.vendor == "postgresql":
         assert connection.settings_dict["NAME"].endswith(f"_gw{worker}")
+
+
+def test_the_browser_journeys_are_one_unit_handed_out_first():
+    """One e2e server for the run, started while the other worker takes the files."""
+    from tests.xdist_units import ordered, unit_of
+
+    assert unit_of("tests/e2e/test_api_docs.py::test_x") == "tests/e2e/"
+    assert unit_of("tests/e2e/test_bank_editor.py::test_y[ar]") == "tests/e2e/"
+    assert unit_of("tests/lms/test_asgi.py::test_z") == "tests/lms/test_asgi.py"
+    units = {
+        "tests/a/test_small.py": {"t1": False},
+        "tests/e2e/": {"j1": False, "j2": False},
+        "tests/b/test_big.py": {"t1": False, "t2": False, "t3": False},
+    }
+    assert ordered(units) == [
+        "tests/e2e/",
+        "tests/b/test_big.py",
+        "tests/a/test_small.py",
+    ]
