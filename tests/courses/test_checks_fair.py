@@ -240,15 +240,29 @@ def test_the_page_never_carries_the_authors_order_in_its_values(
 
 
 # --- hints between tries ---
+def wrong_colour(api, lesson, *, avoid: str = "") -> tuple[dict, str]:
+    """A wrong answer on the current try's order, naming another colour than
+    `avoid` (the same answers sent again are the same try, not a new one)."""
+    view = api.get(url(lesson)).json()
+    texts = [c["text"] for c in view["questions"][0]["choices"]]
+    position = next(i for i, t in enumerate(texts) if t not in ("أسود", avoid))
+    body = api.post(
+        url(lesson),
+        {"answers": {"0": [position], "1": [1]}, "attempt": view["attempt"]},
+        format="json",
+    ).json()
+    return body, texts[position]
+
+
 def test_one_more_hint_after_each_wrong_try(api, make_lesson, client, trainee):
     lesson = make_lesson(reveal="never")
     assert api.get(url(lesson)).json()["questions"][0]["hints"] == []
-    first = wrong(api, lesson).json()
+    first, colour = wrong_colour(api, lesson)
     assert first["results"][0]["hints"] == ["تلميح أول"]
     assert first["next"]["questions"][0]["hints"] == ["تلميح أول"]
-    second = wrong(api, lesson, attempt=1).json()
+    second, colour = wrong_colour(api, lesson, avoid=colour)
     assert second["results"][0]["hints"] == ["تلميح أول", "تلميح ثان"]
-    third = wrong(api, lesson, attempt=2).json()
+    third, _colour = wrong_colour(api, lesson, avoid=colour)
     assert third["results"][0]["hints"] == ["تلميح أول", "تلميح ثان"]  # no more
     client.force_login(trainee)
     html = client.get(lesson.url).content.decode()
