@@ -59,6 +59,7 @@ class CourseStructure:
     modules: tuple[ModuleNode, ...]
     instructors: tuple[InstructorNode, ...] = ()
     trade_code: str = ""  # the trade page's code (the course's picture)
+    title: str = ""
 
     def lesson_ids(self) -> list[int]:
         return [lesson.id for module in self.modules for lesson in module.lessons]
@@ -155,6 +156,7 @@ def _build(course_id: int) -> CourseStructure | None:
             )
     return CourseStructure(
         course_id=course.pk,
+        title=course.title,
         path=course.path,
         url=course_url,
         min_live_minutes=course.min_live_minutes,

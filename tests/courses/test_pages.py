@@ -183,3 +183,31 @@ def test_dashboard_lists_my_courses(client, trainee, course):
     client.force_login(trainee)
     html = client.get(reverse("home:dashboard")).content.decode()
     assert course.title in html
+
+
+def test_my_courses_go_on_at_the_last_lesson_while_it_is_published(
+    trainee, course, django_assert_max_num_queries
+):
+    from courses.models import Enrollment
+    from courses.selectors import my_courses
+
+    services.enrollment_create(user=trainee, course_id=course.pk)
+    lessons = lessons_of(course)
+    Enrollment.objects.filter(user=trainee).update(last_lesson=lessons[2])
+    LessonProgress.objects.create(
+        user=trainee,
+        lesson=lessons[0],
+        course=course,
+        opened_at="2026-01-01T09:00Z",
+        last_opened_at="2026-01-01T09:00Z",
+        completed_at="2026-01-01T10:00Z",
+    )
+    my_courses(user=trainee)  # the course's structure kept
+    with django_assert_max_num_queries(2):  # enrolments, completions: no pages
+        [row] = my_courses(user=trainee)
+    assert (row.title, row.url) == (course.title, course.url)
+    assert row.continue_url == lessons[2].url
+    assert row.percent == 25  # one of the four lessons
+    lessons[2].unpublish()  # the structure moves with the page
+    [row] = my_courses(user=trainee)
+    assert row.continue_url == course.url
