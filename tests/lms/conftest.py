@@ -37,3 +37,23 @@ def hand_offs(monkeypatch):
 
     monkeypatch.setattr(asgiref.sync.SyncToAsync, "__call__", counting)
     return calls
+
+
+async def asgi_get(application, scope: dict) -> list[dict]:
+    """The messages `application` sends for a bodiless request whose client stays
+    connected."""
+    import asyncio
+
+    sent: list[dict] = []
+    incoming = [{"type": "http.request", "body": b"", "more_body": False}]
+
+    async def receive():
+        if incoming:
+            return incoming.pop()
+        await asyncio.Event().wait()  # the client stays connected
+
+    async def send(message):
+        sent.append(message)
+
+    await application(scope, receive, send)
+    return sent

@@ -6,35 +6,11 @@ from __future__ import annotations
 import asyncio
 
 from lms.asgi import application
+from tests.lms.conftest import asgi_get, http_scope
 
 
 def _get(path: str) -> tuple[dict, list[dict]]:
-    sent: list[dict] = []
-    incoming = [{"type": "http.request", "body": b"", "more_body": False}]
-
-    async def receive():
-        if incoming:
-            return incoming.pop()
-        await asyncio.Event().wait()  # the client stays connected
-
-    async def send(message):
-        sent.append(message)
-
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": b"",
-        "root_path": "",
-        "headers": [(b"host", b"testserver")],
-        "client": ("127.0.0.1", 50000),
-        "server": ("testserver", 80),
-    }
-    asyncio.run(application(scope, receive, send))
+    sent = asyncio.run(asgi_get(application, http_scope(path)))
     return sent[0], sent[1:]
 
 

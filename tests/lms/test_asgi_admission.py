@@ -11,23 +11,11 @@ import time
 from django.http import HttpResponse
 
 from lms.asgi import SyncStackASGIHandler
-from tests.lms.conftest import http_scope
+from tests.lms.conftest import asgi_get, http_scope
 
 
 async def _status(handler, path: str) -> int:
-    sent: list[dict] = []
-    incoming = [{"type": "http.request", "body": b"", "more_body": False}]
-
-    async def receive():
-        if incoming:
-            return incoming.pop()
-        await asyncio.Event().wait()
-
-    async def send(message):
-        sent.append(message)
-
-    await handler(http_scope(path), receive, send)
-    return sent[0]["status"]
+    return (await asgi_get(handler, http_scope(path)))[0]["status"]
 
 
 def _peak_in_flight(limit: int, paths: list[str]) -> tuple[list[int], int]:

@@ -16,7 +16,7 @@ from django.urls import path
 import lms.urls
 from lms.asgi import SyncStackASGIHandler
 from lms.kernel.after_response import after_response
-from tests.lms.conftest import http_scope
+from tests.lms.conftest import asgi_get, http_scope
 
 EVENTS: list[str] = []
 SEEN: dict[str, object] = {}
@@ -206,18 +206,7 @@ def test_an_exception_in_the_view_gives_the_500_page_and_still_finishes():
 
 
 def test_a_request_django_cannot_read_is_answered_400_and_finished():
-    sent: list[dict] = []
-    incoming = [{"type": "http.request", "body": b"", "more_body": False}]
-
-    async def receive():
-        if incoming:
-            return incoming.pop()
-        await asyncio.Event().wait()
-
-    async def send(message):
-        sent.append(message)
-
     scope = {**http_scope("/hop/plain/"), "query_string": b"q=\xff"}  # not UTF-8
-    asyncio.run(SyncStackASGIHandler()(scope, receive, send))
+    sent = asyncio.run(asgi_get(SyncStackASGIHandler(), scope))
     assert sent[0]["status"] == 400
     assert EVENTS == ["request_started", "request_finished"]  # no view
