@@ -256,6 +256,10 @@ def options_from_env(argv: list[str] | None = None) -> Options:
     parser.add_argument("--duration", type=int, default=40, help="seconds")
     parser.add_argument("--pace", type=float, default=1.0)
     parser.add_argument("--out", type=Path)
+    parser.add_argument(
+        "--signin-share", type=float, default=Options.signin_share,
+        help="share of the trainees who sign in (the others hold a session)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     state = Path(os.environ.get("PROD_STATE_DIR", ROOT / "var" / "prod"))
     database = os.environ["DATABASE_URL"].rsplit("/", 1)[1].split("?")[0]
@@ -264,6 +268,7 @@ def options_from_env(argv: list[str] | None = None) -> Options:
         spawn_rate=args.spawn_rate,
         duration_s=args.duration,
         pace=args.pace,
+        signin_share=args.signin_share,
         out=args.out or state / "surge",
         site=f"https://127.0.0.1:{os.environ.get('NGINX_HTTPS_PORT', '8443')}",
         state_dir=state,
