@@ -300,10 +300,14 @@ AUTHENTICATION_BACKENDS = [
     # on every signed-in request (bench/profile_answer_save.py)
     "lms.accounts.backends.ModelBackend",
 ]
+# Django's Argon2 (the same hashes), computed on a thread of lower CPU priority: a wave
+# of sign-ins does not take the cores from signed-in pages (lms/accounts/hashers.py).
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "lms.accounts.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+PASSWORD_HASHER_THREADS = env.int("PASSWORD_HASHER_THREADS", default=1)  # per process
+PASSWORD_HASHER_NICE = env.int("PASSWORD_HASHER_NICE", default=10)  # 0: no change
 # Similarity also to the mobile number (the login name), the names and the national ID
 # (lms/accounts/forms.py passes the account being made). The length rule is Django's
 # with our wording: Django's Arabic catalogue lacks the message of 5.2's validator.
