@@ -13,7 +13,8 @@ What it makes, in a few bulk statements rather than 1,000 HTTP sign-ups:
   blueprint's draw, the deadline job);
 - a session for every trainee but the SIGNIN_SHARE who sign in during the surge
   (a session lasts SESSION_COOKIE_AGE, two weeks: a trainee who came back this
-  fortnight still holds one), written as Django's login() writes it;
+  fortnight still holds one), written as Django's login() writes it (the database,
+  and the cache with the production engine, cached_db);
 - one ten-minute lecture video in every demo lesson (the demo has one 6-second clip,
   so heartbeats would stop after the first): a copy of the demo clip's asset, its
   files shared, published as a new revision of each lesson.
@@ -129,7 +130,7 @@ def _sessions(users: list) -> dict[int, str]:
     store = SessionStore()
     expires = timezone.now() + dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
     backend = "lms.accounts.backends.ModelBackend"
-    rows, keys = [], {}
+    rows, keys, datas = [], {}, []
     for user in users:
         key = get_random_string(32, "abcdefghijklmnopqrstuvwxyz0123456789")
         data = {
@@ -143,8 +144,29 @@ def _sessions(users: list) -> dict[int, str]:
             )
         )
         keys[user.pk] = key
+        datas.append(data)
     Session.objects.bulk_create(rows, batch_size=500)
+    _sessions_in_cache(rows, datas, settings.SESSION_COOKIE_AGE)
     return keys
+
+
+def _sessions_in_cache(rows: list, datas: list[dict], age: int) -> None:
+    """With the cached_db engine (production), a session saved by login() is in the
+    cache as well as in the database, and a trainee who came back this fortnight is
+    read from the cache: so are these (in bulk, as the engine's save writes each)."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.sessions.backends.cached_db import SessionStore as CachedDb
+    from django.core.cache import caches
+
+    engine = import_module(settings.SESSION_ENGINE).SessionStore
+    if not issubclass(engine, CachedDb):
+        return
+    prefix = engine.cache_key_prefix
+    pairs = zip(rows, datas, strict=True)
+    entries = {prefix + row.session_key: data for row, data in pairs}
+    caches[settings.SESSION_CACHE_ALIAS].set_many(entries, age)
 
 
 def _courses() -> tuple[list, dict]:
