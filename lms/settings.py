@@ -710,6 +710,10 @@ REQUESTS_IN_FLIGHT_MAX = env.int(
     default=DATABASE_POOL_MAX_SIZE if USING_POSTGRES else 0,
 )
 
+# The web process's thread switch interval (lms/asgi.py): a request thread back from
+# the database gets the GIL within this many ms (Python's own: 5). 0: Python's own.
+WEB_GIL_SWITCH_INTERVAL_MS = env.float("WEB_GIL_SWITCH_INTERVAL_MS", default=1.0)
+
 # --- Skill tests: applications, sessions, appointments (skilltests) -------------------
 # Booking closes this many hours before a session starts; moving or cancelling an
 # appointment is allowed until SKILLTESTS_CHANGE_CLOSES_H before it, at most
