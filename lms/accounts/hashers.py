@@ -75,7 +75,7 @@ def in_background(work: Callable[..., T], *args: object) -> T:
 
 
 def hashing_thread_nice() -> int:
-    """The nice value the hashing threads run at (for tests and the README)."""
+    """The nice value the hashing threads run at (what the tests check)."""
     return in_background(
         lambda: os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
     )
