@@ -79,8 +79,18 @@ def test_the_hashing_thread_runs_at_a_lower_priority_than_the_requests():
 
 
 @pytest.mark.django_db
-def test_sign_in_checks_a_password_through_it(settings, client, make_user):
+def test_sign_in_checks_a_password_through_it(
+    settings, client, make_user, monkeypatch
+):
     settings.PASSWORD_HASHERS = ARGON2
+    handed = []
+    real = hashers.in_background
+
+    def counted(work, *args):
+        handed.append(work.__name__)
+        return real(work, *args)
+
+    monkeypatch.setattr(hashers, "in_background", counted)
     user = make_user("trainee")
     user.set_password("Refrigeration-99")
     user.save()
@@ -95,4 +105,6 @@ def test_sign_in_checks_a_password_through_it(settings, client, make_user):
     )
     assert signed.status_code == 302
     assert signed["Location"] == reverse("home:dashboard")
+    # set_password, two checks, then the form's wrong and right tries
+    assert handed[:1] == ["encode"] and handed.count("verify") >= 4
     assert make_password("x").startswith("argon2$argon2id$")
