@@ -79,9 +79,7 @@ def test_the_hashing_thread_runs_at_a_lower_priority_than_the_requests():
 
 
 @pytest.mark.django_db
-def test_sign_in_checks_a_password_through_it(
-    settings, client, make_user, monkeypatch
-):
+def test_sign_in_checks_a_password_through_it(settings, client, make_user, monkeypatch):
     settings.PASSWORD_HASHERS = ARGON2
     handed = []
     real = hashers.in_background
